@@ -1,0 +1,25 @@
+"""symnet: symbolic differentiation of small neural networks, step by step.
+
+>>> import symnet as sn
+>>> net = sn.Network("2-2-1")
+>>> print(net.derive("w5").result)
+2*N1*(yhat - y)
+"""
+
+from .derive import Delta, Derivation, Partial, chain, gradients
+from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
+from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
+from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linear_regression,
+                    logistic_regression)
+from .latex import latex, text
+from .parse import parse_definitions, parse_expression
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "Delta", "Derivation", "Graph",
+    "Loss", "Network", "ParseError", "Partial", "SymnetError", "TooLargeError",
+    "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
+    "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",
+    "softmax", "softplus", "text", "to_elementary",
+]

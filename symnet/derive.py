@@ -1,0 +1,309 @@
+"""The chain rule on a graph of named definitions: paths, local factors, reverse mode (δ).
+
+For a parameter w, ∂L/∂w is the sum over every path from L down to w of the product of the
+local partials along the path (the seed lecture's formula for ∂L/∂w1).  The efficient form is
+reverse mode: one δ per node, δ_L = 1 and δ_node = Σ_children δ_child · ∂child/∂node, so every
+gradient costs time linear in the number of edges.  Paths are for display.
+
+>>> d = chain(["m = x**2", "z = m**2", "y = z**2"], wrt="x")
+>>> print(d)
+∂y/∂x = ∂y/∂z · ∂z/∂m · ∂m/∂x
+  ∂y/∂z = 2*z
+  ∂z/∂m = 2*m
+  ∂m/∂x = 2*x
+∂y/∂x = 2*z · 2*m · 2*x
+      = 8*x**7
+"""
+
+from functools import cached_property
+
+import sympy as sp
+
+from .errors import SymnetError, TooLargeError
+from .graph import Graph
+from .latex import latex as _latex, path_sum, product, text as _text
+from .parse import parse_definitions
+
+MAX_PATHS = 10_000
+MAX_PATHS_SHOWN = 16
+
+
+class Partial(sp.Expr):
+    """The unevaluated local partial ∂num/∂den, printed with ∂ in both LaTeX and text.
+
+    >>> Partial(sp.Symbol("L"), sp.Symbol("yhat"))
+    ∂L/∂yhat
+    """
+
+    def __new__(cls, num, den):
+        return sp.Expr.__new__(cls, num, den)
+
+    num = property(lambda self: self.args[0])
+    den = property(lambda self: self.args[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\frac{\partial %s}{\partial %s}" % (printer._print(self.num), printer._print(self.den))
+
+    def _sympystr(self, printer):
+        return f"∂{printer._print(self.num)}/∂{printer._print(self.den)}"
+
+    __repr__ = __str__ = lambda self: self._sympystr(sp.StrPrinter())
+
+
+class Delta(sp.Symbol):
+    """δ of a node, ∂L/∂node, as a symbol: ``delta_N1`` printed δ_{N_1}.
+
+    >>> _latex(Delta(sp.Symbol("N1")))
+    '\\\\delta_{N_{1}}'
+    """
+
+    def __new__(cls, node):
+        return super().__new__(cls, f"delta_{node}")
+
+    @property
+    def node(self):
+        return sp.Symbol(self.name[len("delta_"):])
+
+    def _latex(self, printer, exp=None):
+        tex = r"\delta_{%s}" % printer._print(self.node)
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def _deltas(graph, of):
+    """δ_node = ∂of/∂node for every defined node, in one reverse sweep (cached on the graph)."""
+    cache = graph.__dict__.setdefault("_delta_cache", {})
+    if of not in cache:
+        delta = {of: sp.S.One}
+        for node in reversed(list(graph.definitions)):
+            if node == of or graph.order[node] > graph.order[of]:
+                continue
+            delta[node] = _backprop(graph, node, delta)
+        cache[of] = delta
+    return cache[of]
+
+
+def _backprop(graph, node, delta):
+    terms = []
+    for child in graph.children.get(node, ()):
+        if child in delta:
+            local, d = graph.local(child, node), delta[child]
+            terms.append(local if d == 1 else d * local)
+    return sp.Add(*terms)
+
+
+def gradients(graph, wrt, of=None):
+    """``{symbol: ∂of/∂symbol}`` for each symbol in ``wrt``, from one reverse-mode sweep.
+
+    >>> from symnet.graph import Network
+    >>> gradients(Network("2-2-1"), [sp.Symbol("w5")])
+    {w5: 2*N1*(yhat - y)}
+    """
+    of = graph.output if of is None else of
+    delta = _deltas(graph, of)
+    return {w: delta[w] if w in delta else _backprop(graph, w, delta) for w in wrt}
+
+
+class Derivation:
+    """∂of/∂wrt on a graph, shown by the chain rule.
+
+    Attributes (computed on first use):
+
+    * ``paths``: every path from ``of`` down to ``wrt``, as tuples of symbols;
+    * ``chain``: the same as products of unevaluated :class:`Partial` factors, in chain order;
+    * ``factors``: each local partial and its value;
+    * ``result``: the derivative in compact form, in terms of the named intermediates;
+    * ``delta``: the reverse-mode form, ``{δ_node: Σ_children δ_child · ∂child/∂node}``;
+    * ``expanded``: in terms of the leaves only (refused when it would be huge).
+
+    >>> from symnet.graph import Network
+    >>> d = Network("2-2-1").derive("w1")
+    >>> d.paths
+    [(L, yhat, N1, w1)]
+    >>> d.factors
+    {∂L/∂yhat: 2*(-y + yhat), ∂yhat/∂N1: w5, ∂N1/∂w1: x1}
+    """
+
+    def __init__(self, graph, wrt, of=None, show_expanded=False):
+        self.graph = graph
+        self.wrt = wrt
+        self.of = graph.output if of is None else of
+        self.show_expanded = show_expanded
+
+    def __repr__(self):
+        return f"<Derivation ∂{self.of}/∂{self.wrt}: {_text(self.result)}>"
+
+    @cached_property
+    def _between(self):
+        up, stack = {self.wrt}, [self.wrt]
+        while stack:
+            for c in self.graph.children.get(stack.pop(), ()):
+                if c not in up and self.graph.order[c] <= self.graph.order[self.of]:
+                    up.add(c)
+                    stack.append(c)
+        down, stack = {self.of}, [self.of]
+        while stack:
+            for p in self.graph.parents.get(stack.pop(), ()):
+                if p not in down:
+                    down.add(p)
+                    stack.append(p)
+        return up & down
+
+    @cached_property
+    def n_paths(self):
+        """How many paths lead from ``of`` down to ``wrt``."""
+        count = {self.wrt: 1}
+        nodes = sorted(self._between - {self.wrt}, key=self.graph.order.get)
+        for node in nodes:
+            count[node] = sum(count.get(p, 0) for p in self.graph.parents[node])
+        return count.get(self.of, 0)
+
+    @cached_property
+    def paths(self):
+        if self.n_paths > MAX_PATHS:
+            raise TooLargeError(f"∂{self.of}/∂{self.wrt} has {self.n_paths:,} paths (limit "
+                                f"{MAX_PATHS:,}); use .result or the reverse-mode .delta form")
+        found = []
+
+        def walk(node, path):
+            if node == self.wrt:
+                found.append(tuple(path))
+                return
+            for p in self.graph.parents.get(node, ()):
+                if p in self._between:
+                    walk(p, path + [p])
+        walk(self.of, [self.of])
+        return found
+
+    @cached_property
+    def chain(self):
+        """The path sum: a list of chain products, each a list of :class:`Partial`."""
+        return [[Partial(a, b) for a, b in zip(path, path[1:])] for path in self.paths]
+
+    @cached_property
+    def factors(self):
+        out = {}
+        for factor in (f for prod in self.chain for f in prod):
+            if factor not in out:
+                out[factor] = self.graph.local(factor.num, factor.den)
+        return out
+
+    @cached_property
+    def result(self):
+        if self.wrt == self.of:
+            return sp.S.One
+        return gradients(self.graph, [self.wrt], self.of)[self.wrt]
+
+    @cached_property
+    def delta(self):
+        out = {}
+        nodes = sorted(self._between - {self.of}, key=lambda n: self.graph.order.get(n, -1),
+                       reverse=True)
+        for node in nodes:
+            terms = []
+            for child in self.graph.children.get(node, ()):
+                if child in self._between:
+                    local = self.graph.local(child, node)
+                    terms.append(local if child == self.of else Delta(child) * local)
+            out[Delta(node)] = sp.Add(*terms)
+        return out
+
+    @cached_property
+    def expanded(self):
+        return self.graph.expand(self.result)
+
+    def _lines(self, fmt):
+        show = _latex if fmt == "latex" else _text
+        partial = show(Partial(self.of, self.wrt))
+        lines = []
+        if self.n_paths > MAX_PATHS_SHOWN:
+            lines.append((partial, f"(a sum over {self.n_paths:,} paths; by reverse mode:)"
+                          if fmt != "latex" else r"\text{a sum over %s paths; by reverse mode:}"
+                          % f"{self.n_paths:,}"))
+            for d, expr in self.delta.items():
+                lines.append((show(d), show(expr)))
+            lines.append((partial, show(self.result)))
+            return lines
+        lines.append((partial, path_sum(self.chain, fmt)))
+        for factor, value in self.factors.items():
+            lines.append((show(factor), show(value), "factor"))
+        values = [[self.factors[f] for f in prod] for prod in self.chain]
+        chained = path_sum(values, fmt)
+        lines.append((partial, chained))
+        compact = show(self.result)
+        if compact != chained:
+            lines.append(("", compact))
+        if self.show_expanded:
+            try:
+                full = show(self.expanded)
+            except TooLargeError:
+                full = None
+            if full is not None and full not in (compact, chained):
+                lines.append(("", full))
+        return lines
+
+    def __str__(self):
+        out = []
+        lines = self._lines("text")
+        width = len(lines[0][0])
+        for line in lines:
+            lhs, rhs = line[0], line[1]
+            if len(line) == 3:
+                out.append(f"  {lhs} = {rhs}")
+            else:
+                out.append(f"{lhs or ' ' * width} = {rhs}")
+        return "\n".join(out)
+
+    def latex(self):
+        r"""The derivation as a LaTeX ``aligned`` block, one line per step.
+
+        >>> from symnet.graph import Network
+        >>> print(Network("2-2-1").derive("w5").latex())
+        \begin{aligned}
+        \frac{\partial L}{\partial w_{5}} &= \frac{\partial L}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w_{5}} \\
+        \frac{\partial L}{\partial \hat{y}} &= 2 \left(\hat{y} - y\right) \\
+        \frac{\partial \hat{y}}{\partial w_{5}} &= N_{1} \\
+        \frac{\partial L}{\partial w_{5}} &= 2 \left(\hat{y} - y\right) \cdot N_{1}
+        \end{aligned}
+        """
+        rows = [f"{lhs} &= {rhs}" for lhs, rhs, *_ in self._lines("latex")]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def markdown(self):
+        """The derivation as Markdown display math (renders on GitHub and in Jupyter)."""
+        return "$$\n" + self.latex() + "\n$$"
+
+    def _repr_latex_(self):
+        return "$$" + self.latex() + "$$"
+
+
+def chain(definitions, wrt, of=None):
+    """Derive the last of ``definitions`` (or ``of``) with respect to ``wrt`` by the chain rule.
+
+    ``definitions`` is text (``"m = x**2; z = m**2"``), a list of such strings, a dict
+    ``{Symbol: expr}``, or a list of SymPy ``Eq(symbol, expr)``.  Text is read by symnet's
+    whitelist parser, never by ``sympify``.
+
+    >>> d = chain("a = x**2; b = x + a; c = a*b", wrt="x")
+    >>> len(d.paths), d.expanded
+    (3, 4*x**3 + 3*x**2)
+    """
+    graph = Graph(_as_definitions(definitions))
+    target = graph.output if of is None else graph.symbol(of)
+    return Derivation(graph, graph.symbol(wrt), target, show_expanded=True)
+
+
+def _as_definitions(definitions):
+    if isinstance(definitions, dict):
+        items = list(definitions.items())
+    elif isinstance(definitions, str) or (
+            isinstance(definitions, (list, tuple)) and all(isinstance(d, str) for d in definitions)):
+        return parse_definitions(definitions)
+    elif isinstance(definitions, (list, tuple)) and all(isinstance(d, sp.Eq) for d in definitions):
+        items = [(d.lhs, d.rhs) for d in definitions]
+    else:
+        raise SymnetError("definitions must be text like 'm = x**2; z = m**2', a list of such "
+                          "strings, a list of sympy Eq(symbol, expr), or a dict {symbol: expr}")
+    for lhs, _ in items:
+        if not isinstance(lhs, sp.Symbol):
+            raise SymnetError(f"the left side of a definition must be a symbol, got {lhs!r}")
+    return dict(items)

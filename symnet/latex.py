@@ -1,0 +1,123 @@
+"""symnet's printers: SymPy's LaTeX and string printers with textbook ordering.
+
+SymPy orders the factors of a product and the terms of a sum by its own canonical key, so
+σ'(N1) prints as ``(1 - σ(N1)) σ(N1)`` and a neuron as ``b1 + w1 x1 + w2 x2``.  These printers
+put numbers, then weights, then other factors, then parenthesised sums (``σ(N1) (1 − σ(N1))``,
+``w1 x1``), and in a sum products before lone symbols and a positive term first
+(``w1 x1 + w2 x2 + b1``, ``ŷ − y``).  Chains of partials are printed from symnet's own lists,
+never through a SymPy product, so they keep chain order.
+
+>>> import sympy as sp
+>>> y, yhat = sp.symbols("y yhat")
+>>> latex(2 * (yhat - y))
+'2 \\left(\\hat{y} - y\\right)'
+>>> text(sp.Symbol("w1") * sp.Symbol("x1") + sp.Symbol("b1"))
+'w1*x1 + b1'
+"""
+
+import re
+
+import sympy as sp
+from sympy.core.function import _coeff_isneg
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+_WEIGHT = re.compile(r"^w\d+$")
+
+
+def _factor_rank(factor):
+    if factor.is_Number:
+        return 0
+    if isinstance(factor, sp.Symbol) and _WEIGHT.match(factor.name):
+        return 1
+    base = factor.base if factor.is_Pow else factor
+    return 3 if base.is_Add else 2
+
+
+def _ordered_factors(args):
+    ranked = sorted(args, key=lambda a: (_factor_rank(a), sp.default_sort_key(a)))
+    return ranked
+
+
+def _ordered_terms(expr):
+    def is_product(term):
+        rest = term.as_coeff_Mul()[1]
+        return rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
+    terms = sorted(expr.as_ordered_terms(), key=lambda t: not is_product(t))
+    if _coeff_isneg(terms[0]):
+        for i, t in enumerate(terms):
+            if not _coeff_isneg(t):
+                terms.insert(0, terms.pop(i))
+                break
+    return terms
+
+
+class _Ordering:
+    """Mixin: textbook order of terms and factors for a SymPy printer."""
+
+    def _as_ordered_terms(self, expr, order=None):
+        return _ordered_terms(expr)
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(sp.Mul(*_ordered_factors(expr.args), evaluate=False))
+
+
+class SymnetLatexPrinter(_Ordering, LatexPrinter):
+    """LaTeX in textbook order; ReLU's step prints as θ(x) (its value at 0 is 0)."""
+
+    printmethod = "_latex"
+    _default_settings = dict(LatexPrinter._default_settings, order="none")
+
+    def _print_Heaviside(self, expr, exp=None):
+        tex = r"\theta\left(%s\right)" % self._print(expr.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+class SymnetStrPrinter(_Ordering, StrPrinter):
+    """Plain text in textbook order, with the names a user types back (``yhat``, ``sigmoid``)."""
+
+    printmethod = "_sympystr"
+    _default_settings = dict(StrPrinter._default_settings, order="none")
+
+
+def latex(expr, **settings):
+    """LaTeX of ``expr`` in textbook order.
+
+    >>> from symnet.functions import sigmoid
+    >>> latex(sigmoid(sp.Symbol("N1")).diff(sp.Symbol("N1")))
+    '\\sigma\\left(N_{1}\\right) \\left(1 - \\sigma\\left(N_{1}\\right)\\right)'
+    """
+    return SymnetLatexPrinter(settings).doprint(expr)
+
+
+def text(expr, **settings):
+    """Plain text of ``expr`` in textbook order, in the syntax symnet's parser reads back.
+
+    >>> text(sp.Symbol("yhat") - sp.Symbol("y"))
+    'yhat - y'
+    """
+    return SymnetStrPrinter(settings).doprint(expr)
+
+
+def product(factors, fmt="latex"):
+    """Factors joined in the given order with ``·`` (``\\cdot``), sums parenthesised."""
+    out = []
+    for f in factors:
+        s = latex(f) if fmt == "latex" else text(f)
+        if isinstance(f, sp.Basic) and (f.is_Add or _coeff_isneg(f)) and len(factors) > 1:
+            s = r"\left(%s\right)" % s if fmt == "latex" else f"({s})"
+        out.append(s)
+    if not out:
+        return "1"
+    return (r" \cdot " if fmt == "latex" else " · ").join(out)
+
+
+def path_sum(products, fmt="latex"):
+    """A sum of chain products, each a list of factors printed in order."""
+    return " + ".join(product(p, fmt) for p in products) if products else "0"
+
+
+def definitions_latex(definitions):
+    """An ``aligned`` block with one ``name = definition`` line each."""
+    rows = [f"{latex(k)} &= {latex(v)}" for k, v in definitions.items()]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
