@@ -176,7 +176,7 @@ class Graph:
         found = self.symbols.get(str(name))
         if found is None:
             raise UnknownNameError(
-                f"unknown name {str(name)!r}; this network has: {', '.join(self.symbols)}")
+                f"unknown name {str(name)!r}; known names: {', '.join(self.symbols)}")
         return found
 
     def local(self, child, parent):

@@ -1,0 +1,127 @@
+"""The ``symnet`` command line: ``main(argv) -> int``.
+
+Bad input of any kind prints one line ``error: …`` on stderr and returns 2, never a traceback.
+
+>>> main(["derive", "2-2-1", "--wrt", "w5"])
+∂L/∂w5 = ∂L/∂yhat · ∂yhat/∂w5
+  ∂L/∂yhat = 2*(yhat - y)
+  ∂yhat/∂w5 = N1
+∂L/∂w5 = 2*(yhat - y) · N1
+       = 2*N1*(yhat - y)
+0
+"""
+
+import argparse
+import sys
+
+from . import __version__
+from .derive import chain
+from .errors import SymnetError
+from .graph import ACTIVATIONS, LOSSES, Network
+from .latex import definitions_latex, latex, text
+
+FORMATS = ("text", "latex", "markdown")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(message)
+
+
+def _network_options(p):
+    p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
+    p.add_argument("--activation", default="linear",
+                   help=f"hidden activation, or one per hidden layer comma-separated "
+                        f"(default linear; one of {', '.join(a for a in ACTIVATIONS if a != 'softmax')})")
+    p.add_argument("--output-activation", default=None,
+                   help="output activation (default: what the loss expects)")
+    p.add_argument("--loss", default="mse", help=f"loss: {', '.join(LOSSES)} (default mse)")
+
+
+def _build_parser():
+    parser = _Parser(prog="symnet", description="Symbolic differentiation of small neural "
+                     "networks: the chain rule step by step.")
+    parser.add_argument("--version", action="version", version=f"symnet {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("derive", help="derive ∂L/∂w for a network's parameters")
+    _network_options(p)
+    p.add_argument("--wrt", action="append", metavar="NAME",
+                   help="parameter (or any symbol) to derive by; repeat or comma-separate; "
+                        "default: every parameter")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--expanded", action="store_true",
+                   help="also show the result in inputs, targets and parameters only")
+
+    p = sub.add_parser("chain", help="derive the last of a chain of definitions")
+    p.add_argument("definitions", metavar="DEFINITIONS",
+                   help="definitions separated by ';', e.g. \"m = x**2; z = m**2; y = z**2\"")
+    p.add_argument("--wrt", required=True, metavar="NAME")
+    p.add_argument("--of", metavar="NAME", help="what to differentiate (default: the last)")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    return parser
+
+
+def _network(args):
+    return Network(args.arch, activation=args.activation,
+                   output_activation=args.output_activation, loss=args.loss)
+
+
+def _render(derivation, fmt):
+    if fmt == "latex":
+        return derivation.latex()
+    if fmt == "markdown":
+        return derivation.markdown()
+    return str(derivation)
+
+
+def _derive(args):
+    net = _network(args)
+    names = [n.strip() for w in (args.wrt or []) for n in w.split(",") if n.strip()]
+    wrt = [net.symbol(n) for n in names] if names else net.params
+    derivations = [net.derive(w) for w in wrt]
+    for d in derivations:
+        d.show_expanded = args.expanded
+        if args.expanded:
+            d.expanded  # noqa: B018 -- raises TooLargeError before anything is printed
+    blocks = []
+    if not names:
+        if args.format == "text":
+            blocks.append(str(net))
+        elif args.format == "latex":
+            blocks.append(definitions_latex(net.definitions))
+        else:
+            blocks.append("## " + net.arch + " network\n\n$$\n"
+                          + definitions_latex(net.definitions) + "\n$$")
+    for d in derivations:
+        block = _render(d, args.format)
+        if args.format == "markdown":
+            block = f"### ∂L/∂{text(d.wrt)}\n\n" + block
+        blocks.append(block)
+    print("\n\n".join(blocks))
+    return 0
+
+
+def _chain(args):
+    d = chain(args.definitions, args.wrt, args.of)
+    print(_render(d, args.format))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise _UsageError("choose a command: derive, chain (see symnet --help)")
+        return {"derive": _derive, "chain": _chain}[args.command](args)
+    except (_UsageError, SymnetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
