@@ -57,6 +57,8 @@ class Delta(sp.Symbol):
     '\\\\delta_{N_{1}}'
     """
 
+    is_delta = True
+
     def __new__(cls, node):
         return super().__new__(cls, f"delta_{node}")
 

@@ -28,6 +28,8 @@ _WEIGHT = re.compile(r"^w\d+$")
 def _factor_rank(factor):
     if factor.is_Number:
         return 0
+    if getattr(factor, "is_delta", False):  # δ first: δ_N1·x1, as textbooks write it
+        return 0.5
     if isinstance(factor, sp.Symbol) and _WEIGHT.match(factor.name):
         return 1
     base = factor.base if factor.is_Pow else factor

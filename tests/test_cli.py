@@ -1,0 +1,95 @@
+"""The command line, called as ``main([...])``: output, exit status, one-line errors."""
+
+import subprocess
+import sys
+
+import pytest
+
+from symnet.cli import main
+
+
+def test_derive_one_weight(capsys):
+    assert main(["derive", "2-2-1", "--wrt", "w4"]) == 0
+    assert capsys.readouterr().out == (
+        "∂L/∂w4 = ∂L/∂yhat · ∂yhat/∂N2 · ∂N2/∂w4\n"
+        "  ∂L/∂yhat = 2*(yhat - y)\n"
+        "  ∂yhat/∂N2 = w6\n"
+        "  ∂N2/∂w4 = x2\n"
+        "∂L/∂w4 = 2*(yhat - y) · w6 · x2\n"
+        "       = 2*w6*x2*(yhat - y)\n")
+
+
+def test_derive_every_parameter_starts_with_the_network(capsys):
+    assert main(["derive", "2-2-1", "--loss", "half_sse"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Network('2-2-1', activation='linear', output_activation='linear', "
+                          "loss='half_sse')\n  N1 = w1*x1 + w2*x2 + b1\n")
+    assert out.count("∂L/∂b3 = ") == 2 and "∂L/∂w1 = yhat - y · w5 · x1" not in out
+    assert "∂L/∂w1 = (yhat - y) · w5 · x1" in out
+
+
+def test_derive_expanded_and_latex(capsys):
+    assert main(["derive", "2-1", "--wrt", "w1", "--expanded", "--format", "latex"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        r"\begin{aligned}",
+        r"\frac{\partial L}{\partial w_{1}} &= \frac{\partial L}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w_{1}} \\",
+        r"\frac{\partial L}{\partial \hat{y}} &= 2 \left(\hat{y} - y\right) \\",
+        r"\frac{\partial \hat{y}}{\partial w_{1}} &= x_{1} \\",
+        r"\frac{\partial L}{\partial w_{1}} &= 2 \left(\hat{y} - y\right) \cdot x_{1} \\",
+        r" &= 2 x_{1} \left(\hat{y} - y\right) \\",
+        r" &= 2 x_{1} \left(w_{1} x_{1} + w_{2} x_{2} + b_{1} - y\right)",
+        r"\end{aligned}",
+    ]
+
+
+def test_derive_markdown(capsys):
+    assert main(["derive", "2-2-1", "--activation", "sigmoid", "--wrt", "w1,b1",
+                 "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("### ∂L/∂w1\n\n$$\n\\begin{aligned}")
+    assert "### ∂L/∂b1" in out
+
+
+def test_chain(capsys):
+    assert main(["chain", "m = x**2; z = m**2; y = z**2", "--wrt", "x"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "      = 8*x**7"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["derive", "2--1"], "error: malformed architecture '2--1'; expected layer sizes like '2-2-1'"),
+    (["derive", "0-1"], "error: malformed architecture '0-1'"),
+    (["derive", "2-x-1"], "error: malformed architecture '2-x-1'"),
+    (["derive", "3"], "error: malformed architecture '3'"),
+    (["derive", "2-2-1", "--activation", "swish"],
+     "error: unknown activation 'swish'; valid: linear, sigmoid, tanh, relu"),
+    (["derive", "2-2-2-1", "--activation", "relu,tanh,relu"],
+     "error: 3 activations given for 2 hidden layers"),
+    (["derive", "2-2-1", "--loss", "hinge"], "error: unknown loss 'hinge'; valid: mse, half_sse, bce, cross_entropy"),
+    (["derive", "2-2-1", "--loss", "cross_entropy"], "error: cross_entropy takes softmax outputs"),
+    (["derive", "2-2-1", "--wrt", "w7"], "error: unknown name 'w7'; known names:"),
+    (["derive", "2-2-1", "--format", "pdf"], "error: argument --format: invalid choice: 'pdf'"),
+    (["derive", "2-2-1", "--bogus"], "error: unrecognized arguments: --bogus"),
+    (["derive"], "error: the following arguments are required: ARCH"),
+    ([], "error: choose a command: derive, chain"),
+    (["chain", "m x**2", "--wrt", "x"], "error: 'm x**2' is not a definition; expected 'name = expression'"),
+    (["chain", "m = x**2", "--wrt", "q"], "error: unknown name 'q'; known names: x, m"),
+    (["chain", "m = __import__(os)", "--wrt", "x"], "error: '__import__' is not accepted as a name"),
+])
+def test_bad_input_gives_one_error_line_and_status_2(argv, message, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(message)
+    assert captured.err.count("\n") == 1
+
+
+def test_python_dash_m_is_the_same_program():
+    done = subprocess.run([sys.executable, "-m", "symnet", "derive", "2--1"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: malformed architecture") and "Traceback" not in done.stderr
+
+
+def test_help_exits_zero(capsys):
+    assert main(["--help"]) == 0
+    assert "derive" in capsys.readouterr().out

@@ -1,0 +1,138 @@
+"""The seed lecture, formula by formula, reproduced with symnet."""
+
+import sympy as sp
+
+import symnet as sn
+
+x1, x2, y, yhat, L = sp.symbols("x1 x2 y yhat L")
+w1, w2, w3, w4, w5, w6, b1, b2, b3 = sp.symbols("w1:7 b1:4")
+N1, N2 = sp.symbols("N1 N2")
+
+
+def test_the_2_2_1_network_is_defined_as_in_the_lecture():
+    """N1 = w1 x1 + w2 x2 + b1, N2 = w3 x1 + w4 x2 + b2, ŷ = w5 N1 + w6 N2 + b3."""
+    net = sn.Network("2-2-1")
+    assert net.definitions == {
+        N1: w1 * x1 + w2 * x2 + b1,
+        N2: w3 * x1 + w4 * x2 + b2,
+        yhat: w5 * N1 + w6 * N2 + b3,
+        L: (y - yhat) ** 2,
+    }
+    assert net.params == [w1, w2, w3, w4, w5, w6, b1, b2, b3]
+    assert sn.latex(net.definitions[N1]) == "w_{1} x_{1} + w_{2} x_{2} + b_{1}"
+    assert sn.latex(net.definitions[yhat]) == "w_{5} N_{1} + w_{6} N_{2} + b_{3}"
+
+
+def test_a_list_and_a_string_build_the_same_network():
+    assert sn.Network([2, 2, 1]).definitions == sn.Network("2-2-1").definitions
+
+
+def test_dL_dyhat_for_the_two_losses_of_the_lecture():
+    """loss = Σ ½(y − ŷ)² gives ŷ − y; loss = (1/n) Σ (y − ŷ)² gives 2(ŷ − y) per sample."""
+    half = sn.Network("2-2-1", loss="half_sse")
+    assert half.definitions[L] == (y - yhat) ** 2 / 2
+    assert half.derive("yhat").result == yhat - y
+    assert half.loss.reduction == "sum"
+    mse = sn.Network("2-2-1", loss="mse")
+    assert sp.expand(mse.derive("yhat").result) == 2 * yhat - 2 * y
+    assert mse.loss.reduction == "mean"
+
+
+def test_dL_dw4_is_a_product_of_local_partials():
+    """∂L/∂w4 = ∂L/∂ŷ · ∂ŷ/∂N2 · ∂N2/∂w4 = 2(ŷ − y) · w6 · x2."""
+    d = sn.Network("2-2-1").derive("w4")
+    assert d.paths == [(L, yhat, N2, w4)]
+    assert d.chain == [[sn.Partial(L, yhat), sn.Partial(yhat, N2), sn.Partial(N2, w4)]]
+    assert [sn.text(v) for v in d.factors.values()] == ["2*(yhat - y)", "w6", "x2"]
+    assert d.result == 2 * w6 * x2 * (yhat - y)
+
+
+def test_dL_dw1_follows_the_path_through_N1():
+    """∂L/∂w1 = ∂L/∂ŷ × ∂ŷ/∂N1 × ∂N1/∂w1."""
+    d = sn.Network("2-2-1").derive("w1")
+    assert d.paths == [(L, yhat, N1, w1)]
+    assert d.result == 2 * w5 * x1 * (yhat - y)
+    assert d.expanded == 2 * w5 * x1 * (w5 * N1 + w6 * N2 + b3 - y).subs(
+        {N1: w1 * x1 + w2 * x2 + b1, N2: w3 * x1 + w4 * x2 + b2})
+
+
+def test_an_input_feeding_two_neurons_gives_the_two_path_sum_of_the_lecture():
+    """∂L/∂x1 = ∂L/∂ŷ·∂ŷ/∂N1·∂N1/∂x1 + ∂L/∂ŷ·∂ŷ/∂N2·∂N2/∂x1: the lecture's two-path formula."""
+    d = sn.Network("2-2-1").derive("x1")
+    assert d.paths == [(L, yhat, N1, x1), (L, yhat, N2, x1)]
+    assert sp.expand(d.result) == sp.expand(2 * (yhat - y) * (w5 * w1 + w6 * w3))
+    assert str(d).splitlines()[0] == "∂L/∂x1 = ∂L/∂yhat · ∂yhat/∂N1 · ∂N1/∂x1 + ∂L/∂yhat · ∂yhat/∂N2 · ∂N2/∂x1"
+
+
+def test_a_hidden_weight_of_a_deeper_net_has_one_path_per_second_layer_neuron():
+    net = sn.Network("2-2-2-1", activation="sigmoid")
+    d = net.derive("w1")
+    assert [p[2] for p in d.paths] == [sp.Symbol("h3"), sp.Symbol("h4")]
+    assert d.factors[sn.Partial(sp.Symbol("h1"), N1)] == sn.sigmoid(N1) * (1 - sn.sigmoid(N1))
+
+
+def test_the_nested_example_m_z_y():
+    """m = x², z = m², y = z²: dy/dx = 2z · 2m · 2x = 8x⁷."""
+    x, m, z, yy = sp.symbols("x m z y")
+    d = sn.chain(["m = x**2", "z = m**2", "y = z**2"], wrt="x")
+    assert d.paths == [(yy, z, m, x)]
+    assert list(d.factors.values()) == [2 * z, 2 * m, 2 * x]
+    assert d.result == 8 * x * m * z
+    assert d.expanded == 8 * x ** 7
+    assert str(d) == (
+        "∂y/∂x = ∂y/∂z · ∂z/∂m · ∂m/∂x\n"
+        "  ∂y/∂z = 2*z\n"
+        "  ∂z/∂m = 2*m\n"
+        "  ∂m/∂x = 2*x\n"
+        "∂y/∂x = 2*z · 2*m · 2*x\n"
+        "      = 8*m*x*z\n"
+        "      = 8*x**7")
+
+
+def test_the_nested_example_in_latex():
+    d = sn.chain("m = x**2; z = m**2; y = z**2", wrt="x")
+    assert d.latex() == (
+        "\\begin{aligned}\n"
+        "\\frac{\\partial y}{\\partial x} &= \\frac{\\partial y}{\\partial z} \\cdot "
+        "\\frac{\\partial z}{\\partial m} \\cdot \\frac{\\partial m}{\\partial x} \\\\\n"
+        "\\frac{\\partial y}{\\partial z} &= 2 z \\\\\n"
+        "\\frac{\\partial z}{\\partial m} &= 2 m \\\\\n"
+        "\\frac{\\partial m}{\\partial x} &= 2 x \\\\\n"
+        "\\frac{\\partial y}{\\partial x} &= 2 z \\cdot 2 m \\cdot 2 x \\\\\n"
+        " &= 8 m x z \\\\\n"
+        " &= 8 x^{7}\n"
+        "\\end{aligned}")
+
+
+def test_gradient_descent_update_uses_the_derivative():
+    """w(t+1) = w(t) − α ∂L/∂w at the lecture's data point x1 = 1, x2 = 0."""
+    net = sn.Network("2-2-1")
+    values = {"x1": 1, "x2": 0, "y": 1, "w1": sp.Rational(1, 2), "w2": 1, "w3": 1, "w4": 1,
+              "w5": 1, "w6": 1, "b1": 0, "b2": 0, "b3": 0}
+    at = net.forward(values)
+    assert at[yhat] == sp.Rational(3, 2) and at[L] == sp.Rational(1, 4)
+    grad = net.gradients()[w1].xreplace(at)
+    assert grad == 1  # 2(ŷ − y)·w5·x1 = 2·½·1·1
+    alpha = sp.Rational(1, 10)
+    assert values["w1"] - alpha * grad == sp.Rational(2, 5)
+
+
+def test_vanishing_and_exploding_products():
+    """0.99³⁶⁵ ≈ 0.026 and 1.01³⁶⁵ ≈ 37.8: the sigmoid slope σ' ≤ ¼ shrinks every layer."""
+    assert round(0.99 ** 365, 3) == 0.026 and round(1.01 ** 365, 1) == 37.8
+    n = sp.Symbol("N")
+    slope = sn.sigmoid(n).diff(n)
+    assert slope.subs(n, 0) == sp.Rational(1, 4)
+
+
+def test_a_neuron_with_a_nonlinearity_y_equals_NL_of_w_dot_x_plus_b():
+    """y = NL(w1 x1 + w2 x2 + w3 x3 + b): one sigmoid neuron (the lecture's Log Reg)."""
+    net = sn.logistic_regression(3)
+    assert net.definitions[N1] == w1 * x1 + w2 * x2 + w3 * sp.Symbol("x3") + b1
+    assert net.definitions[yhat] == sn.sigmoid(N1)
+    assert net.loss.name == "bce"
+    # with ŷ = σ(N1), σ(N1)(1 − σ(N1)) · (−y/ŷ + (1 − y)/(1 − ŷ)) simplifies to ŷ − y
+    dL_dN1 = net.derive("N1").result.subs(yhat, sn.sigmoid(N1))
+    assert sp.simplify(dL_dN1 - (sn.sigmoid(N1) - y)) == 0
+    lin = sn.linear_regression(2)
+    assert lin.definitions[yhat] == w1 * x1 + w2 * x2 + b1 and lin.loss.name == "mse"
