@@ -2,7 +2,7 @@
 
 >>> import symnet as sn
 >>> net = sn.Network("2-2-1")
->>> print(net.derive("w5").result)
+>>> print(sn.text(net.derive("w5").result))
 2*N1*(yhat - y)
 """
 

@@ -7,7 +7,6 @@ Bad input of any kind prints one line ``error: …`` on stderr and returns 2, ne
   ∂L/∂yhat = 2*(yhat - y)
   ∂yhat/∂w5 = N1
 ∂L/∂w5 = 2*(yhat - y) · N1
-       = 2*N1*(yhat - y)
 0
 """
 

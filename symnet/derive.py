@@ -98,7 +98,7 @@ def gradients(graph, wrt, of=None):
 
     >>> from symnet.graph import Network
     >>> gradients(Network("2-2-1"), [sp.Symbol("w5")])
-    {w5: 2*N1*(yhat - y)}
+    {w5: 2*N1*(-y + yhat)}
     """
     of = graph.output if of is None else of
     delta = _deltas(graph, of)
@@ -232,7 +232,7 @@ class Derivation:
         chained = path_sum(values, fmt)
         lines.append((partial, chained))
         compact = show(self.result)
-        if compact != chained:
+        if sp.Add(*[sp.Mul(*v) for v in values]) != self.result:  # not a mere reordering
             lines.append(("", compact))
         if self.show_expanded:
             try:
@@ -286,7 +286,7 @@ def chain(definitions, wrt, of=None):
     whitelist parser, never by ``sympify``.
 
     >>> d = chain("a = x**2; b = x + a; c = a*b", wrt="x")
-    >>> len(d.paths), d.expanded
+    >>> len(d.paths), sp.expand(d.expanded)
     (3, 4*x**3 + 3*x**2)
     """
     graph = Graph(_as_definitions(definitions))

@@ -417,8 +417,8 @@ class Network(Graph):
     def derive(self, wrt, of="L"):
         """The derivation of ``of`` (default the loss) with respect to ``wrt``.
 
-        >>> Network("2-2-1").derive("w5").result
-        N1*(2*yhat - 2*y)
+        >>> Network("2-2-1").derive("w5").paths
+        [(L, yhat, w5)]
         """
         from .derive import Derivation
         return Derivation(self, self.symbol(wrt), self.symbol(of))
@@ -428,7 +428,7 @@ class Network(Graph):
 
         >>> g = Network("2-2-1").gradients()
         >>> g[sp.Symbol("b3")]
-        2*yhat - 2*y
+        2*(-y + yhat)
         """
         from .derive import gradients
         return gradients(self, self.params)

@@ -218,7 +218,7 @@ def parse_expression(text, names=None):
 
     >>> parse_expression("sigma(N1)*(1 - sigma(N1))")
     (1 - sigmoid(N1))*sigmoid(N1)
-    >>> parse_expression("__import__('os')")
+    >>> parse_expression("__import__(os)")
     Traceback (most recent call last):
     ...
     symnet.errors.ParseError: '__import__' is not accepted as a name; names are letters and digits (at most 30, not starting with '_' and not a Python keyword)

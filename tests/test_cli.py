@@ -15,8 +15,7 @@ def test_derive_one_weight(capsys):
         "  ∂L/∂yhat = 2*(yhat - y)\n"
         "  ∂yhat/∂N2 = w6\n"
         "  ∂N2/∂w4 = x2\n"
-        "∂L/∂w4 = 2*(yhat - y) · w6 · x2\n"
-        "       = 2*w6*x2*(yhat - y)\n")
+        "∂L/∂w4 = 2*(yhat - y) · w6 · x2\n")
 
 
 def test_derive_every_parameter_starts_with_the_network(capsys):
@@ -36,7 +35,6 @@ def test_derive_expanded_and_latex(capsys):
         r"\frac{\partial L}{\partial \hat{y}} &= 2 \left(\hat{y} - y\right) \\",
         r"\frac{\partial \hat{y}}{\partial w_{1}} &= x_{1} \\",
         r"\frac{\partial L}{\partial w_{1}} &= 2 \left(\hat{y} - y\right) \cdot x_{1} \\",
-        r" &= 2 x_{1} \left(\hat{y} - y\right) \\",
         r" &= 2 x_{1} \left(w_{1} x_{1} + w_{2} x_{2} + b_{1} - y\right)",
         r"\end{aligned}",
     ]

@@ -39,8 +39,7 @@ def test_a_sigmoid_derivation_in_latex():
         r"\frac{\partial \hat{y}}{\partial h_{1}} &= w_{5} \\",
         r"\frac{\partial h_{1}}{\partial N_{1}} &= \sigma\left(N_{1}\right) \left(1 - \sigma\left(N_{1}\right)\right) \\",
         r"\frac{\partial N_{1}}{\partial w_{1}} &= x_{1} \\",
-        r"\frac{\partial L}{\partial w_{1}} &= 2 \left(\hat{y} - y\right) \cdot w_{5} \cdot \sigma\left(N_{1}\right) \left(1 - \sigma\left(N_{1}\right)\right) \cdot x_{1} \\",
-        r" &= 2 w_{5} x_{1} \sigma\left(N_{1}\right) \left(1 - \sigma\left(N_{1}\right)\right) \left(\hat{y} - y\right)",
+        r"\frac{\partial L}{\partial w_{1}} &= 2 \left(\hat{y} - y\right) \cdot w_{5} \cdot \sigma\left(N_{1}\right) \left(1 - \sigma\left(N_{1}\right)\right) \cdot x_{1}",
         r"\end{aligned}",
     ]
     assert d.markdown() == "$$\n" + d.latex() + "\n$$"
