@@ -11,6 +11,7 @@ Bad input of any kind prints one line ``error: …`` on stderr and returns 2, ne
 """
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -124,3 +125,6 @@ def main(argv=None) -> int:
         return 2
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
+    except BrokenPipeError:  # `symnet derive 2-2-1 | head`: stop quietly, as the docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
