@@ -337,11 +337,13 @@ class Network(Graph):
         targets = [sym("y")] if one_out else [sym(f"y{k}") for k in range(1, sizes[-1] + 1)]
         prev = [sym(f"x{i}") for i in range(1, sizes[0] + 1)]
         defs, weights, biases = {}, [], []
+        self.layers = []  # per layer, per neuron: (weighted sum, activated node or None)
         n = 0
         acts = self.activations + [self.output_activation]
         for layer, size in enumerate(sizes[1:]):
             act, last = acts[layer], layer == len(sizes) - 2
             outs, pre = [], []
+            self.layers.append([])
             for _ in range(size):
                 n += 1
                 ws = [sym(f"w{len(weights) + i + 1}") for i in range(len(prev))]
@@ -353,23 +355,27 @@ class Network(Graph):
                     yhat = sym("yhat" if one_out else f"yhat{len(outs) + 1}")
                     defs[yhat] = z
                     outs.append(yhat)
+                    self.layers[-1].append((yhat, None))
                     continue
                 node = sym(f"N{n}")
                 defs[node] = z
                 pre.append(node)
                 if act.is_linear:
                     outs.append(node)
+                    self.layers[-1].append((node, None))
                 elif last and act.name == "softmax":
                     continue
                 else:
                     h = sym(("yhat" if one_out else f"yhat{len(outs) + 1}") if last else f"h{n}")
                     defs[h] = act.apply(node)
                     outs.append(h)
+                    self.layers[-1].append((node, h))
             if last and act.name == "softmax":
                 for k in range(1, size + 1):
                     yhat = sym(f"yhat{k}")
                     defs[yhat] = softmax(k, *pre)
                     outs.append(yhat)
+                    self.layers[-1].append((pre[k - 1], yhat))
             prev = outs
         defs[sym("L")] = self.loss.per_sample(targets, prev)
         self.outputs = prev
