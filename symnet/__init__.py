@@ -6,6 +6,7 @@
 2*N1*(yhat - y)
 """
 
+from .compile import Model
 from .derive import Delta, Derivation, Partial, chain, gradients
 from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
 from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
@@ -13,12 +14,13 @@ from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linea
                     logistic_regression)
 from .latex import latex, text
 from .parse import parse_definitions, parse_expression
+from .train import DivergenceError, TrainResult, init_params, load
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "Delta", "Derivation", "Graph",
-    "Loss", "Network", "ParseError", "Partial", "SymnetError", "TooLargeError",
+    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "Delta", "Derivation",
+    "DivergenceError", "Graph", "Loss", "Model", "Network", "TrainResult", "init_params", "load", "ParseError", "Partial", "SymnetError", "TooLargeError",
     "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
     "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",
     "softmax", "softplus", "text", "to_elementary",

@@ -27,8 +27,9 @@ array([[3.]])
 import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.precedence import PRECEDENCE
 
-from .derive import Delta
+from .derive import Delta, Partial
 from .errors import SymnetError
 from .functions import sigmoid, softmax, softplus
 
@@ -38,47 +39,52 @@ FORMS = ("auto", "layer", "scalar")
 # ------------------------------------------------- array operations in the generated code
 
 class _ArrayOp(sp.Function):
-    _tex = None
+    """An array operation of the generated code, with its LaTeX and text templates."""
+
+    _tex = _text = None
+    is_product_like = False  # the printers put W A before b in a sum
 
     def _latex(self, printer, exp=None):
-        return self._tex.format(*[printer.parenthesize(a, 1000) if self._wrap else printer._print(a)
+        return self._tex.format(*[printer.parenthesize(a, PRECEDENCE["Mul"])
                                   for a in self.args])
 
-    _wrap = False
+    def _sympystr(self, printer):
+        return self._text.format(*[printer.parenthesize(a, PRECEDENCE["Mul"])
+                                   for a in self.args])
 
 
 class matmul(_ArrayOp):
     """Matrix product."""
     nargs = 2
-    _tex = "{} {}"
-    _wrap = True
+    _tex, _text = "{} {}", "{} @ {}"
+    is_product_like = True
 
 
 class transpose(_ArrayOp):
     nargs = 1
-    _tex = "{}^{{T}}"
-    _wrap = True
+    _tex, _text = "{}^{{T}}", "{}ᵀ"
+
+    def _latex(self, printer, exp=None):
+        return "{%s}^{T}" % printer.parenthesize(self.args[0], PRECEDENCE["Atom"], strict=True)
 
 
 class hadamard(_ArrayOp):
     """Elementwise product ⊙ (kept apart from the matrix product for printing)."""
     nargs = 2
-    _tex = r"{} \odot {}"
-    _wrap = True
+    _tex, _text = r"{} \odot {}", "{} ⊙ {}"
+    is_product_like = True
 
 
 class rowsum(_ArrayOp):
     """Sum over the samples (each row), keeping a column: δ·1."""
     nargs = 1
-    _tex = r"{} \mathbf{{1}}"
-    _wrap = True
+    _tex, _text = r"{} \mathbf{{1}}", "{} @ 1"
 
 
 class colsum(_ArrayOp):
     """Sum over the outputs (each column), kept as a row; linear in numeric factors."""
     nargs = 1
-    _tex = r"\mathbf{{1}}^{{T}} {}"
-    _wrap = True
+    _tex, _text = r"\mathbf{{1}}^{{T}} {}", "1ᵀ @ {}"
 
     @classmethod
     def eval(cls, a):
@@ -91,22 +97,23 @@ class colsum(_ArrayOp):
 class total(_ArrayOp):
     """Sum of every element."""
     nargs = 1
-    _tex = r"\sum {}"
-    _wrap = True
+    _tex, _text = r"\sum {}", "sum({})"
 
 
 class logsumexp(_ArrayOp):
     """log Σ_j e^{z_j}, computed without overflow (scalar form: one argument per output)."""
-    _tex = None
 
     def _latex(self, printer, exp=None):
-        return r"\log \sum e^{%s}" % ", ".join(printer._print(a) for a in self.args)
+        return r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(map(printer._print, self.args))
+
+    def _sympystr(self, printer):
+        return "logsumexp(%s)" % ", ".join(map(printer._print, self.args))
 
 
 class softmax_cols(_ArrayOp):
     """Softmax over the outputs of each sample (layer form)."""
     nargs = 1
-    _tex = r"\operatorname{{softmax}}\left({}\right)"
+    _tex, _text = r"\operatorname{{softmax}}\left({}\right)", "softmax({})"
 
 
 def _np_sigmoid(x):
@@ -488,6 +495,49 @@ def _layer_program(net):
             D = LayerSymbol("delta", l - 1, r"\delta")
             backward.append((D, back if fprime == 1 else hadamard(back, fprime)))
     return forward, backward, [loss] + grads, args, A_L
+
+
+class LayerDerivation:
+    r"""The layer (matrix) form of backpropagation, as equations one can print.
+
+    Forward: Z = W A + b, A = f(Z); backward: δ of the output layer, δ = Wᵀδ_next ⊙ f'(Z);
+    gradients: ∂L/∂W = δ Aᵀ, ∂L/∂b = δ 1.  Arrays hold one sample per column; n is their number.
+
+    >>> from symnet.graph import Network
+    >>> print(Network("2-2-1", activation="sigmoid").derive_layers())
+    Z1 = W1 @ X + b1
+    A1 = sigmoid(Z1)
+    Z2 = W2 @ A1 + b2
+    delta2 = 2*(Z2 - Y)/n
+    delta1 = W2ᵀ @ delta2 ⊙ (A1*(1 - A1))
+    ∂L/∂W2 = delta2 @ A1ᵀ
+    ∂L/∂b2 = delta2 @ 1
+    ∂L/∂W1 = delta1 @ Xᵀ
+    ∂L/∂b1 = delta1 @ 1
+    """
+
+    def __init__(self, net):
+        forward, backward, outputs, args, _ = _layer_program(net)
+        n, L = sp.Symbol("n_samples"), sp.Symbol("L")
+        nice = {n: sp.Symbol("n")}
+        grads = []
+        for l in range(len(args) // 2, 0, -1):
+            grads += [(Partial(L, args[2 * l - 2]), outputs[2 * l - 1]),
+                      (Partial(L, args[2 * l - 1]), outputs[2 * l])]
+        self.equations = [(lhs, sp.factor_terms(rhs).xreplace(nice))
+                          for lhs, rhs in forward + backward + grads]
+
+    def latex(self):
+        from .latex import latex
+        rows = [f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in self.equations]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def __str__(self):
+        from .latex import text
+        return "\n".join(f"{text(lhs)} = {text(rhs)}" for lhs, rhs in self.equations)
+
+    def _repr_latex_(self):
+        return "$$" + self.latex() + "$$"
 
 
 # ----------------------------------------------------------- building the scalar form

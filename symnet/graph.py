@@ -429,6 +429,37 @@ class Network(Graph):
         from .derive import Derivation
         return Derivation(self, self.symbol(wrt), self.symbol(of))
 
+    def compile(self, form="auto"):
+        """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form.
+
+        >>> model = Network("2-1").compile()
+        >>> model.gradient({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0])
+        {'w1': 4.0, 'w2': 8.0, 'b1': 4.0}
+        """
+        from .compile import Model
+        models = self.__dict__.setdefault("_models", {})
+        key = "layer" if form == "auto" else form
+        if key not in models:
+            models[key] = Model(self, form)
+        return models[key]
+
+    def derive_layers(self):
+        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
+        from .compile import LayerDerivation
+        return LayerDerivation(self)
+
+    def init_params(self, seed=0):
+        """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
+        from .train import init_params
+        return init_params(self, seed)
+
+    def fit(self, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0,
+            callback=None, progress=True, form="auto"):
+        """Train by gradient descent (see :func:`symnet.train.fit`); returns a TrainResult."""
+        from .train import fit
+        return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
+                   seed=seed, callback=callback, progress=progress, form=form)
+
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
 

@@ -44,7 +44,8 @@ def _ordered_factors(args):
 def _ordered_terms(expr):
     def is_product(term):
         rest = term.as_coeff_Mul()[1]
-        return rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
+        return (rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
+                or getattr(rest, "is_product_like", False))
     terms = sorted(expr.as_ordered_terms(), key=lambda t: not is_product(t))
     if _coeff_isneg(terms[0]):
         for i, t in enumerate(terms):

@@ -1,0 +1,36 @@
+"""Writing files completely or not at all."""
+
+import os
+import tempfile
+
+from .errors import SymnetError
+
+
+def write_atomic(path, data):
+    """Write ``data`` (str or bytes) to ``path`` through a temporary file and a rename.
+
+    A reader never sees a half-written file, and a failure leaves any old file untouched.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "out.txt")
+    >>> write_atomic(path, "hello")
+    >>> open(path).read()
+    'hello'
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    mode = "wb" if isinstance(data, bytes) else "w"
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".symnet-", suffix=".tmp")
+    except OSError as exc:
+        raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,196 @@
+"""Gradient descent on a compiled network: ``w(t+1) = w(t) − α ∂L/∂w`` for every parameter.
+
+>>> import numpy as np
+>>> from symnet.graph import linear_regression
+>>> X = np.array([[0.0], [1.0], [2.0]]); Y = 2 * X[:, 0] + 1
+>>> result = linear_regression(1).fit(X, Y, lr=0.3, epochs=500, progress=False)
+>>> round(result.params["w1"], 6), round(result.params["b1"], 6)
+(2.0, 1.0)
+"""
+
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import SymnetError
+from .files import write_atomic
+
+FORMAT = "symnet-model"
+_HE = ("relu", "leaky_relu", "elu", "silu")
+
+
+class DivergenceError(SymnetError):
+    """Training stopped because the loss stopped being finite.
+
+    ``params`` holds the last parameters whose loss was finite, ``history`` the losses so far.
+    """
+
+    def __init__(self, message, epoch, lr, params, history):
+        super().__init__(message)
+        self.epoch, self.lr, self.params, self.history = epoch, lr, params, history
+
+
+def init_params(net, seed=0):
+    """Random starting parameters, by name: biases 0; weights by the activation they feed.
+
+    Weights into a relu, leaky_relu, elu or silu layer are He-normal, N(0, 2/fan_in); all others
+    (linear, sigmoid, tanh, softplus, softmax) are Glorot-uniform, U(±√(6/(fan_in + fan_out))).
+
+    >>> from symnet.graph import Network
+    >>> p = init_params(Network("2-2-1"), seed=0)
+    >>> list(p)[:3], p["b1"]
+    (['w1', 'w2', 'w3'], 0.0)
+    """
+    rng = np.random.default_rng(seed)
+    acts = net.activations + [net.output_activation]
+    values = []
+    for (fan_in, fan_out), act in zip(zip(net.sizes, net.sizes[1:]), acts):
+        if act.name in _HE:
+            values.append(rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in * fan_out))
+        else:
+            a = math.sqrt(6.0 / (fan_in + fan_out))
+            values.append(rng.uniform(-a, a, fan_in * fan_out))
+    values.append(np.zeros(sum(net.sizes[1:])))
+    return dict(zip((str(p) for p in net.params), np.concatenate(values).tolist()))
+
+
+@dataclass
+class TrainResult:
+    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch."""
+
+    network: object
+    params: dict
+    history: list = field(default_factory=list)
+
+    @property
+    def loss(self):
+        """The loss of the last epoch."""
+        return self.history[-1] if self.history else None
+
+    def __repr__(self):
+        return (f"<TrainResult {self.network.arch}: {len(self.history)} epochs, "
+                f"loss {self.loss:.6g}>" if self.history else f"<TrainResult {self.network.arch}>")
+
+    def save(self, path):
+        """Write the network, the parameters and the history as JSON, atomically."""
+        net = self.network
+        doc = {
+            "format": FORMAT, "version": 1, "arch": net.arch,
+            "activation": [_activation_doc(a) for a in net.activations],
+            "output_activation": _activation_doc(net.output_activation),
+            "loss": net.loss.name,
+            "params": {k: float(v) for k, v in self.params.items()},
+            "history": [float(v) for v in self.history],
+        }
+        write_atomic(path, json.dumps(doc, indent=1) + "\n")
+
+
+def _activation_doc(act):
+    return {"name": act.name, **{k: str(v) for k, v in act.options}}
+
+
+def load(path):
+    """Read a file written by :meth:`TrainResult.save`: ``(network, params)``, bit-exact.
+
+    >>> import os, tempfile
+    >>> from symnet.graph import Network
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.json")
+    >>> TrainResult(Network("2-1"), {"w1": 0.1, "w2": 1/3, "b1": -2.0}).save(path)
+    >>> net, params = load(path)
+    >>> net.arch, params["w2"] == 1/3
+    ('2-1', True)
+    """
+    from .graph import Activation, Network
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as exc:
+        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise SymnetError(f"{path} is not a symnet model file (not JSON: {exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SymnetError(f"{path} is not a symnet model file (expected \"format\": \"{FORMAT}\")")
+    try:
+        acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
+                for a in doc["activation"]]
+        out = doc["output_activation"]
+        net = Network(doc["arch"], activation=acts,
+                      output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
+                                                                       if k != "name"}),
+                      loss=doc["loss"])
+        params = {str(p): float(doc["params"][str(p)]) for p in net.params}
+    except (KeyError, TypeError) as exc:
+        raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None
+    return net, params
+
+
+def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
+        progress=True, form="auto"):
+    """Train ``net`` by gradient descent; return a :class:`TrainResult`.
+
+    Full-batch gradient descent (the lecture's) unless ``batch_size`` is set: then each epoch
+    visits the samples in a seeded random order in batches (``batch_size=1`` is SGD).  Starts
+    from ``params`` when given, else ``init_params(seed)``.  ``history`` holds each epoch's loss
+    before its update (for mini-batches, the epoch's batches combined as the loss defines).
+    ``callback(epoch, loss, params)`` is called after every epoch; returning ``False`` stops.
+    A loss that stops being finite raises :class:`DivergenceError` naming the epoch and the
+    learning rate; it keeps the last parameters whose loss was finite.
+    """
+    model = net.compile(form)
+    theta = model.theta(net.init_params(seed) if params is None else params)
+    Xt, Yt = model.data(X, Y)
+    n = Xt.shape[1]
+    lr = _positive(lr, "lr", float)
+    epochs = _positive(epochs, "epochs", int)
+    if batch_size is not None:
+        batch_size = _positive(batch_size, "batch_size", int)
+        if batch_size > n:
+            raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples")
+    rng = np.random.default_rng(seed)
+    history = []
+    good = theta.copy()
+    epochs_iter = range(epochs)
+    if progress and epochs >= 100 and sys.stderr.isatty():
+        from tqdm import tqdm
+        epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
+    names = model.names
+    mean = net.loss.reduction == "mean"
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        for epoch in epochs_iter:
+            before = theta.copy()
+            try:
+                if batch_size is None:
+                    loss = model.step(theta, Xt, Yt, lr)
+                else:
+                    loss, order = 0.0, rng.permutation(n)
+                    for start in range(0, n, batch_size):
+                        b = order[start:start + batch_size]
+                        part = model.step(theta, Xt[:, b], Yt[:, b], lr)
+                        loss += part * len(b) / n if mean else part
+                finite = math.isfinite(loss) and np.all(np.isfinite(theta))
+            except FloatingPointError:
+                finite = False
+            if not finite:
+                raise DivergenceError(
+                    f"training diverged at epoch {epoch + 1}: the loss stopped being finite "
+                    f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
+                    epoch + 1, lr, dict(zip(names, good.tolist())), history)
+            good = before
+            history.append(float(loss))
+            if callback is not None and callback(epoch + 1, float(loss),
+                                                 dict(zip(names, theta.tolist()))) is False:
+                break
+    return TrainResult(net, dict(zip(names, theta.tolist())), history)
+
+
+def _positive(value, what, kind):
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if kind is int:
+        ok = ok and float(value).is_integer()
+    if not ok or not math.isfinite(value) or value <= 0:
+        raise SymnetError(f"{what} must be a positive {'integer' if kind is int else 'number'}, "
+                          f"got {value!r}")
+    return kind(value)
