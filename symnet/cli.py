@@ -57,6 +57,20 @@ def _build_parser():
     p.add_argument("--expanded", action="store_true",
                    help="also show the result in inputs, targets and parameters only")
 
+    p = sub.add_parser("train", help="train a network on a CSV file by gradient descent")
+    _network_options(p)
+    p.add_argument("--data", required=True, metavar="FILE.csv",
+                   help="CSV with a header row: input columns, then target columns")
+    p.add_argument("--inputs", metavar="COLS", help="input column names, comma-separated")
+    p.add_argument("--targets", metavar="COLS", help="target column names, comma-separated")
+    p.add_argument("--lr", type=float, default=0.5, help="learning rate α (default 0.5)")
+    p.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="mini-batch size (default: full batch)")
+    p.add_argument("--seed", type=int, default=0, help="seed for initial params and shuffling")
+    p.add_argument("--save", metavar="FILE.json", help="write the trained model as JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="plot the loss curve (needs matplotlib)")
+
     p = sub.add_parser("chain", help="derive the last of a chain of definitions")
     p.add_argument("definitions", metavar="DEFINITIONS",
                    help="definitions separated by ';', e.g. \"m = x**2; z = m**2; y = z**2\"")
@@ -106,6 +120,41 @@ def _derive(args):
     return 0
 
 
+def _train(args):
+    from .data import read_csv
+    from .train import DivergenceError
+    net = _network(args)
+    X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
+    if args.plot:
+        _need_matplotlib()
+    try:
+        result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                         seed=args.seed)
+    except DivergenceError as exc:
+        raise SymnetError(str(exc)) from None
+    h = result.history
+    print(f"trained {net!r} on {len(X)} samples for {len(h)} epochs (lr {args.lr:g})")
+    print(f"loss: {h[0]:.6g} -> {h[-1]:.6g}")
+    width = max(len(k) for k in result.params)
+    for name, value in result.params.items():
+        print(f"  {name:<{width}} = {value: .6g}")
+    if args.save:
+        result.save(args.save)
+        print(f"saved {args.save}")
+    if args.plot:
+        from .plot import plot_history
+        plot_history(h, args.plot, title=f"{net.arch} {net.loss.name}")
+        print(f"plotted {args.plot}")
+    return 0
+
+
+def _need_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise SymnetError("--plot needs matplotlib: pip install 'symnet[plot]'") from None
+
+
 def _chain(args):
     d = chain(args.definitions, args.wrt, args.of)
     print(_render(d, args.format))
@@ -118,8 +167,8 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise _UsageError("choose a command: derive, chain (see symnet --help)")
-        return {"derive": _derive, "chain": _chain}[args.command](args)
+            raise _UsageError("choose a command: derive, train, chain (see symnet --help)")
+        return {"derive": _derive, "train": _train, "chain": _chain}[args.command](args)
     except (_UsageError, SymnetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

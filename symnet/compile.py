@@ -29,9 +29,9 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from .derive import Delta, Partial
+from .derive import Delta, Partial, without_division as _without_division
 from .errors import SymnetError
-from .functions import sigmoid, softmax, softplus
+from .functions import sigmoid, softmax, stable_logs
 
 FORMS = ("auto", "layer", "scalar")
 
@@ -215,30 +215,13 @@ def _stable_log(expr):
     """log σ(a) = −softplus(−a), log(1 − σ(a)) = −softplus(a), log softmax_k = z_k − logsumexp."""
     def fix(e):
         arg = e.args[0]
-        if isinstance(arg, sigmoid):
-            return -softplus(-arg.args[0])
-        if arg.is_Add and len(arg.args) == 2 and 1 in arg.args:
-            other = arg - 1
-            if isinstance(-other, sigmoid):
-                return -softplus((-other).args[0])
         if isinstance(arg, softmax):
             k, *zs = arg.args
             return zs[int(k) - 1] - logsumexp(*zs)
         if isinstance(arg, softmax_cols):
             return arg.args[0] - logsumexp(arg.args[0])
         return e
-    return expr.replace(lambda e: isinstance(e, sp.log), fix)
-
-
-def _without_division(expr):
-    """``expr`` with symbolic denominators cancelled where they cancel (ŷ − y for σ + bce)."""
-    def divides(e):
-        return any(p.exp.is_negative and p.base.free_symbols for p in e.atoms(sp.Pow))
-    if divides(expr):
-        cancelled = sp.factor(sp.cancel(expr))
-        if not divides(cancelled):
-            return cancelled
-    return expr
+    return stable_logs(expr).replace(lambda e: isinstance(e, sp.log), fix)
 
 
 def _numeric_local(expr, applied):

@@ -71,15 +71,36 @@ class Delta(sp.Symbol):
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
+def _divides(expr):
+    return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
+
+
+def without_division(expr, inverse=None):
+    """``expr`` with its symbolic denominators cancelled, if they cancel; else ``expr``.
+
+    ``inverse`` maps definitions back to their names first (σ(N1) → ŷ), so that a sigmoid
+    output with binary cross-entropy gives δ = ŷ − y instead of a quotient by ŷ(1 − ŷ).
+
+    >>> y, yhat = sp.symbols("y yhat")
+    >>> without_division((-y / yhat + (1 - y) / (1 - yhat)) * yhat * (1 - yhat))
+    -y + yhat
+    """
+    if not _divides(expr):
+        return expr
+    cancelled = sp.factor(sp.cancel(expr.xreplace(inverse or {})))
+    return expr if _divides(cancelled) else cancelled
+
+
 def _deltas(graph, of):
     """δ_node = ∂of/∂node for every defined node, in one reverse sweep (cached on the graph)."""
     cache = graph.__dict__.setdefault("_delta_cache", {})
     if of not in cache:
         delta = {of: sp.S.One}
+        inverse = {v: k for k, v in graph.definitions.items() if not v.is_Add}
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
                 continue
-            delta[node] = _backprop(graph, node, delta)
+            delta[node] = without_division(_backprop(graph, node, delta), inverse)
         cache[of] = delta
     return cache[of]
 

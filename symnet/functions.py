@@ -272,6 +272,23 @@ class softmax(Function):
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
+def stable_logs(expr):
+    """log σ(a) → −softplus(−a) and log(1 − σ(a)) → −softplus(a): no cancellation when σ saturates.
+
+    >>> from sympy import Symbol
+    >>> stable_logs(log(1 - sigmoid(Symbol("N"))))
+    -softplus(N)
+    """
+    def fix(e):
+        arg = e.args[0]
+        if isinstance(arg, sigmoid):
+            return -softplus(-arg.args[0])
+        if arg.is_Add and len(arg.args) == 2 and isinstance(1 - arg, sigmoid):
+            return -softplus((1 - arg).args[0])
+        return e
+    return expr.replace(lambda e: isinstance(e, log), fix)
+
+
 def to_elementary(expr):
     """Replace symnet's activation functions by elementary SymPy expressions (exp, log, Max, Piecewise).
 

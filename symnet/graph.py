@@ -19,7 +19,7 @@ from typing import Callable
 import sympy as sp
 
 from .errors import ArchitectureError, SymnetError, UnknownNameError
-from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus
+from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, stable_logs
 
 MAX_PARAMS = 20_000
 
@@ -204,6 +204,11 @@ class Graph:
         if missing:
             raise SymnetError(f"missing values for {', '.join(missing)}")
         for node, expr in self.definitions.items():
+            if node == self.output and expr.has(sp.log):
+                # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)
+                inline = {p: self.definitions[p] for p in self.parents[node]
+                          if p in self.definitions and not self.definitions[p].is_Add}
+                expr = stable_logs(expr.xreplace(inline))
             value = expr.xreplace(given)
             if precision is not None:
                 value = value.evalf(precision)

@@ -1,0 +1,74 @@
+"""Reading training data from CSV files, with one clear error for each kind of bad input."""
+
+import csv
+import math
+
+import numpy as np
+
+from .errors import SymnetError
+
+
+def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
+    """``(X, Y)`` from a CSV file with a header row.
+
+    Without ``inputs``/``targets`` (comma-separated column names) the file must have exactly
+    ``n_inputs`` input columns followed by ``n_outputs`` target columns.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "xor.csv")
+    >>> _ = open(path, "w").write("x1,x2,y\\n0,0,0\\n0,1,1\\n")
+    >>> X, Y = read_csv(path, 2, 1)
+    >>> X.tolist(), Y.tolist()
+    ([[0.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
+    """
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except FileNotFoundError:
+        raise SymnetError(f"data file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SymnetError(f"cannot read data file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except csv.Error as exc:
+        raise SymnetError(f"{path} is not a valid CSV file: {exc}") from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise SymnetError(f"{path} is empty; expected a header row and at least one data row")
+    header = [h.strip() for h in rows[0]]
+    if len(rows) < 2:
+        raise SymnetError(f"{path} has a header but no data rows")
+    if inputs or targets:
+        cols = [_columns(inputs, header, "inputs", n_inputs, path),
+                _columns(targets, header, "targets", n_outputs, path)]
+    else:
+        if len(header) != n_inputs + n_outputs:
+            raise SymnetError(
+                f"{path} has {len(header)} columns but the network needs {n_inputs} inputs + "
+                f"{n_outputs} targets = {n_inputs + n_outputs}; or name them with --inputs/--targets")
+        cols = [list(range(n_inputs)), list(range(n_inputs, n_inputs + n_outputs))]
+    data = np.empty((len(rows) - 1, len(header)))
+    for i, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise SymnetError(f"{path} line {i} has {len(row)} cells; the header has {len(header)}")
+        for j, cell in enumerate(row):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise SymnetError(f"{path} line {i}, column {header[j]!r}: {cell!r} is not a "
+                                  "number") from None
+            if not math.isfinite(value):
+                raise SymnetError(f"{path} line {i}, column {header[j]!r}: {cell!r} is not a "
+                                  "finite number")
+            data[i - 2, j] = value
+    return data[:, cols[0]], data[:, cols[1]]
+
+
+def _columns(spec, header, what, count, path):
+    if not spec:
+        raise SymnetError("give both --inputs and --targets, or neither")
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    missing = [n for n in names if n not in header]
+    if missing:
+        raise SymnetError(f"{path} has no column {missing[0]!r}; columns: {', '.join(header)}")
+    if len(names) != count:
+        raise SymnetError(f"--{what} names {len(names)} columns; the network has {count}")
+    return [header.index(n) for n in names]
