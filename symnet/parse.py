@@ -24,6 +24,7 @@ from .functions import elu, leaky_relu, relu, sigmoid, silu, softplus
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
 MAX_EXPONENT = 1000  # |n| in x**n; also caps the digits of number**number
+MAX_EXP_ARGUMENT = 1000  # exp(1000) is fine; exp(exp(100)) would need 10⁴³ digits
 
 FUNCTIONS = {
     "exp": (sp.exp, 1), "log": (sp.log, 1), "ln": (sp.log, 1), "sqrt": (sp.sqrt, 1),
@@ -58,7 +59,9 @@ def tokenize(text):
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ParseError(f"unexpected character {text[pos]!r} at position {pos + 1}; "
+            char = text[pos]
+            code = f" (U+{ord(char):04X})" if not char.isascii() else ""
+            raise ParseError(f"unexpected character {char!r}{code} at position {pos + 1}; "
                              f"allowed: {ALLOWED}")
         kind = m.lastgroup
         if kind != "space":
@@ -150,6 +153,10 @@ class _Parser:
     def primary(self):
         kind, value, pos = tok = self.take()
         if kind == "number":
+            exponent = re.search(r"[eE]([+-]?\d+)$", value)
+            if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+                raise ParseError(f"number {value} at position {pos} is too large or too small; "
+                                 f"exponents up to ±{MAX_EXPONENT} are accepted")
             return sp.Rational(value) if re.search(r"[.eE]", value) else sp.Integer(value)
         if value == "(":
             inner = self.expr()
@@ -173,6 +180,9 @@ class _Parser:
         self.take(")")
         if len(args) != arity:
             raise ParseError(f"{name} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}")
+        if name in ("exp", "sinh", "cosh") and args[0].is_number \
+                and abs(complex(args[0].evalf(15))) > MAX_EXP_ARGUMENT:
+            raise ParseError(f"{name} of a number larger than {MAX_EXP_ARGUMENT} is not accepted")
         return func(*args)
 
     def symbol(self, name, pos):
@@ -180,8 +190,9 @@ class _Parser:
         if self.names is None:
             return sp.Symbol(name)
         if name not in self.names:
+            known = dict.fromkeys(str(s) for s in self.names.values())
             raise ParseError(f"unknown name {name!r} at position {pos}; known names: "
-                             f"{', '.join(self.names)}; functions: {', '.join(sorted(FUNCTIONS))}")
+                             f"{', '.join(known)}; functions: {', '.join(sorted(FUNCTIONS))}")
         return self.names[name]
 
 
@@ -263,3 +274,150 @@ def parse_definitions(text):
     if not definitions:
         raise ParseError("no definitions given; expected 'name = expression', e.g. 'm = x**2'")
     return definitions
+
+
+# ------------------------------------------------------------------------- LaTeX
+
+_LATEX_WORDS = {
+    "cdot": "*", "times": "*", "sigma": " sigma ", "exp": " exp ", "log": " log ", "ln": " ln ",
+    "tanh": " tanh ", "sinh": " sinh ", "cosh": " cosh ", "sin": " sin ", "cos": " cos ",
+    "tan": " tan ", ",": " ", ";": " ", "!": "", " ": " ", ":": " ", "quad": " ",
+    "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
+}
+_LATEX_NAMES = {"relu": "relu", "softplus": "softplus", "silu": "silu", "sigmoid": "sigmoid",
+                "swish": "silu", "leakyrelu": "leaky_relu", "elu": "elu"}
+LATEX_ALLOWED = ("\\frac, \\dfrac, \\tfrac, \\sqrt, \\hat, \\left, \\right, \\cdot, \\times, "
+                 "\\operatorname{…}, \\mathrm{…}, " + ", ".join(
+                     "\\" + w for w in sorted(_LATEX_WORDS) if w.isalpha() and w not in
+                     ("left", "right", "cdot", "times")))
+
+
+def latex_to_plain(text):
+    r"""Translate the LaTeX a student types into symnet's plain syntax; refuse other commands.
+
+    >>> latex_to_plain(r"2(\hat{y}-y)N_{1}")
+    '2(yhat-y)N_1'
+    >>> latex_to_plain(r"\frac{1}{2}\sigma(N_1)\left(1-\sigma(N_1)\right)")
+    '((1)/(2)) sigma (N_1)(1- sigma (N_1))'
+    """
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    return _Latex(text).translate(0)
+
+
+class _Latex:
+    def __init__(self, text):
+        self.text, self.i = text, 0
+
+    def translate(self, depth, stop=None):
+        if depth > MAX_DEPTH:
+            raise ParseError(f"expression nested deeper than {MAX_DEPTH} levels")
+        out, text = [], self.text
+        while self.i < len(text):
+            c = text[self.i]
+            if c == stop:
+                self.i += 1
+                return "".join(out)
+            if c == "\\":
+                out.append(self.command(depth))
+            elif c == "{":
+                self.i += 1
+                out.append("(" + self.translate(depth + 1, "}") + ")")
+            elif c == "}":
+                raise ParseError(f"unbalanced '}}' at position {self.i + 1}")
+            elif c == "_":
+                self.i += 1
+                sub = self.group(depth) if self.peek() == "{" else self.take_char()
+                if not re.fullmatch(r"[A-Za-z0-9]+", sub):
+                    raise ParseError(f"subscript {sub!r} is not accepted; subscripts are "
+                                     "letters and digits, e.g. w_{5}")
+                out.append("_" + sub)
+            else:
+                out.append(c)
+                self.i += 1
+        if stop is not None:
+            raise ParseError("unbalanced '{': missing '}'")
+        return "".join(out)
+
+    def peek(self):
+        return self.text[self.i] if self.i < len(self.text) else ""
+
+    def take_char(self):
+        c = self.peek()
+        if not c:
+            raise ParseError("unexpected end of input after '_' or a command")
+        self.i += 1
+        return c
+
+    def group(self, depth):
+        """The raw translation of the next {…} group (or single character)."""
+        while self.peek() == " ":
+            self.i += 1
+        if self.peek() != "{":
+            return self.take_char()
+        self.i += 1
+        return self.translate(depth + 1, "}")
+
+    def command(self, depth):
+        m = re.compile(r"\\([A-Za-z]+|.)").match(self.text, self.i)
+        if not m:
+            raise ParseError("a lone '\\' at the end of the input")
+        name = m.group(1)
+        self.i = m.end()
+        if name in ("frac", "dfrac", "tfrac"):
+            return f"(({self.group(depth)})/({self.group(depth)}))"
+        if name == "sqrt":
+            return f" sqrt({self.group(depth)})"
+        if name == "hat":
+            return f" {self.group(depth)}hat"
+        if name in ("operatorname", "mathrm", "text", "mathit"):
+            word = self.group(depth).replace(" ", "")
+            key = word.lower().replace("_", "").replace("-", "")
+            if key in _LATEX_NAMES:
+                return f" {_LATEX_NAMES[key]} "
+            return f" {word} "
+        if name in _LATEX_WORDS:
+            if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr") and self.peek() == ".":
+                self.i += 1
+            return _LATEX_WORDS[name]
+        if name in ("{", "}"):
+            return "(" if name == "{" else ")"
+        raise ParseError(f"LaTeX command \\{name} is not allowed; allowed: {LATEX_ALLOWED}")
+
+
+def parse_answer(text, names):
+    """Parse a student's answer, plain (``2*(yhat - y)*N1``) or LaTeX (``2(\\hat{y}-y)N_{1}``).
+
+    ``names`` maps every accepted spelling of a name to its Symbol (see :func:`spellings`).
+
+    >>> import sympy as sp
+    >>> N1, y, yhat = sp.symbols("N1 y yhat")
+    >>> parse_answer(r"2(\\hat{y}-y)N_{1}", spellings([N1, y, yhat]))
+    2*N1*(-y + yhat)
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}")
+    if "\\" in text or "{" in text or "}" in text:
+        text = latex_to_plain(text)
+    return parse_expression(text, {"e": sp.E, **names})
+
+
+def spellings(symbols):
+    """Every accepted spelling of each symbol: w5, w_5 (w_{5} in LaTeX); yhat1, yhat_1, y_hat1.
+
+    >>> sorted(spellings([sp.Symbol("yhat1")]))
+    ['y_hat1', 'y_hat_1', 'yhat1', 'yhat_1']
+    """
+    out = {}
+    for s in symbols:
+        name = s.name
+        m = re.fullmatch(r"([A-Za-z]+)(\d*)", name)
+        variants = {name}
+        if m:
+            stem, digits = m.groups()
+            stems = {stem} | ({stem[:-3] + "_hat"} if stem.endswith("hat") and len(stem) > 3 else set())
+            for st in stems:
+                variants |= {st + digits} | ({f"{st}_{digits}"} if digits else set())
+        for v in variants:
+            out[v] = s
+    return out
