@@ -296,7 +296,7 @@ def latex_to_plain(text):
     r"""Translate the LaTeX a student types into symnet's plain syntax; refuse other commands.
 
     >>> latex_to_plain(r"2(\hat{y}-y)N_{1}")
-    '2(yhat-y)N_1'
+    '2( yhat-y)N_1'
     >>> latex_to_plain(r"\frac{1}{2}\sigma(N_1)\left(1-\sigma(N_1)\right)")
     '((1)/(2)) sigma (N_1)(1- sigma (N_1))'
     """
