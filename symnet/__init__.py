@@ -6,6 +6,7 @@
 2*N1*(yhat - y)
 """
 
+from .check import CheckResult, check
 from .compile import Model
 from .derive import Delta, Derivation, Partial, chain, gradients
 from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
@@ -19,7 +20,8 @@ from .train import DivergenceError, TrainResult, init_params, load
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "Delta", "Derivation",
+    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "CheckResult", "Delta",
+    "Derivation", "check",
     "DivergenceError", "Graph", "Loss", "Model", "Network", "TrainResult", "init_params", "load", "ParseError", "Partial", "SymnetError", "TooLargeError",
     "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
     "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",

@@ -71,6 +71,17 @@ def _build_parser():
     p.add_argument("--save", metavar="FILE.json", help="write the trained model as JSON")
     p.add_argument("--plot", metavar="FILE.png", help="plot the loss curve (needs matplotlib)")
 
+    p = sub.add_parser("check", help="check a derivative you computed by hand "
+                       "(exit 0 correct, 1 incorrect, 2 bad input)")
+    _network_options(p)
+    p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5")
+    p.add_argument("answer", metavar="EXPR", help="your ∂L/∂NAME, plain (2*(yhat - y)*N1) "
+                   "or LaTeX (2(\\hat{y}-y)N_{1}); with --at, may be a number")
+    p.add_argument("--at", metavar="x1=1,...", help="check at this point: every input, target "
+                   "and parameter")
+    p.add_argument("--tolerance", type=float, default=1e-3,
+                   help="relative tolerance of a check --at a point (default 0.001)")
+
     p = sub.add_parser("chain", help="derive the last of a chain of definitions")
     p.add_argument("definitions", metavar="DEFINITIONS",
                    help="definitions separated by ';', e.g. \"m = x**2; z = m**2; y = z**2\"")
@@ -155,6 +166,16 @@ def _need_matplotlib():
         raise SymnetError("--plot needs matplotlib: pip install 'symnet[plot]'") from None
 
 
+def _check(args):
+    from .check import check
+    from .parse import parse_assignments
+    net = _network(args)
+    at = parse_assignments(args.at) if args.at else None
+    result = check(net, args.wrt, args.answer, at=at, tolerance=args.tolerance)
+    print(result.message)
+    return 0 if result.correct else 1
+
+
 def _chain(args):
     d = chain(args.definitions, args.wrt, args.of)
     print(_render(d, args.format))
@@ -167,8 +188,9 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise _UsageError("choose a command: derive, train, chain (see symnet --help)")
-        return {"derive": _derive, "train": _train, "chain": _chain}[args.command](args)
+            raise _UsageError("choose a command: derive, train, check, chain (see symnet --help)")
+        commands = {"derive": _derive, "train": _train, "check": _check, "chain": _chain}
+        return commands[args.command](args)
     except (_UsageError, SymnetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -421,3 +421,29 @@ def spellings(symbols):
         for v in variants:
             out[v] = s
     return out
+
+
+def parse_assignments(text):
+    """``"x1=1,x2=0,y=0.5"`` → ``{"x1": 1.0, "x2": 0.0, "y": 0.5}``: plain floats, never eval.
+
+    >>> parse_assignments("x1=1, w1=.15,y=-2e-1")
+    {'x1': 1.0, 'w1': 0.15, 'y': -0.2}
+    """
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    out = {}
+    for part in text.split(","):
+        name, eq, value = (s.strip() for s in part.partition("="))
+        if not eq or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ParseError(f"{part.strip()!r} is not name=value; expected a list like "
+                             "x1=1,x2=0,y=1")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ParseError(f"{name}={value!r}: {value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ParseError(f"{name}={value}: the value must be a finite number")
+        if name in out:
+            raise ParseError(f"{name} is given twice")
+        out[name] = number
+    return out

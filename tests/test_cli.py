@@ -68,7 +68,7 @@ def test_chain(capsys):
     (["derive", "2-2-1", "--format", "pdf"], "error: argument --format: invalid choice: 'pdf'"),
     (["derive", "2-2-1", "--bogus"], "error: unrecognized arguments: --bogus"),
     (["derive"], "error: the following arguments are required: ARCH"),
-    ([], "error: choose a command: derive, train, chain"),
+    ([], "error: choose a command: derive, train, check, chain"),
     (["chain", "m x**2", "--wrt", "x"], "error: 'm x**2' is not a definition; expected 'name = expression'"),
     (["chain", "m = x**2", "--wrt", "q"], "error: unknown name 'q'; known names: x, m"),
     (["chain", "m = __import__(os)", "--wrt", "x"], "error: '__import__' is not accepted as a name"),
