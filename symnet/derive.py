@@ -97,10 +97,17 @@ def _deltas(graph, of):
     if of not in cache:
         delta = {of: sp.S.One}
         inverse = {v: k for k, v in graph.definitions.items() if not v.is_Add}
+        dividing = set()  # nodes whose δ keeps a symbolic denominator
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
                 continue
-            delta[node] = without_division(_backprop(graph, node, delta), inverse)
+            delta[node] = _backprop(graph, node, delta)
+            # only look for a division where one can enter: δ trees are shared, not small
+            if any(c in dividing or _divides(graph.local(c, node))
+                   for c in graph.children.get(node, ()) if c in delta):
+                delta[node] = without_division(delta[node], inverse)
+                if _divides(delta[node]):
+                    dividing.add(node)
         cache[of] = delta
     return cache[of]
 
