@@ -28,6 +28,7 @@ N_POINTS = 20
 PRECISION = 40
 _SAME = sp.Float(10) ** -25  # relative agreement that counts as equal at 40 digits
 _SYMBOLIC_LIMIT = 300  # expanded sizes up to which the symbolic comparison is tried
+MAX_DIAGNOSED_PATHS = 64  # beyond this, candidates would be as slow as the net is wide
 
 
 @dataclass
@@ -72,16 +73,17 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
         answer = parse_answer(answer, spellings(net.symbols.values()))
     name = f"∂{net.output}/∂{target}"
     if at is not None:
-        return _check_at(net, name, expected, answer, at, tolerance)
+        return _check_at(net, name, derivation, answer, at, tolerance)
     if _symbolically_equal(net, answer, expected):
         return CheckResult(True, f"correct: {text(answer)} equals {name} = {text(expected)}",
                            expected, answer)
     points = _points(net, seed)
     for values in points:
-        a, e = _value(answer, values), _value(expected, values)
+        a, e = _value(answer, values), _evalf(derivation.value(values))
         if not _same(a, e):
-            counter = _counterexample(net, values, answer, expected, a, e)
-            diagnosis = _diagnose(net, derivation, answer, points[:6])
+            counter = _counterexample(net, values, answer, derivation, a, e)
+            diagnosis = _diagnose(net, derivation, answer, points[:6]) \
+                if derivation.n_paths <= MAX_DIAGNOSED_PATHS else []
             lines = [f"incorrect: your answer is not {name}.",
                      f"  at {_show_point(counter['point'])}:",
                      f"  your answer = {_num(a)}, but {name} = {_num(e)}"]
@@ -119,7 +121,11 @@ def _points(net, seed):
 
 
 def _value(expr, values):
-    v = expr.xreplace(values).evalf(PRECISION)
+    return _evalf(expr.xreplace(values))
+
+
+def _evalf(number):
+    v = sp.sympify(number).evalf(PRECISION)
     return v if v.is_real and v.is_finite else sp.nan
 
 
@@ -133,11 +139,12 @@ def _num(v):
     return "undefined" if v is sp.nan else f"{float(v):.6g}"
 
 
-def _counterexample(net, values, answer, expected, a, e):
-    used = _ancestry(net, answer.free_symbols | expected.free_symbols)
+def _counterexample(net, values, answer, derivation, a, e):
+    involved = answer.free_symbols | derivation.nodes
+    used = _ancestry(net, involved)
     point = {str(s): float(values[s]) for s in net.leaves if s in used}
     point.update({str(s): float(values[s]) for s in net.definitions
-                  if s in answer.free_symbols | expected.free_symbols})
+                  if s in involved and s != derivation.of})
     return {"point": point, "answer": None if a is sp.nan else float(a),
             "expected": None if e is sp.nan else float(e)}
 
@@ -160,7 +167,8 @@ def _chain_text(derivation):
     return " + ".join(" · ".join(text(f) for f in prod) for prod in derivation.chain)
 
 
-def _check_at(net, name, expected, answer, at, tolerance):
+def _check_at(net, name, derivation, answer, at, tolerance):
+    expected = derivation.result
     try:
         given = {net.symbol(k): sp.Rational(str(v)) if isinstance(v, (int, float)) else v
                  for k, v in at.items()}
@@ -171,7 +179,7 @@ def _check_at(net, name, expected, answer, at, tolerance):
         raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "
                           "needs every input, target and parameter")
     values = net.forward(given, precision=PRECISION)
-    a, e = _value(answer, values), _value(expected, values)
+    a, e = _value(answer, values), _evalf(derivation.value(values))
     ok = a is not sp.nan and e is not sp.nan and abs(a - e) <= tolerance * max(abs(e), 1e-12)
     where = _show_point({str(k): float(v) for k, v in given.items()})
     if ok:

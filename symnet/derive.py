@@ -163,7 +163,8 @@ class Derivation:
         return f"<Derivation ∂{self.of}/∂{self.wrt}: {_text(self.result)}>"
 
     @cached_property
-    def _between(self):
+    def nodes(self):
+        """The symbols on some path from ``of`` down to ``wrt``."""
         up, stack = {self.wrt}, [self.wrt]
         while stack:
             for c in self.graph.children.get(stack.pop(), ()):
@@ -182,7 +183,7 @@ class Derivation:
     def n_paths(self):
         """How many paths lead from ``of`` down to ``wrt``."""
         count = {self.wrt: 1}
-        nodes = sorted(self._between - {self.wrt}, key=self.graph.order.get)
+        nodes = sorted(self.nodes - {self.wrt}, key=self.graph.order.get)
         for node in nodes:
             count[node] = sum(count.get(p, 0) for p in self.graph.parents[node])
         return count.get(self.of, 0)
@@ -199,7 +200,7 @@ class Derivation:
                 found.append(tuple(path))
                 return
             for p in self.graph.parents.get(node, ()):
-                if p in self._between:
+                if p in self.nodes:
                     walk(p, path + [p])
         walk(self.of, [self.of])
         return found
@@ -226,16 +227,32 @@ class Derivation:
     @cached_property
     def delta(self):
         out = {}
-        nodes = sorted(self._between - {self.of}, key=lambda n: self.graph.order.get(n, -1),
+        nodes = sorted(self.nodes - {self.of}, key=lambda n: self.graph.order.get(n, -1),
                        reverse=True)
         for node in nodes:
             terms = []
             for child in self.graph.children.get(node, ()):
-                if child in self._between:
+                if child in self.nodes:
                     local = self.graph.local(child, node)
                     terms.append(local if child == self.of else Delta(child) * local)
             out[Delta(node)] = sp.Add(*terms)
         return out
+
+    def value(self, values):
+        """The derivative's value from a forward pass's ``values`` (``graph.forward``), by the
+        δ program one node at a time: linear in the edges, however many paths there are.
+
+        >>> from symnet.graph import Network
+        >>> net = Network("2-2-1")
+        >>> at = net.forward(dict(x1=1, x2=0, y=1, w1=1, w2=1, w3=1, w4=1, w5=1, w6=1,
+        ...                       b1=0, b2=0, b3=0))
+        >>> net.derive("x1").value(at)  # 2(ŷ − y)(w5 w1 + w6 w3) at ŷ = 2
+        4
+        """
+        known = dict(values)
+        for d, expr in self.delta.items():
+            known[d] = expr.xreplace(known)
+        return known[Delta(self.wrt)] if self.wrt != self.of else sp.S.One
 
     @cached_property
     def expanded(self):

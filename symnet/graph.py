@@ -14,6 +14,7 @@ L = (y - yhat)**2
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import sympy as sp
@@ -164,7 +165,7 @@ class Graph:
         self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen)
         self._locals = {}
 
-    @property
+    @cached_property
     def symbols(self):
         """Every symbol of the graph by name."""
         names = {str(s): s for s in self.leaves}
@@ -240,11 +241,10 @@ def _sorted(symbols):
 
 
 def _tree_size(expr, sizes):
-    if expr in sizes:
-        return sizes[expr]
-    if not expr.args:
-        return 1
-    return 1 + sum(_tree_size(a, sizes) for a in expr.args)
+    """Nodes of ``expr`` written out as a tree; ``sizes`` memoises shared subexpressions."""
+    if expr not in sizes:
+        sizes[expr] = 1 + sum(_tree_size(a, sizes) for a in expr.args)
+    return sizes[expr]
 
 
 def _partial(expr, var):
