@@ -16,6 +16,7 @@ from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linea
 from .latex import latex, text
 from .parse import parse_definitions, parse_expression
 from .train import DivergenceError, TrainResult, init_params, load
+from .worksheet import Worksheet, worksheet
 
 __version__ = "0.1.0"
 
@@ -25,5 +26,5 @@ __all__ = [
     "DivergenceError", "Graph", "Loss", "Model", "Network", "TrainResult", "init_params", "load", "ParseError", "Partial", "SymnetError", "TooLargeError",
     "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
     "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",
-    "softmax", "softplus", "text", "to_elementary",
+    "softmax", "softplus", "text", "to_elementary", "Worksheet", "worksheet",
 ]

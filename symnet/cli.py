@@ -82,6 +82,27 @@ def _build_parser():
     p.add_argument("--tolerance", type=float, default=1e-3,
                    help="relative tolerance of a check --at a point (default 0.001)")
 
+    p = sub.add_parser("worksheet", help="write a worksheet: definitions, forward pass, chain "
+                       "rule, one gradient step (.tex, .pdf, .md or .ipynb)")
+    _network_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the worksheet to write: FILE.tex, FILE.pdf, FILE.md or FILE.ipynb")
+    p.add_argument("--wrt", action="append", metavar="NAME",
+                   help="parameter to derive; repeat or comma-separate; default: every parameter")
+    p.add_argument("--at", action="append", metavar="x1=1,x2=0,y=1",
+                   help="a data point (every input and target); repeat, or separate with ';', "
+                        "for a table of samples")
+    p.add_argument("--params", metavar="w1=.15,...", help="every weight and bias")
+    p.add_argument("--lr", metavar="ALPHA", help="learning rate of one gradient-descent step")
+    p.add_argument("--exercises", action="store_true",
+                   help="blanks for the results, and an answer key beside: FILE-key.SUFFIX")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="draw nice numbers for what --at and --params do not give")
+    p.add_argument("--samples", type=int, default=1, metavar="N",
+                   help="how many data points --seed draws (default 1)")
+    p.add_argument("--digits", type=int, default=4, metavar="N",
+                   help="significant digits shown (default 4; numbers are computed to 30)")
+
     p = sub.add_parser("chain", help="derive the last of a chain of definitions")
     p.add_argument("definitions", metavar="DEFINITIONS",
                    help="definitions separated by ';', e.g. \"m = x**2; z = m**2; y = z**2\"")
@@ -176,6 +197,21 @@ def _check(args):
     return 0 if result.correct else 1
 
 
+def _worksheet(args):
+    from .parse import parse_assignments
+    from .worksheet import check_output, parse_samples, worksheet
+    check_output(args.output)
+    net = _network(args)
+    at = parse_samples(args.at) if args.at else None
+    params = parse_assignments(args.params) if args.params else None
+    wrt = [n.strip() for w in (args.wrt or []) for n in w.split(",") if n.strip()]
+    ws = worksheet(net, at=at, params=params, lr=args.lr, wrt=wrt, digits=args.digits,
+                   exercises=args.exercises, seed=args.seed, samples=args.samples)
+    for path in ws.save(args.output):
+        print(f"wrote {path}")
+    return 0
+
+
 def _chain(args):
     d = chain(args.definitions, args.wrt, args.of)
     print(_render(d, args.format))
@@ -188,8 +224,10 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise _UsageError("choose a command: derive, train, check, chain (see symnet --help)")
-        commands = {"derive": _derive, "train": _train, "check": _check, "chain": _chain}
+            raise _UsageError("choose a command: derive, train, check, chain, worksheet "
+                              "(see symnet --help)")
+        commands = {"derive": _derive, "train": _train, "check": _check,
+                    "worksheet": _worksheet, "chain": _chain}
         return commands[args.command](args)
     except (_UsageError, SymnetError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,0 +1,1279 @@
+r"""Worksheets: a network walked through the seed lecture, with numbers, exercises and keys.
+
+A worksheet has up to four sections, in order:
+
+1. the network: every definition (``N1 = w1 x1 + w2 x2 + b1``, …, ``L``) and a table of the
+   parameters (which quantity each weight connects, and its value);
+2. with a data point (or a few samples) and parameters: the forward pass, each quantity with
+   the numbers substituted (``N1 = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775``), and the loss;
+3. for each requested parameter: the chain rule's path formula, the local factors, the compact
+   result, and with numbers each factor's value and the product;
+4. with a learning rate: one step of gradient descent for every parameter, and the new loss.
+
+Numbers are shown to ``digits`` significant digits but computed to 30, so the values agree
+with the compiled model (``net.compile()``) and with exact evaluation.  A worksheet is written
+as ``.tex`` (a standalone document), ``.pdf`` (through pdflatex), ``.md`` (GitHub and Jupyter
+math) or ``.ipynb`` (markdown cells and code cells that rebuild the numbers with symnet).
+With ``exercises=True`` the results are blanks and an answer key is written beside the sheet.
+
+>>> import symnet as sn
+>>> net = sn.Network("2-2-1", loss="half_sse")
+>>> ws = sn.worksheet(net, at={"x1": 0.05, "x2": 0.1, "y": 0.01},
+...                   params={"w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3, "w5": 0.4,
+...                           "w6": 0.45, "b1": 0.35, "b2": 0.35, "b3": 0.6}, lr=0.5)
+>>> ws.values[0]["N1"], round(ws.loss, 6), round(ws.gradient["w5"], 6)
+(0.3775, 0.421018, 0.346403)
+>>> print(ws.markdown().splitlines()[0])
+# Worksheet: the 2-2-1 network
+"""
+
+import copy
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import sympy as sp
+from sympy.core.function import _coeff_isneg
+from sympy.printing.precedence import PRECEDENCE
+
+from .derive import MAX_PATHS_SHOWN, Partial, gradients
+from .errors import SymnetError, UnknownNameError
+from .files import write_atomic
+from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
+from .parse import parse_assignments
+
+PRECISION = 30          # decimal digits every number is computed with
+DIGITS = 4              # significant digits shown, by default
+MAX_SAMPLES = 10        # rows of data a worksheet walks through
+WIDTH = 70              # usable width of a display line, in digit widths (see tex_width)
+SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
+
+_BLANK = r"\boxed{\vphantom{\Big|}\hspace{3em}}"
+_WIDE_BLANK = r"\boxed{\vphantom{\Big|}\hspace{7em}}"
+NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
+          "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
+          "texlive-latex-extra latexmk), or write .tex, .md or .ipynb instead")
+
+
+# ------------------------------------------------------------------ numbers: parse, show, draw
+
+def _exact(value, what):
+    """A number given by a user as an exact Rational: 0.15 is 3/20, not the nearest double."""
+    if isinstance(value, bool):
+        raise SymnetError(f"{what} must be a number, got {value!r}")
+    if isinstance(value, (int, Fraction, sp.Rational)):
+        return sp.Rational(value)
+    if isinstance(value, str):
+        try:
+            value = parse_assignments(f"v={value}")["v"]
+        except SymnetError:
+            raise SymnetError(f"{what} must be a number, got {value!r}") from None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SymnetError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SymnetError(f"{what} must be a finite number, got {value!r}")
+    return sp.Rational(repr(number))
+
+
+def format_number(value, digits=DIGITS):
+    r"""``value`` rounded to ``digits`` significant digits, as LaTeX; trailing zeros dropped.
+
+    >>> format_number(sp.Rational(3775, 10000)), format_number(0.7513650695523157)
+    ('0.3775', '0.7514')
+    >>> format_number(sp.Rational("-0.000012345")), format_number(2), format_number(1234567)
+    ('-1.235 \\times 10^{-5}', '2', '1.235 \\times 10^{6}')
+    """
+    d = Decimal(str(sp.Float(value, PRECISION)))
+    if d.is_zero():
+        return "0"
+    d = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+    exp = d.adjusted()
+    if -4 <= exp < 6:
+        s = format(d.normalize(), "f")
+    else:
+        s = f"{format(d.scaleb(-exp).normalize(), 'f')} \\times 10^{{{exp}}}"
+    return "0" if s in ("-0", "0") else s
+
+
+def _float_text(value):
+    """A number as Python source: the shortest float that rounds to it."""
+    return repr(float(value))
+
+
+def nice_numbers(net, seed, samples=1):
+    """Inputs, targets and parameters with one or two decimals, drawn from ``seed``.
+
+    Inputs have one decimal in [−1, 1]; weights are non-zero multiples of 0.05 in [−1, 1];
+    biases multiples of 0.05 in [−0.5, 0.5]; targets suit the output (0 or 1 for bce, one-hot
+    for cross_entropy, one decimal in (0, 1) for sigmoid outputs).  Returns ``(at, params)``.
+
+    >>> import symnet as sn
+    >>> at, params = nice_numbers(sn.Network("2-1"), seed=1)
+    >>> at, params
+    ([{'x1': -0.2, 'x2': -0.7, 'y': 0.7}], {'w1': -0.6, 'w2': 0.8, 'b1': -0.4})
+    """
+    rng = random.Random(seed)
+
+    def step(lo, hi, unit, nonzero=False):
+        k = 0
+        while k == 0:
+            k = rng.randint(lo, hi)
+            if not nonzero:
+                break
+        return float(sp.Rational(k) * unit)
+
+    params = {}
+    for p in net.params:
+        bias = p.name.startswith("b")
+        params[p.name] = step(-10, 10, sp.Rational(1, 20)) if bias else \
+            step(-20, 20, sp.Rational(1, 20), nonzero=True)
+    out, loss = net.output_activation.name, net.loss.name
+    at = []
+    for _ in range(samples):
+        sample = {x.name: step(-10, 10, sp.Rational(1, 10)) for x in net.inputs}
+        if loss == "cross_entropy":
+            hot = rng.randrange(len(net.targets))
+            sample.update({t.name: float(k == hot) for k, t in enumerate(net.targets)})
+        for t in net.targets:
+            if loss == "cross_entropy":
+                continue
+            if loss == "bce":
+                sample[t.name] = float(rng.randint(0, 1))
+            elif out in ("sigmoid", "softmax"):
+                sample[t.name] = step(1, 9, sp.Rational(1, 10))
+            elif out == "tanh":
+                sample[t.name] = step(-9, 9, sp.Rational(1, 10))
+            else:
+                sample[t.name] = step(0, 10, sp.Rational(1, 10))
+        at.append(sample)
+    return at, params
+
+
+def parse_samples(texts):
+    """``--at`` values (each ``"x1=1,x2=0,y=1"``, several separated by ``;``) → list of dicts."""
+    out = []
+    for text in [texts] if isinstance(texts, str) else texts:
+        for part in text.split(";"):
+            if part.strip():
+                out.append(parse_assignments(part.strip()))
+    if not out:
+        raise SymnetError("--at is empty; expected name=value pairs like x1=1,x2=0,y=1")
+    return out
+
+
+def _samples(net, at):
+    """``at`` (a dict, a list of dicts, or a dict of lists) → a list of {Symbol: Rational}."""
+    if isinstance(at, dict) and at and all(isinstance(v, (list, tuple)) for v in at.values()):
+        lengths = {len(v) for v in at.values()}
+        if len(lengths) != 1:
+            raise SymnetError("at= as a dict of lists needs lists of one length, one value per "
+                              "sample; got lengths " + ", ".join(str(len(v)) for v in at.values()))
+        at = [dict(zip(at, row)) for row in zip(*at.values())]
+    elif isinstance(at, dict):
+        at = [at]
+    if not isinstance(at, (list, tuple)) or not at or not all(isinstance(s, dict) for s in at):
+        raise SymnetError("at= must be a dict like {'x1': 1, 'x2': 0, 'y': 1}, a list of such "
+                          "dicts, or a dict of lists (one value per sample)")
+    if len(at) > MAX_SAMPLES:
+        raise SymnetError(f"a worksheet walks through at most {MAX_SAMPLES} samples; got {len(at)}")
+    wanted = list(net.inputs) + list(net.targets)
+    names = ", ".join(map(str, wanted))
+    out = []
+    for i, sample in enumerate(at, 1):
+        where = "the data point" if len(at) == 1 else f"sample {i}"
+        given = {}
+        for name, value in sample.items():
+            symbol = next((s for s in wanted if s.name == str(name)), None)
+            if symbol is None:
+                hint = (" (parameters go in --params, params=)"
+                        if str(name) in map(str, net.params) else "")
+                raise UnknownNameError(f"unknown name {str(name)!r} in {where}; it takes "
+                                       f"{names}{hint}")
+            given[symbol] = _exact(value, f"{name} in {where}")
+        missing = [s.name for s in wanted if s not in given]
+        if missing:
+            raise SymnetError(f"{where} is missing {', '.join(missing)}; give every input and "
+                              f"target: {names}")
+        out.append({s: given[s] for s in wanted})
+    return out
+
+
+def _params(net, params):
+    if not isinstance(params, dict):
+        raise SymnetError("params= must be a dict from parameter name to number, e.g. "
+                          "{'w1': 0.15, …}")
+    given = {}
+    for name, value in params.items():
+        given[net.param(name)] = _exact(value, f"parameter {name}")
+    missing = [p.name for p in net.params if p not in given]
+    if missing:
+        raise SymnetError(f"the parameters are missing {', '.join(missing)}; give every "
+                          f"parameter: {', '.join(map(str, net.params))}")
+    return {p: given[p] for p in net.params}
+
+
+def _evaluate(expr, values):
+    """``expr`` at ``values``: exact when it is rational, else to 30 digits."""
+    value = sp.sympify(expr).xreplace(values)
+    if not value.is_Rational:
+        value = value.evalf(PRECISION)
+    if not value.is_Number:
+        raise SymnetError(f"cannot evaluate {expr} with the numbers given")  # pragma: no cover
+    return value
+
+
+# -------------------------------------------------------- layout: widths and line breaking
+
+_CMD = re.compile(r"\\([A-Za-z]+|.)")
+_SILENT = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "displaystyle",
+           "limits", "nolimits"}
+_WRAPS = {"hat", "bar", "tilde", "vec", "mathbf", "mathit", "mathcal", "underline", "overline",
+          "phantom"}
+
+
+def _group(s, i):
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] == "{":
+        depth, j = 0, i
+        while j < len(s):
+            if s[j] == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(s[j], 0)
+            if depth == 0:
+                return s[i + 1:j], j + 1
+            j += 1
+        return s[i + 1:], len(s)
+    if s[i] == "\\":
+        m = _CMD.match(s, i)
+        return m.group(0), m.end()
+    return s[i], i + 1
+
+
+def tex_width(tex):
+    r"""The printed width of a LaTeX math string, roughly, in widths of a digit.
+
+    Fractions count their wider part, sub- and superscripts 0.7, ``\left`` nothing.
+
+    >>> tex_width(r"N_{1}"), tex_width(r"\frac{\partial L}{\partial w_{1}}")
+    (1.7, 3.1)
+    """
+    w, i = 0.0, 0
+    while i < len(tex):
+        c = tex[i]
+        if c == "\\":
+            m = _CMD.match(tex, i)
+            name, i = m.group(1), m.end()
+            if name in ("frac", "dfrac", "tfrac"):
+                a, i = _group(tex, i)
+                b, i = _group(tex, i)
+                w += max(tex_width(a), tex_width(b)) + 0.4
+            elif name in _WRAPS:
+                a, i = _group(tex, i)
+                w += tex_width(a)
+            elif name == "boxed":
+                a, i = _group(tex, i)
+                w += tex_width(a) + 1.2
+            elif name in ("text", "operatorname", "mathrm", "texttt"):
+                a, i = _group(tex, i)
+                w += 0.95 * len(a)
+            elif name == "hspace":
+                a, i = _group(tex, i)
+                m = re.match(r"([\d.]+)em", a)
+                w += 2 * float(m.group(1)) if m else 2
+            elif name == "vphantom":
+                _, i = _group(tex, i)
+            elif name in _SILENT:
+                pass
+            elif name in ("quad", "sum", "prod", "to", "times"):
+                w += 2
+            elif name == "qquad":
+                w += 4
+            elif name == "cdot":
+                w += 1.3
+            elif name in (",", ":", ";", " ", "!"):
+                w += 0.4
+            else:
+                w += 1
+        elif c in "_^":
+            a, i = _group(tex, i + 1)
+            w += 0.7 * tex_width(a)
+        elif c in "{} &":
+            i += 1
+        elif c in "+-=<>":
+            w, i = w + 2.2, i + 1
+        elif c in ".,;":
+            w, i = w + 0.5, i + 1
+        else:
+            w, i = w + 1, i + 1
+    return round(w, 6)
+
+
+# Tokens of a display line are (op, tex): op joins the token to the one before it.
+_INLINE = {"": "", "=": " = ", "+": " + ", "-": " - ", "*": " ", ".": r" \cdot "}
+_ROW_START = {"": r"&\quad ", "=": "&= ", "+": r"&\quad {}+ ", "-": r"&\quad {}- ",
+              "*": r"&\quad {}\cdot ", ".": r"&\quad {}\cdot "}
+_OP_WIDTH = {"": 0, "=": 2.2, "+": 2.2, "-": 2.2, "*": 0.3, ".": 1.3}
+
+
+def _split(expr, printer, budget, times="*"):
+    """``expr`` as tokens, split at its sums and products only where it is wider than budget."""
+    tex = printer.doprint(expr)
+    if tex_width(tex) <= budget or not isinstance(expr, sp.Basic):
+        return [("", tex)]
+    if expr.is_Add:
+        out = []
+        for i, term in enumerate(_ordered_terms(expr)):
+            neg = i > 0 and _coeff_isneg(term)
+            sub = _split(-term if neg else term, printer, budget, times)
+            out.append(("" if i == 0 else "-" if neg else "+", sub[0][1]))
+            out += sub[1:]
+        return out
+    divides = any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
+    if expr.is_Mul and not divides:
+        coeff, rest = expr.as_coeff_Mul()
+        factors = _ordered_factors(sp.Mul.make_args(rest))
+        if abs(coeff) != 1:
+            factors.insert(0, abs(coeff))
+        out = []
+        for i, f in enumerate(factors):
+            if f.is_Add:
+                inner = _split(f, printer, budget - 2, times)
+                if len(inner) == 1:
+                    toks = [("", r"\left(%s\right)" % inner[0][1])]
+                else:
+                    toks = [("", r"\Bigl(" + inner[0][1])] + inner[1:-1] + \
+                           [(inner[-1][0], inner[-1][1] + r"\Bigr)")]
+            else:
+                toks = [("", printer.parenthesize(f, PRECEDENCE["Mul"]))]
+            out += [(times if i else "", toks[0][1])] + toks[1:]
+        if coeff < 0:
+            out[0] = ("", "-" + out[0][1])
+        return out
+    return [("", tex)]
+
+
+@dataclass
+class _Expr:
+    """A side of an equation given as a SymPy expression, split when too wide."""
+
+    expr: object
+    printer: object = None
+    times: str = "*"
+
+    def tokens(self, budget):
+        printer = self.printer or SymnetLatexPrinter()
+        toks = _split(self.expr, printer, budget, self.times)
+        if isinstance(printer, _NumberPrinter):
+            toks = [(op, printer.tidy(t)) for op, t in toks]
+        return toks
+
+
+@dataclass
+class _Sum:
+    """A sum of terms (chain products) that, when it does not fit, puts one term per row."""
+
+    tokens: list
+
+
+@dataclass
+class _Line:
+    """``lhs = side = side …``; a side is tokens [(op, tex)], a _Sum, an _Expr, or a string."""
+
+    lhs: str
+    sides: list
+
+    def rows(self, budget):
+        """The line as ``align`` rows no wider than ``budget``: breaks go before a term (+, −,
+        =) where they can, inside a term only when it is wider than a row, and a side that
+        follows a broken side starts a row of its own."""
+        rows, cur, width, broke = [], self.lhs + " &= ", 0.0, False
+        for k, side in enumerate(self.sides):
+            one_per_row = isinstance(side, _Sum)
+            if isinstance(side, str):
+                side = [("", side)]
+            elif isinstance(side, _Expr):
+                side = side.tokens(budget)
+            elif one_per_row:
+                side = side.tokens
+            side = [("=" if k else "", side[0][1])] + list(side[1:])
+            groups = []
+            for op, tex in side:
+                if not groups or op in ("+", "-", "="):
+                    groups.append([])
+                groups[-1].append((op, tex, tex_width(tex) + _OP_WIDTH[op]))
+            one_per_row = one_per_row and width + sum(t[2] for g in groups for t in g) > budget
+            first_row = None
+            for g, group in enumerate(groups):
+                fits = width + sum(t[2] for t in group) <= budget
+                new_row = width > 0 and (not fits or (g == 0 and broke) or (g and one_per_row))
+                for j, (op, tex, w) in enumerate(group):
+                    if width > 0 and (new_row if j == 0 else width + w > budget):
+                        rows.append(cur)
+                        cur = _ROW_START[op] + tex
+                        width = w + (0 if op == "=" else 2)
+                    else:
+                        cur += _INLINE[op] + tex
+                        width += w
+                    if first_row is None:
+                        first_row = len(rows)
+            broke = len(rows) > first_row
+        rows.append(cur)
+        return rows
+
+
+class _NumberPrinter(SymnetLatexPrinter):
+    """Prints the symbols it is given as numbers, products with ``\\cdot``."""
+
+    def __init__(self, shown):
+        super().__init__({"mul_symbol": "dot"})
+        self.shown = shown
+
+    def _print_Symbol(self, expr, style="plain"):
+        s = self.shown.get(expr)
+        if s is None:
+            return super()._print_Symbol(expr, style)
+        return r"\left(%s\right)" % s if s.startswith("-") else s
+
+    def _print_Add(self, expr, order=None):
+        # a negative number opening a sum needs no parentheses: −0.3 + 0.5, not (−0.3) + 0.5
+        tex = super()._print_Add(expr, order)
+        return re.sub(r"^\\left\((-[^()]*?)\\right\)(?= [+-] )", r"\1", tex)
+
+    def doprint(self, expr):
+        if expr in self.shown:
+            return self.shown[expr]
+        return super().doprint(expr)
+
+    @staticmethod
+    def tidy(tex):
+        """σ((−0.3)) → σ(−0.3): a negative number as a whole argument needs one pair."""
+        return re.sub(r"\\left\(\\left\((-[^()]*?)\\right\)\\right\)", r"\\left(\1\\right)", tex)
+
+
+# ------------------------------------------------------------------- the document blocks
+
+@dataclass
+class _M:
+    """Inline math inside text."""
+    tex: str
+
+
+@dataclass
+class _C:
+    """A name in typewriter type (a loss or an activation)."""
+    text: str
+
+
+@dataclass
+class _Heading:
+    level: int
+    parts: list
+
+
+@dataclass
+class _Para:
+    parts: list
+
+
+@dataclass
+class _Math:
+    lines: list
+
+
+@dataclass
+class _Table:
+    header: list
+    rows: list
+    align: str = ""
+
+
+@dataclass
+class _Code:
+    source: str
+
+
+def _slash(partial):
+    """∂L/∂ŷ written on one line, for text and tables."""
+    return r"\partial %s / \partial %s" % (latex(partial.num), latex(partial.den))
+
+
+def _tex_text(s):
+    return re.sub(r"([&%$#_{}])", r"\\\1", s).replace("~", r"\textasciitilde{}")
+
+
+def _tex_parts(parts):
+    out = []
+    for p in parts if isinstance(parts, list) else [parts]:
+        if isinstance(p, _M):
+            out.append(f"${p.tex}$")
+        elif isinstance(p, _C):
+            out.append(r"\texttt{%s}" % _tex_text(p.text))
+        else:
+            out.append(_tex_text(p))
+    return "".join(out)
+
+
+def _md_parts(parts):
+    out = []
+    for p in parts if isinstance(parts, list) else [parts]:
+        if isinstance(p, _M):
+            out.append(f"${p.tex}$")
+        elif isinstance(p, _C):
+            out.append(f"`{p.text}`")
+        else:
+            out.append(p.replace("*", r"\*"))
+    return "".join(out)
+
+
+def _math_rows(block):
+    lhs = max(tex_width(line.lhs) for line in block.lines)
+    budget = max(WIDTH - lhs - 3, 24)
+    rows = []
+    for line in block.lines:
+        rows += line.rows(budget)
+    return rows
+
+
+_PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[a4paper,margin=2cm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage{booktabs,longtable}
+\allowdisplaybreaks
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.5em}
+\ifdefined\pdftrailerid \pdftrailerid{}\fi
+\ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi
+\pagestyle{plain}
+"""
+
+
+def render_tex(blocks):
+    """The blocks as a standalone LaTeX document."""
+    out = [_PREAMBLE, r"\begin{document}", ""]
+    for b in blocks:
+        if isinstance(b, _Heading):
+            text = _tex_parts(b.parts)
+            if b.level == 1:
+                out.append(r"{\LARGE\bfseries %s\par}" % text)
+            else:
+                out.append((r"\section*{%s}" if b.level == 2 else r"\subsection*{%s}") % text)
+        elif isinstance(b, _Para):
+            out.append(_tex_parts(b.parts))
+        elif isinstance(b, _Math):
+            out.append("\\begin{align*}\n" + " \\\\\n".join(_math_rows(b)) + "\n\\end{align*}")
+        elif isinstance(b, _Table):
+            cols = b.align or "l" * len(b.header)
+            lines = [r"\begin{longtable}{%s}" % cols, r"\toprule",
+                     " & ".join(_tex_parts(h) for h in b.header) + r" \\", r"\midrule",
+                     r"\endhead"]
+            lines += [" & ".join(_tex_parts(c) for c in row) + r" \\" for row in b.rows]
+            lines += [r"\bottomrule", r"\end{longtable}"]
+            out.append("\n".join(lines))
+        else:
+            continue
+        out.append("")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(blocks):
+    """The blocks as Markdown with ``$…$`` and ``$$…$$`` math (GitHub, Jupyter)."""
+    out = []
+    for b in blocks:
+        if isinstance(b, _Heading):
+            out.append("#" * b.level + " " + _md_parts(b.parts))
+        elif isinstance(b, _Para):
+            out.append(_md_parts(b.parts))
+        elif isinstance(b, _Math):
+            out.append("$$\n\\begin{aligned}\n" + " \\\\\n".join(_math_rows(b))
+                       + "\n\\end{aligned}\n$$")
+        elif isinstance(b, _Table):
+            aligns = b.align or "l" * len(b.header)
+            rule = ["---:" if a == "r" else ":---:" if a == "c" else "---" for a in aligns]
+            lines = ["| " + " | ".join(_md_parts(h) for h in b.header) + " |",
+                     "| " + " | ".join(rule) + " |"]
+            lines += ["| " + " | ".join(_md_parts(c).replace("|", r"\|") for c in row) + " |"
+                      for row in b.rows]
+            out.append("\n".join(lines))
+        else:
+            continue
+    return "\n\n".join(out) + "\n"
+
+
+def render_notebook(blocks):
+    """The blocks as an nbformat-4 notebook: markdown cells, and the code cells among them."""
+    try:
+        import nbformat
+        from nbformat import v4
+    except ImportError:
+        raise SymnetError("writing a .ipynb needs nbformat: pip install 'symnet[notebook]'") \
+            from None
+    cells, pending = [], []
+
+    def flush():
+        if pending:
+            cells.append(v4.new_markdown_cell(render_markdown(pending).rstrip("\n")))
+            pending.clear()
+
+    for b in blocks:
+        if isinstance(b, _Code):
+            flush()
+            cells.append(v4.new_code_cell(b.source))
+        else:
+            if isinstance(b, _Heading) and b.level <= 2:
+                flush()
+            pending.append(b)
+    flush()
+    for i, cell in enumerate(cells, 1):
+        cell["id"] = f"cell-{i}"
+    nb = v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}})
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+
+
+# ------------------------------------------------------------------------- compiling PDF
+
+def compile_latex(tex, timeout=180):
+    """Compile a LaTeX document with latexmk (or pdflatex twice) in a temporary folder.
+
+    Returns ``(pdf_bytes, log_text)``.  Raises :class:`SymnetError` naming what to install
+    when pdflatex is absent, and quoting LaTeX's first error when compiling fails.  The PDF
+    is reproducible: no dates, a fixed trailer id.
+    """
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        raise SymnetError(NO_TEX)
+    latexmk = shutil.which("latexmk")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
+    opts = ["-interaction=nonstopmode", "-halt-on-error"]
+    with tempfile.TemporaryDirectory(prefix="symnet-tex-") as tmp:
+        with open(os.path.join(tmp, "worksheet.tex"), "w", encoding="utf-8") as f:
+            f.write(tex)
+        if latexmk:
+            runs = [[latexmk, "-pdf", "-quiet", f"-pdflatex={pdflatex} %O %S", *opts,
+                     "worksheet.tex"]]
+        else:
+            runs = [[pdflatex, *opts, "worksheet.tex"]] * 2
+        for cmd in runs:
+            try:
+                done = subprocess.run(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise SymnetError(f"pdflatex took longer than {timeout} s; write .tex "
+                                  "instead and compile it yourself") from None
+            except OSError as exc:
+                raise SymnetError(f"cannot run {cmd[0]}: {exc.strerror or exc}") from None
+            log = _read(os.path.join(tmp, "worksheet.log"))
+            if done.returncode != 0 or not os.path.exists(os.path.join(tmp, "worksheet.pdf")):
+                errors = [ln for ln in log.splitlines() if ln.startswith("!")]
+                why = errors[0].lstrip("! ") if errors else f"exit status {done.returncode}"
+                raise SymnetError(f"pdflatex could not compile the worksheet: {why}")
+        with open(os.path.join(tmp, "worksheet.pdf"), "rb") as f:
+            return f.read(), log
+
+
+def _read(path):
+    try:
+        with open(path, encoding="latin-1") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------- worksheets
+
+def _suffix(path):
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in SUFFIXES:
+        raise SymnetError(f"unknown output type {suffix or '(none)'!r} for {os.fspath(path)}; "
+                          "expected a file ending in .tex, .pdf, .md or .ipynb")
+    return suffix
+
+
+def key_path(path):
+    """Where the answer key of the sheet at ``path`` goes: ``sheet.pdf`` → ``sheet-key.pdf``."""
+    base, ext = os.path.splitext(os.fspath(path))
+    return f"{base}-key{ext}"
+
+
+def check_output(path):
+    """Refuse, before any work, an output path with an unknown suffix or an unwritable folder."""
+    _suffix(path)
+    _check_folder(path)
+
+
+def _check_folder(path):
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(folder):
+        raise SymnetError(f"cannot write {os.fspath(path)}: no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise SymnetError(f"cannot write {os.fspath(path)}: the folder is not writable")
+
+
+@dataclass
+class _Numbers:
+    """Every number of a worksheet, to 30 digits: per sample, totals, and after the step."""
+
+    values: list                      # per sample {Symbol: value}, leaves and intermediates
+    loss: object                      # the loss over all samples
+    grads: list                       # per sample {param: ∂L_i/∂param}
+    grad: dict                        # {param: ∂L/∂param} over all samples
+    new_params: dict = field(default_factory=dict)
+    new_loss: object = None
+
+
+class Worksheet:
+    """A derivation document for one network; see :func:`worksheet`.
+
+    ``.latex()``, ``.markdown()``, ``.notebook()`` and ``.pdf()`` give the document; ``.save(path)``
+    writes it by suffix (and the answer key beside an exercise sheet).  With numbers,
+    ``.values`` (per sample, by name), ``.loss``, ``.gradient``, ``.new_params`` and
+    ``.new_loss`` are the computed numbers as floats.  ``.key`` is the answer key of an
+    exercise sheet (``None`` otherwise).
+    """
+
+    def __init__(self, net, samples=None, params=None, lr=None, wrt=None, digits=DIGITS,
+                 title=None):
+        self.net = net
+        self.samples = samples
+        self.params = params
+        self.lr = lr
+        self.wrt = list(wrt) if wrt else list(net.params)
+        self.digits = digits
+        self.title = title
+        self.student = False
+        self.key = None
+        self.derivations = {p: net.derive(p) for p in self.wrt}
+        for p, d in self.derivations.items():
+            if d.n_paths > MAX_PATHS_SHOWN:
+                raise SymnetError(
+                    f"a worksheet shows every chain-rule path, and ∂L/∂{p} has {d.n_paths} "
+                    f"(at most {MAX_PATHS_SHOWN}); use a smaller network, or fewer --wrt")
+        self.numbers = self._compute() if samples else None
+
+    # -- numbers
+
+    def _reduce(self, xs):
+        total = sp.Add(*xs)
+        return total / len(xs) if self.net.loss.reduction == "mean" else total
+
+    def _compute(self):
+        net = self.net
+        L = net.symbols["L"]
+        # a network of sums and products stays exact; anything else is evaluated to 30 digits
+        exact = all(d.is_polynomial() for d in net.definitions.values())
+        precision = None if exact else PRECISION
+        values = [net.forward({**self.params, **s}, precision=precision) for s in self.samples]
+        compact = gradients(net, net.params)
+        grads = [{p: _evaluate(compact[p], v) for p in net.params} for v in values]
+        nums = _Numbers(values, _evaluate(self._reduce([v[L] for v in values]), {}), grads,
+                        {p: _evaluate(self._reduce([g[p] for g in grads]), {})
+                         for p in net.params})
+        if self.lr is not None:
+            nums.new_params = {p: _evaluate(v - self.lr * nums.grad[p], {})
+                               for p, v in self.params.items()}
+            after = [net.forward({**nums.new_params, **s}, precision=precision)[L]
+                     for s in self.samples]
+            nums.new_loss = _evaluate(self._reduce(after), {})
+        return nums
+
+    @property
+    def values(self):
+        """Per sample, every quantity's value by name (floats)."""
+        if not self.numbers:
+            return None
+        return [{str(k): float(v) for k, v in vals.items()} for vals in self.numbers.values]
+
+    @property
+    def loss(self):
+        return float(self.numbers.loss) if self.numbers else None
+
+    @property
+    def gradient(self):
+        """``{name: ∂L/∂name}`` of the loss over all samples, for every parameter."""
+        if not self.numbers:
+            return None
+        return {str(p): float(v) for p, v in self.numbers.grad.items()}
+
+    @property
+    def new_params(self):
+        if not self.numbers or self.lr is None:
+            return None
+        return {str(p): float(v) for p, v in self.numbers.new_params.items()}
+
+    @property
+    def new_loss(self):
+        if not self.numbers or self.lr is None:
+            return None
+        return float(self.numbers.new_loss)
+
+    def __repr__(self):
+        n = len(self.samples) if self.samples else 0
+        kind = " (exercises)" if self.student else " (answer key)" if self._is_key else ""
+        return (f"<Worksheet {self.net.arch}{kind}: {n} sample{'s' * (n != 1)}, "
+                f"{len(self.wrt)} of {len(self.net.params)} parameters derived>")
+
+    _is_key = False
+
+    # -- output
+
+    def latex(self):
+        """The worksheet as a standalone LaTeX document (compiles with pdflatex)."""
+        return render_tex(self._blocks())
+
+    def markdown(self):
+        """The worksheet as Markdown with ``$…$`` / ``$$…$$`` math."""
+        return render_markdown(self._blocks())
+
+    def notebook(self):
+        """The worksheet as an nbformat-4 notebook (JSON text): markdown and code cells."""
+        return render_notebook(self._blocks(code=True))
+
+    def pdf(self):
+        """The worksheet compiled to PDF (bytes); needs pdflatex."""
+        return compile_latex(self.latex())[0]
+
+    def render(self, suffix):
+        """The document for a file suffix: ``.tex``, ``.md``, ``.ipynb`` (text) or ``.pdf``."""
+        suffix = _suffix("x" + suffix)
+        return {".tex": self.latex, ".md": self.markdown, ".ipynb": self.notebook,
+                ".pdf": self.pdf}[suffix]()
+
+    def save(self, path):
+        """Write the worksheet to ``path`` by its suffix; an exercise sheet's key goes beside it
+        (``sheet.pdf`` and ``sheet-key.pdf``).  Every file is written completely or not at all.
+        Returns the paths written."""
+        path = os.fspath(path)
+        check_output(path)
+        suffix = _suffix(path)
+        jobs = [(path, self)] + ([(key_path(path), self.key)] if self.key is not None else [])
+        documents = [(p, ws.render(suffix)) for p, ws in jobs]
+        written = []
+        try:
+            for p, doc in documents:
+                write_atomic(p, doc)
+                written.append(p)
+        except BaseException:
+            for p in written:
+                os.unlink(p)
+            raise
+        return written
+
+    def _repr_markdown_(self):
+        return self.markdown()
+
+    # -- the document
+
+    def _answer(self, tex, wide=False):
+        if self.student:
+            return _WIDE_BLANK if wide else _BLANK
+        return tex
+
+    def _num(self, value):
+        return format_number(value, self.digits)
+
+    def _shown(self, values, leaves_only=False):
+        keep = set(self.net.leaves) if leaves_only else None
+        return {k: self._num(v) for k, v in values.items() if keep is None or k in keep}
+
+    def _blocks(self, code=False):
+        blocks = self._title()
+        if code:
+            blocks.append(_Code(self._code_network()))
+        blocks += self._network_section()
+        if self.numbers and code:
+            blocks.append(_Code(self._code_data()))
+        if self.numbers:
+            blocks += self._forward_section()
+            if code:
+                blocks.append(_Code("model.predict(params, X), model.loss(params, X, Y)"))
+        blocks += self._gradient_section()
+        if code:
+            if self.numbers:
+                blocks.append(_Code("gradient = model.gradient(params, X, Y)\ngradient"))
+            else:
+                names = ", ".join(f'"{p}"' for p in self.wrt)
+                blocks.append(_Code(f"{{name: sn.text(net.derive(name).result) "
+                                    f"for name in [{names}]}}"))
+        if self.lr is not None:
+            blocks += self._update_section()
+            if code and self.numbers:
+                blocks.append(_Code(
+                    f"lr = {_float_text(self.lr)}\nnew_params = {{name: value - lr * "
+                    "gradient[name] for name, value in params.items()}\n"
+                    "new_params, model.loss(new_params, X, Y)"))
+        return blocks
+
+    def _title(self):
+        net = self.net
+        kind = "Exercises" if self.student else "Answer key" if self._is_key else "Worksheet"
+        title = self.title or f"the {net.arch} network"
+        acts = [a.name for a in net.activations]
+        parts = []
+        if acts:
+            parts += ["Hidden activation" + ("s" if len(set(acts)) > 1 else "") + ": "]
+            for i, a in enumerate(acts if len(set(acts)) > 1 else acts[:1]):
+                parts += [", " if i else "", _C(a)]
+            parts += [". "]
+        parts += ["Output activation: ", _C(net.output_activation.name), ". Loss: ",
+                  _C(net.loss.name), "."]
+        blocks = [_Heading(1, [f"{kind}: {title}"]), _Para(parts)]
+        if self.student:
+            blocks.append(_Para(["Fill in every box. Numbers to ", str(self.digits),
+                                 " significant digits; keep full precision in between."]))
+        return blocks
+
+    def _network_section(self):
+        net = self.net
+        lines = [_Line(latex(k), [_Expr(v)]) for k, v in net.definitions.items()]
+        blocks = [_Heading(2, ["The network"]),
+                  _Para(["Every quantity has its own name, defined from its immediate parents:"]),
+                  _Math(lines)]
+        reduction = net.loss.reduction
+        blocks.append(_Para([_M("L"), " is the loss of one sample. Over ", _M("n"),
+                             f" samples the loss is the {reduction} of the samples' losses:"]))
+        blocks.append(_Math([_Line("L", [self._loss_sum()])]))
+        header = ["Layer", "Parameter", "Connects"] + (["Value"] if self.params else [])
+        rows = []
+        layer_of = {z: i for i, layer in enumerate(net.layers, 1) for z, _ in layer}
+        by_layer = sorted(net.params, key=lambda p: (layer_of[net.children[p][0]],
+                                                     p.name.startswith("b")))
+        for p in by_layer:
+            child = net.children[p][0]
+            if p.name.startswith("b"):
+                connects = ["bias of ", _M(latex(child))]
+            else:
+                connects = [_M(r"%s \to %s" % (latex(net.local(child, p)), latex(child)))]
+            row = [[str(layer_of[child])], [_M(latex(p))], connects]
+            if self.params:
+                row.append([_M(self._num(self.params[p]))])
+            rows.append(row)
+        blocks += [_Heading(3, ["Parameters"]), _Table(header, rows, "cllr"[:len(header)])]
+        return blocks
+
+    def _loss_sum(self):
+        net = self.net
+        per = net.definitions[net.symbols["L"]]
+        if len(net.targets) == 1:
+            per = per.xreplace({net.targets[0]: sp.Symbol("y_i"),
+                                net.outputs[0]: sp.Symbol("yhat_i")})
+            body = latex(per)
+            if per.is_Add:
+                body = r"\left(%s\right)" % body
+        else:
+            body = "L_{i}"
+        scale = r"\frac{1}{n} " if net.loss.reduction == "mean" else ""
+        return scale + r"\sum_{i=1}^{n} " + body
+
+    def _forward_section(self):
+        net = self.net
+        nums = self.numbers
+        n = len(self.samples)
+        names = list(net.inputs) + list(net.targets)
+        blocks = [_Heading(2, ["Forward pass"])]
+        data = [[[_M(self._num(s[k]))] for k in names] for s in self.samples]
+        blocks.append(_Para(["The data point:" if n == 1 else f"The {n} samples:"]))
+        blocks.append(_Table([[_M(latex(k))] for k in names], data, "r" * len(names)))
+        blocks.append(_Para([
+            "With the parameters from the table above, each quantity in turn, with the "
+            f"numbers substituted. Numbers are shown to {self.digits} significant digits "
+            f"and computed to {PRECISION}."]))
+        L = net.symbols["L"]
+        for i, vals in enumerate(nums.values, 1):
+            if n > 1:
+                blocks.append(_Heading(3, [f"Sample {i}"]))
+            lines = []
+            known = self._shown(vals, leaves_only=self.student)
+            for node, definition in net.definitions.items():
+                lhs = "L_{%d}" % i if node == L and n > 1 else latex(node)
+                sides = [_Expr(definition)]
+                numbered = _Expr(definition, _NumberPrinter(known), ".")
+                tex = numbered.tokens(10**6)[0][1]
+                if tex != latex(definition):
+                    sides.append(numbered)
+                value = self._num(vals[node])
+                if tex != value:
+                    sides.append(self._answer(value))
+                lines.append(_Line(lhs, sides))
+            blocks.append(_Math(lines))
+        if n > 1:
+            outs = list(net.outputs)
+            header = [[_M(latex(k))] for k in names + outs] + [[_M("L_{i}")]]
+            rows = [[[_M(self._num(vals[k]))] for k in names] +
+                    [[_M(self._answer(self._num(vals[k])))] for k in outs + [L]]
+                    for vals in nums.values]
+            blocks.append(_Para(["In a table, as in the lecture:"]))
+            blocks.append(_Table(header, rows, "r" * len(header)))
+            losses = [self._num(v[L]) for v in nums.values]
+            sides = [self._loss_sum_of_samples()]
+            if not self.student:
+                sides.append(self._scaled(losses))
+            sides.append(self._answer(self._num(nums.loss)))
+            blocks.append(_Para(["The loss over the samples:"]))
+            blocks.append(_Math([_Line("L", sides)]))
+        return blocks
+
+    def _loss_sum_of_samples(self):
+        scale = r"\frac{1}{n} " if self.net.loss.reduction == "mean" else ""
+        return scale + r"\sum_{i=1}^{n} L_{i}"
+
+    def _scaled(self, numbers):
+        """``1/n (a + b + c)`` (or the plain sum) as tokens, negative terms subtracted."""
+        toks = []
+        for i, s in enumerate(numbers):
+            op = "" if i == 0 else "-" if s.startswith("-") else "+"
+            toks.append((op, s[1:] if op == "-" else s))
+        if self.net.loss.reduction == "mean":
+            toks[0] = ("", r"\frac{1}{%d} \Bigl(%s" % (len(numbers), toks[0][1]))
+            toks[-1] = (toks[-1][0], toks[-1][1] + r"\Bigr)")
+        return toks
+
+    def _gradient_section(self):
+        net = self.net
+        n = len(self.samples) if self.samples else 0
+        inverse = {v: k for k, v in net.definitions.items() if not v.is_Add}
+        blocks = [_Heading(2, ["Gradients by the chain rule"]),
+                  _Para(["The derivative of ", _M("L"), " with respect to a parameter is the "
+                         "sum, over every path from ", _M("L"), " down to the parameter, of the "
+                         "product of the local derivatives along the path."])]
+        if n > 1:
+            blocks.append(_Para(["The derivatives are those of one sample's loss ", _M("L_{i}"),
+                                 "; over the samples,"]))
+            blocks.append(_Math([_Line(r"\frac{\partial L}{\partial w}", [
+                self._loss_sum_of_samples().replace("L_{i}", r"\frac{\partial L_{i}}{\partial w}")
+            ])]))
+        for p, d in self.derivations.items():
+            dp = latex(Partial(net.symbols["L"], p))
+            blocks.append(_Heading(3, [_M(_slash(Partial(net.symbols["L"], p)))]))
+            blocks.append(_Para(["One product of local derivatives per path:" if len(d.paths) > 1
+                                 else "The chain rule along the one path:"]))
+            blocks.append(_Math([_Line(dp, [self._path_tokens(d.chain, latex)])]))
+            blocks.append(_Para(["The local derivatives:"]))
+            blocks.append(_Math([_Line(latex(f), [self._answer(latex(v), wide=True)
+                                                  if self.student else _Expr(v)])
+                                 for f, v in d.factors.items()]))
+            blocks.append(_Para(["Together:"]))
+            if self.student:
+                blocks.append(_Math([_Line(dp, [_WIDE_BLANK])]))
+            else:
+                values = [[d.factors[f] for f in prod] for prod in d.chain]
+                sides = [self._path_tokens(values, self._factor_tex)]
+                if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
+                    sides.append(_Expr(d.result))
+                blocks.append(_Math([_Line(dp, sides)]))
+            if self.numbers:
+                blocks += self._gradient_numbers(p, d, dp, inverse)
+        return blocks
+
+    @staticmethod
+    def _factor_tex(f):
+        s = latex(f)
+        if isinstance(f, sp.Basic) and (f.is_Add or _coeff_isneg(f)):
+            s = r"\left(%s\right)" % s
+        return s
+
+    @staticmethod
+    def _path_tokens(products, show):
+        toks = []
+        for i, prod in enumerate(products):
+            for j, f in enumerate(prod):
+                toks.append(("." if j else "+" if i else "", show(f)))
+        return _Sum(toks or [("", "0")])
+
+    def _value_tex(self, v, paren):
+        s = self._num(v)
+        return r"\left(%s\right)" % s if paren and s.startswith("-") else s
+
+    def _gradient_numbers(self, p, d, dp, inverse):
+        net, nums = self.net, self.numbers
+        n = len(self.samples)
+        blocks = []
+        factor_values = [{f: _evaluate(expr, vals) for f, expr in d.factors.items()}
+                         for vals in nums.values]
+
+        def product_tokens(fv):
+            toks = []
+            for i, prod in enumerate(d.chain):
+                for j, f in enumerate(prod):
+                    toks.append(("." if j else "+" if i else "",
+                                 self._value_tex(fv[f], paren=len(prod) > 1 or i > 0)))
+            return _Sum(toks)
+
+        if n == 1:
+            vals, fv = nums.values[0], factor_values[0]
+            printer = _NumberPrinter(self._shown(vals))
+            lines = []
+            for f, expr in d.factors.items():
+                sides = []
+                shown = expr.xreplace(inverse)
+                if not self.student and not (shown.is_Symbol or shown.is_Number):
+                    sides.append(_Expr(shown, printer, "."))
+                sides.append(self._answer(self._num(fv[f])))
+                lines.append(_Line(latex(f), sides))
+            total = [self._answer(self._num(nums.grad[p]))]
+            if not self.student and (len(d.chain) > 1 or len(d.chain[0]) > 1):
+                total.insert(0, product_tokens(fv))
+            lines.append(_Line(dp, total))
+            blocks += [_Para(["With the numbers:"]), _Math(lines)]
+            return blocks
+        header = [[""]] + [[f"sample {i}"] for i in range(1, n + 1)]
+        rows = [[[_M(_slash(f))]] + [[_M(self._answer(self._num(fv[f])))] for fv in factor_values]
+                for f in d.factors]
+        blocks += [_Para(["With the numbers, sample by sample:"]),
+                   _Table(header, rows, "l" + "r" * n)]
+        lines = []
+        for i, (fv, g) in enumerate(zip(factor_values, nums.grads), 1):
+            sides = [] if self.student else [product_tokens(fv)]
+            sides.append(self._answer(self._num(g[p])))
+            lines.append(_Line(latex(Partial(sp.Symbol(f"L_{i}"), p)), sides))
+        sides = [] if self.student else [self._scaled([self._num(g[p]) for g in nums.grads])]
+        sides.append(self._answer(self._num(nums.grad[p])))
+        lines.append(_Line(dp, sides))
+        blocks.append(_Math(lines))
+        return blocks
+
+    def _update_section(self):
+        net, nums = self.net, self.numbers
+        alpha = self._num(self.lr)
+        blocks = [_Heading(2, ["One step of gradient descent"]),
+                  _Para(["Every parameter moves against its gradient, with learning rate ",
+                         _M(r"\alpha = " + alpha), ":"]),
+                  _Math([_Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
+        if not nums:
+            return blocks
+        if self.student:
+            # only the parameters asked about: the others' gradients would give answers away
+            blocks.append(_Para(["Update ", *self._names(self.wrt), ":"]))
+            blocks.append(_Math([_Line(latex(p) + "(t+1)", [_BLANK]) for p in self.wrt]))
+            if len(self.wrt) == len(net.params):
+                blocks += [_Para(["The loss after the step:"]), _Math([_Line("L", [_BLANK])])]
+            return blocks
+        lines = []
+        for p in net.params:
+            g = self._value_tex(nums.grad[p], paren=True)
+            sides = [[("", self._num(self.params[p])), ("-", alpha), (".", g)],
+                     self._num(nums.new_params[p])]
+            lines.append(_Line(latex(p) + "(t+1)", sides))
+        blocks.append(_Math(lines))
+        blocks.append(_Para([f"The loss after the step (before it: {self._num(nums.loss)}):"]))
+        blocks.append(_Math([_Line("L", [self._num(nums.new_loss)])]))
+        return blocks
+
+    @staticmethod
+    def _names(symbols):
+        parts = []
+        for i, p in enumerate(symbols):
+            parts += [", " if 0 < i < len(symbols) - 1 else " and " if i else "", _M(latex(p))]
+        return parts
+
+    # -- notebook code
+
+    def _code_network(self):
+        net = self.net
+        acts = net.activations + [net.output_activation]
+        if all(a.options == type(a).get(a.name).options for a in acts):
+            make = "sn." + repr(net)
+        else:
+            def spec(a):
+                if a.options == type(a).get(a.name).options:
+                    return repr(a.name)
+                opts = ", ".join(f"{k}={str(v)!r}" for k, v in a.options)
+                return f"sn.Activation.get({a.name!r}, {opts})"
+            make = (f"sn.Network({net.arch!r}, activation=[{', '.join(map(spec, net.activations))}], "
+                    f"output_activation={spec(net.output_activation)}, loss={net.loss.name!r})")
+        return f"import symnet as sn\n\nnet = {make}\nnet"
+
+    def _code_data(self):
+        net = self.net
+        params = ", ".join(f'"{p}": {_float_text(v)}' for p, v in self.params.items())
+        X = ", ".join("[" + ", ".join(_float_text(s[x]) for x in net.inputs) + "]"
+                      for s in self.samples)
+        Y = ", ".join("[" + ", ".join(_float_text(s[t]) for t in net.targets) + "]"
+                      for s in self.samples)
+        return (f"params = {{{params}}}\n"
+                f"X = [{X}]  # one row per sample: {', '.join(map(str, net.inputs))}\n"
+                f"Y = [{Y}]  # {', '.join(map(str, net.targets))}\n"
+                "model = net.compile()")
+
+
+def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exercises=False,
+              seed=None, samples=1, title=None):
+    """A worksheet walking ``net`` through the lecture: definitions, forward pass, chain rule,
+    one gradient-descent step.
+
+    * ``at``: a data point ``{"x1": 1, "x2": 0, "y": 1}``, a list of such dicts, or a dict of
+      lists (a small table of samples); every input and target must be given.
+    * ``params``: ``{"w1": 0.15, …}``, every parameter.
+    * ``seed``: draw "nice" numbers (one or two decimals) for whatever of ``at`` and ``params``
+      is not given (``samples`` data points); the same seed gives the same worksheet.
+    * ``lr``: the learning rate α of the gradient-descent step.
+    * ``wrt``: the parameters to derive (default: all of them).
+    * ``digits``: significant digits shown (numbers are computed to 30).
+    * ``exercises``: results become blanks; ``.key`` is the answer key, and ``save`` writes it
+      beside the sheet.
+
+    Numbers need both ``at`` and ``params`` (or ``seed``); without them the worksheet is
+    symbolic.
+    """
+    from .graph import Network
+    if not isinstance(net, Network):
+        raise SymnetError("worksheet() takes a symnet Network, e.g. sn.Network('2-2-1')")
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 15:
+        raise SymnetError(f"digits must be a whole number from 1 to 15, got {digits!r}")
+    if samples != 1 and seed is None:
+        raise SymnetError("samples (--samples) says how many data points a seed draws; "
+                          "give a seed (--seed) too")
+    if seed is not None:
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise SymnetError(f"seed must be a whole number ≥ 0, got {seed!r}")
+        if not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+            raise SymnetError(f"samples must be from 1 to {MAX_SAMPLES}, got {samples!r}")
+        drawn_at, drawn_params = nice_numbers(net, seed, samples)
+        at = drawn_at if at is None else at
+        params = drawn_params if params is None else params
+    if (at is None) != (params is None):
+        given = "a data point" if params is None else "parameters"
+        raise SymnetError("numbers need both a data point (--at, at=) and parameters "
+                          f"(--params, params=), and only {given} is given; give both, or a "
+                          "seed (--seed) to draw the other")
+    sample_list = _samples(net, at) if at is not None else None
+    param_values = _params(net, params) if params is not None else None
+    if lr is not None:
+        lr = _exact(lr, "the learning rate lr")
+        if lr <= 0:
+            raise SymnetError(f"the learning rate lr must be positive, got {float(lr):g}")
+    if isinstance(wrt, str):
+        wrt = [w for w in re.split(r"[,\s]+", wrt) if w]
+    chosen = []
+    for name in wrt or []:
+        p = net.param(name)
+        if p not in chosen:
+            chosen.append(p)
+    sheet = Worksheet(net, sample_list, param_values, lr, chosen or None, digits, title)
+    if not exercises:
+        return sheet
+    key = copy.copy(sheet)
+    key._is_key = True
+    sheet.student = True
+    sheet.key = key
+    return sheet
+
+
+__all__ = ["Worksheet", "worksheet", "check_output", "compile_latex", "format_number",
+           "key_path", "nice_numbers", "parse_samples", "tex_width"]
