@@ -553,7 +553,10 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{booktabs,longtable}
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5em}
+\setlength{\parskip}{0.4em}
+\setlength{\jot}{5pt}
+\AtBeginDocument{\setlength{\abovedisplayskip}{6pt plus 2pt minus 2pt}%
+  \setlength{\belowdisplayskip}{6pt plus 2pt minus 2pt}}
 \ifdefined\pdftrailerid \pdftrailerid{}\fi
 \ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi
 \pagestyle{plain}
@@ -569,7 +572,8 @@ def render_tex(blocks):
             if b.level == 1:
                 out.append(r"{\LARGE\bfseries %s\par}" % text)
             else:
-                out.append((r"\section*{%s}" if b.level == 2 else r"\subsection*{%s}") % text)
+                out.append((r"\section*{\boldmath %s}" if b.level == 2 else
+                            r"\subsection*{\boldmath %s}") % text)
         elif isinstance(b, _Para):
             out.append(_tex_parts(b.parts))
         elif isinstance(b, _Math):
@@ -992,8 +996,8 @@ class Worksheet:
         blocks.append(_Table([[_M(latex(k))] for k in names], data, "r" * len(names)))
         blocks.append(_Para([
             "With the parameters from the table above, each quantity in turn, with the "
-            f"numbers substituted. Numbers are shown to {self.digits} significant digits "
-            f"and computed to {PRECISION}."]))
+            f"numbers substituted. Numbers are shown to {self.digits} significant digits; "
+            f"they are computed to {PRECISION}, so nothing drifts through rounding."]))
         L = net.symbols["L"]
         for i, vals in enumerate(nums.values, 1):
             if n > 1:
@@ -1061,22 +1065,23 @@ class Worksheet:
         for p, d in self.derivations.items():
             dp = latex(Partial(net.symbols["L"], p))
             blocks.append(_Heading(3, [_M(_slash(Partial(net.symbols["L"], p)))]))
-            blocks.append(_Para(["One product of local derivatives per path:" if len(d.paths) > 1
-                                 else "The chain rule along the one path:"]))
-            blocks.append(_Math([_Line(dp, [self._path_tokens(d.chain, latex)])]))
-            blocks.append(_Para(["The local derivatives:"]))
-            blocks.append(_Math([_Line(latex(f), [self._answer(latex(v), wide=True)
-                                                  if self.student else _Expr(v)])
-                                 for f, v in d.factors.items()]))
-            blocks.append(_Para(["Together:"]))
+            blocks.append(_Para([
+                "The chain rule, one product of local derivatives per path; each local "
+                "derivative; and together:" if len(d.paths) > 1 else
+                "The chain rule along the one path; each local derivative; and together:"]))
+            lines = [_Line(dp, [self._path_tokens(d.chain, latex)])]
+            lines += [_Line(latex(f), [self._answer(latex(v), wide=True)
+                                       if self.student else _Expr(v)])
+                      for f, v in d.factors.items()]
             if self.student:
-                blocks.append(_Math([_Line(dp, [_WIDE_BLANK])]))
+                lines.append(_Line(dp, [_WIDE_BLANK]))
             else:
                 values = [[d.factors[f] for f in prod] for prod in d.chain]
                 sides = [self._path_tokens(values, self._factor_tex)]
                 if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
                     sides.append(_Expr(d.result))
-                blocks.append(_Math([_Line(dp, sides)]))
+                lines.append(_Line(dp, sides))
+            blocks.append(_Math(lines))
             if self.numbers:
                 blocks += self._gradient_numbers(p, d, dp, inverse)
         return blocks
