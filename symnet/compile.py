@@ -117,7 +117,8 @@ class softmax_cols(_ArrayOp):
 
 
 def _np_sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    with np.errstate(over="ignore"):  # e^{-x} = inf for x < −709 gives exactly 0, no warning
+        return 1.0 / (1.0 + np.exp(-x))
 
 
 def _np_logsumexp(*zs):
@@ -149,16 +150,23 @@ NUMERIC = {
     "logsumexp": _np_logsumexp,
     "softmax_cols": _np_softmax_cols,
     "matmul": np.dot,
-    "transpose": np.transpose,
-    "hadamard": np.multiply,
-    "rowsum": lambda d: d.sum(axis=1, keepdims=True),
     "colsum": lambda d: d.sum(axis=0, keepdims=True),
     "total": np.sum,
 }
 
 
 class _Printer(NumPyPrinter):
-    """NumPy code: ``1/x`` not ``x**(-1.0)``, two-argument min/max, NumPy's heaviside."""
+    """NumPy code: ``1/x`` not ``x**(-1.0)``, two-argument min/max, NumPy's heaviside, and
+    array methods (``A.T``, ``D.sum(axis=1, keepdims=True)``) instead of function calls."""
+
+    def _print_transpose(self, expr):
+        return "%s.T" % self.parenthesize(expr.args[0], 1000)
+
+    def _print_rowsum(self, expr):
+        return "%s.sum(axis=1, keepdims=True)" % self.parenthesize(expr.args[0], 1000)
+
+    def _print_hadamard(self, expr):
+        return "%s*%s" % tuple(self.parenthesize(a, 1000) for a in expr.args)
 
     def _print_Pow(self, expr, rational=False):
         if expr.exp == -1:
@@ -324,7 +332,7 @@ class Model:
     # -- layer form
 
     def _build_layer(self):
-        forward, backward, outputs, args, a_out = _layer_program(self.net)
+        forward, backward, outputs, args, a_out, _ = _layer_program(self.net)
         self._shapes = _layer_shapes(self.net.sizes)
         X, Y, n = sp.symbols("X Y n_samples")
         self._fn = _lambdify([*args, X, Y, n], outputs, forward + backward)
@@ -350,18 +358,24 @@ class Model:
         loss, *grads = self._fn(*theta, *Xt, *Yt, n)
         return float(loss), np.array(grads, dtype=float)
 
-    def step(self, theta, Xt, Yt, lr):
-        """One gradient-descent step on theta in place; returns the loss before the step."""
-        n = Xt.shape[1]
+    def stepper(self, theta, lr):
+        """``step(Xt, Yt)``: one gradient-descent step on ``theta`` in place, w ← w − lr·∂L/∂w;
+        it returns the loss before the step.  Data as laid out by :meth:`data`."""
+        fn = self._fn
         if self.form == "layer":
             views = self._views(theta)
-            loss, *grads = self._fn(*views, Xt, Yt, n)
-            for v, g in zip(views, grads):
-                v -= lr * g
-            return loss
-        loss, *grads = self._fn(*theta, *Xt, *Yt, n)
-        theta -= lr * np.array(grads)
-        return loss
+
+            def step(Xt, Yt):
+                loss, *grads = fn(*views, Xt, Yt, Xt.shape[1])
+                for v, g in zip(views, grads):
+                    v -= lr * g
+                return loss
+        else:
+            def step(Xt, Yt):
+                loss, *grads = fn(*theta, *Xt, *Yt, Xt.shape[1])
+                theta[:] -= lr * np.array(grads)
+                return loss
+        return step
 
     # -- scalar form
 
@@ -464,8 +478,21 @@ def _layer_program(net):
     if delta_out.free_symbols - {A_L, Y, Z_L}:
         raise SymnetError("the output δ does not reduce to an elementwise form; use form='scalar'")
 
+    # numeric shortcuts, kept out of the printed equations: the residual R = A − Y where it
+    # makes the loss or δ shorter ((Y − Z)² → R², 2(Z − Y) → 2R), and δ's scalar factor
+    # (2/n) computed once as a number instead of once per array element
+    helpers, R = {}, LayerSymbol("R", L)
+    with_residual = [e.xreplace({Y: A_L - R}) for e in (loss, delta_out)]
+    if any(sp.count_ops(r) < sp.count_ops(e) for r, e in zip(with_residual, (loss, delta_out))):
+        helpers[R] = A_L - Y
+        loss, delta_out = [r if sp.count_ops(r) < sp.count_ops(e) else e
+                           for r, e in zip(with_residual, (loss, delta_out))]
+    coeff, rest = (scale * _clip_branches(delta_out)).as_independent(A_L, Y, Z_L, R, as_Add=False)
+    if coeff != 1:
+        helpers[sp.Symbol("c_delta")] = coeff
+        coeff = sp.Symbol("c_delta")
     D = LayerSymbol("delta", L, r"\delta")
-    backward = [(D, scale * _clip_branches(delta_out))]
+    backward = [*helpers.items(), (D, coeff * rest)]
     grads = [None] * (2 * L)
     for l in range(L, 0, -1):
         A_prev = arrays[l - 1][1]
@@ -477,7 +504,7 @@ def _layer_program(net):
             back = matmul(transpose(args[2 * l - 2]), D)
             D = LayerSymbol("delta", l - 1, r"\delta")
             backward.append((D, back if fprime == 1 else hadamard(back, fprime)))
-    return forward, backward, [loss] + grads, args, A_L
+    return forward, backward, [loss] + grads, args, A_L, helpers
 
 
 class LayerDerivation:
@@ -500,15 +527,14 @@ class LayerDerivation:
     """
 
     def __init__(self, net):
-        forward, backward, outputs, args, _ = _layer_program(net)
+        forward, backward, outputs, args, _, helpers = _layer_program(net)
         n, L = sp.Symbol("n_samples"), sp.Symbol("L")
-        nice = {n: sp.Symbol("n")}
         grads = []
         for l in range(len(args) // 2, 0, -1):
             grads += [(Partial(L, args[2 * l - 2]), outputs[2 * l - 1]),
                       (Partial(L, args[2 * l - 1]), outputs[2 * l])]
-        self.equations = [(lhs, sp.factor_terms(rhs).xreplace(nice))
-                          for lhs, rhs in forward + backward + grads]
+        self.equations = [(lhs, sp.factor_terms(rhs.xreplace(helpers)).xreplace({n: sp.Symbol("n")}))
+                          for lhs, rhs in forward + backward + grads if lhs not in helpers]
 
     def latex(self):
         from .latex import latex

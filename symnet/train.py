@@ -151,7 +151,8 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
             raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples")
     rng = np.random.default_rng(seed)
     history = []
-    good = theta.copy()
+    step = model.stepper(theta, lr)
+    good, before = theta.copy(), np.empty_like(theta)
     epochs_iter = range(epochs)
     if progress and epochs >= 100 and sys.stderr.isatty():
         from tqdm import tqdm
@@ -160,17 +161,18 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
     mean = net.loss.reduction == "mean"
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         for epoch in epochs_iter:
-            before = theta.copy()
+            np.copyto(before, theta)
             try:
                 if batch_size is None:
-                    loss = model.step(theta, Xt, Yt, lr)
+                    loss = step(Xt, Yt)
                 else:
                     loss, order = 0.0, rng.permutation(n)
                     for start in range(0, n, batch_size):
                         b = order[start:start + batch_size]
-                        part = model.step(theta, Xt[:, b], Yt[:, b], lr)
+                        part = step(Xt[:, b], Yt[:, b])
                         loss += part * len(b) / n if mean else part
-                finite = math.isfinite(loss) and np.all(np.isfinite(theta))
+                # an update that overflows raises; a finite loss means finite parameters before
+                finite = math.isfinite(loss)
             except FloatingPointError:
                 finite = False
             if not finite:
@@ -178,11 +180,16 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
                     f"training diverged at epoch {epoch + 1}: the loss stopped being finite "
                     f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
                     epoch + 1, lr, dict(zip(names, good.tolist())), history)
-            good = before
+            good, before = before, good
             history.append(float(loss))
             if callback is not None and callback(epoch + 1, float(loss),
                                                  dict(zip(names, theta.tolist()))) is False:
                 break
+    if not np.isfinite(theta).all():  # the very last update overflowed silently (inf − inf aside)
+        raise DivergenceError(
+            f"training diverged at epoch {len(history)}: the parameters stopped being finite "
+            f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
+            len(history), lr, dict(zip(names, good.tolist())), history)
     return TrainResult(net, dict(zip(names, theta.tolist())), history)
 
 
