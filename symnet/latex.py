@@ -62,6 +62,8 @@ class _Ordering:
         return _ordered_terms(expr)
 
     def _print_Mul(self, expr):
+        if not expr.is_Mul:  # SymPy's LaTeX printer sends 1/x here as a Pow: not a product
+            return super()._print_Mul(expr)
         return super()._print_Mul(sp.Mul(*_ordered_factors(expr.args), evaluate=False))
 
 
