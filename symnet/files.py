@@ -27,6 +27,8 @@ def write_atomic(path, data):
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         os.unlink(tmp)
@@ -34,3 +36,14 @@ def write_atomic(path, data):
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _mode(path):
+    """The permission bits for ``path``: an existing file keeps its own, a new one follows the
+    umask, as ``open(path, "w")`` would."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
