@@ -9,7 +9,11 @@
 from .check import CheckResult, check
 from .compile import Model
 from .derive import Delta, Derivation, Partial, chain, gradients
+from .draw import draw
 from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
+from .explore import (Atlas, AtlasEntry, GradientFlow, activation_atlas, compare_flow, compound,
+                      flow_table, gradient_flow, plot_flow)
+from .figures import Picture
 from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
 from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linear_regression,
                     logistic_regression)
@@ -23,6 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "CheckResult", "Delta",
     "Derivation", "check",
+    "Atlas", "AtlasEntry", "GradientFlow", "Picture", "activation_atlas", "compare_flow",
+    "compound", "draw", "flow_table", "gradient_flow", "plot_flow",
     "DivergenceError", "Graph", "Loss", "Model", "Network", "TrainResult", "init_params", "load", "ParseError", "Partial", "SymnetError", "TooLargeError",
     "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
     "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",

@@ -109,7 +109,52 @@ def _build_parser():
     p.add_argument("--wrt", required=True, metavar="NAME")
     p.add_argument("--of", metavar="NAME", help="what to differentiate (default: the last)")
     p.add_argument("--format", choices=FORMATS, default="text")
+    _explore_parsers(sub)
     return parser
+
+
+def _explore_parsers(sub):
+    p = sub.add_parser("flow", help="gradient flow: how ∂L/∂W shrinks or grows layer by layer "
+                       "at initialisation, for one or more activations")
+    p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-8-8-8-8-8-1")
+    p.add_argument("--activation", default="sigmoid,tanh,relu",
+                   help="activations to COMPARE, comma-separated: one table column (and one "
+                        "bar) each, every hidden layer using that one (default "
+                        "sigmoid,tanh,relu); unlike derive, where a comma list gives one "
+                        "activation per hidden layer")
+    p.add_argument("--output-activation", default=None,
+                   help="output activation (default: what the loss expects)")
+    p.add_argument("--loss", default="mse", help=f"loss: {', '.join(LOSSES)} (default mse)")
+    p.add_argument("--wrt", default="w1", metavar="NAME",
+                   help="the weight whose chain-rule product is shown (default w1)")
+    p.add_argument("--seeds", type=int, default=5, metavar="N",
+                   help="average over init_params seeds 0 … N-1 (default 5)")
+    p.add_argument("--samples", type=int, default=64, metavar="N",
+                   help="seeded random samples, X ~ N(0, 1) (default 64)")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="bar chart of mean |∂L/∂W| per layer, log scale (.png, .svg or .pdf; "
+                        "needs matplotlib)")
+
+    p = sub.add_parser("activations", help="the activation atlas: every activation, its "
+                       "derivative in closed form and the derivative's range")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="each function beside its derivative (.png, .svg or .pdf; needs "
+                        "matplotlib)")
+
+    p = sub.add_parser("draw", help="draw a network: every neuron and every weight named")
+    _network_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the picture to write: FILE.svg, FILE.png or FILE.pdf")
+    p.add_argument("--params", metavar="w1=.15,...",
+                   help="label these weights and biases with their values (any subset)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="label every parameter with its value from init_params(seed=N)")
+    p.add_argument("--title", help="a title above the drawing")
+    p.add_argument("--no-edge-labels", action="store_true",
+                   help="leave the weight names off the edges (default: on up to 6 neurons "
+                        "per layer)")
 
 
 def _network(args):
@@ -218,16 +263,81 @@ def _chain(args):
     return 0
 
 
+def _flow(args):
+    from .explore import compare_flow, compound, flow_caption, flow_table, plot_flow
+    if args.plot:
+        from .figures import file_format, need_matplotlib
+        file_format(args.plot)
+        need_matplotlib("--plot")
+    for what in ("seeds", "samples"):
+        if getattr(args, what) < 1:
+            raise SymnetError(f"--{what} must be a positive integer, got {getattr(args, what)}")
+    names = [a.strip() for a in args.activation.split(",") if a.strip()]
+    flows = compare_flow(args.arch, names, output_activation=args.output_activation,
+                         loss=args.loss, seeds=range(args.seeds), samples=args.samples,
+                         wrt=args.wrt)
+    fmt = args.format
+    blocks = []
+    for f in flows:
+        head = f"[{f.label}] " if len(flows) > 1 else ""
+        blocks.append(head + f.product(fmt) if fmt == "text" else
+                      (f"### {f.label}\n\n" if len(flows) > 1 and fmt == "markdown" else "")
+                      + f.product(fmt))
+    caption = flow_caption(flows)
+    blocks.append(caption + ":\n\n" + flow_table(flows, fmt) if fmt != "latex"
+                  else "% " + caption + "\n" + flow_table(flows, fmt))
+    note = ("The lecture's compound interest: a factor a little below 1, repeated, vanishes; "
+            "a little above 1, it explodes (0.25 is σ'(0), the sigmoid's steepest slope):")
+    blocks.append(note + "\n\n" + compound().render(fmt) if fmt != "latex"
+                  else "% " + note + "\n" + compound().render(fmt))
+    print("\n\n".join(blocks))
+    if args.plot:
+        plot_flow(flows, args.plot)
+        print(f"plotted {args.plot}")
+    return 0
+
+
+def _activations(args):
+    from .explore import activation_atlas
+    if args.plot:
+        from .figures import file_format, need_matplotlib
+        file_format(args.plot)
+        need_matplotlib("--plot")
+    atlas = activation_atlas()
+    print(atlas.render(args.format))
+    if args.plot:
+        atlas.plot(args.plot)
+        print(f"plotted {args.plot}")
+    return 0
+
+
+def _draw(args):
+    from .draw import draw
+    from .figures import file_format, need_matplotlib
+    from .parse import parse_assignments
+    file_format(args.output)
+    need_matplotlib("symnet draw")
+    net = _network(args)
+    params = net.init_params(args.seed) if args.seed is not None else {}
+    if args.params:
+        params.update(parse_assignments(args.params))
+    draw(net, params=params or None, path=args.output, title=args.title,
+         edge_labels=False if args.no_edge_labels else None)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise _UsageError("choose a command: derive, train, check, chain, worksheet "
-                              "(see symnet --help)")
+            raise _UsageError("choose a command: derive, train, check, chain, worksheet, "
+                              "flow, activations, draw (see symnet --help)")
         commands = {"derive": _derive, "train": _train, "check": _check,
-                    "worksheet": _worksheet, "chain": _chain}
+                    "worksheet": _worksheet, "chain": _chain,
+                    "flow": _flow, "activations": _activations, "draw": _draw}
         return commands[args.command](args)
     except (_UsageError, SymnetError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,0 +1,731 @@
+r"""Seeing gradients: vanishing and exploding products, gradient flow per layer, activations.
+
+The seed lecture ends with a warning: a product of many factors a little below 1 vanishes
+(0.99³⁶⁵ ≈ 0.026) and one of factors a little above 1 explodes (1.01³⁶⁵ ≈ 37.8).  By the chain
+rule, ∂L/∂w1 of a deep network is such a product, one factor per layer, and a sigmoid layer
+contributes σ'(N) ≤ ¼.
+
+>>> print(compound(n=(1, 365)))
+  n  0.99^n  1.01^n     0.25^n
+  1    0.99    1.01       0.25
+365  0.0255    37.8  1.77e-220
+
+>>> flow = gradient_flow(Network("1-1-1-1-1", activation="sigmoid"))
+>>> for group in flow.groups: print(group)
+loss: ∂L/∂yhat = 2*(yhat - y)
+layer 4: ∂yhat/∂h3 = w4
+layer 3: ∂h3/∂N3 · ∂N3/∂h2 = sigmoid(N3)*(1 - sigmoid(N3)) · w3   (sigmoid' ∈ (0, 1/4])
+layer 2: ∂h2/∂N2 · ∂N2/∂h1 = sigmoid(N2)*(1 - sigmoid(N2)) · w2   (sigmoid' ∈ (0, 1/4])
+layer 1: ∂h1/∂N1 · ∂N1/∂w1 = sigmoid(N1)*(1 - sigmoid(N1)) · x1   (sigmoid' ∈ (0, 1/4])
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import sympy as sp
+
+from .derive import Derivation, Partial
+from .errors import SymnetError
+from .figures import Picture, figure
+from .functions import to_elementary
+from .graph import ACTIVATIONS, Activation, Network
+from .latex import latex as _latex, product, text as _text
+
+FORMATS = ("text", "latex", "markdown")
+SEEDS = (0, 1, 2, 3, 4)
+SAMPLES = 64
+
+
+def _check_format(fmt):
+    if fmt not in FORMATS:
+        raise SymnetError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+
+
+# ---------------------------------------------------------------------------- tables
+
+class Table:
+    """Rows of cells under a header row; prints as aligned text, Markdown or a LaTeX tabular.
+
+    >>> print(Table(["n", "2^n"], [[1, 2], [10, 1024]]))
+     n   2^n
+     1     2
+    10  1024
+    """
+
+    def __init__(self, headers, rows, latex_headers=None):
+        self.headers = [str(h) for h in headers]
+        self.rows = [[str(c) for c in row] for row in rows]
+        self.latex_headers = latex_headers or self.headers
+
+    def __str__(self):
+        return self.text()
+
+    def text(self):
+        table = [self.headers] + self.rows
+        widths = [max(len(r[i]) for r in table) for i in range(len(self.headers))]
+        first_left = not self.rows or not _is_number(self.rows[0][0])
+
+        def line(row):
+            cells = [c.ljust(w) if i == 0 and first_left else c.rjust(w)
+                     for i, (c, w) in enumerate(zip(row, widths))]
+            return "  ".join(cells).rstrip()
+        return "\n".join(line(r) for r in table)
+
+    def markdown(self):
+        align = ["---"] + ["---:"] * (len(self.headers) - 1)
+        rows = [self.headers, align] + self.rows
+        return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+
+    def latex(self):
+        spec = "l" + "r" * (len(self.headers) - 1)
+        body = [" & ".join(self.latex_headers) + r" \\ \hline"]
+        body += [" & ".join(_latex_cell(c) for c in r) + r" \\" for r in self.rows]
+        return "\\begin{tabular}{%s}\n%s\n\\end{tabular}" % (spec, "\n".join(body))
+
+    def render(self, fmt="text"):
+        _check_format(fmt)
+        return {"text": self.text, "markdown": self.markdown, "latex": self.latex}[fmt]()
+
+    def _repr_markdown_(self):
+        return self.markdown()
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
+def _latex_cell(cell):
+    mantissa, e, exponent = cell.partition("e")
+    if e and _is_number(mantissa) and exponent.lstrip("+-").isdigit():
+        return r"$%s \times 10^{%d}$" % (mantissa, int(exponent))
+    return cell.replace("÷", r"$\div$").replace("×", r"$\times$")
+
+
+def _num(value, digits=3):
+    return f"{value:.{digits}g}"
+
+
+def _sci(value):
+    return "nan" if math.isnan(value) else f"{value:.2e}"
+
+
+# ------------------------------------------------------------------ compound interest
+
+def compound(n=(1, 10, 30, 100, 365), rates=(0.99, 1.01, 0.25)):
+    """The seed's compound-interest table: ``rate**n`` for each rate and each ``n``.
+
+    A factor a little below 1 vanishes over many steps, one a little above 1 explodes; 0.25 is
+    the steepest slope of the sigmoid, σ'(0) = ¼, so a sigmoid layer multiplies ∂L/∂w by at
+    most that (times its weight).
+
+    >>> table = compound(n=(365,), rates=(0.99, 1.01))
+    >>> table.rows
+    [['365', '0.0255', '37.8']]
+    """
+    headers = ["n"] + [f"{r:g}^n" for r in rates]
+    latex_headers = ["$n$"] + [f"${r:g}^n$" for r in rates]
+    rows = [[str(k)] + [_num(r ** k) for r in rates] for k in n]
+    return Table(headers, rows, latex_headers)
+
+
+# ---------------------------------------------------------------------- the atlas
+
+@dataclass(frozen=True)
+class AtlasEntry:
+    """One activation: its formula, its derivative in closed form and the derivative's range.
+
+    ``function`` is symnet's form (``sigmoid(x)``), ``elementary`` the same in elementary
+    functions (``1/(1 + exp(-x))``), ``derivative`` what ``diff`` gives (``σ(x)(1 − σ(x))``).
+    ``low`` and ``high`` are the infimum and supremum of the derivative over the real line,
+    ``range`` says the same as text, ``peak`` where (or how) the largest slope is reached.
+    """
+
+    name: str
+    activation: Activation
+    function: sp.Expr
+    elementary: sp.Expr
+    derivative: sp.Expr
+    range: str
+    low: sp.Number
+    high: sp.Number
+    peak: str
+
+    @property
+    def bound(self):
+        """The largest |f'(x)| (exact where it can be): one layer multiplies a gradient by
+        at most this much, times its weight."""
+        return max(abs(self.low), abs(self.high))
+
+
+X = sp.Symbol("x")
+
+
+def atlas_entry(activation):
+    """The :class:`AtlasEntry` of one activation (a name or an :class:`Activation`).
+
+    >>> e = atlas_entry("sigmoid")
+    >>> e.derivative, e.range
+    ((1 - sigmoid(x))*sigmoid(x), '(0, 1/4]')
+    """
+    act = Activation.get(activation)
+    if act.name == "softmax":
+        raise SymnetError("softmax acts on a whole output layer, not one number; "
+                          "the atlas shows it as a note (see Atlas.softmax_note)")
+    f = act.apply(X)
+    derivative = sp.diff(f, X)
+    rng, low, high, peak = _ranges(act)
+    return AtlasEntry(act.name, act, f, to_elementary(f), derivative, rng, low, high, peak)
+
+
+def _ranges(act):
+    """(text, infimum, supremum, where the supremum is) of the derivative, by hand and checked
+    numerically in the tests."""
+    opts = dict(act.options)
+    name = act.name
+    zero, one = sp.Integer(0), sp.Integer(1)
+    if name == "linear":
+        return "{1}", one, one, ""
+    if name == "sigmoid":
+        return "(0, 1/4]", zero, sp.Rational(1, 4), "at x = 0"
+    if name == "tanh":
+        return "(0, 1]", zero, one, "at x = 0"
+    if name == "relu":
+        return "{0, 1}", zero, one, "for x > 0"
+    if name == "leaky_relu":
+        a = opts["slope"]
+        lo, hi = sorted([a, one])
+        return f"{{{lo}, {hi}}}", lo, hi, "for x > 0" if a < 1 else "for x ≤ 0"
+    if name == "softplus":
+        return "(0, 1)", zero, one, "approached as x → ∞"
+    if name == "elu":
+        a = opts["alpha"]
+        if a == 1:
+            return "(0, 1]", zero, one, "for x ≥ 0"
+        if a < 1:
+            return f"(0, {a}] ∪ {{1}}", zero, one, "for x > 0"
+        return f"(0, {a}]", zero, a, "as x → 0 from the left"
+    if name == "silu":
+        lo, hi = _silu_extremes()
+        return (f"[{_trunc(lo)}…, {_trunc(hi)}…]", sp.Float(lo, 15), sp.Float(hi, 15),
+                f"at x ≈ {_SILU_PEAK:.4f}")
+    raise SymnetError(f"no atlas entry for activation {name!r}")  # pragma: no cover
+
+
+_SILU_PEAK = 2.3994
+
+
+def _trunc(v, digits=4):
+    # truncated, not rounded, so that "…" is honest: -0.09984… and 1.09984… print -0.0998…
+    t = math.trunc(v * 10 ** digits) / 10 ** digits
+    return f"{t:.{digits}f}"
+
+
+def _silu_extremes():
+    # silu'(x) = σ(x)(1 + x(1 − σ(x))) has its extremes where silu''(x) = 0, at x ≈ ±2.3994.
+    from .functions import silu
+    d1 = sp.diff(to_elementary(silu(X)), X)
+    d2 = sp.diff(d1, X)
+    peak = sp.nsolve(d2, X, _SILU_PEAK)
+    dip = sp.nsolve(d2, X, -_SILU_PEAK)
+    return float(d1.subs(X, dip)), float(d1.subs(X, peak))
+
+
+class Atlas:
+    """Every element-wise activation of the catalogue with its derivative and the range of it.
+
+    >>> atlas = activation_atlas()
+    >>> [e.name for e in atlas]
+    ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softplus', 'elu', 'silu']
+    >>> atlas["tanh"].derivative
+    1 - tanh(x)**2
+    """
+
+    softmax_note = ("softmax (output layers only) acts on a whole layer: "
+                    "yhat_k = exp(N_k) / Σ_j exp(N_j), ∂yhat_k/∂N_j = yhat_k (δ_kj − yhat_j), "
+                    "in (0, 1/4] for j = k and in [−1/4, 0) for j ≠ k")
+    softmax_latex = (r"\operatorname{softmax}:\; \hat{y}_k = \frac{e^{N_k}}{\sum_j e^{N_j}},"
+                     r"\quad \frac{\partial \hat{y}_k}{\partial N_j} = \hat{y}_k "
+                     r"\left(\delta_{kj} - \hat{y}_j\right) \in "
+                     r"\begin{cases} (0, \frac{1}{4}] & j = k \\ [-\frac{1}{4}, 0) & j \ne k"
+                     r"\end{cases}")
+
+    def __init__(self, entries):
+        self.entries = list(entries)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+    def __getitem__(self, name):
+        for e in self.entries:
+            if e.name == name:
+                return e
+        raise SymnetError(f"no activation {name!r} in the atlas; it has: "
+                          f"{', '.join(e.name for e in self.entries)}")
+
+    def __str__(self):
+        return self.text()
+
+    def text(self):
+        blocks = []
+        for e in self.entries:
+            f, el = _text(e.function), _text(e.elementary)
+            formula = f if f == el else f"{f} = {_piecewise_text(e.elementary)}"
+            blocks.append("\n".join([
+                e.name,
+                f"  f(x)  = {formula}",
+                f"  f'(x) = {_piecewise_text(e.derivative)}",
+                f"  f' ranges over {e.range}" + (f", largest {e.peak}" if e.peak else ""),
+            ]))
+        blocks.append(self.softmax_note)
+        return "\n\n".join(blocks)
+
+    def _latex_rows(self):
+        rows = []
+        for e in self.entries:
+            f, el = _latex(e.function), _latex(e.elementary)
+            formula = f if f == el else f"{f} = {el}"
+            rows.append((e.name.replace("_", r"\_"), formula, _latex(e.derivative),
+                         _latex_range(e.range)))
+        return rows
+
+    def markdown(self):
+        head = "| activation | $f(x)$ | $f'(x)$ | range of $f'$ |\n|---|---|---|---|\n"
+        body = "\n".join(f"| {n.replace(chr(92), '')} | ${f}$ | ${d}$ | ${r}$ |"
+                         for n, f, d, r in self._latex_rows())
+        return head + body + "\n\n" + self.softmax_note.replace("yhat", "ŷ")
+
+    def latex(self):
+        rows = [r"%s & $%s$ & $%s$ & $%s$ \\" % r for r in self._latex_rows()]
+        return ("\\begin{tabular}{llll}\nactivation & $f(x)$ & $f'(x)$ & range of $f'$ \\\\ "
+                "\\hline\n" + "\n".join(rows) + "\n\\end{tabular}\n\n$" + self.softmax_latex + "$")
+
+    def render(self, fmt="text"):
+        _check_format(fmt)
+        return {"text": self.text, "markdown": self.markdown, "latex": self.latex}[fmt]()
+
+    def plot(self, path=None, lo=-4.0, hi=4.0):
+        """Each activation (solid) beside its derivative (dashed), one panel each; a Picture."""
+        return plot_atlas(self, path, lo, hi)
+
+    def _repr_markdown_(self):
+        return self.markdown()
+
+
+def _latex_range(text):
+    out = text.replace("…", r"\ldots").replace("∪", r"\cup")
+    out = out.replace("{", r"\{").replace("}", r"\}")
+    return re.sub(r"(-?\d+)/(\d+)", r"\\tfrac{\1}{\2}", out)
+
+
+def _piecewise_text(expr):
+    """Text with ``Piecewise((a, c), (b, True))`` written as ``a if c else b``."""
+    if isinstance(expr, sp.Piecewise):
+        parts = []
+        for value, cond in expr.args[:-1]:
+            parts.append(f"{_text(value)} if {_text(cond)} else")
+        return " ".join(parts + [_text(expr.args[-1][0])])
+    return _text(expr)
+
+
+def activation_atlas(names=None):
+    """The :class:`Atlas` of the named activations (default: every element-wise one)."""
+    names = names or [a for a in ACTIVATIONS if a != "softmax"]
+    return Atlas(atlas_entry(n) for n in names)
+
+
+def _numpy(expr):
+    """A NumPy function of x for ``expr`` (symnet's activations rewritten first)."""
+    fn = sp.lambdify(X, to_elementary(expr), "numpy")
+    return lambda xs: np.broadcast_to(np.asarray(fn(xs), dtype=float), np.shape(xs))
+
+
+def plot_atlas(atlas, path=None, lo=-4.0, hi=4.0):
+    entries = list(atlas)
+    cols = 4
+    rows = math.ceil(len(entries) / cols)
+    fig = figure(3.0 * cols, 2.6 * rows, "plotting the atlas")
+    xs = np.linspace(lo, hi, 801)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat[len(entries):]:
+        ax.set_visible(False)
+    for ax, e in zip(axes.flat, entries):
+        f = _numpy(e.function)(xs)
+        d = _numpy(e.derivative)(xs)
+        if e.name in ("relu", "leaky_relu"):  # a jump: no vertical line drawn across it
+            d = np.where(np.isclose(xs, 0.0), np.nan, d)
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.plot(xs, f, color="C0", lw=2, label="f(x)")
+        ax.plot(xs, d, color="C3", lw=2, ls="--", label="f'(x)")
+        ax.set_title(e.name, fontsize=11)
+        ax.text(0.03, 0.96, f"f' ∈ {e.range}", transform=ax.transAxes, fontsize=8.5,
+                va="top", color="C3")
+        ax.set_ylim(max(-1.6, min(np.nanmin(f), np.nanmin(d)) - 0.3),
+                    min(4.2, max(np.nanmax(f), np.nanmax(d)) + 0.3))
+        ax.tick_params(labelsize=8)
+    axes.flat[0].legend(loc="lower right", fontsize=8, frameon=False)
+    fig.suptitle("activations f (solid) and their derivatives f' (dashed)", fontsize=12)
+    fig.tight_layout()
+    picture = Picture(fig, "activation atlas")
+    if path is not None:
+        picture.save(path)
+    return picture
+
+
+# --------------------------------------------------------------------- gradient flow
+
+def default_data(net, samples=SAMPLES, seed=0):
+    """Seeded random data for ``net``: X ~ N(0, 1); Y as the loss expects.
+
+    Y is N(0, 1) for mse and half_sse, 0 or 1 for bce, one-hot classes for cross_entropy.
+
+    >>> X, Y = default_data(Network("2-2-1"), samples=3)
+    >>> X.shape, Y.shape
+    ((3, 2), (3, 1))
+    """
+    rng = np.random.default_rng(seed)
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    X = rng.normal(size=(samples, n_in))
+    loss = net.loss.name
+    if loss == "bce":
+        Y = rng.integers(0, 2, size=(samples, n_out)).astype(float)
+    elif loss == "cross_entropy":
+        Y = np.eye(n_out)[rng.integers(0, n_out, size=samples)]
+    else:
+        Y = rng.normal(size=(samples, n_out))
+    return X, Y
+
+
+class Group:
+    """The chain-rule factors of one layer along a path: ``caption``, ``partials``, ``values``,
+    and the :class:`AtlasEntry` of the layer's activation (None for a linear layer)."""
+
+    def __init__(self, caption, partials, values, entry=None):
+        self.caption, self.partials, self.values, self.entry = caption, partials, values, entry
+
+    @property
+    def bound(self):
+        """The largest slope of the layer's activation (σ' ≤ ¼), or None for a linear layer."""
+        return None if self.entry is None else self.entry.bound
+
+    @property
+    def note(self):
+        e = self.entry
+        return "" if e is None else f"{e.name}' ∈ {e.range}"
+
+    def __repr__(self):
+        return f"<Group {self}>"
+
+    def __str__(self):
+        line = (f"{self.caption}: {product(self.partials, 'text')} = "
+                f"{product(self.values, 'text')}")
+        return line + (f"   ({self.note})" if self.entry is not None else "")
+
+    def latex(self):
+        row = r"\text{%s:}\quad %s &= %s" % (self.caption, product(self.partials),
+                                             product(self.values))
+        if self.entry is not None:
+            row += r" &&%s' \in %s" % (_act_latex(self.entry.name), _latex_range(self.entry.range))
+        return row
+
+
+def _act_latex(name):
+    return {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(name, r"\operatorname{%s}"
+                                                         % name.replace("_", r"\_"))
+
+
+class GradientFlow:
+    """How large ∂L/∂W is in each layer of ``network`` at initialisation, and why.
+
+    ``magnitudes[l]`` is the mean |∂L/∂w| over the weights of layer l + 1 (first layer first),
+    averaged over the ``seeds`` of :func:`symnet.train.init_params` (or at the given params);
+    ``per_seed`` holds one row per seed.  ``groups`` is ∂L/∂wrt along one path written with one
+    factor per layer, ``paths`` how many paths there are in all.
+    """
+
+    def __init__(self, network, magnitudes, per_seed, seeds, samples, wrt):
+        self.network = network
+        self.magnitudes = [float(m) for m in magnitudes]
+        self.per_seed = per_seed
+        self.seeds = seeds
+        self.samples = samples
+        self.wrt = wrt
+
+    def __repr__(self):
+        mags = ", ".join(_num(m) for m in self.magnitudes)
+        return f"<GradientFlow {self.label} {self.network.arch}: mean |∂L/∂W| by layer {mags}>"
+
+    @property
+    def label(self):
+        """The hidden activations, e.g. ``sigmoid`` or ``sigmoid,relu``."""
+        names = [a.name for a in self.network.activations] or [self.network.output_activation.name]
+        return names[0] if len(set(names)) == 1 else ",".join(names)
+
+    @property
+    def ratio(self):
+        """First layer's magnitude over the last layer's: ≪ 1 means the gradient vanishes."""
+        last = self.magnitudes[-1]
+        return self.magnitudes[0] / last if last else math.nan
+
+    @cached_property
+    def path(self):
+        """One path from L down to ``wrt``: through the first neuron of every layer."""
+        net, node, path = self.network, self.wrt, [self.wrt]
+        while node != net.output:
+            node = min(net.children[node], key=net.order.get)
+            path.append(node)
+        return tuple(reversed(path))
+
+    @cached_property
+    def paths(self):
+        """How many paths lead from L down to ``wrt`` (∂L/∂wrt is the sum over all of them)."""
+        return Derivation(self.network, self.wrt).n_paths
+
+    @cached_property
+    def groups(self):
+        """∂L/∂wrt along :attr:`path`, one :class:`Group` of factors per layer (loss first)."""
+        net = self.network
+        layer_of = {}
+        for l, layer in enumerate(net.layers, start=1):
+            for pre, act in layer:
+                layer_of[pre] = layer_of[act] = l
+        acts = net.activations + [net.output_activation]
+        groups = []
+        for a, b in zip(self.path, self.path[1:]):
+            caption = "loss" if a == net.output else f"layer {layer_of[a]}"
+            if not groups or groups[-1][0] != caption:
+                groups.append((caption, []))
+            groups[-1][1].append(Partial(a, b))
+        out = []
+        for caption, partials in groups:
+            values = [net.local(p.num, p.den) for p in partials]
+            entry = None
+            if caption != "loss":
+                activation = acts[int(caption.split()[1]) - 1]
+                if not activation.is_linear and activation.name != "softmax":
+                    entry = atlas_entry(activation)
+            out.append(Group(caption, partials, values, entry))
+        return out
+
+    @property
+    def slope_bound(self):
+        """``(k, bound)``: the path has k activation slopes bounded below 1 (σ' ≤ ¼), and
+        their product is at most ``bound``; None when no slope is bounded below 1."""
+        small = [g.bound for g in self.groups if g.bound is not None and g.bound < 1]
+        return (len(small), sp.Mul(*small)) if small else None
+
+    # -- rendering
+
+    def product(self, fmt="text"):
+        """∂L/∂wrt along one path, one factor per layer, as lines of text or LaTeX."""
+        _check_format(fmt)
+        d = Partial(self.network.output, self.wrt)
+        n = self.paths
+        where = ("its only path" if n == 1 else f"one of its {n:,} paths") + \
+            ", through the first neuron of each layer"
+        if fmt == "text":
+            lines = [f"∂L/∂{self.wrt} along {where}, one factor per layer:",
+                     f"{_text(d)} = " + " · ".join(
+                         f"({product(g.partials, 'text')})" if len(g.partials) > 1
+                         else product(g.partials, "text") for g in self.groups)]
+            cells = [(g.caption, product(g.partials, "text"), product(g.values, "text"), g.note)
+                     for g in self.groups]
+            widths = [max(len(c[i]) for c in cells) for i in range(3)]
+            for c in cells:
+                line = f"  {c[0]:<{widths[0]}}  {c[1]:<{widths[1]}} = {c[2]:<{widths[2]}}"
+                lines.append((line + "   " + c[3]).rstrip())
+            lines += self._bound_lines()
+            return "\n".join(lines)
+        rows = [r"%s &= %s" % (_latex(d), r" \cdot ".join(
+            r"\left(%s\right)" % product(g.partials) if len(g.partials) > 1
+            else product(g.partials) for g in self.groups))]
+        rows += [g.latex() for g in self.groups]
+        block = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+        extra = self._bound_lines()
+        if fmt == "latex":
+            return block + ("\n% " + "\n% ".join(extra) if extra else "")
+        return (f"∂L/∂{self.wrt} along {where}, one factor per layer:\n\n$$\n{block}\n$$"
+                + ("\n\n" + " ".join(extra) if extra else ""))
+
+    def _bound_lines(self):
+        if self.slope_bound is None:
+            return []
+        k, bound = self.slope_bound
+        slopes = sorted({f"{g.entry.name}' ≤ {g.bound}" for g in self.groups
+                         if g.bound is not None and g.bound < 1})
+        return [f"{k} activation slope{'s' if k > 1 else ''} on this path ({', '.join(slopes)}): "
+                f"together at most {bound} ≈ {float(bound):.2g}, times the weights, "
+                f"the input and {_text(self.groups[0].partials[0])}"]
+
+    def table(self, fmt="text"):
+        """The magnitudes per layer as a table (see :func:`flow_table`)."""
+        return flow_table([self], fmt)
+
+    def __str__(self):
+        return self.report("text")
+
+    def report(self, fmt="text"):
+        """The symbolic product and the table of magnitudes."""
+        return self.product(fmt) + "\n\n" + self.table(fmt)
+
+    def plot(self, path=None):
+        """A bar chart of the magnitudes per layer on a log scale; a Picture."""
+        return plot_flow([self], path)
+
+    def _repr_markdown_(self):
+        return self.report("markdown")
+
+
+def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMPLES,
+                  wrt="w1", data_seed=0):
+    """The gradient flow of ``net``: mean |∂L/∂W| per layer and ∂L/∂w1 one factor per layer.
+
+    Without ``params`` the magnitudes are means over the ``seeds`` of ``net.init_params``
+    (Glorot-uniform before sigmoid and tanh layers, He-normal before relu-like ones); without
+    ``X`` and ``Y``, :func:`default_data` gives ``samples`` seeded random samples.
+
+    >>> flow = gradient_flow(Network("2-4-4-4-4-1", activation="sigmoid"))
+    >>> [f"{m:.1e}" for m in flow.magnitudes]
+    ['3.0e-04', '3.8e-03', '1.3e-02', '6.3e-02', '4.8e-01']
+    >>> flow.ratio < 0.01
+    True
+    """
+    if not isinstance(net, Network):
+        raise SymnetError(f"gradient_flow takes a Network, got {type(net).__name__}")
+    wrt = str(net.param(wrt))
+    if not wrt.startswith("w"):
+        raise SymnetError(f"wrt must be a weight (w1, w2, …), got {wrt}")
+    if X is None and Y is not None:
+        raise SymnetError("Y given without X; give both, or neither for random data")
+    if X is None:
+        X, Y = default_data(net, samples, data_seed)
+    elif Y is None:
+        Y = default_data(net, len(np.asarray(X)), data_seed)[1]
+    model = net.compile()
+    if params is not None:
+        runs, seeds = [params], None
+    else:
+        seeds = tuple(seeds)
+        if not seeds:
+            raise SymnetError("seeds must name at least one seed")
+        runs = [net.init_params(s) for s in seeds]
+    bounds = np.cumsum([0] + [a * b for a, b in zip(net.sizes, net.sizes[1:])])
+    per_seed = []
+    for p in runs:
+        try:
+            _, grad = model.loss_and_gradient(p, X, Y)
+        except FloatingPointError:
+            raise SymnetError("the loss or gradient overflows at these parameters; "
+                              "try smaller weights") from None
+        per_seed.append([float(np.mean(np.abs(grad[a:b]))) for a, b in zip(bounds, bounds[1:])])
+    per_seed = np.array(per_seed)
+    return GradientFlow(net, per_seed.mean(axis=0), per_seed, seeds, len(np.asarray(X)),
+                        net.symbol(wrt))
+
+
+def compare_flow(arch, activations=("sigmoid", "tanh", "relu"), output_activation=None,
+                 loss="mse", **options):
+    """One :class:`GradientFlow` per activation for the same architecture, data and seeds.
+
+    >>> flows = compare_flow("2-4-4-4-1", ["sigmoid", "relu"])
+    >>> [f.label for f in flows]
+    ['sigmoid', 'relu']
+    """
+    if isinstance(activations, str):
+        activations = [a.strip() for a in activations.split(",") if a.strip()]
+    return [gradient_flow(Network(arch, activation=a, output_activation=output_activation,
+                                  loss=loss), **options) for a in activations]
+
+
+def _layer_names(n):
+    return [f"{l}" + (" (first)" if l == 1 else " (output)" if l == n else "")
+            for l in range(1, n + 1)]
+
+
+def flow_table(flows, fmt="text"):
+    """Mean |∂L/∂W| per layer, one column per flow, then layer 1 ÷ last layer and the mean
+    shrink factor per layer (that ratio to the power 1/(layers − 1)).
+
+    >>> print(flow_table(compare_flow("2-4-4-1", ["sigmoid", "tanh"])))
+    layer                    sigmoid      tanh
+    1 (first)               3.05e-03  4.49e-02
+    2                       8.67e-02  6.16e-02
+    3 (output)              7.76e-01  1.52e-01
+    layer 1 ÷ layer 3       3.94e-03  2.96e-01
+    per layer (geom. mean)     0.063      0.54
+    """
+    flows = list(flows)
+    sizes = {len(f.magnitudes) for f in flows}
+    if len(sizes) != 1:
+        raise SymnetError("flows to compare must have the same number of layers")
+    n = sizes.pop()
+    labels = [f.label for f in flows]
+    if len(set(labels)) < len(labels):
+        labels = [f"{f.label} {f.network.arch}" for f in flows]
+    rows = [[name] + [_sci(f.magnitudes[i]) for f in flows]
+            for i, name in enumerate(_layer_names(n))]
+    if n > 1:
+        rows.append([f"layer 1 ÷ layer {n}"] + [_sci(f.ratio) for f in flows])
+        rows.append(["per layer (geom. mean)"] + [
+            _num(f.ratio ** (1 / (n - 1)), 2) if f.ratio > 0 else "0" for f in flows])
+    table = Table(["layer"] + labels, rows)
+    return table.render(fmt)
+
+
+def flow_caption(flows):
+    """One line saying what the numbers are: data, seeds, architecture and loss."""
+    f = flows[0]
+    net = f.network
+    what = (f"mean over init seeds {', '.join(map(str, f.seeds))}" if f.seeds is not None
+            else "at the given parameters")
+    return (f"mean |∂L/∂W| per layer at initialisation, {net.arch} network, loss {net.loss.name}, "
+            f"{f.samples} samples, {what}")
+
+
+def plot_flow(flows, path=None, title=None):
+    """Grouped bars of mean |∂L/∂W| per layer, one colour per flow, on a log scale; a Picture."""
+    flows = list(flows)
+    n = len(flows[0].magnitudes)
+    fig = figure(max(5.5, 1.0 + 0.55 * n * max(1, len(flows)) ** 0.5 * 1.4), 3.6,
+                 "plotting the gradient flow")
+    ax = fig.subplots()
+    width = 0.8 / len(flows)
+    xs = np.arange(1, n + 1)
+    for k, f in enumerate(flows):
+        mags = np.array(f.magnitudes)
+        shown = np.where(mags > 0, mags, np.nan)
+        ax.bar(xs - 0.4 + width * (k + 0.5), shown, width * 0.92, label=f.label,
+               color=f"C{k}")
+    ax.set_yscale("log")
+    positive = [m for f in flows for m in f.magnitudes if m > 0]
+    if positive:
+        ax.set_ylim(bottom=10 ** math.floor(math.log10(min(positive))) / 2)
+    ax.set_xticks(xs)
+    ax.set_xticklabels([str(l) for l in xs])
+    ax.set_xlabel("layer (1 = first, nearest the inputs)")
+    ax.set_ylabel("mean |∂L/∂W|")
+    net = flows[0].network
+    seeds = flows[0].seeds
+    runs = f"mean over {len(seeds)} init seeds" if seeds is not None else "given params"
+    ax.set_title(title or f"gradient per layer at initialisation: {net.arch}, loss "
+                 f"{net.loss.name}, {flows[0].samples} samples, {runs}", fontsize=10.5)
+    ax.grid(axis="y", which="major", color="0.9")
+    ax.set_axisbelow(True)
+    if len(flows) > 1:
+        ax.legend(fontsize=9, frameon=False, loc="best")
+    fig.tight_layout()
+    picture = Picture(fig, "gradient flow")
+    if path is not None:
+        picture.save(path)
+    return picture
+

@@ -1,0 +1,211 @@
+"""Drawing a network: valid images, every neuron and every weight labelled, labels apart."""
+
+import itertools
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+
+pytest.importorskip("matplotlib")
+
+
+def svg_texts(path):
+    """Every <text> of an SVG file (matplotlib keeps text as text with svg.fonttype 'none')."""
+    root = ET.parse(path).getroot()  # also: the file is well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_lectures_2_2_1_network_as_svg(tmp_path):
+    """x1, x2 → N1, N2 → ŷ, edges w1 … w6, biases b1, b2, b3: the seed lecture's names."""
+    path = tmp_path / "net.svg"
+    picture = sn.draw(sn.Network("2-2-1"), path=path)
+    texts = svg_texts(path)
+    for name in ["x1", "x2", "N1", "N2", "ŷ", "w1", "w2", "w3", "w4", "w5", "w6",
+                 "+b1", "+b2", "+b3"]:
+        assert texts.count(name) == 1, name
+    assert "hidden 1 (linear)" in texts
+    assert repr(picture).startswith("<Picture: network 2-2-1")
+
+
+def test_a_sigmoid_neuron_shows_its_sum_and_its_activation(tmp_path):
+    path = tmp_path / "net.svg"
+    sn.draw(sn.Network("2-2-1", activation="sigmoid", loss="bce"), path=path)
+    texts = svg_texts(path)
+    for name in ["N1", "h1", "N2", "h2", "N3", "ŷ"]:
+        assert name in texts
+    assert "output (sigmoid)\nloss bce" in texts or "output (sigmoid)" in " ".join(texts)
+
+
+def test_3_4_4_2_png_and_every_weight_in_the_svg(tmp_path):
+    net = sn.Network("3-4-4-2", activation="sigmoid")
+    png, svg = tmp_path / "net.png", tmp_path / "net.svg"
+    picture = sn.draw(net)
+    picture.save(png)
+    picture.save(svg)
+    width, height = png_size(png)
+    assert width > 1000 and height > 500
+    texts = svg_texts(svg)
+    weights = [str(p) for p in net.params if str(p).startswith("w")]
+    assert len(weights) == 36
+    assert all(w in texts for w in weights)
+    assert all(f"+b{k}" in texts for k in range(1, 11))
+    assert {"ŷ1", "ŷ2", "N8", "h8"} <= set(texts)
+
+
+def test_values_from_params(tmp_path):
+    net = sn.Network("2-2-1")
+    params = {"w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3, "w5": 0.4, "w6": -0.45,
+              "b1": 0.35, "b2": 0.35, "b3": 0.6}
+    path = tmp_path / "net.svg"
+    sn.draw(net, params=params, path=path)
+    texts = svg_texts(path)
+    assert "w1 = 0.15" in texts and "w6 = -0.45" in texts and "+b3 = 0.6" in texts
+    some = tmp_path / "some.svg"
+    sn.draw(net, params={"w5": 2}, path=some)
+    texts = svg_texts(some)
+    assert "w5 = 2" in texts and "w1" in texts
+
+
+def _overlaps(a, b, slack=0.5):
+    return (a.x0 + slack < b.x1 and b.x0 + slack < a.x1 and
+            a.y0 + slack < b.y1 and b.y0 + slack < a.y1)
+
+
+@pytest.mark.parametrize("arch, with_values", [
+    ("2-2-1", False), ("3-4-4-2", False), ("3-4-4-2", True), ("4-4-4-4", True),
+    ("1-6-1", False),
+])
+def test_labels_are_legible_no_label_overlaps_another_or_a_neuron(arch, with_values):
+    """Up to 3-4-4-2 and a bit beyond: edge labels sit apart and clear of the circles."""
+    net = sn.Network(arch, activation="tanh")
+    picture = sn.draw(net, params=net.init_params(1) if with_values else None)
+    fig = picture.figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # lay out the text so that its extent is known
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]  # w and b
+    assert len(labels) == len(net.params)
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in labels}
+    for (n1, b1), (n2, b2) in itertools.combinations(boxes.items(), 2):
+        assert not _overlaps(b1, b2), f"{n1} overlaps {n2}"
+    for circle in ax.patches:
+        c = circle.get_window_extent(renderer)
+        cx, cy, r = (c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, (c.x1 - c.x0) / 2
+        for name, b in boxes.items():
+            nx, ny = min(max(cx, b.x0), b.x1), min(max(cy, b.y0), b.y1)  # nearest point of box
+            assert (nx - cx) ** 2 + (ny - cy) ** 2 > r ** 2, f"{name} covers a neuron"
+
+
+def test_edge_labels_run_w1_w2_down_each_column():
+    """Labels between two layers sit in one column, in weight order from top to bottom."""
+    picture = sn.draw(sn.Network("3-4-2"))
+    texts = [t for t in picture.figure.axes[0].texts if (t.get_gid() or "").startswith("label-w")]
+    first = [t for t in texts if int(t.get_text()[1:]) <= 12]
+    assert len({round(t.get_position()[0], 6) for t in first}) == 1
+    ys = [t.get_position()[1] for t in sorted(first, key=lambda t: int(t.get_text()[1:]))]
+    assert ys == sorted(ys, reverse=True)
+    gaps = {round(a - b, 6) for a, b in zip(ys, ys[1:])}
+    assert len(gaps) == 1  # evenly spaced
+
+
+def test_big_layers_leave_edge_labels_off_unless_asked():
+    big = sn.draw(sn.Network("2-8-1"))
+    assert not [t for t in big.figure.axes[0].texts if (t.get_gid() or "").startswith("label-w")]
+    forced = sn.draw(sn.Network("2-8-1"), edge_labels=True)
+    assert len([t for t in forced.figure.axes[0].texts
+                if (t.get_gid() or "").startswith("label-w")]) == 24
+
+
+def test_pdf_and_bytes():
+    picture = sn.draw(sn.Network("2-1"))
+    assert picture.to_bytes("pdf").startswith(b"%PDF")
+    assert picture._repr_png_()[:4] == b"\x89PNG"
+    with pytest.raises(sn.SymnetError, match="unknown image format 'gif'"):
+        picture.to_bytes("gif")
+
+
+def test_the_same_drawing_gives_the_same_svg(tmp_path):
+    a, b = tmp_path / "a.svg", tmp_path / "b.svg"
+    sn.draw(sn.Network("2-2-1"), path=a)
+    sn.draw(sn.Network("2-2-1"), path=b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: sn.draw("2-2-1"), "draw takes a Network"),
+    (lambda p: sn.draw(sn.Network("2-2-1"), path=p / "net.gif"),
+     r"cannot tell the image format of '.*net.gif'; name the file with one of: .png, .svg, .pdf"),
+    (lambda p: sn.draw(sn.Network("2-2-1"), params={"w9": 1}), "unknown parameter 'w9'"),
+    (lambda p: sn.draw(sn.Network("2-2-1"), params={"w1": "a"}), "w1 must be a number"),
+    (lambda p: sn.draw(sn.Network("2-2-1"), path=p / "no" / "net.png"), "cannot write"),
+])
+def test_bad_input(tmp_path, call, message):
+    with pytest.raises(sn.SymnetError, match=message):
+        call(tmp_path)
+    assert not list(tmp_path.rglob("*.*"))
+
+
+# ---------------------------------------------------------------------- command line
+
+def test_draw_command(tmp_path, capsys):
+    out = tmp_path / "net.svg"
+    assert main(["draw", "2-2-1", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    assert {"w1", "w6", "ŷ"} <= set(svg_texts(out))
+
+
+def test_draw_command_with_values_and_title(tmp_path):
+    out = tmp_path / "net.svg"
+    assert main(["draw", "2-2-1", "-o", str(out), "--seed", "0", "--params", "w1=.15",
+                 "--title", "the lecture's network"]) == 0
+    texts = svg_texts(out)
+    assert "w1 = 0.15" in texts and "the lecture's network" in texts
+    init = sn.Network("2-2-1").init_params(0)
+    assert f"w2 = {init['w2']:.3g}" in texts
+
+
+def test_draw_command_png_without_edge_labels(tmp_path):
+    out = tmp_path / "net.png"
+    assert main(["draw", "3-4-4-2", "--activation", "relu", "-o", str(out),
+                 "--no-edge-labels"]) == 0
+    assert png_size(out)[0] > 500
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["draw", "2-2-1", "-o", "net.jpg"], "error: cannot tell the image format of 'net.jpg'"),
+    (["draw", "2-2-1"], "error: the following arguments are required: -o/--output"),
+    (["draw", "2-2-1", "-o", "n.svg", "--params", "w9=1"], "error: params: unknown parameter"),
+    (["draw", "2-2-1", "-o", "n.svg", "--params", "w1=x"], "error: w1='x': 'x' is not a number"),
+    (["draw", "2--1", "-o", "n.svg"], "error: malformed architecture '2--1'"),
+])
+def test_draw_errors_are_one_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert re.match(re.escape(message), err) and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_picture_is_written_readable_like_any_new_file(tmp_path):
+    """write_atomic's temporary file is private (0600); the finished file follows the umask."""
+    import os
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "net.png"
+        sn.draw(sn.Network("2-1"), path=path)
+        assert path.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(mask)
