@@ -60,6 +60,10 @@ class matmul(_ArrayOp):
     is_product_like = True
 
 
+class outer(matmul):
+    """A matrix product of a column by a row (Wᵀ δ for a one-neuron layer): broadcast, not BLAS."""
+
+
 class transpose(_ArrayOp):
     nargs = 1
     _tex, _text = "{}^{{T}}", "{}ᵀ"
@@ -164,6 +168,9 @@ class _Printer(NumPyPrinter):
 
     def _print_rowsum(self, expr):
         return "%s.sum(axis=1, keepdims=True)" % self.parenthesize(expr.args[0], 1000)
+
+    def _print_outer(self, expr):
+        return self._print_hadamard(expr)
 
     def _print_hadamard(self, expr):
         return "%s*%s" % tuple(self.parenthesize(a, 1000) for a in expr.args)
@@ -501,7 +508,8 @@ def _layer_program(net):
         if l > 1:
             Z, A = arrays[l - 1]
             _, fprime = _elementwise(net, net.layers[l - 2][0], Z, A)
-            back = matmul(transpose(args[2 * l - 2]), D)
+            product = outer if net.sizes[l] == 1 else matmul
+            back = product(transpose(args[2 * l - 2]), D)
             D = LayerSymbol("delta", l - 1, r"\delta")
             backward.append((D, back if fprime == 1 else hadamard(back, fprime)))
     return forward, backward, [loss] + grads, args, A_L, helpers
