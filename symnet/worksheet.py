@@ -221,14 +221,16 @@ def _params(net, params):
     return {p: given[p] for p in net.params}
 
 
-def _evaluate(expr, values):
-    """``expr`` at ``values``: exact when it is rational, else to 30 digits."""
+def _evaluate(expr, values, precision=PRECISION):
+    """``expr`` at ``values``: exact when it is rational, else to ``precision`` digits."""
     value = sp.sympify(expr).xreplace(values)
     if not value.is_Rational:
-        value = value.evalf(PRECISION)
-    if not value.is_Number:
-        raise SymnetError(f"cannot evaluate {expr} with the numbers given")  # pragma: no cover
+        value = value.evalf(precision or PRECISION)
     return value
+
+
+class _Overflow(Exception):
+    """A number came out infinite or undefined at this precision (σ(100) rounds to 1)."""
 
 
 # -------------------------------------------------------- layout: widths and line breaking
@@ -738,6 +740,8 @@ class _Numbers:
     loss: object                      # the loss over all samples
     grads: list                       # per sample {param: ∂L_i/∂param}
     grad: dict                        # {param: ∂L/∂param} over all samples
+    factors: dict                     # {param: per sample {local partial: value}}
+    precision: object = PRECISION     # digits, or None when every number is exact
     new_params: dict = field(default_factory=dict)
     new_loss: object = None
 
@@ -778,23 +782,41 @@ class Worksheet:
         return total / len(xs) if self.net.loss.reduction == "mean" else total
 
     def _compute(self):
+        # A network of sums and products stays exact; anything else is evaluated to 30 digits,
+        # or more where 30 are not enough (σ(100) rounds to 1, and ∂L/∂ŷ of bce divides by 1 − ŷ).
+        if all(d.is_polynomial() for d in self.net.definitions.values()):
+            return self._compute_at(None)
+        for precision in (PRECISION, 120, 600):
+            try:
+                return self._compute_at(precision)
+            except _Overflow:
+                pass
+        raise SymnetError("the numbers overflow even when computed to 600 digits; use smaller "
+                          "inputs or parameters")
+
+    def _compute_at(self, precision):
         net = self.net
         L = net.symbols["L"]
-        # a network of sums and products stays exact; anything else is evaluated to 30 digits
-        exact = all(d.is_polynomial() for d in net.definitions.values())
-        precision = None if exact else PRECISION
+
+        def ev(expr, values=None):
+            value = _evaluate(expr, values or {}, precision)
+            if value.is_finite is not True:
+                raise _Overflow
+            return value
+
         values = [net.forward({**self.params, **s}, precision=precision) for s in self.samples]
         compact = gradients(net, net.params)
-        grads = [{p: _evaluate(compact[p], v) for p in net.params} for v in values]
-        nums = _Numbers(values, _evaluate(self._reduce([v[L] for v in values]), {}), grads,
-                        {p: _evaluate(self._reduce([g[p] for g in grads]), {})
-                         for p in net.params})
+        grads = [{p: ev(compact[p], v) for p in net.params} for v in values]
+        factors = {p: [{f: ev(e, v) for f, e in d.factors.items()} for v in values]
+                   for p, d in self.derivations.items()}
+        nums = _Numbers(values, ev(self._reduce([v[L] for v in values])), grads,
+                        {p: ev(self._reduce([g[p] for g in grads])) for p in net.params},
+                        factors, precision)
         if self.lr is not None:
-            nums.new_params = {p: _evaluate(v - self.lr * nums.grad[p], {})
-                               for p, v in self.params.items()}
+            nums.new_params = {p: ev(v - self.lr * nums.grad[p]) for p, v in self.params.items()}
             after = [net.forward({**nums.new_params, **s}, precision=precision)[L]
                      for s in self.samples]
-            nums.new_loss = _evaluate(self._reduce(after), {})
+            nums.new_loss = ev(self._reduce(after))
         return nums
 
     @property
@@ -898,6 +920,9 @@ class Worksheet:
 
     def _blocks(self, code=False):
         blocks = self._title()
+        if code and self.student:
+            blocks.append(_Para(["The code cells compute the answers with symnet: run them "
+                                 "after filling in the boxes, to check your work."]))
         if code:
             blocks.append(_Code(self._code_network()))
         blocks += self._network_section()
@@ -1109,8 +1134,7 @@ class Worksheet:
         net, nums = self.net, self.numbers
         n = len(self.samples)
         blocks = []
-        factor_values = [{f: _evaluate(expr, vals) for f, expr in d.factors.items()}
-                         for vals in nums.values]
+        factor_values = nums.factors[p]
 
         def product_tokens(fv):
             toks = []

@@ -551,3 +551,16 @@ def test_too_many_paths_are_refused_with_the_way_out():
     with pytest.raises(sn.SymnetError, match=r"∂L/∂w1 has 27 \(at most 16\); use a smaller "):
         sn.worksheet(net)
     assert len(sn.worksheet(net, wrt="w33").derivations) == 1
+
+
+def test_a_saturated_sigmoid_is_computed_with_more_digits_not_divided_by_zero():
+    """σ(100) is 1 − 3.7·10⁻⁴⁴: at 30 digits 1 − ŷ would be 0 in ∂L/∂ŷ = (1 − y)/(1 − ŷ) − y/ŷ."""
+    net = sn.Network("1-1", loss="bce")
+    params = {"w1": 100, "b1": 0}
+    ws = sn.worksheet(net, at={"x1": 1, "y": 0}, params=params, lr=1)
+    assert ws.numbers.precision == 120
+    assert ws.loss == pytest.approx(100.0) == net.compile().loss(params, [[1]], [0])
+    assert ws.gradient == pytest.approx({"w1": 1.0, "b1": 1.0})
+    assert r"\frac{\partial L}{\partial \hat{y}} = \frac{1 - 0}{1 - 1} - \frac{0}{1} = 2.688 \times 10^{43}" in math_rows(ws.markdown())
+    with pytest.raises(sn.SymnetError, match="overflow even when computed to 600 digits"):
+        sn.worksheet(net, at={"x1": 1, "y": 0}, params={"w1": 1e5, "b1": 0})
