@@ -734,7 +734,8 @@ def _check_folder(path):
 
 @dataclass
 class _Numbers:
-    """Every number of a worksheet, to 30 digits: per sample, totals, and after the step."""
+    """Every number of a worksheet, exact or to 30 digits (or more): per sample, totals, and
+    after the step."""
 
     values: list                      # per sample {Symbol: value}, leaves and intermediates
     loss: object                      # the loss over all samples
@@ -747,7 +748,7 @@ class _Numbers:
 
 
 class Worksheet:
-    """A derivation document for one network; see :func:`worksheet`.
+    """A derivation document for one network, made by :func:`worksheet`.
 
     ``.latex()``, ``.markdown()``, ``.notebook()`` and ``.pdf()`` give the document; ``.save(path)``
     writes it by suffix (and the answer key beside an exercise sheet).  With numbers,
@@ -1022,7 +1023,8 @@ class Worksheet:
         blocks.append(_Para([
             "With the parameters from the table above, each quantity in turn, with the "
             f"numbers substituted. Numbers are shown to {self.digits} significant digits; "
-            f"they are computed to {PRECISION}, so nothing drifts through rounding."]))
+            "they are computed " + (f"to {nums.precision} digits" if nums.precision else
+                                    "exactly") + ", so nothing drifts through rounding."]))
         L = net.symbols["L"]
         for i, vals in enumerate(nums.values, 1):
             if n > 1:
@@ -1224,7 +1226,8 @@ class Worksheet:
                     return repr(a.name)
                 opts = ", ".join(f"{k}={str(v)!r}" for k, v in a.options)
                 return f"sn.Activation.get({a.name!r}, {opts})"
-            make = (f"sn.Network({net.arch!r}, activation=[{', '.join(map(spec, net.activations))}], "
+            hidden = ", ".join(map(spec, net.activations))
+            make = (f"sn.Network({net.arch!r}, activation=[{hidden}], "
                     f"output_activation={spec(net.output_activation)}, loss={net.loss.name!r})")
         return f"import symnet as sn\n\nnet = {make}\nnet"
 
