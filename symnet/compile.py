@@ -121,8 +121,8 @@ class softmax_cols(_ArrayOp):
 
 
 def _np_sigmoid(x):
-    with np.errstate(over="ignore"):  # e^{-x} = inf for x < −709 gives exactly 0, no warning
-        return 1.0 / (1.0 + np.exp(-x))
+    # e^{-x} = inf for x < −709 gives exactly 0; _lambdify's wrapper keeps that overflow quiet
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _np_logsumexp(*zs):
@@ -202,11 +202,22 @@ class _Printer(NumPyPrinter):
 
 
 def _lambdify(args, outputs, program):
-    """lambdify ``outputs`` with ``program`` (a list of assignments) as its common subexpressions."""
+    """lambdify ``outputs`` with ``program`` (a list of assignments) as its common subexpressions.
+
+    The function runs with overflow ignored: the forms above overflow only to harmless
+    infinities (σ's e^{−x} for x < −709 gives σ = 0), and a real divergence still shows as a
+    non-finite loss.  Divide and invalid operations keep the caller's setting.
+    """
     printer = _Printer({"fully_qualified_modules": False, "inline": True,
                         "allow_unknown_functions": True, "user_functions": {}})
-    return sp.lambdify(args, outputs, modules=[NUMERIC, "numpy"], printer=printer,
-                       cse=lambda exprs: (program, exprs), docstring_limit=0)
+    fn = sp.lambdify(args, outputs, modules=[NUMERIC, "numpy"], printer=printer,
+                     cse=lambda exprs: (program, exprs), docstring_limit=0)
+
+    def run(*a):
+        with np.errstate(over="ignore"):
+            return fn(*a)
+    run.generated = fn
+    return run
 
 
 # --------------------------------------------------------------- symbolic rewrites
