@@ -2,7 +2,6 @@
 
     python benchmarks/train.py            # full run (a few minutes)
     python benchmarks/train.py --quick    # smoke run: fewer epochs, one repetition
-    OPENBLAS_NUM_THREADS=1 python benchmarks/train.py   # steadier on a small or busy machine
 
 Nets ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="mse")`` for
 2-8-8-1 and 4-16-16-1, on seeded data (X standard normal, Y a smooth function of X plus noise)
@@ -24,8 +23,10 @@ methods starting from ``net.init_params(0)``.  For each case the table gives:
   apart in the notes).
 
 Then compile times: ``Model(net, form)`` on a fresh network, SymPy cache cleared, best of 3.
-glibc's allocator is told to keep its memory (MALLOC_* variables; the script re-executes itself
-with them set): without that, times swing 2-5x.
+glibc's allocator is told to keep its memory (MALLOC_* variables) and every method runs on one
+thread (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, torch.set_num_threads): the script re-executes
+itself with them set, since without that times swing 2-5x on a small shared machine.  Set
+OPENBLAS_NUM_THREADS yourself to measure with more threads.
 """
 
 import argparse
@@ -40,7 +41,7 @@ import time
 import timeit
 
 _MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_MMAP_THRESHOLD_": str(1 << 25),
-           "MALLOC_TOP_PAD_": str(1 << 28)}
+           "MALLOC_TOP_PAD_": str(1 << 28), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -411,9 +412,10 @@ def main(argv=None):
                  for form in ("layer", "scalar")}
         print(f"  {arch:<12}" + "".join(f"{form} {s:.3f} s   " for form, s in times.items()),
               flush=True)
-        if arch == "4-16-16-1":
-            checks += [(f"compile {arch} {form} <= {TARGET_COMPILE} s", s, s <= TARGET_COMPILE)
-                       for form, s in times.items()]
+        if arch == "4-16-16-1":  # the target is for net.compile(), the layer form
+            s = times["layer"]
+            checks.append((f"compile {arch} (net.compile(), layer) <= {TARGET_COMPILE} s", s,
+                           s <= TARGET_COMPILE))
 
     print("\ntargets:")
     for what, value, ok in checks:
