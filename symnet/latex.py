@@ -33,12 +33,21 @@ def _factor_rank(factor):
     if isinstance(factor, sp.Symbol) and _WEIGHT.match(factor.name):
         return 1
     base = factor.base if factor.is_Pow else factor
-    return 3 if base.is_Add else 2
+    if base.is_Add:  # (1 − y) log(1 − ŷ), but σ(N1) (1 − σ(N1)): a sum of functions goes last
+        return 3 if base.atoms(sp.Function) else 2.5
+    return 2 if base.is_Symbol else 2.7
+
+
+def _natural(expr):
+    """Sort key that puts w7 before w16 (names compared as text, then number)."""
+    if isinstance(expr, sp.Symbol):
+        stem, digits = re.fullmatch(r"(.*?)(\d*)", expr.name).groups()
+        return (0, stem, int(digits) if digits else -1, expr.name)
+    return (1, sp.default_sort_key(expr))
 
 
 def _ordered_factors(args):
-    ranked = sorted(args, key=lambda a: (_factor_rank(a), sp.default_sort_key(a)))
-    return ranked
+    return sorted(args, key=lambda a: (_factor_rank(a), _natural(a)))
 
 
 def _ordered_terms(expr):
