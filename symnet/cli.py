@@ -199,16 +199,14 @@ def _derive(args):
 
 def _train(args):
     from .data import read_csv
-    from .train import DivergenceError
+    from .figures import file_format, need_matplotlib
     net = _network(args)
     X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
-    if args.plot:
-        _need_matplotlib()
-    try:
-        result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                         seed=args.seed)
-    except DivergenceError as exc:
-        raise SymnetError(str(exc)) from None
+    if args.plot:  # before training, not after
+        file_format(args.plot)
+        need_matplotlib("--plot")
+    result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                     seed=args.seed)
     h = result.history
     print(f"trained {net!r} on {len(X)} samples for {len(h)} epochs (lr {args.lr:g})")
     print(f"loss: {h[0]:.6g} -> {h[-1]:.6g}")
@@ -219,17 +217,9 @@ def _train(args):
         result.save(args.save)
         print(f"saved {args.save}")
     if args.plot:
-        from .plot import plot_history
-        plot_history(h, args.plot, title=f"{net.arch} {net.loss.name}")
+        result.plot().save(args.plot)
         print(f"plotted {args.plot}")
     return 0
-
-
-def _need_matplotlib():
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise SymnetError("--plot needs matplotlib: pip install 'symnet[plot]'") from None
 
 
 def _check(args):

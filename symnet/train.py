@@ -74,6 +74,21 @@ class TrainResult:
         return (f"<TrainResult {self.network.arch}: {len(self.history)} epochs, "
                 f"loss {self.loss:.6g}>" if self.history else f"<TrainResult {self.network.arch}>")
 
+    def plot(self):
+        """The loss per epoch as a :class:`~symnet.figures.Picture` (log scale when it spans
+        decades); ``result.plot().save("loss.png")``.  Needs matplotlib."""
+        from .figures import Picture, figure
+        fig = figure(6, 3.5, "plotting the loss")
+        ax = fig.add_subplot()
+        h = self.history
+        ax.plot(range(1, len(h) + 1), h)
+        if h and min(h) > 0 and max(h) / min(h) > 100:
+            ax.set_yscale("log")
+        ax.set(xlabel="epoch", ylabel="loss",
+               title=f"{self.network.arch}, {self.network.loss.name}")
+        fig.tight_layout()
+        return Picture(fig, "loss curve")
+
     def save(self, path):
         """Write the network, the parameters and the history as JSON, atomically."""
         net = self.network

@@ -170,6 +170,13 @@ def test_train_plot(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_train_plot_with_an_unknown_image_suffix_fails_before_training(tmp_path, capsys):
+    data = write(tmp_path, "x1,y\n0,1\n1,3\n")
+    assert main(["train", "1-1", "--data", data, "--plot", str(tmp_path / "loss.gif")]) == 2
+    assert capsys.readouterr().err.startswith("error: cannot tell the image format of")
+    assert not (tmp_path / "loss.gif").exists()
+
+
 @pytest.mark.parametrize("content, extra, message", [
     (None, [], "error: data file {dir}/missing.csv does not exist"),
     ("", [], "error: {path} is empty; expected a header row"),
