@@ -24,6 +24,9 @@ array([[3.]])
 4.0
 """
 
+import functools
+import math
+
 import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
@@ -34,6 +37,7 @@ from .errors import SymnetError
 from .functions import sigmoid, softmax, stable_logs
 
 FORMS = ("auto", "layer", "scalar")
+BACKENDS = ("numpy", "torch", "jax")
 
 
 # ------------------------------------------------- array operations in the generated code
@@ -120,43 +124,103 @@ class softmax_cols(_ArrayOp):
     _tex, _text = r"\operatorname{{softmax}}\left({}\right)", "softmax({})"
 
 
-def _np_sigmoid(x):
-    # e^{-x} = inf for x < −709 gives exactly 0; _lambdify's wrapper keeps that overflow quiet
-    return 1.0 / (1.0 + np.exp(-x))
+def _numeric(xp):
+    """The generated code's functions, written once for any NumPy-like array module ``xp``."""
+    def sigmoid(x):
+        # e^{-x} = inf for x < −709 gives exactly 0; _lambdify's wrapper keeps that overflow quiet
+        return 1.0 / (1.0 + xp.exp(-x))
+
+    def logsumexp(*zs):
+        if len(zs) == 1:  # layer form: one array, outputs along axis 0
+            z = zs[0]
+            m = xp.amax(z, axis=0, keepdims=True)
+            return m + xp.log(xp.exp(z - m).sum(axis=0, keepdims=True))
+        m = functools.reduce(xp.maximum, zs)
+        return m + xp.log(sum(xp.exp(z - m) for z in zs))
+
+    def softmax_cols(z):
+        e = xp.exp(z - xp.amax(z, axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+
+    return {
+        "sigmoid": sigmoid,
+        "relu": lambda x: xp.maximum(x, 0.0),
+        "softplus": lambda x: xp.logaddexp(0.0, x),
+        "silu": lambda x: x * sigmoid(x),
+        "leaky_relu": lambda x, a: xp.where(x > 0, x, a * x),
+        "elu": lambda x, a: xp.where(x > 0, x, a * xp.expm1(xp.minimum(x, 0.0))),
+        "softmax": lambda k, *zs: xp.exp(zs[int(k) - 1] - logsumexp(*zs)),
+        "logsumexp": logsumexp,
+        "softmax_cols": softmax_cols,
+        "matmul": xp.dot,
+        "colsum": lambda d: d.sum(axis=0, keepdims=True),
+        "total": xp.sum,
+    }
 
 
-def _np_logsumexp(*zs):
-    if len(zs) == 1:  # layer form: one array, outputs along axis 0
-        z = zs[0]
-        m = z.max(axis=0, keepdims=True)
-        return m + np.log(np.exp(z - m).sum(axis=0, keepdims=True))
-    m = np.maximum.reduce(zs)
-    return m + np.log(sum(np.exp(z - m) for z in zs))
+NUMERIC = _numeric(np)
 
 
-def _np_softmax_cols(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
+class _Torch:
+    """The NumPy names the generated code uses, in PyTorch (float64 tensors)."""
+
+    def __init__(self):
+        import torch
+        self.torch = torch
+        for name in ("exp", "log", "tanh", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "expm1",
+                     "sum", "where", "abs"):
+            setattr(self, name, getattr(torch, name))
+        self.dot, self.greater, self.less_equal, self.nan = torch.matmul, torch.gt, torch.le, math.nan
+
+    def _t(self, like, value):
+        return value if self.torch.is_tensor(value) else self.torch.full_like(like, value)
+
+    def maximum(self, a, b):
+        return self.torch.maximum(*(self._t(b if not self.torch.is_tensor(a) else a, v) for v in (a, b)))
+
+    def minimum(self, a, b):
+        return self.torch.minimum(*(self._t(b if not self.torch.is_tensor(a) else a, v) for v in (a, b)))
+
+    def logaddexp(self, a, b):
+        return self.torch.logaddexp(*(self._t(b if not self.torch.is_tensor(a) else a, v) for v in (a, b)))
+
+    def amax(self, z, axis, keepdims):
+        return self.torch.amax(z, dim=axis, keepdim=keepdims)
+
+    def heaviside(self, x, h):
+        return self.torch.heaviside(x, self.torch.tensor(float(h), dtype=x.dtype))
+
+    def select(self, conditions, values, default=math.nan):
+        shape = next(c.shape for c in conditions if self.torch.is_tensor(c))
+        full = lambda v: v if self.torch.is_tensor(v) else \
+            self.torch.full(shape, float(v), dtype=self.torch.float64)  # not float32
+        out = full(default)
+        for cond, value in reversed(list(zip(conditions, values))):
+            out = full(value) if cond is True else self.torch.where(cond, full(value), out)
+        return out
 
 
-def _np_softmax(k, *zs):
-    return np.exp(zs[int(k) - 1] - _np_logsumexp(*zs))
-
-
-NUMERIC = {
-    "sigmoid": _np_sigmoid,
-    "relu": lambda x: np.maximum(x, 0.0),
-    "softplus": lambda x: np.logaddexp(0.0, x),
-    "silu": lambda x: x * _np_sigmoid(x),
-    "leaky_relu": lambda x, a: np.where(x > 0, x, a * x),
-    "elu": lambda x, a: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0.0))),
-    "softmax": _np_softmax,
-    "logsumexp": _np_logsumexp,
-    "softmax_cols": _np_softmax_cols,
-    "matmul": np.dot,
-    "colsum": lambda d: d.sum(axis=0, keepdims=True),
-    "total": np.sum,
-}
+def _backend(name):
+    """(lambdify modules, array conversion in, conversion out) for a backend name."""
+    if name == "numpy":
+        return [NUMERIC, "numpy"], None, None
+    if name == "torch":
+        try:
+            torch = _Torch()
+        except ImportError:
+            raise SymnetError("backend 'torch' needs PyTorch: pip install torch") from None
+        names = {k: getattr(torch, k) for k in vars(torch) if k != "torch"}
+        names.update({k: getattr(torch, k) for k in dir(_Torch) if not k.startswith("_")})
+        to = lambda a: torch.torch.from_numpy(a) if isinstance(a, np.ndarray) else a
+        back = lambda t: t.detach().numpy() if torch.torch.is_tensor(t) else t
+        return [{**_numeric(torch), **names}], to, back
+    if name == "jax":
+        try:
+            import jax.numpy as jnp
+        except ImportError:
+            raise SymnetError("backend 'jax' needs JAX: pip install jax") from None
+        return [_numeric(jnp), "jax"], jnp.asarray, np.asarray
+    raise SymnetError(f"unknown backend {name!r}; valid: {', '.join(BACKENDS)}")
 
 
 class _Printer(NumPyPrinter):
@@ -201,7 +265,7 @@ class _Printer(NumPyPrinter):
                                self._print(expr.args[0]), self._print(expr.args[1]))
 
 
-def _lambdify(args, outputs, program):
+def _lambdify(args, outputs, program, backend="numpy"):
     """lambdify ``outputs`` with ``program`` (a list of assignments) as its common subexpressions.
 
     The function runs with overflow ignored: the forms above overflow only to harmless
@@ -210,12 +274,18 @@ def _lambdify(args, outputs, program):
     """
     printer = _Printer({"fully_qualified_modules": False, "inline": True,
                         "allow_unknown_functions": True, "user_functions": {}})
-    fn = sp.lambdify(args, outputs, modules=[NUMERIC, "numpy"], printer=printer,
+    modules, to, back = _backend(backend)
+    fn = sp.lambdify(args, outputs, modules=modules, printer=printer,
                      cse=lambda exprs: (program, exprs), docstring_limit=0)
 
     def run(*a):
         with np.errstate(over="ignore"):
             return fn(*a)
+
+    if to is not None:  # another array library: NumPy arrays in, NumPy arrays out
+        def run(*a):  # noqa: F811
+            out = fn(*map(to, a))
+            return [back(o) for o in out] if isinstance(out, (list, tuple)) else back(out)
     run.generated = fn
     return run
 
@@ -265,14 +335,17 @@ class Model:
 
     ``params`` is a dict from parameter name to float everywhere.  ``form`` is ``"layer"``
     (matrix equations per layer, the fast path) or ``"scalar"`` (the reverse-mode program node
-    by node, the reference).
+    by node, the reference).  ``backend`` runs the same generated code on ``"numpy"`` (the
+    default), ``"torch"`` or ``"jax"`` arrays when those are installed; inputs and results are
+    NumPy either way.
     """
 
-    def __init__(self, net, form="auto"):
+    def __init__(self, net, form="auto", backend="numpy"):
         if form not in FORMS:
             raise SymnetError(f"unknown form {form!r}; valid: {', '.join(FORMS)}")
         self.net = net
         self.form = "layer" if form == "auto" else form
+        self.backend = backend
         self.names = [str(p) for p in net.params]
         if self.form == "layer":
             self._build_layer()
@@ -280,7 +353,7 @@ class Model:
             self._build_scalar()
 
     def __repr__(self):
-        return f"<Model {self.net.arch} ({self.form} form)>"
+        return f"<Model {self.net.arch} ({self.form} form, {self.backend})>"
 
     # -- inputs
 
@@ -353,8 +426,8 @@ class Model:
         forward, backward, outputs, args, a_out, _ = _layer_program(self.net)
         self._shapes = _layer_shapes(self.net.sizes)
         X, Y, n = sp.symbols("X Y n_samples")
-        self._fn = _lambdify([*args, X, Y, n], outputs, forward + backward)
-        self._fn_predict = _lambdify([*args, X], a_out, forward)
+        self._fn = _lambdify([*args, X, Y, n], outputs, forward + backward, self.backend)
+        self._fn_predict = _lambdify([*args, X], a_out, forward, self.backend)
 
     def _views(self, theta):
         """Views of theta as [W1, b1, W2, b2, …] (updating a view updates theta)."""
@@ -399,9 +472,10 @@ class Model:
 
     def _build_scalar(self):
         forward, backward, outputs, args = _scalar_program(self.net)
-        self._fn = _lambdify(args, outputs, forward + backward)
+        self._fn = _lambdify(args, outputs, forward + backward, self.backend)
         n_inputs = len(self.net.params) + len(self.net.inputs)
-        self._fn_predict = _lambdify(args[:n_inputs], list(self.net.outputs), forward)
+        self._fn_predict = _lambdify(args[:n_inputs], list(self.net.outputs), forward,
+                                     self.backend)
 
 
 def _array(a, what):

@@ -438,8 +438,9 @@ class Network(Graph):
         from .derive import Derivation
         return Derivation(self, self.symbol(wrt), self.symbol(of))
 
-    def compile(self, form="auto"):
-        """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form.
+    def compile(self, form="auto", backend="numpy"):
+        """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
+        and backend (``"numpy"``, or ``"torch"``/``"jax"`` where installed).
 
         >>> model = Network("2-1").compile()
         >>> model.gradient({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0])
@@ -447,9 +448,9 @@ class Network(Graph):
         """
         from .compile import Model
         models = self.__dict__.setdefault("_models", {})
-        key = "layer" if form == "auto" else form
+        key = ("layer" if form == "auto" else form, backend)
         if key not in models:
-            models[key] = Model(self, form)
+            models[key] = Model(self, form, backend)
         return models[key]
 
     def derive_layers(self):
