@@ -216,9 +216,11 @@ def _backend(name):
         return [{**_numeric(torch), **names}], to, back
     if name == "jax":
         try:
+            import jax
             import jax.numpy as jnp
         except ImportError:
             raise SymnetError("backend 'jax' needs JAX: pip install jax") from None
+        jax.config.update("jax_enable_x64", True)  # symnet computes in float64; JAX's default is 32
         return [_numeric(jnp), "jax"], jnp.asarray, np.asarray
     raise SymnetError(f"unknown backend {name!r}; valid: {', '.join(BACKENDS)}")
 
