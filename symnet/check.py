@@ -169,11 +169,17 @@ def _chain_text(derivation):
 
 def _check_at(net, name, derivation, answer, at, tolerance):
     expected = derivation.result
-    try:
-        given = {net.symbol(k): sp.Rational(str(v)) if isinstance(v, (int, float)) else v
-                 for k, v in at.items()}
-    except (TypeError, ValueError):
-        raise SymnetError("at= values must be numbers") from None
+    if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1 or tolerance != tolerance:
+        raise SymnetError(f"tolerance must be a number from 0 up to 1, got {tolerance!r}")
+    not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
+    if not_leaves:
+        raise SymnetError(f"at= takes inputs, targets and parameters; {', '.join(not_leaves)} "
+                          "is computed from them")
+    given = {}
+    for k, v in at.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise SymnetError(f"at= values must be numbers; {k} is {v!r:.40}")
+        given[net.symbol(k)] = sp.Rational(str(v))
     missing = [str(s) for s in net.leaves if s not in given]
     if missing:
         raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "

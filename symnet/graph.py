@@ -12,14 +12,18 @@ yhat = N1*w5 + N2*w6 + b3
 L = (y - yhat)**2
 """
 
+import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Callable
 
+import numpy as np
 import sympy as sp
 
 from .errors import ArchitectureError, SymnetError, UnknownNameError
+from .parse import exact_number
 from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, stable_logs
 
 MAX_PARAMS = 20_000
@@ -68,15 +72,8 @@ class Activation:
             raise UnknownNameError(
                 f"activation {name} takes no option {sorted(unknown)[0]!r}; "
                 f"options: {', '.join(defaults) or 'none'}")
-        values = {k: _exact(options.get(k, v), k) for k, v in defaults.items()}
+        values = {k: exact_number(options.get(k, v), k) for k, v in defaults.items()}
         return Activation(name, lambda z: make(z, **values), tuple(values.items()))
-
-
-def _exact(value, what):
-    try:
-        return sp.Rational(str(value)) if not isinstance(value, sp.Basic) else value
-    except (TypeError, ValueError):
-        raise SymnetError(f"{what} must be a number, got {value!r}") from None
 
 
 _ACTIVATIONS = {
@@ -199,8 +196,7 @@ class Graph:
         >>> v[net.symbols["yhat"]], v[net.symbols["L"]]
         (3, 4)
         """
-        given = {self.symbol(k): sp.sympify(v) if not isinstance(v, float) else sp.Float(v, 30)
-                 for k, v in values.items()}
+        given = {self.symbol(k): _number(v, k) for k, v in values.items()}
         missing = [str(s) for s in self.leaves if s not in given]
         if missing:
             raise SymnetError(f"missing values for {', '.join(missing)}")
@@ -234,6 +230,24 @@ class Graph:
         for node, definition in self.definitions.items():
             full[node] = definition.xreplace(full)
         return expr.xreplace(full)
+
+
+def _number(value, name):
+    """``value`` as an exact SymPy number (floats to 30 digits); never parses text."""
+    if isinstance(value, bool):
+        raise SymnetError(f"the value of {name} must be a number, got {value!r}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SymnetError(f"the value of {name} must be finite, got {value!r}")
+        return sp.Float(value, 30)
+    if isinstance(value, (int, Fraction)):
+        return sp.Rational(value)
+    if isinstance(value, sp.Basic) and value.is_number and value.is_finite:
+        return value
+    if isinstance(value, (np.integer, np.floating)):
+        return _number(value.item(), name)
+    raise SymnetError(f"the value of {name} must be a number (int, float, Fraction or a SymPy "
+                      f"number), got {type(value).__name__} {value!r:.40}")
 
 
 def _sorted(symbols):

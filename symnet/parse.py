@@ -15,10 +15,11 @@ names the offending token and what is allowed.
 import keyword
 import math
 import re
+from fractions import Fraction
 
 import sympy as sp
 
-from .errors import ParseError
+from .errors import ParseError, SymnetError
 from .functions import elu, leaky_relu, relu, sigmoid, silu, softplus
 
 MAX_LENGTH = 2000
@@ -447,3 +448,34 @@ def parse_assignments(text):
             raise ParseError(f"{name} is given twice")
         out[name] = number
     return out
+
+
+def exact_number(value, what):
+    """A number given by a user as an exact Rational: 0.15 is 3/20, not the nearest double.
+
+    Text (``"0.25"``, ``"1/100"``, ``"2e-3"``) is read as a fraction, never evaluated.
+
+    >>> exact_number(0.15, "w1"), exact_number("1/100", "slope")
+    (3/20, 1/100)
+    """
+    if isinstance(value, bool):
+        raise SymnetError(f"{what} must be a number, got {value!r}")
+    if isinstance(value, (int, Fraction, sp.Rational)):
+        return sp.Rational(value)
+    if isinstance(value, str):
+        text = value.strip()
+        exponent = re.search(r"[eE]([+-]?\d+)$", text)
+        if len(text) > 40 or (exponent and abs(int(exponent.group(1))) > 300):
+            raise SymnetError(f"{what} must be a number of at most 40 characters and exponent "
+                              f"±300, got {value!r:.50}")
+        try:
+            return sp.Rational(Fraction(text))
+        except (ValueError, ZeroDivisionError):
+            raise SymnetError(f"{what} must be a number, got {value!r}") from None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SymnetError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SymnetError(f"{what} must be a finite number, got {value!r}")
+    return sp.Rational(repr(number))

@@ -47,7 +47,7 @@ from .derive import MAX_PATHS_SHOWN, Partial, gradients
 from .errors import SymnetError, UnknownNameError
 from .files import write_atomic
 from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
-from .parse import parse_assignments
+from .parse import exact_number, parse_assignments
 
 PRECISION = 30          # decimal digits every number is computed with
 DIGITS = 4              # significant digits shown, by default
@@ -63,26 +63,6 @@ NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Li
 
 
 # ------------------------------------------------------------------ numbers: parse, show, draw
-
-def _exact(value, what):
-    """A number given by a user as an exact Rational: 0.15 is 3/20, not the nearest double."""
-    if isinstance(value, bool):
-        raise SymnetError(f"{what} must be a number, got {value!r}")
-    if isinstance(value, (int, Fraction, sp.Rational)):
-        return sp.Rational(value)
-    if isinstance(value, str):
-        try:
-            value = parse_assignments(f"v={value}")["v"]
-        except SymnetError:
-            raise SymnetError(f"{what} must be a number, got {value!r}") from None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SymnetError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise SymnetError(f"{what} must be a finite number, got {value!r}")
-    return sp.Rational(repr(number))
-
 
 def format_number(value, digits=DIGITS):
     r"""``value`` rounded to ``digits`` significant digits, as LaTeX; trailing zeros dropped.
@@ -198,7 +178,7 @@ def _samples(net, at):
                         if str(name) in map(str, net.params) else "")
                 raise UnknownNameError(f"unknown name {str(name)!r} in {where}; it takes "
                                        f"{names}{hint}")
-            given[symbol] = _exact(value, f"{name} in {where}")
+            given[symbol] = exact_number(value, f"{name} in {where}")
         missing = [s.name for s in wanted if s not in given]
         if missing:
             raise SymnetError(f"{where} is missing {', '.join(missing)}; give every input and "
@@ -213,7 +193,7 @@ def _params(net, params):
                           "{'w1': 0.15, …}")
     given = {}
     for name, value in params.items():
-        given[net.param(name)] = _exact(value, f"parameter {name}")
+        given[net.param(name)] = exact_number(value, f"parameter {name}")
     missing = [p.name for p in net.params if p not in given]
     if missing:
         raise SymnetError(f"the parameters are missing {', '.join(missing)}; give every "
@@ -1287,7 +1267,7 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     sample_list = _samples(net, at) if at is not None else None
     param_values = _params(net, params) if params is not None else None
     if lr is not None:
-        lr = _exact(lr, "the learning rate lr")
+        lr = exact_number(lr, "the learning rate lr")
         if lr <= 0:
             raise SymnetError(f"the learning rate lr must be positive, got {float(lr):g}")
     if isinstance(wrt, str):
