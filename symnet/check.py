@@ -20,6 +20,7 @@ from itertools import combinations
 
 import sympy as sp
 
+from .derive import MAX_PATHS_SHOWN
 from .errors import SymnetError, TooLargeError
 from .latex import text
 from .parse import parse_answer, spellings
@@ -74,9 +75,9 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     name = f"∂{net.output}/∂{target}"
     if at is not None:
         return _check_at(net, name, derivation, answer, at, tolerance)
+    shown = f"{name} = {text(expected)}" if derivation.n_paths <= MAX_PATHS_SHOWN else name
     if _symbolically_equal(net, answer, expected):
-        return CheckResult(True, f"correct: {text(answer)} equals {name} = {text(expected)}",
-                           expected, answer)
+        return CheckResult(True, f"correct: {text(answer)} equals {shown}", expected, answer)
     points = _points(net, seed)
     for values in points:
         a, e = _value(answer, values), _evalf(derivation.value(values))
@@ -88,9 +89,12 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
                      f"  at {_show_point(counter['point'])}:",
                      f"  your answer = {_num(a)}, but {name} = {_num(e)}"]
             lines += [f"  diagnosis: {d}" for d in diagnosis] or [
-                f"  the chain rule here: {name} = {_chain_text(derivation)}"]
+                f"  the chain rule here: {name} = {_chain_text(derivation)}"
+                if derivation.n_paths <= MAX_PATHS_SHOWN else
+                f"  the chain rule here is a sum over {derivation.n_paths:,} paths; "
+                f"net.derive({str(derivation.wrt)!r}).delta gives it by reverse mode"]
             return CheckResult(False, "\n".join(lines), expected, answer, counter, diagnosis)
-    return CheckResult(True, f"correct: {text(answer)} equals {name} = {text(expected)} "
+    return CheckResult(True, f"correct: {text(answer)} equals {shown} "
                              f"(equal at {len(points)} random points to {PRECISION} digits)",
                        expected, answer)
 

@@ -160,6 +160,8 @@ class Derivation:
         self.show_expanded = show_expanded
 
     def __repr__(self):
+        if self.n_paths > MAX_PATHS_SHOWN:
+            return f"<Derivation ∂{self.of}/∂{self.wrt}: {self.n_paths:,} paths>"
         return f"<Derivation ∂{self.of}/∂{self.wrt}: {_text(self.result)}>"
 
     @cached_property
@@ -266,9 +268,9 @@ class Derivation:
             lines.append((partial, f"(a sum over {self.n_paths:,} paths; by reverse mode:)"
                           if fmt != "latex" else r"\text{a sum over %s paths; by reverse mode:}"
                           % f"{self.n_paths:,}"))
+            # the compact result, written out, would repeat shared factors once per path
             for d, expr in self.delta.items():
                 lines.append((show(d), show(expr)))
-            lines.append((partial, show(self.result)))
             return lines
         lines.append((partial, path_sum(self.chain, fmt)))
         for factor, value in self.factors.items():
