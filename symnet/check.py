@@ -167,6 +167,10 @@ def _show_point(point):
     return ", ".join(f"{k} = {v:.6g}" for k, v in point.items())
 
 
+def _percent(tolerance):
+    return f"{tolerance * 100:.3g}%"
+
+
 def _chain_text(derivation):
     return " + ".join(" · ".join(text(f) for f in prod) for prod in derivation.chain)
 
@@ -194,11 +198,11 @@ def _check_at(net, name, derivation, answer, at, tolerance):
     where = _show_point({str(k): float(v) for k, v in given.items()})
     if ok:
         return CheckResult(True, f"correct: {_num(a)} matches {name} = {_num(e)} within "
-                                 f"{tolerance:.2%} at {where}", expected, answer)
+                                 f"{_percent(tolerance)} at {where}", expected, answer)
     counter = {"point": {str(k): float(v) for k, v in given.items()},
                "answer": None if a is sp.nan else float(a), "expected": None if e is sp.nan else float(e)}
     return CheckResult(False, f"incorrect: your answer is {_num(a)}, but {name} = {_num(e)} at "
-                              f"{where} (tolerance {tolerance:.2%})", expected, answer, counter)
+                              f"{where} (tolerance {_percent(tolerance)})", expected, answer, counter)
 
 
 # ------------------------------------------------------------------------- diagnosing
@@ -257,9 +261,13 @@ def _diagnose(net, derivation, answer, points):
 
 
 def _factor_message(net, name, c):
-    if c == -1:
+    if c == 0:
+        return f"your answer is 0, but {name} is not"
+    if c == -1 and net.loss.name in ("mse", "half_sse"):
         return (f"sign error: your answer is −{name}; check the sign of ∂L/∂ŷ "
                 "(the derivative of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))")
+    if c == -1:
+        return f"sign error: your answer is −{name}"
     if c == sp.Rational(1, 2) and net.loss.name == "mse":
         return f"your answer is 1/2 of {name}: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"
     if c == 2 and net.loss.name == "half_sse":

@@ -170,9 +170,19 @@ def _render(derivation, fmt):
     return str(derivation)
 
 
+def _names(wrt):
+    """``--wrt w1 --wrt b1,b2`` → ["w1", "b1", "b2"]; None when not given."""
+    if not wrt:
+        return None
+    names = [n.strip() for w in wrt for n in w.split(",") if n.strip()]
+    if not names:
+        raise SymnetError("--wrt names no parameter; give names like --wrt w1,b3")
+    return names
+
+
 def _derive(args):
     net = _network(args)
-    names = [n.strip() for w in (args.wrt or []) for n in w.split(",") if n.strip()]
+    names = _names(args.wrt)
     wrt = [net.symbol(n) for n in names] if names else net.params
     derivations = [net.derive(w) for w in wrt]
     for d in derivations:
@@ -239,7 +249,7 @@ def _worksheet(args):
     net = _network(args)
     at = parse_samples(args.at) if args.at else None
     params = parse_assignments(args.params) if args.params else None
-    wrt = [n.strip() for w in (args.wrt or []) for n in w.split(",") if n.strip()]
+    wrt = _names(args.wrt) or []
     ws = worksheet(net, at=at, params=params, lr=args.lr, wrt=wrt, digits=args.digits,
                    exercises=args.exercises, seed=args.seed, samples=args.samples)
     for path in ws.save(args.output):
@@ -337,3 +347,6 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # `symnet derive 2-2-1 | head`: stop quietly, as the docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # e.g. standard output on a full disk
+        print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2

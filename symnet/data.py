@@ -30,10 +30,11 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
         raise SymnetError(f"cannot read data file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except csv.Error as exc:
         raise SymnetError(f"{path} is not a valid CSV file: {exc}") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    # keep each row's line number for the messages; blank lines are skipped
+    rows = [(i, r) for i, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
     if not rows:
         raise SymnetError(f"{path} is empty; expected a header row and at least one data row")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     if len(rows) < 2:
         raise SymnetError(f"{path} has a header but no data rows")
     if inputs or targets:
@@ -45,21 +46,25 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
                 f"{path} has {len(header)} columns but the network needs {n_inputs} inputs + "
                 f"{n_outputs} targets = {n_inputs + n_outputs}; or name them with --inputs/--targets")
         cols = [list(range(n_inputs)), list(range(n_inputs, n_inputs + n_outputs))]
-    data = np.empty((len(rows) - 1, len(header)))
-    for i, row in enumerate(rows[1:], start=2):
+    used = cols[0] + cols[1]  # other columns (an id, a note) are left unread
+    data = np.empty((len(rows) - 1, len(used)))
+    for k, (line, row) in enumerate(rows[1:]):
         if len(row) != len(header):
-            raise SymnetError(f"{path} line {i} has {len(row)} cells; the header has {len(header)}")
-        for j, cell in enumerate(row):
+            raise SymnetError(f"{path} line {line} has {len(row)} cells; the header has "
+                              f"{len(header)}")
+        for c, j in enumerate(used):
+            cell = row[j]
             try:
                 value = float(cell)
             except ValueError:
-                raise SymnetError(f"{path} line {i}, column {header[j]!r}: {cell!r} is not a "
+                raise SymnetError(f"{path} line {line}, column {header[j]!r}: {cell!r} is not a "
                                   "number") from None
             if not math.isfinite(value):
-                raise SymnetError(f"{path} line {i}, column {header[j]!r}: {cell!r} is not a "
+                raise SymnetError(f"{path} line {line}, column {header[j]!r}: {cell!r} is not a "
                                   "finite number")
-            data[i - 2, j] = value
-    return data[:, cols[0]], data[:, cols[1]]
+            data[k, c] = value
+    n_in = len(cols[0])
+    return data[:, :n_in], data[:, n_in:]
 
 
 def _columns(spec, header, what, count, path):

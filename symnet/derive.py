@@ -352,7 +352,10 @@ def _as_definitions(definitions):
     else:
         raise SymnetError("definitions must be text like 'm = x**2; z = m**2', a list of such "
                           "strings, a list of sympy Eq(symbol, expr), or a dict {symbol: expr}")
-    for lhs, _ in items:
+    for lhs, rhs in items:
         if not isinstance(lhs, sp.Symbol):
             raise SymnetError(f"the left side of a definition must be a symbol, got {lhs!r}")
+        if not isinstance(rhs, sp.Expr):
+            raise SymnetError(f"the definition of {lhs} must be a SymPy expression, got "
+                              f"{type(rhs).__name__} {rhs!r:.40}; for text, pass 'name = expression' strings")
     return dict(items)

@@ -110,7 +110,7 @@ def draw(net, params=None, path=None, edge_labels=None, title=None):
                 linespacing=1.4)
     if title:
         ax.text(sum(gaps) / 2, top - 0.12, title, ha="center", va="top",
-                fontsize=12)
+                fontsize=12, parse_math=False)  # a title is text, not mathtext
     picture = Picture(fig, f"network {net.arch}")
     if path is not None:
         picture.save(path)

@@ -643,6 +643,8 @@ def compare_flow(arch, activations=("sigmoid", "tanh", "relu"), output_activatio
     """
     if isinstance(activations, str):
         activations = [a.strip() for a in activations.split(",") if a.strip()]
+    if not activations:
+        raise SymnetError("give at least one activation to compare, e.g. sigmoid,tanh,relu")
     return [gradient_flow(Network(arch, activation=a, output_activation=output_activation,
                                   loss=loss), **options) for a in activations]
 

@@ -209,6 +209,9 @@ def _nonzero(expr):
 
 
 def _power(base, exponent):
+    if not exponent.is_Number and any(not p.exp.is_Number for p in exponent.atoms(sp.Pow)):
+        raise ParseError("a tower of powers with symbols in the exponents (like x**y**z) is not "
+                         "accepted: it cannot be evaluated in reasonable time")
     if exponent.is_Number:
         if abs(exponent) > MAX_EXPONENT:
             raise ParseError(f"exponent {exponent} is too large; |exponent| ≤ {MAX_EXPONENT}")

@@ -44,7 +44,7 @@ def init_params(net, seed=0):
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     acts = net.activations + [net.output_activation]
     values = []
     for (fan_in, fan_out), act in zip(zip(net.sizes, net.sizes[1:]), acts):
@@ -164,7 +164,7 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
         batch_size = _positive(batch_size, "batch_size", int)
         if batch_size > n:
             raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     history = []
     step = model.stepper(theta, lr)
     good, before = theta.copy(), np.empty_like(theta)
@@ -206,6 +206,12 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
             f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
             len(history), lr, dict(zip(names, good.tolist())), history)
     return TrainResult(net, dict(zip(names, theta.tolist())), history)
+
+
+def _seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise SymnetError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
 
 
 def _positive(value, what, kind):

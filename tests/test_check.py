@@ -62,6 +62,8 @@ def test_right_answers_in_many_spellings(net, wrt, answer):
     (SEED, "w1", "2*(yhat - y)*w6*x1", "you used w6 where w5 belongs"),
     (SEED, "w5", "2*(yhat - y)*N2", "you used N2 where N1 belongs"),
     (SEED, "w1", "2*(yhat - y)*w5*x1 + x2", "your answer has an extra term x2"),
+    (SEED, "x1", "0", "your answer is 0, but ∂L/∂x1 is not"),
+    (sn.logistic_regression(1), "w1", "(y - yhat)*x1", "sign error: your answer is −∂L/∂w1"),
 ])
 def test_wrong_answers_are_diagnosed(net, wrt, answer, diagnosis):
     result = sn.check(net, wrt, answer)
@@ -87,7 +89,7 @@ AT = "x1=1,x2=0,y=1,w1=.15,w2=.2,w3=.25,w4=.3,w5=.4,w6=.45,b1=.35,b2=.35,b3=.6"
 def test_a_number_at_a_point_is_checked_within_the_tolerance(capsys):
     # N1 = 0.5, N2 = 0.6, ŷ = 1.07: ∂L/∂w5 = 2(ŷ − y)N1 = 0.07
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "0.07"]) == 0
-    assert capsys.readouterr().out.startswith("correct: 0.07 matches ∂L/∂w5 = 0.07 within 0.10%")
+    assert capsys.readouterr().out.startswith("correct: 0.07 matches ∂L/∂w5 = 0.07 within 0.1%")
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "0.0701"]) == 1
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "--tolerance", "0.01", "0.0701"]) == 0
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "2*(yhat-y)*N1"]) == 0
@@ -104,6 +106,10 @@ def test_check_command_exit_status(capsys):
     assert capsys.readouterr().err.startswith("error: at= is missing values for b1, b2, b3")
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", "x1=one", "0.1"]) == 2
     assert capsys.readouterr().err == "error: x1='one': 'one' is not a number\n"
+    assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT + ",N1=5", "0.07"]) == 2
+    assert capsys.readouterr().err.startswith("error: at= takes inputs, targets and parameters; N1")
+    assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "--tolerance", "nan", "0.07"]) == 2
+    assert capsys.readouterr().err.startswith("error: tolerance must be a number from 0 up to 1")
 
 
 CANARY = "symnet-canary"
@@ -153,6 +159,7 @@ HOSTILE = [
     "N1[0]",
     "{}",
     "sigmoid",
+    "N1**N1**N1**N1**N1**N1**99",
 ]
 
 
@@ -197,6 +204,7 @@ def test_a_payload_does_not_run_in_a_separate_process(tmp_path):
     (r"\input{x}", r"LaTeX command \input is not allowed; allowed: \frac"),
     ("9**9**9", "exponent 387420489 is too large"),
     ("exp(exp(100))", "exp of a number larger than 1000 is not accepted"),
+    ("N1**N1**N1**N1**99", "a tower of powers with symbols in the exponents"),
     ("1e99999", "number 1e99999 at position 1 is too large or too small"),
 ])
 def test_rejections_name_the_offending_token(answer, message):

@@ -1,5 +1,6 @@
 """The command line, called as ``main([...])``: output, exit status, one-line errors."""
 
+import os
 import subprocess
 import sys
 
@@ -72,6 +73,9 @@ def test_chain(capsys):
     (["chain", "m x**2", "--wrt", "x"], "error: 'm x**2' is not a definition; expected 'name = expression'"),
     (["chain", "m = x**2", "--wrt", "q"], "error: unknown name 'q'; known names: x, m"),
     (["chain", "m = __import__(os)", "--wrt", "x"], "error: '__import__' is not accepted as a name"),
+    (["derive", "2-2-1", "--wrt", ","], "error: --wrt names no parameter"),
+    (["flow", "2-4-1", "--activation", ","], "error: give at least one activation to compare"),
+    (["draw", "2-2-1", "-o", "net.png", "--seed", "-1"], "error: seed must be a non-negative integer"),
 ])
 def test_bad_input_gives_one_error_line_and_status_2(argv, message, capsys):
     assert main(argv) == 2
@@ -86,6 +90,20 @@ def test_python_dash_m_is_the_same_program():
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.startswith("error: malformed architecture") and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_error_line():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "symnet", "derive", "2-2-1"], stdout=full,
+                              stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2
+    assert done.stderr == "error: cannot write the output: No space left on device\n"
+
+
+def test_a_drawing_title_is_text_not_mathtext(tmp_path):
+    assert main(["draw", "2-2-1", "-o", str(tmp_path / "net.svg"), "--title", "$x^$"]) == 0
+    assert "$x^$" in (tmp_path / "net.svg").read_text()
 
 
 def test_help_exits_zero(capsys):

@@ -161,6 +161,12 @@ def test_train_command_with_named_columns(tmp_path, capsys):
     assert "  w1 =  2\n" in out
 
 
+def test_unused_columns_are_not_read_and_lines_are_counted_as_in_the_file(tmp_path, capsys):
+    data = write(tmp_path, "id,a,b,t\nfirst,0,1,1\n\nsecond,1,1,three\n")
+    assert main(["train", "2-1", "--data", data, "--inputs", "a,b", "--targets", "t"]) == 2
+    assert capsys.readouterr().err == f"error: {data} line 4, column 't': 'three' is not a number\n"
+
+
 def test_train_plot(tmp_path):
     pytest.importorskip("matplotlib")
     data = write(tmp_path, "x1,y\n0,1\n1,3\n")
