@@ -17,8 +17,9 @@ import sys
 from . import __version__
 from .derive import chain
 from .errors import SymnetError
+from .files import check_writable
 from .graph import ACTIVATIONS, LOSSES, Network
-from .latex import definitions_latex, latex, text
+from .latex import definitions_latex, text
 
 FORMATS = ("text", "latex", "markdown")
 
@@ -207,14 +208,22 @@ def _derive(args):
     return 0
 
 
+def _image_output(path, what="--plot"):
+    """Refuse an image path before any work: its suffix, its folder, matplotlib."""
+    from .figures import file_format, need_matplotlib
+    file_format(path)
+    check_writable(path)
+    need_matplotlib(what)
+
+
 def _train(args):
     from .data import read_csv
-    from .figures import file_format, need_matplotlib
     net = _network(args)
     X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
-    if args.plot:  # before training, not after
-        file_format(args.plot)
-        need_matplotlib("--plot")
+    if args.plot:
+        _image_output(args.plot)
+    if args.save:
+        check_writable(args.save)
     result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
                      seed=args.seed)
     h = result.history
@@ -266,9 +275,7 @@ def _chain(args):
 def _flow(args):
     from .explore import compare_flow, compound, flow_caption, flow_table, plot_flow
     if args.plot:
-        from .figures import file_format, need_matplotlib
-        file_format(args.plot)
-        need_matplotlib("--plot")
+        _image_output(args.plot)
     for what in ("seeds", "samples"):
         if getattr(args, what) < 1:
             raise SymnetError(f"--{what} must be a positive integer, got {getattr(args, what)}")
@@ -300,9 +307,7 @@ def _flow(args):
 def _activations(args):
     from .explore import activation_atlas
     if args.plot:
-        from .figures import file_format, need_matplotlib
-        file_format(args.plot)
-        need_matplotlib("--plot")
+        _image_output(args.plot)
     atlas = activation_atlas()
     print(atlas.render(args.format))
     if args.plot:
@@ -313,10 +318,8 @@ def _activations(args):
 
 def _draw(args):
     from .draw import draw
-    from .figures import file_format, need_matplotlib
     from .parse import parse_assignments
-    file_format(args.output)
-    need_matplotlib("symnet draw")
+    _image_output(args.output, "symnet draw")
     net = _network(args)
     params = net.init_params(args.seed) if args.seed is not None else {}
     if args.params:

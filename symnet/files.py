@@ -38,6 +38,21 @@ def write_atomic(path, data):
         raise
 
 
+def check_writable(path):
+    """Refuse, before any work, a path whose folder is missing or not writable.
+
+    >>> check_writable("/no/such/folder/out.txt")
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot write /no/such/folder/out.txt: no folder /no/such/folder
+    """
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(folder):
+        raise SymnetError(f"cannot write {os.fspath(path)}: no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise SymnetError(f"cannot write {os.fspath(path)}: the folder is not writable")
+
+
 def _mode(path):
     """The permission bits for ``path``: an existing file keeps its own, a new one follows the
     umask, as ``open(path, "w")`` would."""

@@ -45,7 +45,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from .derive import MAX_PATHS_SHOWN, Partial, gradients
 from .errors import SymnetError, UnknownNameError
-from .files import write_atomic
+from .files import check_writable, write_atomic
 from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
 from .parse import exact_number, parse_assignments
 
@@ -701,15 +701,7 @@ def key_path(path):
 def check_output(path):
     """Refuse, before any work, an output path with an unknown suffix or an unwritable folder."""
     _suffix(path)
-    _check_folder(path)
-
-
-def _check_folder(path):
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    if not os.path.isdir(folder):
-        raise SymnetError(f"cannot write {os.fspath(path)}: no folder {folder}")
-    if not os.access(folder, os.W_OK):
-        raise SymnetError(f"cannot write {os.fspath(path)}: the folder is not writable")
+    check_writable(path)
 
 
 @dataclass

@@ -176,6 +176,13 @@ def test_train_plot(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_train_save_to_a_missing_folder_fails_before_training(tmp_path, capsys):
+    data = write(tmp_path, "x1,y\n0,1\n1,3\n")
+    assert main(["train", "1-1", "--data", data, "--save", str(tmp_path / "no" / "m.json")]) == 2
+    assert capsys.readouterr() == ("", f"error: cannot write {tmp_path}/no/m.json: no folder "
+                                       f"{tmp_path}/no\n")
+
+
 def test_train_plot_with_an_unknown_image_suffix_fails_before_training(tmp_path, capsys):
     data = write(tmp_path, "x1,y\n0,1\n1,3\n")
     assert main(["train", "1-1", "--data", data, "--plot", str(tmp_path / "loss.gif")]) == 2
