@@ -280,12 +280,12 @@ def _lambdify(args, outputs, program, backend="numpy"):
     fn = sp.lambdify(args, outputs, modules=modules, printer=printer,
                      cse=lambda exprs: (program, exprs), docstring_limit=0)
 
-    def run(*a):
-        with np.errstate(over="ignore"):
-            return fn(*a)
-
-    if to is not None:  # another array library: NumPy arrays in, NumPy arrays out
-        def run(*a):  # noqa: F811
+    if to is None:
+        def run(*a):
+            with np.errstate(over="ignore"):
+                return fn(*a)
+    else:  # another array library: NumPy arrays in, NumPy arrays out
+        def run(*a):
             out = fn(*map(to, a))
             return [back(o) for o in out] if isinstance(out, (list, tuple)) else back(out)
     run.generated = fn

@@ -21,7 +21,6 @@ import sympy as sp
 
 from .errors import SymnetError, TooLargeError
 from .graph import Graph
-from .latex import latex as _latex, path_sum, product, text as _text
 from .parse import parse_definitions
 
 MAX_PATHS = 10_000
@@ -53,7 +52,8 @@ class Partial(sp.Expr):
 class Delta(sp.Symbol):
     """δ of a node, ∂L/∂node, as a symbol: ``delta_N1`` printed δ_{N_1}.
 
-    >>> _latex(Delta(sp.Symbol("N1")))
+    >>> from symnet.latex import latex
+    >>> latex(Delta(sp.Symbol("N1")))
     '\\\\delta_{N_{1}}'
     """
 
@@ -162,7 +162,8 @@ class Derivation:
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
             return f"<Derivation ∂{self.of}/∂{self.wrt}: {self.n_paths:,} paths>"
-        return f"<Derivation ∂{self.of}/∂{self.wrt}: {_text(self.result)}>"
+        from .latex import text
+        return f"<Derivation ∂{self.of}/∂{self.wrt}: {text(self.result)}>"
 
     @cached_property
     def nodes(self):
@@ -261,7 +262,8 @@ class Derivation:
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
-        show = _latex if fmt == "latex" else _text
+        from .latex import latex, path_sum, text  # the printer sits above the engine
+        show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []
         if self.n_paths > MAX_PATHS_SHOWN:

@@ -28,7 +28,6 @@ With ``exercises=True`` the results are blanks and an answer key is written besi
 """
 
 import copy
-import math
 import os
 import random
 import re
@@ -37,7 +36,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 import sympy as sp
 from sympy.core.function import _coeff_isneg
@@ -1105,7 +1103,7 @@ class Worksheet:
         return r"\left(%s\right)" % s if paren and s.startswith("-") else s
 
     def _gradient_numbers(self, p, d, dp, inverse):
-        net, nums = self.net, self.numbers
+        nums = self.numbers
         n = len(self.samples)
         blocks = []
         factor_values = nums.factors[p]

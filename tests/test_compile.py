@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 import symnet as sn
