@@ -36,7 +36,13 @@ MAX_DIAGNOSED_PATHS = 64  # beyond this, candidates would be as slow as the net 
 class CheckResult:
     """The verdict on an answer: ``correct``, a ``message`` to show, and for a wrong answer a
     ``counterexample`` (``{"point": {...}, "answer": float, "expected": float}``) and a
-    ``diagnosis`` (sentences in chain-rule terms)."""
+    ``diagnosis`` (sentences in chain-rule terms).  It is true when the answer is correct.
+
+    >>> from symnet.graph import Network
+    >>> result = check(Network("2-2-1"), "w5", "2*(y - yhat)*N1")
+    >>> bool(result), result.diagnosis[0][:11]
+    (False, 'sign error:')
+    """
 
     correct: bool
     message: str

@@ -338,7 +338,11 @@ def _piecewise_text(expr):
 
 
 def activation_atlas(names=None):
-    """The :class:`Atlas` of the named activations (default: every element-wise one)."""
+    """The :class:`Atlas` of the named activations (default: every element-wise one).
+
+    >>> [entry.name for entry in activation_atlas(["sigmoid", "relu"])]
+    ['sigmoid', 'relu']
+    """
     names = names or [a for a in ACTIVATIONS if a != "softmax"]
     return Atlas(atlas_entry(n) for n in names)
 
@@ -350,6 +354,8 @@ def _numpy(expr):
 
 
 def plot_atlas(atlas, path=None, lo=-4.0, hi=4.0):
+    """Each activation beside its derivative on [lo, hi], one panel each; a Picture (saved to
+    ``path`` when given)."""
     entries = list(atlas)
     cols = 4
     rows = math.ceil(len(entries) / cols)

@@ -59,7 +59,13 @@ def init_params(net, seed=0):
 
 @dataclass
 class TrainResult:
-    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch."""
+    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch.
+
+    >>> from symnet.graph import Network
+    >>> result = Network("1-1").fit([[0.0], [1.0]], [1.0, 3.0], lr=0.5, epochs=200, progress=False)
+    >>> round(result.params["w1"], 4), round(result.params["b1"], 4), result.loss < 1e-8
+    (2.0, 1.0, True)
+    """
 
     network: object
     params: dict
