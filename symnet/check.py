@@ -260,8 +260,11 @@ def _diagnose(net, derivation, answer, points):
     for old, new in _swaps(net, expected):
         if matches(expected.xreplace({old: new})):
             return [f"you used {new} where {old} belongs"]
-    difference = sp.expand(answer - expected)
+    difference = sp.factor_terms(answer - expected)  # common factors out: one term, or a sum
     if difference != 0 and not difference.is_Add:
+        terms = set(sp.Add.make_args(sp.expand(expected)))
+        if set(sp.Add.make_args(sp.expand(-difference))) <= terms:
+            return [f"your answer misses the term {text(-difference)}"]
         return [f"your answer has an extra term {text(difference)}"]
     return []
 

@@ -71,7 +71,7 @@ class Delta(sp.Symbol):
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
-def _divides(expr):
+def divides(expr):
     return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
 
 
@@ -85,10 +85,10 @@ def without_division(expr, inverse=None):
     >>> without_division((-y / yhat + (1 - y) / (1 - yhat)) * yhat * (1 - yhat))
     -y + yhat
     """
-    if not _divides(expr):
+    if not divides(expr):
         return expr
     cancelled = sp.factor(sp.cancel(expr.xreplace(inverse or {})))
-    return expr if _divides(cancelled) else cancelled
+    return expr if divides(cancelled) else cancelled
 
 
 def _deltas(graph, of):
@@ -103,10 +103,10 @@ def _deltas(graph, of):
                 continue
             delta[node] = _backprop(graph, node, delta)
             # only look for a division where one can enter: δ trees are shared, not small
-            if any(c in dividing or _divides(graph.local(c, node))
+            if any(c in dividing or divides(graph.local(c, node))
                    for c in graph.children.get(node, ()) if c in delta):
                 delta[node] = without_division(delta[node], inverse)
-                if _divides(delta[node]):
+                if divides(delta[node]):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]

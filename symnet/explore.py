@@ -608,6 +608,9 @@ def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMP
     """
     if not isinstance(net, Network):
         raise SymnetError(f"gradient_flow takes a Network, got {type(net).__name__}")
+    if len(net.sizes) < 3:
+        raise SymnetError(f"gradient flow is about hidden layers; {net.arch} has none "
+                          "(try e.g. 2-8-8-8-1)")
     wrt = str(net.param(wrt))
     if not wrt.startswith("w"):
         raise SymnetError(f"wrt must be a weight (w1, w2, …), got {wrt}")

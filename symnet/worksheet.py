@@ -41,7 +41,7 @@ import sympy as sp
 from sympy.core.function import _coeff_isneg
 from sympy.printing.precedence import PRECEDENCE
 
-from .derive import MAX_PATHS_SHOWN, Partial, gradients
+from .derive import MAX_PATHS_SHOWN, Partial, divides, gradients
 from .errors import SymnetError, UnknownNameError
 from .files import check_writable, write_atomic
 from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
@@ -321,8 +321,7 @@ def _split(expr, printer, budget, times="*"):
             out.append(("" if i == 0 else "-" if neg else "+", sub[0][1]))
             out += sub[1:]
         return out
-    divides = any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
-    if expr.is_Mul and not divides:
+    if expr.is_Mul and not divides(expr):
         coeff, rest = expr.as_coeff_Mul()
         factors = _ordered_factors(sp.Mul.make_args(rest))
         if abs(coeff) != 1:

@@ -63,6 +63,8 @@ def test_right_answers_in_many_spellings(net, wrt, answer):
     (SEED, "w5", "2*(yhat - y)*N2", "you used N2 where N1 belongs"),
     (SEED, "w1", "2*(yhat - y)*w5*x1 + x2", "your answer has an extra term x2"),
     (SEED, "x1", "0", "your answer is 0, but ∂L/∂x1 is not"),
+    (sn.Network("1-1", output_activation="sigmoid"), "w1", "2*yhat*x1*sigma(N1)*(1 - sigma(N1))",
+     "your answer misses the term -2*x1*y*sigmoid(N1)*(1 - sigmoid(N1))"),
     (sn.logistic_regression(1), "w1", "(y - yhat)*x1", "sign error: your answer is −∂L/∂w1"),
 ])
 def test_wrong_answers_are_diagnosed(net, wrt, answer, diagnosis):
