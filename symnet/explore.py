@@ -501,26 +501,20 @@ class GradientFlow:
     def groups(self):
         """∂L/∂wrt along :attr:`path`, one :class:`Group` of factors per layer (loss first)."""
         net = self.network
-        layer_of = {}
-        for l, layer in enumerate(net.layers, start=1):
-            for pre, act in layer:
-                layer_of[pre] = layer_of[act] = l
         acts = net.activations + [net.output_activation]
-        groups = []
+        groups = []  # (layer number, or 0 for the loss; partials)
         for a, b in zip(self.path, self.path[1:]):
-            caption = "loss" if a == net.output else f"layer {layer_of[a]}"
-            if not groups or groups[-1][0] != caption:
-                groups.append((caption, []))
+            layer = 0 if a == net.output else net.layer_of[a]
+            if not groups or groups[-1][0] != layer:
+                groups.append((layer, []))
             groups[-1][1].append(Partial(a, b))
         out = []
-        for caption, partials in groups:
+        for layer, partials in groups:
             values = [net.local(p.num, p.den) for p in partials]
-            entry = None
-            if caption != "loss":
-                activation = acts[int(caption.split()[1]) - 1]
-                if not activation.is_linear and activation.name != "softmax":
-                    entry = atlas_entry(activation)
-            out.append(Group(caption, partials, values, entry))
+            activation = acts[layer - 1] if layer else None
+            entry = atlas_entry(activation) if activation is not None and \
+                not activation.is_linear and activation.name != "softmax" else None
+            out.append(Group(f"layer {layer}" if layer else "loss", partials, values, entry))
         return out
 
     @property

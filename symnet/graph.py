@@ -404,6 +404,16 @@ class Network(Graph):
         self.outputs = prev
         return defs, weights + biases
 
+    @cached_property
+    def layer_of(self):
+        """The layer (1 = first hidden) of every neuron's weighted sum and activated output.
+
+        >>> Network("2-2-1", activation="sigmoid").layer_of[sp.Symbol("h2")]
+        1
+        """
+        return {node: l for l, layer in enumerate(self.layers, start=1)
+                for neuron in layer for node in neuron if node is not None}
+
     def leaves_named(self, letter):
         """The leaves whose names are ``letter`` or ``letter`` followed by digits, in order."""
         pat = re.compile(rf"^{letter}\d*$")

@@ -950,7 +950,7 @@ class Worksheet:
         blocks.append(_Math([_Line("L", [self._loss_sum()])]))
         header = ["Layer", "Parameter", "Connects"] + (["Value"] if self.params else [])
         rows = []
-        layer_of = {z: i for i, layer in enumerate(net.layers, 1) for z, _ in layer}
+        layer_of = net.layer_of
         by_layer = sorted(net.params, key=lambda p: (layer_of[net.children[p][0]],
                                                      p.name.startswith("b")))
         for p in by_layer:
