@@ -286,17 +286,18 @@ def _flow(args):
     fmt = args.format
     blocks = []
     for f in flows:
-        head = f"[{f.label}] " if len(flows) > 1 else ""
-        blocks.append(head + f.product(fmt) if fmt == "text" else
-                      (f"### {f.label}\n\n" if len(flows) > 1 and fmt == "markdown" else "")
-                      + f.product(fmt))
-    caption = flow_caption(flows)
-    blocks.append(caption + ":\n\n" + flow_table(flows, fmt) if fmt != "latex"
-                  else "% " + caption + "\n" + flow_table(flows, fmt))
-    note = ("The lecture's compound interest: a factor a little below 1, repeated, vanishes; "
-            "a little above 1, it explodes (0.25 is σ'(0), the sigmoid's steepest slope):")
-    blocks.append(note + "\n\n" + compound().render(fmt) if fmt != "latex"
-                  else "% " + note + "\n" + compound().render(fmt))
+        head = ""
+        if len(flows) > 1:
+            head = f"[{f.label}] " if fmt == "text" else f"### {f.label}\n\n" \
+                if fmt == "markdown" else ""
+        blocks.append(head + f.product(fmt))
+
+    def titled(title, body):  # LaTeX gets its titles as comments
+        return f"% {title}\n{body}" if fmt == "latex" else f"{title}:\n\n{body}"
+    blocks.append(titled(flow_caption(flows), flow_table(flows, fmt)))
+    blocks.append(titled("The lecture's compound interest: a factor a little below 1, repeated, "
+                         "vanishes; a little above 1, it explodes (0.25 is σ'(0), the sigmoid's "
+                         "steepest slope)", compound().render(fmt)))
     print("\n\n".join(blocks))
     if args.plot:
         plot_flow(flows, args.plot)
