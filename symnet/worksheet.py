@@ -201,7 +201,8 @@ def _params(net, params):
 
 def _evaluate(expr, values, precision=PRECISION):
     """``expr`` at ``values``: exact when it is rational, else to ``precision`` digits."""
-    value = sp.sympify(expr).xreplace(values)
+    # expr is symnet's own (a gradient, a factor, a sum of them) or a Python number
+    value = expr.xreplace(values) if isinstance(expr, sp.Basic) else sp.Number(expr)
     if not value.is_Rational:
         value = value.evalf(precision or PRECISION)
     return value
