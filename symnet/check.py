@@ -135,7 +135,7 @@ def _value(expr, values):
 
 
 def _evalf(number):
-    v = sp.sympify(number).evalf(PRECISION)
+    v = number.evalf(PRECISION)  # a SymPy number from the δ program or xreplace
     return v if v.is_real and v.is_finite else sp.nan
 
 
