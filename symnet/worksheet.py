@@ -31,34 +31,28 @@ import copy
 import os
 import random
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import sympy as sp
 from sympy.core.function import _coeff_isneg
-from sympy.printing.precedence import PRECEDENCE
 
-from .derive import MAX_PATHS_SHOWN, Partial, divides, gradients
+from .derive import MAX_PATHS_SHOWN, Partial, gradients
+from .document import (Code, DisplayMath, Formula, Heading, InlineMath, Line, Mono,
+                       NumberPrinter, Paragraph, Table, Terms, compile_latex, inline_partial,
+                       render_markdown, render_notebook, render_tex)
 from .errors import SymnetError, UnknownNameError
 from .files import check_writable, write_atomic
-from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
+from .latex import latex
 from .parse import exact_number, parse_assignments
 
 PRECISION = 30          # decimal digits every number is computed with
 DIGITS = 4              # significant digits shown, by default
 MAX_SAMPLES = 10        # rows of data a worksheet walks through
-WIDTH = 70              # usable width of a display line, in digit widths (see tex_width)
 SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
 
 _BLANK = r"\boxed{\vphantom{\Big|}\hspace{3em}}"
 _WIDE_BLANK = r"\boxed{\vphantom{\Big|}\hspace{7em}}"
-NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
-          "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
-          "texlive-latex-extra latexmk), or write .tex, .md or .ipynb instead")
-
 
 # ------------------------------------------------------------------ numbers: parse, show, draw
 
@@ -210,474 +204,6 @@ def _evaluate(expr, values, precision=PRECISION):
 
 class _Overflow(Exception):
     """A number came out infinite or undefined at this precision (σ(100) rounds to 1)."""
-
-
-# -------------------------------------------------------- layout: widths and line breaking
-
-_CMD = re.compile(r"\\([A-Za-z]+|.)")
-_SILENT = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "displaystyle",
-           "limits", "nolimits"}
-_WRAPS = {"hat", "bar", "tilde", "vec", "mathbf", "mathit", "mathcal", "underline", "overline",
-          "phantom"}
-
-
-def _group(s, i):
-    while i < len(s) and s[i] == " ":
-        i += 1
-    if i >= len(s):
-        return "", i
-    if s[i] == "{":
-        depth, j = 0, i
-        while j < len(s):
-            if s[j] == "\\":
-                j += 2
-                continue
-            depth += {"{": 1, "}": -1}.get(s[j], 0)
-            if depth == 0:
-                return s[i + 1:j], j + 1
-            j += 1
-        return s[i + 1:], len(s)
-    if s[i] == "\\":
-        m = _CMD.match(s, i)
-        return m.group(0), m.end()
-    return s[i], i + 1
-
-
-def tex_width(tex):
-    r"""The printed width of a LaTeX math string, roughly, in widths of a digit.
-
-    Fractions count their wider part, sub- and superscripts 0.7, ``\left`` nothing.
-
-    >>> tex_width(r"N_{1}"), tex_width(r"\frac{\partial L}{\partial w_{1}}")
-    (1.7, 3.1)
-    """
-    w, i = 0.0, 0
-    while i < len(tex):
-        c = tex[i]
-        if c == "\\":
-            m = _CMD.match(tex, i)
-            name, i = m.group(1), m.end()
-            if name in ("frac", "dfrac", "tfrac"):
-                a, i = _group(tex, i)
-                b, i = _group(tex, i)
-                w += max(tex_width(a), tex_width(b)) + 0.4
-            elif name in _WRAPS:
-                a, i = _group(tex, i)
-                w += tex_width(a)
-            elif name == "boxed":
-                a, i = _group(tex, i)
-                w += tex_width(a) + 1.2
-            elif name in ("text", "operatorname", "mathrm", "texttt"):
-                a, i = _group(tex, i)
-                w += 0.95 * len(a)
-            elif name == "hspace":
-                a, i = _group(tex, i)
-                m = re.match(r"([\d.]+)em", a)
-                w += 2 * float(m.group(1)) if m else 2
-            elif name == "vphantom":
-                _, i = _group(tex, i)
-            elif name in _SILENT:
-                pass
-            elif name in ("quad", "sum", "prod", "to", "times"):
-                w += 2
-            elif name == "qquad":
-                w += 4
-            elif name == "cdot":
-                w += 1.3
-            elif name in (",", ":", ";", " ", "!"):
-                w += 0.4
-            else:
-                w += 1
-        elif c in "_^":
-            a, i = _group(tex, i + 1)
-            w += 0.7 * tex_width(a)
-        elif c in "{} &":
-            i += 1
-        elif c in "+-=<>":
-            w, i = w + 2.2, i + 1
-        elif c in ".,;":
-            w, i = w + 0.5, i + 1
-        else:
-            w, i = w + 1, i + 1
-    return round(w, 6)
-
-
-# Tokens of a display line are (op, tex): op joins the token to the one before it.
-_INLINE = {"": "", "=": " = ", "+": " + ", "-": " - ", "*": " ", ".": r" \cdot "}
-_ROW_START = {"": r"&\quad ", "=": "&= ", "+": r"&\quad {}+ ", "-": r"&\quad {}- ",
-              "*": r"&\quad {}\cdot ", ".": r"&\quad {}\cdot "}
-_OP_WIDTH = {"": 0, "=": 2.2, "+": 2.2, "-": 2.2, "*": 0.3, ".": 1.3}
-
-
-def _split(expr, printer, budget, times="*"):
-    """``expr`` as tokens, split at its sums and products only where it is wider than budget."""
-    tex = printer.doprint(expr)
-    if tex_width(tex) <= budget or not isinstance(expr, sp.Basic):
-        return [("", tex)]
-    if expr.is_Add:
-        out = []
-        for i, term in enumerate(_ordered_terms(expr)):
-            neg = i > 0 and _coeff_isneg(term)
-            sub = _split(-term if neg else term, printer, budget, times)
-            out.append(("" if i == 0 else "-" if neg else "+", sub[0][1]))
-            out += sub[1:]
-        return out
-    if expr.is_Mul and not divides(expr):
-        coeff, rest = expr.as_coeff_Mul()
-        factors = _ordered_factors(sp.Mul.make_args(rest))
-        if abs(coeff) != 1:
-            factors.insert(0, abs(coeff))
-        out = []
-        for i, f in enumerate(factors):
-            if f.is_Add:
-                inner = _split(f, printer, budget - 2, times)
-                if len(inner) == 1:
-                    toks = [("", r"\left(%s\right)" % inner[0][1])]
-                else:
-                    toks = [("", r"\Bigl(" + inner[0][1])] + inner[1:-1] + \
-                           [(inner[-1][0], inner[-1][1] + r"\Bigr)")]
-            else:
-                toks = [("", printer.parenthesize(f, PRECEDENCE["Mul"]))]
-            out += [(times if i else "", toks[0][1])] + toks[1:]
-        if coeff < 0:
-            out[0] = ("", "-" + out[0][1])
-        return out
-    return [("", tex)]
-
-
-@dataclass
-class _Expr:
-    """A side of an equation given as a SymPy expression, split when too wide."""
-
-    expr: object
-    printer: object = None
-    times: str = "*"
-
-    def tokens(self, budget):
-        printer = self.printer or SymnetLatexPrinter()
-        toks = _split(self.expr, printer, budget, self.times)
-        if isinstance(printer, _NumberPrinter):
-            toks = [(op, printer.tidy(t)) for op, t in toks]
-        return toks
-
-
-@dataclass
-class _Sum:
-    """A sum of terms (chain products) that, when it does not fit, puts one term per row."""
-
-    tokens: list
-
-
-@dataclass
-class _Line:
-    """``lhs = side = side …``; a side is tokens [(op, tex)], a _Sum, an _Expr, or a string."""
-
-    lhs: str
-    sides: list
-
-    def rows(self, budget):
-        """The line as ``align`` rows no wider than ``budget``: breaks go before a term (+, −,
-        =) where they can, inside a term only when it is wider than a row, and a side that
-        follows a broken side starts a row of its own."""
-        rows, cur, width, broke = [], self.lhs + " &= ", 0.0, False
-        for k, side in enumerate(self.sides):
-            one_per_row = isinstance(side, _Sum)
-            if isinstance(side, str):
-                side = [("", side)]
-            elif isinstance(side, _Expr):
-                side = side.tokens(budget)
-            elif one_per_row:
-                side = side.tokens
-            side = [("=" if k else "", side[0][1])] + list(side[1:])
-            groups = []
-            for op, tex in side:
-                if not groups or op in ("+", "-", "="):
-                    groups.append([])
-                groups[-1].append((op, tex, tex_width(tex) + _OP_WIDTH[op]))
-            one_per_row = one_per_row and width + sum(t[2] for g in groups for t in g) > budget
-            first_row = None
-            for g, group in enumerate(groups):
-                fits = width + sum(t[2] for t in group) <= budget
-                new_row = width > 0 and (not fits or (g == 0 and broke) or (g and one_per_row))
-                for j, (op, tex, w) in enumerate(group):
-                    if width > 0 and (new_row if j == 0 else width + w > budget):
-                        rows.append(cur)
-                        cur = _ROW_START[op] + tex
-                        width = w + (0 if op == "=" else 2)
-                    else:
-                        cur += _INLINE[op] + tex
-                        width += w
-                    if first_row is None:
-                        first_row = len(rows)
-            broke = len(rows) > first_row
-        rows.append(cur)
-        return rows
-
-
-class _NumberPrinter(SymnetLatexPrinter):
-    """Prints the symbols it is given as numbers, products with ``\\cdot``."""
-
-    def __init__(self, shown):
-        super().__init__({"mul_symbol": "dot"})
-        self.shown = shown
-
-    def _print_Symbol(self, expr, style="plain"):
-        s = self.shown.get(expr)
-        if s is None:
-            return super()._print_Symbol(expr, style)
-        return r"\left(%s\right)" % s if s.startswith("-") else s
-
-    def _print_Add(self, expr, order=None):
-        # a negative number opening a sum needs no parentheses: −0.3 + 0.5, not (−0.3) + 0.5
-        tex = super()._print_Add(expr, order)
-        return re.sub(r"^\\left\((-[^()]*?)\\right\)(?= [+-] )", r"\1", tex)
-
-    def doprint(self, expr):
-        if expr in self.shown:
-            return self.shown[expr]
-        return super().doprint(expr)
-
-    @staticmethod
-    def tidy(tex):
-        """σ((−0.3)) → σ(−0.3): a negative number as a whole argument needs one pair."""
-        return re.sub(r"\\left\(\\left\((-[^()]*?)\\right\)\\right\)", r"\\left(\1\\right)", tex)
-
-
-# ------------------------------------------------------------------- the document blocks
-
-@dataclass
-class _M:
-    """Inline math inside text."""
-    tex: str
-
-
-@dataclass
-class _C:
-    """A name in typewriter type (a loss or an activation)."""
-    text: str
-
-
-@dataclass
-class _Heading:
-    level: int
-    parts: list
-
-
-@dataclass
-class _Para:
-    parts: list
-
-
-@dataclass
-class _Math:
-    lines: list
-
-
-@dataclass
-class _Table:
-    header: list
-    rows: list
-    align: str = ""
-
-
-@dataclass
-class _Code:
-    source: str
-
-
-def _slash(partial):
-    """∂L/∂ŷ written on one line, for text and tables."""
-    return r"\partial %s / \partial %s" % (latex(partial.num), latex(partial.den))
-
-
-def _tex_text(s):
-    return re.sub(r"([&%$#_{}])", r"\\\1", s).replace("~", r"\textasciitilde{}")
-
-
-def _tex_parts(parts):
-    out = []
-    for p in parts if isinstance(parts, list) else [parts]:
-        if isinstance(p, _M):
-            out.append(f"${p.tex}$")
-        elif isinstance(p, _C):
-            out.append(r"\texttt{%s}" % _tex_text(p.text))
-        else:
-            out.append(_tex_text(p))
-    return "".join(out)
-
-
-def _md_parts(parts):
-    out = []
-    for p in parts if isinstance(parts, list) else [parts]:
-        if isinstance(p, _M):
-            out.append(f"${p.tex}$")
-        elif isinstance(p, _C):
-            out.append(f"`{p.text}`")
-        else:
-            out.append(p.replace("*", r"\*"))
-    return "".join(out)
-
-
-def _math_rows(block):
-    lhs = max(tex_width(line.lhs) for line in block.lines)
-    budget = max(WIDTH - lhs - 3, 24)
-    rows = []
-    for line in block.lines:
-        rows += line.rows(budget)
-    return rows
-
-
-_PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[a4paper,margin=2cm]{geometry}
-\usepackage{amsmath,amssymb}
-\usepackage{booktabs,longtable}
-\allowdisplaybreaks
-\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.4em}
-\setlength{\jot}{5pt}
-\AtBeginDocument{\setlength{\abovedisplayskip}{6pt plus 2pt minus 2pt}%
-  \setlength{\belowdisplayskip}{6pt plus 2pt minus 2pt}}
-\ifdefined\pdftrailerid \pdftrailerid{}\fi
-\ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi
-\pagestyle{plain}
-"""
-
-
-def render_tex(blocks):
-    """The blocks as a standalone LaTeX document."""
-    out = [_PREAMBLE, r"\begin{document}", ""]
-    for b in blocks:
-        if isinstance(b, _Heading):
-            text = _tex_parts(b.parts)
-            if b.level == 1:
-                out.append(r"{\LARGE\bfseries %s\par}" % text)
-            else:
-                out.append((r"\section*{\boldmath %s}" if b.level == 2 else
-                            r"\subsection*{\boldmath %s}") % text)
-        elif isinstance(b, _Para):
-            out.append(_tex_parts(b.parts))
-        elif isinstance(b, _Math):
-            out.append("\\begin{align*}\n" + " \\\\\n".join(_math_rows(b)) + "\n\\end{align*}")
-        elif isinstance(b, _Table):
-            cols = b.align or "l" * len(b.header)
-            lines = [r"\begin{longtable}{%s}" % cols, r"\toprule",
-                     " & ".join(_tex_parts(h) for h in b.header) + r" \\", r"\midrule",
-                     r"\endhead"]
-            lines += [" & ".join(_tex_parts(c) for c in row) + r" \\" for row in b.rows]
-            lines += [r"\bottomrule", r"\end{longtable}"]
-            out.append("\n".join(lines))
-        else:
-            continue
-        out.append("")
-    out.append(r"\end{document}")
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(blocks):
-    """The blocks as Markdown with ``$…$`` and ``$$…$$`` math (GitHub, Jupyter)."""
-    out = []
-    for b in blocks:
-        if isinstance(b, _Heading):
-            out.append("#" * b.level + " " + _md_parts(b.parts))
-        elif isinstance(b, _Para):
-            out.append(_md_parts(b.parts))
-        elif isinstance(b, _Math):
-            out.append("$$\n\\begin{aligned}\n" + " \\\\\n".join(_math_rows(b))
-                       + "\n\\end{aligned}\n$$")
-        elif isinstance(b, _Table):
-            aligns = b.align or "l" * len(b.header)
-            rule = ["---:" if a == "r" else ":---:" if a == "c" else "---" for a in aligns]
-            lines = ["| " + " | ".join(_md_parts(h) for h in b.header) + " |",
-                     "| " + " | ".join(rule) + " |"]
-            lines += ["| " + " | ".join(_md_parts(c).replace("|", r"\|") for c in row) + " |"
-                      for row in b.rows]
-            out.append("\n".join(lines))
-        else:
-            continue
-    return "\n\n".join(out) + "\n"
-
-
-def render_notebook(blocks):
-    """The blocks as an nbformat-4 notebook: markdown cells, and the code cells among them."""
-    try:
-        import nbformat
-        from nbformat import v4
-    except ImportError:
-        raise SymnetError("writing a .ipynb needs nbformat: pip install 'symnet[notebook]'") \
-            from None
-    cells, pending = [], []
-
-    def flush():
-        if pending:
-            cells.append(v4.new_markdown_cell(render_markdown(pending).rstrip("\n")))
-            pending.clear()
-
-    for b in blocks:
-        if isinstance(b, _Code):
-            flush()
-            cells.append(v4.new_code_cell(b.source))
-        else:
-            if isinstance(b, _Heading) and b.level <= 2:
-                flush()
-            pending.append(b)
-    flush()
-    for i, cell in enumerate(cells, 1):
-        cell["id"] = f"cell-{i}"
-    nb = v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
-    nbformat.validate(nb)
-    return nbformat.writes(nb) + "\n"
-
-
-# ------------------------------------------------------------------------- compiling PDF
-
-def compile_latex(tex, timeout=180):
-    """Compile a LaTeX document with latexmk (or pdflatex twice) in a temporary folder.
-
-    Returns ``(pdf_bytes, log_text)``.  Raises :class:`SymnetError` naming what to install
-    when pdflatex is absent, and quoting LaTeX's first error when compiling fails.  The PDF
-    is reproducible: no dates, a fixed trailer id.
-    """
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        raise SymnetError(NO_TEX)
-    latexmk = shutil.which("latexmk")
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
-    opts = ["-interaction=nonstopmode", "-halt-on-error"]
-    with tempfile.TemporaryDirectory(prefix="symnet-tex-") as tmp:
-        with open(os.path.join(tmp, "worksheet.tex"), "w", encoding="utf-8") as f:
-            f.write(tex)
-        if latexmk:
-            runs = [[latexmk, "-pdf", "-quiet", f"-pdflatex={pdflatex} %O %S", *opts,
-                     "worksheet.tex"]]
-        else:
-            runs = [[pdflatex, *opts, "worksheet.tex"]] * 2
-        for cmd in runs:
-            try:
-                done = subprocess.run(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise SymnetError(f"pdflatex took longer than {timeout} s; write .tex "
-                                  "instead and compile it yourself") from None
-            except OSError as exc:
-                raise SymnetError(f"cannot run {cmd[0]}: {exc.strerror or exc}") from None
-            log = _read(os.path.join(tmp, "worksheet.log"))
-            if done.returncode != 0 or not os.path.exists(os.path.join(tmp, "worksheet.pdf")):
-                errors = [ln for ln in log.splitlines() if ln.startswith("!")]
-                why = errors[0].lstrip("! ") if errors else f"exit status {done.returncode}"
-                raise SymnetError(f"pdflatex could not compile the worksheet: {why}")
-        with open(os.path.join(tmp, "worksheet.pdf"), "rb") as f:
-            return f.read(), log
-
-
-def _read(path):
-    try:
-        with open(path, encoding="latin-1") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 # ---------------------------------------------------------------------------- worksheets
@@ -892,29 +418,29 @@ class Worksheet:
     def _blocks(self, code=False):
         blocks = self._title()
         if code and self.student:
-            blocks.append(_Para(["The code cells compute the answers with symnet: run them "
+            blocks.append(Paragraph(["The code cells compute the answers with symnet: run them "
                                  "after filling in the boxes, to check your work."]))
         if code:
-            blocks.append(_Code(self._code_network()))
+            blocks.append(Code(self._code_network()))
         blocks += self._network_section()
         if self.numbers and code:
-            blocks.append(_Code(self._code_data()))
+            blocks.append(Code(self._code_data()))
         if self.numbers:
             blocks += self._forward_section()
             if code:
-                blocks.append(_Code("model.predict(params, X), model.loss(params, X, Y)"))
+                blocks.append(Code("model.predict(params, X), model.loss(params, X, Y)"))
         blocks += self._gradient_section()
         if code:
             if self.numbers:
-                blocks.append(_Code("gradient = model.gradient(params, X, Y)\ngradient"))
+                blocks.append(Code("gradient = model.gradient(params, X, Y)\ngradient"))
             else:
                 names = ", ".join(f'"{p}"' for p in self.wrt)
-                blocks.append(_Code(f"{{name: sn.text(net.derive(name).result) "
+                blocks.append(Code(f"{{name: sn.text(net.derive(name).result) "
                                     f"for name in [{names}]}}"))
         if self.lr is not None:
             blocks += self._update_section()
             if code and self.numbers:
-                blocks.append(_Code(
+                blocks.append(Code(
                     f"lr = {_float_text(self.lr)}\nnew_params = {{name: value - lr * "
                     "gradient[name] for name, value in params.items()}\n"
                     "new_params, model.loss(new_params, X, Y)"))
@@ -929,26 +455,26 @@ class Worksheet:
         if acts:
             parts += ["Hidden activation" + ("s" if len(set(acts)) > 1 else "") + ": "]
             for i, a in enumerate(acts if len(set(acts)) > 1 else acts[:1]):
-                parts += [", " if i else "", _C(a)]
+                parts += [", " if i else "", Mono(a)]
             parts += [". "]
-        parts += ["Output activation: ", _C(net.output_activation.name), ". Loss: ",
-                  _C(net.loss.name), "."]
-        blocks = [_Heading(1, [f"{kind}: {title}"]), _Para(parts)]
+        parts += ["Output activation: ", Mono(net.output_activation.name), ". Loss: ",
+                  Mono(net.loss.name), "."]
+        blocks = [Heading(1, [f"{kind}: {title}"]), Paragraph(parts)]
         if self.student:
-            blocks.append(_Para(["Fill in every box. Numbers to ", str(self.digits),
+            blocks.append(Paragraph(["Fill in every box. Numbers to ", str(self.digits),
                                  " significant digits; keep full precision in between."]))
         return blocks
 
     def _network_section(self):
         net = self.net
-        lines = [_Line(latex(k), [_Expr(v)]) for k, v in net.definitions.items()]
-        blocks = [_Heading(2, ["The network"]),
-                  _Para(["Every quantity has its own name, defined from its immediate parents:"]),
-                  _Math(lines)]
+        lines = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
+        blocks = [Heading(2, ["The network"]),
+                  Paragraph(["Every quantity has its own name, defined from its immediate parents:"]),
+                  DisplayMath(lines)]
         reduction = net.loss.reduction
-        blocks.append(_Para([_M("L"), " is the loss of one sample. Over ", _M("n"),
+        blocks.append(Paragraph([InlineMath("L"), " is the loss of one sample. Over ", InlineMath("n"),
                              f" samples the loss is the {reduction} of the samples' losses:"]))
-        blocks.append(_Math([_Line("L", [self._loss_sum()])]))
+        blocks.append(DisplayMath([Line("L", [self._loss_sum()])]))
         header = ["Layer", "Parameter", "Connects"] + (["Value"] if self.params else [])
         rows = []
         layer_of = net.layer_of
@@ -957,14 +483,14 @@ class Worksheet:
         for p in by_layer:
             child = net.children[p][0]
             if p.name.startswith("b"):
-                connects = ["bias of ", _M(latex(child))]
+                connects = ["bias of ", InlineMath(latex(child))]
             else:
-                connects = [_M(r"%s \to %s" % (latex(net.local(child, p)), latex(child)))]
-            row = [[str(layer_of[child])], [_M(latex(p))], connects]
+                connects = [InlineMath(r"%s \to %s" % (latex(net.local(child, p)), latex(child)))]
+            row = [[str(layer_of[child])], [InlineMath(latex(p))], connects]
             if self.params:
-                row.append([_M(self._num(self.params[p]))])
+                row.append([InlineMath(self._num(self.params[p]))])
             rows.append(row)
-        blocks += [_Heading(3, ["Parameters"]), _Table(header, rows, "cllr"[:len(header)])]
+        blocks += [Heading(3, ["Parameters"]), Table(header, rows, "cllr"[:len(header)])]
         return blocks
 
     def _loss_sum(self):
@@ -986,11 +512,11 @@ class Worksheet:
         nums = self.numbers
         n = len(self.samples)
         names = list(net.inputs) + list(net.targets)
-        blocks = [_Heading(2, ["Forward pass"])]
-        data = [[[_M(self._num(s[k]))] for k in names] for s in self.samples]
-        blocks.append(_Para(["The data point:" if n == 1 else f"The {n} samples:"]))
-        blocks.append(_Table([[_M(latex(k))] for k in names], data, "r" * len(names)))
-        blocks.append(_Para([
+        blocks = [Heading(2, ["Forward pass"])]
+        data = [[[InlineMath(self._num(s[k]))] for k in names] for s in self.samples]
+        blocks.append(Paragraph(["The data point:" if n == 1 else f"The {n} samples:"]))
+        blocks.append(Table([[InlineMath(latex(k))] for k in names], data, "r" * len(names)))
+        blocks.append(Paragraph([
             "With the parameters from the table above, each quantity in turn, with the "
             f"numbers substituted. Numbers are shown to {self.digits} significant digits; "
             "they are computed " + (f"to {nums.precision} digits" if nums.precision else
@@ -998,36 +524,36 @@ class Worksheet:
         L = net.symbols["L"]
         for i, vals in enumerate(nums.values, 1):
             if n > 1:
-                blocks.append(_Heading(3, [f"Sample {i}"]))
+                blocks.append(Heading(3, [f"Sample {i}"]))
             lines = []
             known = self._shown(vals, leaves_only=self.student)
             for node, definition in net.definitions.items():
                 lhs = "L_{%d}" % i if node == L and n > 1 else latex(node)
-                sides = [_Expr(definition)]
-                numbered = _Expr(definition, _NumberPrinter(known), ".")
+                sides = [Formula(definition)]
+                numbered = Formula(definition, NumberPrinter(known), ".")
                 tex = numbered.tokens(10**6)[0][1]
                 if tex != latex(definition):
                     sides.append(numbered)
                 value = self._num(vals[node])
                 if tex != value:
                     sides.append(self._answer(value))
-                lines.append(_Line(lhs, sides))
-            blocks.append(_Math(lines))
+                lines.append(Line(lhs, sides))
+            blocks.append(DisplayMath(lines))
         if n > 1:
             outs = list(net.outputs)
-            header = [[_M(latex(k))] for k in names + outs] + [[_M("L_{i}")]]
-            rows = [[[_M(self._num(vals[k]))] for k in names] +
-                    [[_M(self._answer(self._num(vals[k])))] for k in outs + [L]]
+            header = [[InlineMath(latex(k))] for k in names + outs] + [[InlineMath("L_{i}")]]
+            rows = [[[InlineMath(self._num(vals[k]))] for k in names] +
+                    [[InlineMath(self._answer(self._num(vals[k])))] for k in outs + [L]]
                     for vals in nums.values]
-            blocks.append(_Para(["In a table, as in the lecture:"]))
-            blocks.append(_Table(header, rows, "r" * len(header)))
+            blocks.append(Paragraph(["In a table, as in the lecture:"]))
+            blocks.append(Table(header, rows, "r" * len(header)))
             losses = [self._num(v[L]) for v in nums.values]
             sides = [self._loss_sum_of_samples()]
             if not self.student:
                 sides.append(self._scaled(losses))
             sides.append(self._answer(self._num(nums.loss)))
-            blocks.append(_Para(["The loss over the samples:"]))
-            blocks.append(_Math([_Line("L", sides)]))
+            blocks.append(Paragraph(["The loss over the samples:"]))
+            blocks.append(DisplayMath([Line("L", sides)]))
         return blocks
 
     def _loss_sum_of_samples(self):
@@ -1049,36 +575,36 @@ class Worksheet:
         net = self.net
         n = len(self.samples) if self.samples else 0
         inverse = {v: k for k, v in net.definitions.items() if not v.is_Add}
-        blocks = [_Heading(2, ["Gradients by the chain rule"]),
-                  _Para(["The derivative of ", _M("L"), " with respect to a parameter is the "
-                         "sum, over every path from ", _M("L"), " down to the parameter, of the "
+        blocks = [Heading(2, ["Gradients by the chain rule"]),
+                  Paragraph(["The derivative of ", InlineMath("L"), " with respect to a parameter is the "
+                         "sum, over every path from ", InlineMath("L"), " down to the parameter, of the "
                          "product of the local derivatives along the path."])]
         if n > 1:
-            blocks.append(_Para(["The derivatives are those of one sample's loss ", _M("L_{i}"),
+            blocks.append(Paragraph(["The derivatives are those of one sample's loss ", InlineMath("L_{i}"),
                                  "; over the samples,"]))
-            blocks.append(_Math([_Line(r"\frac{\partial L}{\partial w}", [
+            blocks.append(DisplayMath([Line(r"\frac{\partial L}{\partial w}", [
                 self._loss_sum_of_samples().replace("L_{i}", r"\frac{\partial L_{i}}{\partial w}")
             ])]))
         for p, d in self.derivations.items():
             dp = latex(Partial(net.symbols["L"], p))
-            blocks.append(_Heading(3, [_M(_slash(Partial(net.symbols["L"], p)))]))
-            blocks.append(_Para([
+            blocks.append(Heading(3, [InlineMath(inline_partial(Partial(net.symbols["L"], p)))]))
+            blocks.append(Paragraph([
                 "The chain rule, one product of local derivatives per path; each local "
                 "derivative; and together:" if len(d.paths) > 1 else
                 "The chain rule along the one path; each local derivative; and together:"]))
-            lines = [_Line(dp, [self._path_tokens(d.chain, latex)])]
-            lines += [_Line(latex(f), [self._answer(latex(v), wide=True)
-                                       if self.student else _Expr(v)])
+            lines = [Line(dp, [self._path_tokens(d.chain, latex)])]
+            lines += [Line(latex(f), [self._answer(latex(v), wide=True)
+                                       if self.student else Formula(v)])
                       for f, v in d.factors.items()]
             if self.student:
-                lines.append(_Line(dp, [_WIDE_BLANK]))
+                lines.append(Line(dp, [_WIDE_BLANK]))
             else:
                 values = [[d.factors[f] for f in prod] for prod in d.chain]
                 sides = [self._path_tokens(values, self._factor_tex)]
                 if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
-                    sides.append(_Expr(d.result))
-                lines.append(_Line(dp, sides))
-            blocks.append(_Math(lines))
+                    sides.append(Formula(d.result))
+                lines.append(Line(dp, sides))
+            blocks.append(DisplayMath(lines))
             if self.numbers:
                 blocks += self._gradient_numbers(p, d, dp, inverse)
         return blocks
@@ -1096,7 +622,7 @@ class Worksheet:
         for i, prod in enumerate(products):
             for j, f in enumerate(prod):
                 toks.append(("." if j else "+" if i else "", show(f)))
-        return _Sum(toks or [("", "0")])
+        return Terms(toks or [("", "0")])
 
     def _value_tex(self, v, paren):
         s = self._num(v)
@@ -1114,73 +640,73 @@ class Worksheet:
                 for j, f in enumerate(prod):
                     toks.append(("." if j else "+" if i else "",
                                  self._value_tex(fv[f], paren=len(prod) > 1 or i > 0)))
-            return _Sum(toks)
+            return Terms(toks)
 
         if n == 1:
             vals, fv = nums.values[0], factor_values[0]
-            printer = _NumberPrinter(self._shown(vals))
+            printer = NumberPrinter(self._shown(vals))
             lines = []
             for f, expr in d.factors.items():
                 sides = []
                 shown = expr.xreplace(inverse)
                 if not self.student and not (shown.is_Symbol or shown.is_Number):
-                    sides.append(_Expr(shown, printer, "."))
+                    sides.append(Formula(shown, printer, "."))
                 sides.append(self._answer(self._num(fv[f])))
-                lines.append(_Line(latex(f), sides))
+                lines.append(Line(latex(f), sides))
             total = [self._answer(self._num(nums.grad[p]))]
             if not self.student and (len(d.chain) > 1 or len(d.chain[0]) > 1):
                 total.insert(0, product_tokens(fv))
-            lines.append(_Line(dp, total))
-            blocks += [_Para(["With the numbers:"]), _Math(lines)]
+            lines.append(Line(dp, total))
+            blocks += [Paragraph(["With the numbers:"]), DisplayMath(lines)]
             return blocks
         header = [[""]] + [[f"sample {i}"] for i in range(1, n + 1)]
-        rows = [[[_M(_slash(f))]] + [[_M(self._answer(self._num(fv[f])))] for fv in factor_values]
+        rows = [[[InlineMath(inline_partial(f))]] + [[InlineMath(self._answer(self._num(fv[f])))] for fv in factor_values]
                 for f in d.factors]
-        blocks += [_Para(["With the numbers, sample by sample:"]),
-                   _Table(header, rows, "l" + "r" * n)]
+        blocks += [Paragraph(["With the numbers, sample by sample:"]),
+                   Table(header, rows, "l" + "r" * n)]
         lines = []
         for i, (fv, g) in enumerate(zip(factor_values, nums.grads), 1):
             sides = [] if self.student else [product_tokens(fv)]
             sides.append(self._answer(self._num(g[p])))
-            lines.append(_Line(latex(Partial(sp.Symbol(f"L_{i}"), p)), sides))
+            lines.append(Line(latex(Partial(sp.Symbol(f"L_{i}"), p)), sides))
         sides = [] if self.student else [self._scaled([self._num(g[p]) for g in nums.grads])]
         sides.append(self._answer(self._num(nums.grad[p])))
-        lines.append(_Line(dp, sides))
-        blocks.append(_Math(lines))
+        lines.append(Line(dp, sides))
+        blocks.append(DisplayMath(lines))
         return blocks
 
     def _update_section(self):
         net, nums = self.net, self.numbers
         alpha = self._num(self.lr)
-        blocks = [_Heading(2, ["One step of gradient descent"]),
-                  _Para(["Every parameter moves against its gradient, with learning rate ",
-                         _M(r"\alpha = " + alpha), ":"]),
-                  _Math([_Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
+        blocks = [Heading(2, ["One step of gradient descent"]),
+                  Paragraph(["Every parameter moves against its gradient, with learning rate ",
+                         InlineMath(r"\alpha = " + alpha), ":"]),
+                  DisplayMath([Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
         if not nums:
             return blocks
         if self.student:
             # only the parameters asked about: the others' gradients would give answers away
-            blocks.append(_Para(["Update ", *self._names(self.wrt), ":"]))
-            blocks.append(_Math([_Line(latex(p) + "(t+1)", [_BLANK]) for p in self.wrt]))
+            blocks.append(Paragraph(["Update ", *self._names(self.wrt), ":"]))
+            blocks.append(DisplayMath([Line(latex(p) + "(t+1)", [_BLANK]) for p in self.wrt]))
             if len(self.wrt) == len(net.params):
-                blocks += [_Para(["The loss after the step:"]), _Math([_Line("L", [_BLANK])])]
+                blocks += [Paragraph(["The loss after the step:"]), DisplayMath([Line("L", [_BLANK])])]
             return blocks
         lines = []
         for p in net.params:
             g = self._value_tex(nums.grad[p], paren=True)
             sides = [[("", self._num(self.params[p])), ("-", alpha), (".", g)],
                      self._num(nums.new_params[p])]
-            lines.append(_Line(latex(p) + "(t+1)", sides))
-        blocks.append(_Math(lines))
-        blocks.append(_Para([f"The loss after the step (before it: {self._num(nums.loss)}):"]))
-        blocks.append(_Math([_Line("L", [self._num(nums.new_loss)])]))
+            lines.append(Line(latex(p) + "(t+1)", sides))
+        blocks.append(DisplayMath(lines))
+        blocks.append(Paragraph([f"The loss after the step (before it: {self._num(nums.loss)}):"]))
+        blocks.append(DisplayMath([Line("L", [self._num(nums.new_loss)])]))
         return blocks
 
     @staticmethod
     def _names(symbols):
         parts = []
         for i, p in enumerate(symbols):
-            parts += [", " if 0 < i < len(symbols) - 1 else " and " if i else "", _M(latex(p))]
+            parts += [", " if 0 < i < len(symbols) - 1 else " and " if i else "", InlineMath(latex(p))]
         return parts
 
     # -- notebook code
@@ -1284,5 +810,5 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     return sheet
 
 
-__all__ = ["Worksheet", "worksheet", "check_output", "compile_latex", "format_number",
-           "key_path", "nice_numbers", "parse_samples", "tex_width"]
+__all__ = ["Worksheet", "worksheet", "check_output", "format_number", "key_path",
+           "nice_numbers", "parse_samples"]

@@ -13,7 +13,8 @@ import sympy as sp
 
 import symnet as sn
 from symnet.cli import main
-from symnet.worksheet import compile_latex, format_number, key_path, nice_numbers, tex_width
+from symnet.document import WIDTH, compile_latex, tex_width
+from symnet.worksheet import format_number, key_path, nice_numbers
 
 worksheet_module = importlib.import_module("symnet.worksheet")  # `sn.worksheet` is the function
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -265,7 +266,7 @@ def test_a_long_chain_breaks_between_paths_and_every_row_fits():
     assert rows[3].startswith(r"\frac{\partial L}{\partial \hat{y}} &= 2")  # the first factor
     assert all(r.startswith(r"&\quad {}+ \frac{\partial L}{\partial \hat{y}}") for r in rows[1:3])
     for row in math_rows(md):
-        assert tex_width(row) <= worksheet_module.WIDTH + 4, row
+        assert tex_width(row) <= WIDTH + 4, row
 
 
 # ------------------------------------------------------------------------------- exercises
@@ -418,7 +419,7 @@ def test_pdf_files_are_written_with_their_key_and_are_reproducible(tmp_path, cap
 
 
 def test_a_pdf_without_tex_is_one_clear_error_and_no_file(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(worksheet_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     out = tmp_path / "sheet.pdf"
     assert main(["worksheet", "2-2-1", "--seed", "1", "-o", str(out)]) == 2
     err = capsys.readouterr().err
