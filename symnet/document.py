@@ -28,7 +28,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from .derive import divides
 from .errors import SymnetError
-from .latex import SymnetLatexPrinter, _ordered_factors, _ordered_terms, latex
+from .latex import SymnetLatexPrinter, ordered_factors, ordered_terms, latex
 
 NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
@@ -140,7 +140,7 @@ def _split(expr, printer, budget, times="*"):
         return [("", tex)]
     if expr.is_Add:
         out = []
-        for i, term in enumerate(_ordered_terms(expr)):
+        for i, term in enumerate(ordered_terms(expr)):
             neg = i > 0 and _coeff_isneg(term)
             sub = _split(-term if neg else term, printer, budget, times)
             out.append(("" if i == 0 else "-" if neg else "+", sub[0][1]))
@@ -148,7 +148,7 @@ def _split(expr, printer, budget, times="*"):
         return out
     if expr.is_Mul and not divides(expr):
         coeff, rest = expr.as_coeff_Mul()
-        factors = _ordered_factors(sp.Mul.make_args(rest))
+        factors = ordered_factors(sp.Mul.make_args(rest))
         if abs(coeff) != 1:
             factors.insert(0, abs(coeff))
         out = []

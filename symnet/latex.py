@@ -46,11 +46,24 @@ def _natural(expr):
     return (1, sp.default_sort_key(expr))
 
 
-def _ordered_factors(args):
+def ordered_factors(args):
+    """The factors of a product in textbook order: numbers, δ, weights, symbols, plain sums,
+    functions, sums of functions.
+
+    >>> x1, w5, N1 = sp.symbols("x1 w5 N1")
+    >>> ordered_factors([x1, 2, w5])
+    [2, w5, x1]
+    """
     return sorted(args, key=lambda a: (_factor_rank(a), _natural(a)))
 
 
-def _ordered_terms(expr):
+def ordered_terms(expr):
+    """The terms of a sum in textbook order: products before lone symbols, a positive term first.
+
+    >>> b1, w1, x1 = sp.symbols("b1 w1 x1")
+    >>> ordered_terms(b1 + w1 * x1)
+    [w1*x1, b1]
+    """
     def is_product(term):
         rest = term.as_coeff_Mul()[1]
         return (rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
@@ -68,12 +81,12 @@ class _Ordering:
     """Mixin: textbook order of terms and factors for a SymPy printer."""
 
     def _as_ordered_terms(self, expr, order=None):
-        return _ordered_terms(expr)
+        return ordered_terms(expr)
 
     def _print_Mul(self, expr):
         if not expr.is_Mul:  # SymPy's LaTeX printer sends 1/x here as a Pow: not a product
             return super()._print_Mul(expr)
-        return super()._print_Mul(sp.Mul(*_ordered_factors(expr.args), evaluate=False))
+        return super()._print_Mul(sp.Mul(*ordered_factors(expr.args), evaluate=False))
 
 
 class SymnetLatexPrinter(_Ordering, LatexPrinter):
