@@ -51,7 +51,7 @@ def ordered_factors(args):
     functions, sums of functions.
 
     >>> x1, w5, N1 = sp.symbols("x1 w5 N1")
-    >>> ordered_factors([x1, 2, w5])
+    >>> ordered_factors([x1, sp.Integer(2), w5])
     [2, w5, x1]
     """
     return sorted(args, key=lambda a: (_factor_rank(a), _natural(a)))
