@@ -5,6 +5,11 @@ import tempfile
 
 from .errors import SymnetError
 
+# The process umask, read once at import: reading it means setting it, which is not safe to do
+# while other threads create files.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def write_atomic(path, data):
     """Write ``data`` (str or bytes) to ``path`` through a temporary file and a rename.
@@ -59,6 +64,4 @@ def _mode(path):
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return 0o666 & ~_UMASK
