@@ -29,14 +29,13 @@ import platform
 import sys
 import time
 
-_MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_MMAP_THRESHOLD_": str(1 << 25),
-           "MALLOC_TOP_PAD_": str(1 << 28)}
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
+import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import symnet as sn  # noqa: E402
 
 NETS = ["2-8-8-1", "2-8-8-8-1", "4-16-16-1", "2-16-16-16-1", "2-4-4-4-4-4-1"]
@@ -156,7 +155,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    if not all(k in os.environ for k in _MALLOC):
-        os.environ.update({k: v for k, v in _MALLOC.items() if k not in os.environ})
-        os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]])
+    steady.rerun_with(__file__)
     sys.exit(main())

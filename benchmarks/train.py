@@ -40,8 +40,7 @@ import sys
 import time
 import timeit
 
-_MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_MMAP_THRESHOLD_": str(1 << 25),
-           "MALLOC_TOP_PAD_": str(1 << 28), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -49,6 +48,7 @@ import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
+import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import symnet as sn  # noqa: E402
 from symnet.compile import Model  # noqa: E402
 
@@ -427,7 +427,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    if not all(k in os.environ for k in _MALLOC):
-        os.environ.update({k: v for k, v in _MALLOC.items() if k not in os.environ})
-        os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]])
+    steady.rerun_with(__file__, ONE_THREAD)
     sys.exit(main())
