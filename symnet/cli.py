@@ -19,9 +19,8 @@ from .derive import chain
 from .errors import SymnetError
 from .files import check_writable
 from .graph import ACTIVATIONS, LOSSES, Network
-from .latex import definitions_latex, text
+from .latex import FORMATS, definitions_latex, text
 
-FORMATS = ("text", "latex", "markdown")
 
 
 class _UsageError(Exception):

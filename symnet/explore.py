@@ -19,6 +19,7 @@ layer 2: ∂h2/∂N2 · ∂N2/∂h1 = sigmoid(N2)*(1 - sigmoid(N2)) · w2   (sig
 layer 1: ∂h1/∂N1 · ∂N1/∂w1 = sigmoid(N1)*(1 - sigmoid(N1)) · x1   (sigmoid' ∈ (0, 1/4])
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -32,9 +33,8 @@ from .errors import SymnetError
 from .figures import Picture, figure
 from .functions import to_elementary
 from .graph import ACTIVATIONS, Activation, Network
-from .latex import latex as _latex, product, text as _text
+from .latex import FORMATS, latex as _latex, product, text as _text
 
-FORMATS = ("text", "latex", "markdown")
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 64
 
@@ -227,6 +227,7 @@ def _trunc(v, digits=4):
     return f"{t:.{digits}f}"
 
 
+@functools.cache  # two nsolve calls; the atlas and every silu flow ask again
 def _silu_extremes():
     # silu'(x) = σ(x)(1 + x(1 − σ(x))) has its extremes where silu''(x) = 0, at x ≈ ±2.3994.
     from .functions import silu

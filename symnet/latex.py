@@ -22,6 +22,8 @@ from sympy.core.function import _coeff_isneg
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+FORMATS = ("text", "latex", "markdown")  # what every printed derivation, table or atlas offers
+
 _WEIGHT = re.compile(r"^w\d+$")
 
 
