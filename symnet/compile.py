@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from .derive import Delta, Partial, without_division as _without_division
+from .derive import Delta, Partial, gradients, without_division as _without_division
 from .errors import SymnetError
 from .functions import sigmoid, softmax, stable_logs
 
@@ -667,10 +667,9 @@ def _scalar_program(net):
         if node in outputs:  # linear output: δ_ŷ = ∂L/∂ŷ
             expr = scale * net.local(net.output, node)
         elif activated_out and set(children) <= set(activated_out):
-            # through the output activation, simplified: σ output with bce gives ŷ − y
-            through = sp.Add(*[net.local(net.output, o) * net.local(o, node) for o in children])
-            inverse = {v: k for k, v in activated_out.items()}
-            expr = scale * _without_division(sp.expand(through.xreplace(inverse)))
+            # through the output activation: the engine's δ, whose division it already
+            # cancelled (σ output with bce gives ŷ − y)
+            expr = scale * _numeric_local(gradients(net, [node])[node], applied)
         else:
             expr = sp.Add(*[Delta(c) * _numeric_local(net.local(c, node), applied)
                             for c in children])
