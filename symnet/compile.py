@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from .derive import Delta, Partial, gradients, without_division as _without_division
+from .derive import Delta, Partial, gradients
 from .errors import SymnetError
 from .functions import sigmoid, softmax, stable_logs
 
@@ -565,10 +565,9 @@ def _layer_program(net):
         delta_out = sp.expand(A_L * (G - colsum(G * A_L)))
     elif activated is None:
         delta_out = G
-    else:
-        local = net.local(activated, node).xreplace({net.definitions[activated]: activated})
-        delta_out = _without_division(
-            (dL_dyhat * local).xreplace({yhat1: A_L, y1: Y, node: Z_L}))
+    else:  # the engine's δ of the neuron, division already cancelled (σ + bce: ŷ − y)
+        delta_out = gradients(net, [node])[node].xreplace(
+            {net.definitions[activated]: activated}).xreplace({yhat1: A_L, y1: Y, node: Z_L})
     if delta_out.free_symbols - {A_L, Y, Z_L}:
         raise SymnetError("the output δ does not reduce to an elementwise form; use form='scalar'")
 
