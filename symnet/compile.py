@@ -453,8 +453,11 @@ class Model:
 
     def stepper(self, theta, lr):
         """``step(Xt, Yt)``: one gradient-descent step on ``theta`` in place, w ← w − lr·∂L/∂w;
-        it returns the loss before the step.  Data as laid out by :meth:`data`."""
-        fn = self._fn
+        it returns the loss before the step.  Data as laid out by :meth:`data`.
+
+        For NumPy the step calls the generated code directly, without the wrapper that quiets
+        overflow on every call: the caller (``fit``) runs it with overflow ignored."""
+        fn = self._fn.generated if self.backend == "numpy" else self._fn
         if self.form == "layer":
             views = self._views(theta)
 

@@ -180,7 +180,9 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
         epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
     names = model.names
     mean = net.loss.reduction == "mean"
-    with np.errstate(over="raise", divide="raise", invalid="raise"):
+    # Overflow is ignored (σ's e^{−x} overflows harmlessly to give exactly 0); an update that
+    # overflows makes the next loss non-finite, which is caught below, as are invalid results.
+    with np.errstate(over="ignore", divide="raise", invalid="raise"):
         for epoch in epochs_iter:
             np.copyto(before, theta)
             try:
