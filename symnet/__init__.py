@@ -6,10 +6,10 @@
 2*N1*(yhat - y)
 """
 
-from .check import CheckResult, check
+from .checking import CheckResult, check
 from .compile import Model
 from .derive import Delta, Derivation, Partial, chain, gradients
-from .draw import draw
+from .drawing import draw
 from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
 from .explore import (Atlas, AtlasEntry, GradientFlow, activation_atlas, compare_flow, compound,
                       flow_table, gradient_flow, plot_flow)
@@ -17,10 +17,10 @@ from .figures import Picture
 from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
 from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linear_regression,
                     logistic_regression)
-from .latex import latex, text
+from .printing import latex, text
 from .parse import parse_definitions, parse_expression
 from .train import DivergenceError, TrainResult, init_params, load
-from .worksheet import Worksheet, worksheet
+from .sheets import Worksheet, worksheet
 
 __version__ = "0.1.0"
 

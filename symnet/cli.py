@@ -19,7 +19,7 @@ from .derive import chain
 from .errors import SymnetError
 from .files import check_writable
 from .graph import ACTIVATIONS, LOSSES, Network
-from .latex import FORMATS, definitions_latex, text
+from .printing import FORMATS, definitions_latex, text
 
 
 
@@ -241,7 +241,7 @@ def _train(args):
 
 
 def _check(args):
-    from .check import check
+    from .checking import check
     from .parse import parse_assignments
     net = _network(args)
     at = parse_assignments(args.at) if args.at else None
@@ -252,7 +252,7 @@ def _check(args):
 
 def _worksheet(args):
     from .parse import parse_assignments
-    from .worksheet import check_output, parse_samples, worksheet
+    from .sheets import check_output, parse_samples, worksheet
     check_output(args.output)
     net = _network(args)
     at = parse_samples(args.at) if args.at else None
@@ -317,7 +317,7 @@ def _activations(args):
 
 
 def _draw(args):
-    from .draw import draw
+    from .drawing import draw
     from .parse import parse_assignments
     _image_output(args.output, "symnet draw")
     net = _network(args)

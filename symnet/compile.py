@@ -634,12 +634,12 @@ class LayerDerivation:
                           for lhs, rhs in forward + backward + grads if lhs not in helpers]
 
     def latex(self):
-        from .latex import latex
+        from .printing import latex
         rows = [f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in self.equations]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def __str__(self):
-        from .latex import text
+        from .printing import text
         return "\n".join(f"{text(lhs)} = {text(rhs)}" for lhs, rhs in self.equations)
 
     def _repr_latex_(self):

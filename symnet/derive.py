@@ -52,7 +52,7 @@ class Partial(sp.Expr):
 class Delta(sp.Symbol):
     """δ of a node, ∂L/∂node, as a symbol: ``delta_N1`` printed δ_{N_1}.
 
-    >>> from symnet.latex import latex
+    >>> from symnet.printing import latex
     >>> latex(Delta(sp.Symbol("N1")))
     '\\\\delta_{N_{1}}'
     """
@@ -162,7 +162,7 @@ class Derivation:
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
             return f"<Derivation ∂{self.of}/∂{self.wrt}: {self.n_paths:,} paths>"
-        from .latex import text
+        from .printing import text
         return f"<Derivation ∂{self.of}/∂{self.wrt}: {text(self.result)}>"
 
     @cached_property
@@ -262,7 +262,7 @@ class Derivation:
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
-        from .latex import latex, path_sum, text  # the printer sits above the engine
+        from .printing import latex, path_sum, text  # the printer sits above the engine
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []

@@ -28,7 +28,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from .derive import divides
 from .errors import SymnetError
-from .latex import SymnetLatexPrinter, ordered_factors, ordered_terms, latex
+from .printing import SymnetLatexPrinter, ordered_factors, ordered_terms, latex
 
 NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "

@@ -33,7 +33,7 @@ from .errors import SymnetError
 from .figures import Picture, figure
 from .functions import to_elementary
 from .graph import ACTIVATIONS, Activation, Network
-from .latex import FORMATS, latex as _latex, product, text as _text
+from .printing import FORMATS, latex as _latex, product, text as _text
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 64

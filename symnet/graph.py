@@ -443,14 +443,14 @@ class Network(Graph):
         return f"Network({', '.join(args)})"
 
     def __str__(self):
-        from .latex import text
+        from .printing import text
         lines = [repr(self)]
         lines += [f"  {text(k)} = {text(v)}" for k, v in self.definitions.items()]
         lines.append(f"  (loss: {self.loss.description})")
         return "\n".join(lines)
 
     def _repr_latex_(self):
-        from .latex import definitions_latex
+        from .printing import definitions_latex
         return "$$" + definitions_latex(self.definitions) + "$$"
 
     def derive(self, wrt, of="L"):

@@ -1,6 +1,5 @@
 """Worksheets: the seed lecture's network walked through with numbers, exercises and keys."""
 
-import importlib
 import math
 import os
 import re
@@ -14,9 +13,9 @@ import sympy as sp
 import symnet as sn
 from symnet.cli import main
 from symnet.document import WIDTH, compile_latex, tex_width
-from symnet.worksheet import format_number, key_path, nice_numbers
+from symnet.sheets import format_number, key_path, nice_numbers
 
-worksheet_module = importlib.import_module("symnet.worksheet")  # `sn.worksheet` is the function
+import symnet.sheets as worksheet_module
 GOLDEN = Path(__file__).resolve().parent / "golden"
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None,
                                     reason="pdflatex is not installed")

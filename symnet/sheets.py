@@ -43,7 +43,7 @@ from .document import (Code, DisplayMath, Formula, Heading, InlineMath, Line, Mo
                        render_markdown, render_notebook, render_tex)
 from .errors import SymnetError, UnknownNameError
 from .files import check_writable, write_atomic
-from .latex import latex
+from .printing import latex
 from .parse import exact_number, parse_assignments
 
 PRECISION = 30          # decimal digits every number is computed with

@@ -22,7 +22,7 @@ import sympy as sp
 
 from .derive import MAX_PATHS_SHOWN
 from .errors import SymnetError, TooLargeError
-from .latex import text
+from .printing import text
 from .parse import parse_answer, spellings
 
 N_POINTS = 20
