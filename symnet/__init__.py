@@ -1,36 +1,57 @@
 """symnet: symbolic differentiation of small neural networks, step by step.
 
+The names below are imported on first use, so that ``symnet --help`` and ``symnet --version``
+start without importing SymPy.
+
 >>> import symnet as sn
 >>> net = sn.Network("2-2-1")
 >>> print(sn.text(net.derive("w5").result))
 2*N1*(yhat - y)
 """
 
-from .checking import CheckResult, check
-from .compile import Model
-from .derive import Delta, Derivation, Partial, chain, gradients
-from .drawing import draw
-from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
-from .explore import (Atlas, AtlasEntry, GradientFlow, activation_atlas, compare_flow, compound,
-                      flow_table, gradient_flow, plot_flow)
-from .figures import Picture
-from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
-from .graph import (ACTIVATIONS, LOSSES, Activation, Graph, Loss, Network, linear_regression,
-                    logistic_regression)
-from .printing import latex, text
-from .parse import parse_definitions, parse_expression
-from .train import DivergenceError, TrainResult, init_params, load
-from .sheets import Worksheet, worksheet
+import importlib
+from importlib.metadata import PackageNotFoundError, version
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("symnet")
+except PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "0+unknown"
 
-__all__ = [
-    "ACTIVATIONS", "LOSSES", "Activation", "ArchitectureError", "CheckResult", "Delta",
-    "Derivation", "check",
-    "Atlas", "AtlasEntry", "GradientFlow", "Picture", "activation_atlas", "compare_flow",
-    "compound", "draw", "flow_table", "gradient_flow", "plot_flow",
-    "DivergenceError", "Graph", "Loss", "Model", "Network", "TrainResult", "init_params", "load", "ParseError", "Partial", "SymnetError", "TooLargeError",
-    "UnknownNameError", "chain", "elu", "gradients", "latex", "leaky_relu", "linear_regression",
-    "logistic_regression", "parse_definitions", "parse_expression", "relu", "sigmoid", "silu",
-    "softmax", "softplus", "text", "to_elementary", "Worksheet", "worksheet",
-]
+_EXPORTS = {
+    "activations": ["Activation", "register_activation", "unregister_activation"],
+    "checking": ["CheckResult", "check"],
+    "compile": ["Model"],
+    "derive": ["Delta", "Derivation", "Partial", "chain", "gradients"],
+    "drawing": ["draw"],
+    "errors": ["ArchitectureError", "ParseError", "SymnetError", "TooLargeError",
+               "UnknownNameError"],
+    "explore": ["Atlas", "AtlasEntry", "GradientFlow", "activation_atlas", "compare_flow",
+                "compound", "flow_table", "gradient_flow", "plot_flow"],
+    "figures": ["Picture"],
+    "functions": ["elu", "leaky_relu", "relu", "sigmoid", "silu", "softmax", "softplus",
+                  "to_elementary"],
+    "graph": ["Graph"],
+    "losses": ["LOSSES", "Loss"],
+    "network": ["Network", "linear_regression", "load", "logistic_regression"],
+    "parse": ["parse_definitions", "parse_expression"],
+    "printing": ["latex", "text"],
+    "sheets": ["Worksheet", "worksheet"],
+    "train": ["DivergenceError", "TrainResult", "init_params"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted([*_WHERE, "ACTIVATIONS"])
+
+
+def __getattr__(name):
+    if name == "ACTIVATIONS":  # follows the registry, so computed when asked for
+        return importlib.import_module(".activations", __name__).names()
+    if name in _WHERE:
+        value = getattr(importlib.import_module("." + _WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symnet' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

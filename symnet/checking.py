@@ -6,7 +6,7 @@ evaluation to 40 digits at 20 random points.  A wrong answer gets a counterexamp
 one slip explains it, a diagnosis: a missing path, a sign error, a constant factor, the
 activation where its derivative belongs, a left-out factor, a swapped weight, an extra term.
 
->>> from symnet.graph import Network
+>>> from symnet.network import Network
 >>> net = Network("2-2-1")
 >>> check(net, "w5", "2*(yhat - y)*N1").correct
 True
@@ -38,7 +38,7 @@ class CheckResult:
     ``counterexample`` (``{"point": {...}, "answer": float, "expected": float}``) and a
     ``diagnosis`` (sentences in chain-rule terms).  It is true when the answer is correct.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> result = check(Network("2-2-1"), "w5", "2*(y - yhat)*N1")
     >>> bool(result), result.diagnosis[0][:11]
     (False, 'sign error:')
@@ -64,7 +64,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     With ``at`` (values for the inputs, targets and parameters), the answer may be a number:
     it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> net = Network("2-2-1", activation="sigmoid")
     >>> check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
     True

@@ -15,7 +15,7 @@ as logaddexp(0, x), binary and softmax cross-entropy in terms of the pre-activat
 unused branch of a piecewise derivative clipped so that it cannot overflow.
 
 >>> import numpy as np
->>> from symnet.graph import Network
+>>> from symnet.network import Network
 >>> model = Network("2-2-1").compile()
 >>> params = {"w1": 1, "w2": 0, "w3": 0, "w4": 1, "w5": 1, "w6": 1, "b1": 0, "b2": 0, "b3": 0}
 >>> model.predict(params, [[1.0, 2.0]])
@@ -32,9 +32,11 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from .activations import REGISTRY
 from .derive import Delta, Partial, gradients
 from .errors import SymnetError
-from .functions import sigmoid, softmax, stable_logs
+from .functions import Activated, sigmoid, softmax, stable_logs
+from .printing import latex, text
 
 FORMS = ("auto", "layer", "scalar")
 BACKENDS = ("numpy", "torch", "jax")
@@ -125,11 +127,8 @@ class softmax_cols(_ArrayOp):
 
 
 def _numeric(xp):
-    """The generated code's functions, written once for any NumPy-like array module ``xp``."""
-    def sigmoid(x):
-        # e^{-x} = inf for x < −709 gives exactly 0; _lambdify's wrapper keeps that overflow quiet
-        return 1.0 / (1.0 + xp.exp(-x))
-
+    """The generated code's functions, written once for any NumPy-like array module ``xp``:
+    each registered activation's NumPy form, and the array operations above."""
     def logsumexp(*zs):
         if len(zs) == 1:  # layer form: one array, outputs along axis 0
             z = zs[0]
@@ -143,12 +142,7 @@ def _numeric(xp):
         return e / e.sum(axis=0, keepdims=True)
 
     return {
-        "sigmoid": sigmoid,
-        "relu": lambda x: xp.maximum(x, 0.0),
-        "softplus": lambda x: xp.logaddexp(0.0, x),
-        "silu": lambda x: x * sigmoid(x),
-        "leaky_relu": lambda x, a: xp.where(x > 0, x, a * x),
-        "elu": lambda x, a: xp.where(x > 0, x, a * xp.expm1(xp.minimum(x, 0.0))),
+        **{e.name: e.numpy(xp) for e in REGISTRY.values() if e.numpy is not None},
         "softmax": lambda k, *zs: xp.exp(zs[int(k) - 1] - logsumexp(*zs)),
         "logsumexp": logsumexp,
         "softmax_cols": softmax_cols,
@@ -156,9 +150,6 @@ def _numeric(xp):
         "colsum": lambda d: d.sum(axis=0, keepdims=True),
         "total": xp.sum,
     }
-
-
-NUMERIC = _numeric(np)
 
 
 class _Torch:
@@ -203,7 +194,7 @@ class _Torch:
 def _backend(name):
     """(lambdify modules, array conversion in, conversion out) for a backend name."""
     if name == "numpy":
-        return [NUMERIC, "numpy"], None, None
+        return [_numeric(np), "numpy"], None, None
     if name == "torch":
         try:
             torch = _Torch()
@@ -277,6 +268,8 @@ def _lambdify(args, outputs, program, backend="numpy"):
     printer = _Printer({"fully_qualified_modules": False, "inline": True,
                         "allow_unknown_functions": True, "user_functions": {}})
     modules, to, back = _backend(backend)
+    outputs = _without_unknown(outputs, modules[0])
+    program = [(lhs, _without_unknown(rhs, modules[0])) for lhs, rhs in program]
     fn = sp.lambdify(args, outputs, modules=modules, printer=printer,
                      cse=lambda exprs: (program, exprs), docstring_limit=0)
 
@@ -293,6 +286,15 @@ def _lambdify(args, outputs, program, backend="numpy"):
 
 
 # --------------------------------------------------------------- symbolic rewrites
+
+def _without_unknown(expr, known):
+    """Activations without a NumPy form of their own (registered by a formula) written in
+    elementary functions, which lambdify knows."""
+    if isinstance(expr, (list, tuple)):
+        return type(expr)(_without_unknown(e, known) for e in expr)
+    return expr.replace(lambda e: isinstance(e, Activated) and type(e).__name__ not in known,
+                        lambda e: e._elementary())
+
 
 def _clip_branches(expr):
     """In Piecewise((a, x > 0), (b, True)) evaluate b at min(x, 0) and a at max(x, 0).
@@ -610,7 +612,7 @@ class LayerDerivation:
     Forward: Z = W A + b, A = f(Z); backward: δ of the output layer, δ = Wᵀδ_next ⊙ f'(Z);
     gradients: ∂L/∂W = δ Aᵀ, ∂L/∂b = δ 1.  Arrays hold one sample per column; n is their number.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> print(Network("2-2-1", activation="sigmoid").derive_layers())
     Z1 = W1 @ X + b1
     A1 = sigmoid(Z1)
@@ -634,12 +636,10 @@ class LayerDerivation:
                           for lhs, rhs in forward + backward + grads if lhs not in helpers]
 
     def latex(self):
-        from .printing import latex
         rows = [f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in self.equations]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def __str__(self):
-        from .printing import text
         return "\n".join(f"{text(lhs)} = {text(rhs)}" for lhs, rhs in self.equations)
 
     def _repr_latex_(self):

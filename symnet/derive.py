@@ -22,6 +22,7 @@ import sympy as sp
 from .errors import SymnetError, TooLargeError
 from .graph import Graph
 from .parse import parse_definitions
+from .printing import divides, latex, path_sum, text
 
 MAX_PATHS = 10_000
 MAX_PATHS_SHOWN = 16
@@ -69,10 +70,6 @@ class Delta(sp.Symbol):
     def _latex(self, printer, exp=None):
         tex = r"\delta_{%s}" % printer._print(self.node)
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
-
-
-def divides(expr):
-    return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
 
 
 def without_division(expr, inverse=None):
@@ -124,7 +121,7 @@ def _backprop(graph, node, delta):
 def gradients(graph, wrt, of=None):
     """``{symbol: ∂of/∂symbol}`` for each symbol in ``wrt``, from one reverse-mode sweep.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> gradients(Network("2-2-1"), [sp.Symbol("w5")])
     {w5: 2*N1*(-y + yhat)}
     """
@@ -145,7 +142,7 @@ class Derivation:
     * ``delta``: the reverse-mode form, ``{δ_node: Σ_children δ_child · ∂child/∂node}``;
     * ``expanded``: in terms of the leaves only (refused when it would be huge).
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> d = Network("2-2-1").derive("w1")
     >>> d.paths
     [(L, yhat, N1, w1)]
@@ -162,7 +159,6 @@ class Derivation:
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
             return f"<Derivation ∂{self.of}/∂{self.wrt}: {self.n_paths:,} paths>"
-        from .printing import text
         return f"<Derivation ∂{self.of}/∂{self.wrt}: {text(self.result)}>"
 
     @cached_property
@@ -245,7 +241,7 @@ class Derivation:
         """The derivative's value from a forward pass's ``values`` (``graph.forward``), by the
         δ program one node at a time: linear in the edges, however many paths there are.
 
-        >>> from symnet.graph import Network
+        >>> from symnet.network import Network
         >>> net = Network("2-2-1")
         >>> at = net.forward(dict(x1=1, x2=0, y=1, w1=1, w2=1, w3=1, w4=1, w5=1, w6=1,
         ...                       b1=0, b2=0, b3=0))
@@ -262,7 +258,6 @@ class Derivation:
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
-        from .printing import latex, path_sum, text  # the printer sits above the engine
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []
@@ -307,7 +302,7 @@ class Derivation:
     def latex(self):
         r"""The derivation as a LaTeX ``aligned`` block, one line per step.
 
-        >>> from symnet.graph import Network
+        >>> from symnet.network import Network
         >>> print(Network("2-2-1").derive("w5").latex())
         \begin{aligned}
         \frac{\partial L}{\partial w_{5}} &= \frac{\partial L}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial w_{5}} \\

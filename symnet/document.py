@@ -26,9 +26,8 @@ import sympy as sp
 from sympy.core.function import _coeff_isneg
 from sympy.printing.precedence import PRECEDENCE
 
-from .derive import divides
 from .errors import SymnetError
-from .printing import SymnetLatexPrinter, ordered_factors, ordered_terms, latex
+from .printing import SymnetLatexPrinter, divides, latex, ordered_factors, ordered_terms
 
 NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "

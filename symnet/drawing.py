@@ -12,7 +12,7 @@ that column n + 1 label-heights apart, in the order w1, w2, … from top to bott
 
 from .errors import SymnetError
 from .figures import Picture, figure
-from .graph import Network
+from .network import Network
 
 NODE_R = 0.27          # node radius, inches
 GAP = 2.5              # least distance between layers, inches

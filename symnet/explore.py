@@ -32,7 +32,8 @@ from .derive import Derivation, Partial
 from .errors import SymnetError
 from .figures import Picture, figure
 from .functions import to_elementary
-from .graph import ACTIVATIONS, Activation, Network
+from .activations import Activation, names as activation_names
+from .network import Network
 from .printing import FORMATS, latex as _latex, product, text as _text
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -175,67 +176,13 @@ def atlas_entry(activation):
     ((1 - sigmoid(x))*sigmoid(x), '(0, 1/4]')
     """
     act = Activation.get(activation)
-    if act.name == "softmax":
+    if act.entry.output_only:
         raise SymnetError("softmax acts on a whole output layer, not one number; "
                           "the atlas shows it as a note (see Atlas.softmax_note)")
     f = act.apply(X)
     derivative = sp.diff(f, X)
-    rng, low, high, peak = _ranges(act)
+    rng, low, high, peak = act.entry.ranges(dict(act.options))
     return AtlasEntry(act.name, act, f, to_elementary(f), derivative, rng, low, high, peak)
-
-
-def _ranges(act):
-    """(text, infimum, supremum, where the supremum is) of the derivative, by hand and checked
-    numerically in the tests."""
-    opts = dict(act.options)
-    name = act.name
-    zero, one = sp.Integer(0), sp.Integer(1)
-    if name == "linear":
-        return "{1}", one, one, ""
-    if name == "sigmoid":
-        return "(0, 1/4]", zero, sp.Rational(1, 4), "at x = 0"
-    if name == "tanh":
-        return "(0, 1]", zero, one, "at x = 0"
-    if name == "relu":
-        return "{0, 1}", zero, one, "for x > 0"
-    if name == "leaky_relu":
-        a = opts["slope"]
-        lo, hi = sorted([a, one])
-        return f"{{{lo}, {hi}}}", lo, hi, "for x > 0" if a < 1 else "for x ≤ 0"
-    if name == "softplus":
-        return "(0, 1)", zero, one, "approached as x → ∞"
-    if name == "elu":
-        a = opts["alpha"]
-        if a == 1:
-            return "(0, 1]", zero, one, "for x ≥ 0"
-        if a < 1:
-            return f"(0, {a}] ∪ {{1}}", zero, one, "for x > 0"
-        return f"(0, {a}]", zero, a, "as x → 0 from the left"
-    if name == "silu":
-        lo, hi = _silu_extremes()
-        return (f"[{_trunc(lo)}…, {_trunc(hi)}…]", sp.Float(lo, 15), sp.Float(hi, 15),
-                f"at x ≈ {_SILU_PEAK:.4f}")
-    raise SymnetError(f"no atlas entry for activation {name!r}")  # pragma: no cover
-
-
-_SILU_PEAK = 2.3994
-
-
-def _trunc(v, digits=4):
-    # truncated, not rounded, so that "…" is honest: -0.09984… and 1.09984… print -0.0998…
-    t = math.trunc(v * 10 ** digits) / 10 ** digits
-    return f"{t:.{digits}f}"
-
-
-@functools.cache  # two nsolve calls; the atlas and every silu flow ask again
-def _silu_extremes():
-    # silu'(x) = σ(x)(1 + x(1 − σ(x))) has its extremes where silu''(x) = 0, at x ≈ ±2.3994.
-    from .functions import silu
-    d1 = sp.diff(to_elementary(silu(X)), X)
-    d2 = sp.diff(d1, X)
-    peak = sp.nsolve(d2, X, _SILU_PEAK)
-    dip = sp.nsolve(d2, X, -_SILU_PEAK)
-    return float(d1.subs(X, dip)), float(d1.subs(X, peak))
 
 
 class Atlas:
@@ -344,7 +291,7 @@ def activation_atlas(names=None):
     >>> [entry.name for entry in activation_atlas(["sigmoid", "relu"])]
     ['sigmoid', 'relu']
     """
-    names = names or [a for a in ACTIVATIONS if a != "softmax"]
+    names = names or activation_names(hidden=True)
     return Atlas(atlas_entry(n) for n in names)
 
 

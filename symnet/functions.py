@@ -27,11 +27,20 @@ def _arg_latex(printer, arg, exp=None, name=r"\sigma"):
     return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
-class _Activation(Function):
-    """Shared numeric evaluation: rewrite to elementary functions, then evalf."""
+class Activated(Function):
+    """An activation as a SymPy function of one argument: numeric evaluation by rewriting to
+    elementary functions, LaTeX by ``_latex_name``.  A subclass defines ``fdiff`` and
+    ``_elementary``, or (as :func:`symnet.activations.register_activation` does) the static
+    ``_formula(arg)`` and ``_slope(arg)``."""
 
     nargs = 1
     _latex_name = None
+
+    def fdiff(self, argindex=1):
+        return self._slope(self.args[0])
+
+    def _elementary(self):
+        return self._formula(self.args[0])
 
     def _eval_evalf(self, prec):
         if all(a.is_number for a in self.args):
@@ -45,7 +54,7 @@ class _Activation(Function):
         return _arg_latex(printer, self.args[0], exp, self._latex_name)
 
 
-class sigmoid(_Activation):
+class sigmoid(Activated):
     r"""The logistic sigmoid σ(x) = 1 / (1 + e^{−x}); σ'(x) = σ(x)(1 − σ(x)).
 
     >>> sigmoid(0)
@@ -75,7 +84,7 @@ class sigmoid(_Activation):
         return 1 / (1 + exp(-x))
 
 
-class relu(_Activation):
+class relu(Activated):
     r"""ReLU(x) = max(0, x); ReLU'(x) = θ(x) = ``Heaviside(x, 0)`` (0 at x = 0).
 
     >>> relu(-3), relu(2)
@@ -102,7 +111,7 @@ class relu(_Activation):
         return sp.Max(0, x)
 
 
-class softplus(_Activation):
+class softplus(Activated):
     r"""softplus(x) = log(1 + e^{x}); softplus'(x) = σ(x).
 
     >>> softplus(0)
@@ -129,7 +138,7 @@ class softplus(_Activation):
         return log(1 + exp(x))
 
 
-class silu(_Activation):
+class silu(Activated):
     r"""SiLU (swish) silu(x) = x σ(x); silu'(x) = σ(x)(1 + x(1 − σ(x))).
 
     >>> silu(0)
@@ -157,7 +166,7 @@ class silu(_Activation):
         return x / (1 + exp(-x))
 
 
-class leaky_relu(_Activation):
+class leaky_relu(Activated):
     r"""Leaky ReLU with slope a for x < 0: x for x > 0, a·x otherwise.
 
     Its derivative is 1 for x > 0 and a for x ≤ 0 (at 0 the slope of the negative side, like ReLU).
@@ -195,7 +204,7 @@ class leaky_relu(_Activation):
         return _arg_latex(printer, self.args[0], exp, name)
 
 
-class elu(_Activation):
+class elu(Activated):
     r"""ELU with scale α: x for x > 0, α(e^{x} − 1) otherwise; elu'(x) = 1 or α e^{x}.
 
     >>> elu(0, 1)
@@ -296,5 +305,4 @@ def to_elementary(expr):
     >>> to_elementary(sigmoid(Symbol("x")))
     1/(1 + exp(-x))
     """
-    classes = (sigmoid, relu, softplus, silu, leaky_relu, elu, softmax)
-    return expr.replace(lambda e: isinstance(e, classes), lambda e: e._elementary())
+    return expr.replace(lambda e: isinstance(e, (Activated, softmax)), lambda e: e._elementary())

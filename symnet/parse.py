@@ -19,21 +19,36 @@ from fractions import Fraction
 
 import sympy as sp
 
-from .errors import ParseError, SymnetError
-from .functions import elu, leaky_relu, relu, sigmoid, silu, softplus
+from .activations import REGISTRY
+from .errors import ParseError
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
 MAX_EXPONENT = 1000  # |n| in x**n; also caps the digits of number**number
 MAX_EXP_ARGUMENT = 1000  # exp(1000) is fine; exp(exp(100)) would need 10⁴³ digits
 
-FUNCTIONS = {
+_ELEMENTARY = {
     "exp": (sp.exp, 1), "log": (sp.log, 1), "ln": (sp.log, 1), "sqrt": (sp.sqrt, 1),
     "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1), "sinh": (sp.sinh, 1),
     "cosh": (sp.cosh, 1), "tanh": (sp.tanh, 1), "abs": (sp.Abs, 1),
-    "sigmoid": (sigmoid, 1), "sigma": (sigmoid, 1), "relu": (relu, 1), "softplus": (softplus, 1),
-    "silu": (silu, 1), "leaky_relu": (leaky_relu, 2), "elu": (elu, 2),
 }
+
+
+def known_functions():
+    """The functions a user may call: ``{name: (SymPy function, arity)}``, elementary ones and
+    every registered activation under its name and spellings (read from the registry on each
+    call, so that later registrations count).
+
+    >>> known_functions()["sigma"]
+    (sigmoid, 1)
+    """
+    table = dict(_ELEMENTARY)
+    for e in REGISTRY.values():
+        if e.function is not None:
+            for spelling in (e.name, *e.spellings):
+                if spelling.isidentifier():
+                    table.setdefault(spelling, (e.function, 1 + len(e.options)))
+    return table
 
 # Unicode a student may type, mapped to the plain spelling before tokenising.
 _UNICODE = {"ŷ": "yhat", "σ": "sigma", "·": "*", "⋅": "*", "×": "*", "−": "-", "–": "-",
@@ -46,8 +61,9 @@ _TOKEN = re.compile(r"""
   | (?P<op>\*\*|[-+*/^(),])
 """, re.VERBOSE)
 
-ALLOWED = ("numbers, names, + - * / ** ^, parentheses and the functions "
-           + ", ".join(sorted(FUNCTIONS)))
+def _allowed():
+    return ("numbers, names, + - * / ** ^, parentheses and the functions "
+            + ", ".join(sorted(known_functions())))
 
 
 def tokenize(text):
@@ -63,7 +79,7 @@ def tokenize(text):
             char = text[pos]
             code = f" (U+{ord(char):04X})" if not char.isascii() else ""
             raise ParseError(f"unexpected character {char!r}{code} at position {pos + 1}; "
-                             f"allowed: {ALLOWED}")
+                             f"allowed: {_allowed()}")
         kind = m.lastgroup
         if kind != "space":
             tokens.append((kind, m.group(), pos + 1))
@@ -98,7 +114,7 @@ class _Parser:
 
     def parse(self):
         if not self.tokens:
-            raise ParseError(f"empty expression; expected {ALLOWED}")
+            raise ParseError(f"empty expression; expected {_allowed()}")
         expr = self.expr()
         if self.peek()[0] != "end":
             raise ParseError(f"unexpected {_describe(self.peek())}")
@@ -164,15 +180,16 @@ class _Parser:
             self.take(")")
             return inner
         if kind == "name":
-            if self.peek()[1] == "(" and value in FUNCTIONS:
-                return self.call(value)
-            if value in FUNCTIONS:
+            functions = known_functions()
+            if self.peek()[1] == "(" and value in functions:
+                return self.call(value, functions[value])
+            if value in functions:
                 raise ParseError(f"function {value!r} at position {pos} needs parentheses: {value}(…)")
             return self.symbol(value, pos)
         raise ParseError(f"unexpected {_describe(tok)}; expected a number, a name or '('")
 
-    def call(self, name):
-        func, arity = FUNCTIONS[name]
+    def call(self, name, function):
+        func, arity = function
         self.take("(")
         args = [self.expr()]
         while self.peek()[1] == ",":
@@ -193,7 +210,7 @@ class _Parser:
         if name not in self.names:
             known = dict.fromkeys(str(s) for s in self.names.values())
             raise ParseError(f"unknown name {name!r} at position {pos}; known names: "
-                             f"{', '.join(known)}; functions: {', '.join(sorted(FUNCTIONS))}")
+                             f"{', '.join(known)}; functions: {', '.join(sorted(known_functions()))}")
         return self.names[name]
 
 
@@ -288,8 +305,10 @@ _LATEX_WORDS = {
     "tan": " tan ", ",": " ", ";": " ", "!": "", " ": " ", ":": " ", "quad": " ",
     "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
 }
-_LATEX_NAMES = {"relu": "relu", "softplus": "softplus", "silu": "silu", "sigmoid": "sigmoid",
-                "swish": "silu", "leakyrelu": "leaky_relu", "elu": "elu"}
+def _latex_names():
+    """\\operatorname{…} words (lower case, without _ or -) → the function's plain name."""
+    return {s.lower().replace("_", ""): e.name for e in REGISTRY.values() if e.function
+            for s in (e.name, *e.spellings)}
 LATEX_ALLOWED = ("\\frac, \\dfrac, \\tfrac, \\sqrt, \\hat, \\left, \\right, \\cdot, \\times, "
                  "\\operatorname{…}, \\mathrm{…}, " + ", ".join(
                      "\\" + w for w in sorted(_LATEX_WORDS) if w.isalpha() and w not in
@@ -377,8 +396,9 @@ class _Latex:
         if name in ("operatorname", "mathrm", "text", "mathit"):
             word = self.group(depth).replace(" ", "")
             key = word.lower().replace("_", "").replace("-", "")
-            if key in _LATEX_NAMES:
-                return f" {_LATEX_NAMES[key]} "
+            known = _latex_names()
+            if key in known:
+                return f" {known[key]} "
             return f" {word} "
         if name in _LATEX_WORDS:
             if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr") and self.peek() == ".":
@@ -451,34 +471,3 @@ def parse_assignments(text):
             raise ParseError(f"{name} is given twice")
         out[name] = number
     return out
-
-
-def exact_number(value, what):
-    """A number given by a user as an exact Rational: 0.15 is 3/20, not the nearest double.
-
-    Text (``"0.25"``, ``"1/100"``, ``"2e-3"``) is read as a fraction, never evaluated.
-
-    >>> exact_number(0.15, "w1"), exact_number("1/100", "slope")
-    (3/20, 1/100)
-    """
-    if isinstance(value, bool):
-        raise SymnetError(f"{what} must be a number, got {value!r}")
-    if isinstance(value, (int, Fraction, sp.Rational)):
-        return sp.Rational(value)
-    if isinstance(value, str):
-        text = value.strip()
-        exponent = re.search(r"[eE]([+-]?\d+)$", text)
-        if len(text) > 40 or (exponent and abs(int(exponent.group(1))) > 300):
-            raise SymnetError(f"{what} must be a number of at most 40 characters and exponent "
-                              f"±300, got {value!r:.50}")
-        try:
-            return sp.Rational(Fraction(text))
-        except (ValueError, ZeroDivisionError):
-            raise SymnetError(f"{what} must be a number, got {value!r}") from None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SymnetError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise SymnetError(f"{what} must be a finite number, got {value!r}")
-    return sp.Rational(repr(number))

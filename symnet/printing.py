@@ -146,6 +146,15 @@ def path_sum(products, fmt="latex"):
     return " + ".join(product(p, fmt) for p in products) if products else "0"
 
 
+def divides(expr):
+    """Whether ``expr`` divides by something symbolic.
+
+    >>> divides(1 / sp.Symbol("x")), divides(sp.Symbol("x") / 2)
+    (True, False)
+    """
+    return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
+
+
 def definitions_latex(definitions):
     """An ``aligned`` block with one ``name = definition`` line each."""
     rows = [f"{latex(k)} &= {latex(v)}" for k, v in definitions.items()]

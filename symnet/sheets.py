@@ -44,7 +44,9 @@ from .document import (Code, DisplayMath, Formula, Heading, InlineMath, Line, Mo
 from .errors import SymnetError, UnknownNameError
 from .files import check_writable, write_atomic
 from .printing import latex
-from .parse import exact_number, parse_assignments
+from .parse import parse_assignments
+from .network import Network
+from .values import exact_number, seed as check_seed
 
 PRECISION = 30          # decimal digits every number is computed with
 DIGITS = 4              # significant digits shown, by default
@@ -759,14 +761,13 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     Numbers need both ``at`` and ``params`` (or ``seed``); without them the worksheet is
     symbolic.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> ws = worksheet(Network("2-2-1", loss="half_sse"), at={"x1": 0.05, "x2": 0.1, "y": 0.01},
     ...                params=dict(w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45,
     ...                            b1=.35, b2=.35, b3=.6), lr=0.5)
     >>> round(ws.loss, 6), round(ws.gradient["w5"], 6), round(ws.new_params["w5"], 6)
     (0.421018, 0.346403, 0.226798)
     """
-    from .graph import Network
     if not isinstance(net, Network):
         raise SymnetError("worksheet() takes a symnet Network, e.g. sn.Network('2-2-1')")
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 15:
@@ -775,8 +776,7 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
         raise SymnetError("samples (--samples) says how many data points a seed draws; "
                           "give a seed (--seed) too")
     if seed is not None:
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise SymnetError(f"seed must be a whole number ≥ 0, got {seed!r}")
+        seed = check_seed(seed)
         if not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
             raise SymnetError(f"samples must be from 1 to {MAX_SAMPLES}, got {samples!r}")
         drawn_at, drawn_params = nice_numbers(net, seed, samples)

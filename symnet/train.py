@@ -1,7 +1,7 @@
 """Gradient descent on a compiled network: ``w(t+1) = w(t) − α ∂L/∂w`` for every parameter.
 
 >>> import numpy as np
->>> from symnet.graph import linear_regression
+>>> from symnet.network import linear_regression
 >>> X = np.array([[0.0], [1.0], [2.0]]); Y = 2 * X[:, 0] + 1
 >>> result = linear_regression(1).fit(X, Y, lr=0.3, epochs=500, progress=False)
 >>> round(result.params["w1"], 6), round(result.params["b1"], 6)
@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import SymnetError
+from .values import positive as _positive, seed as _seed
+from .figures import Picture, figure
 from .files import write_atomic
 
 FORMAT = "symnet-model"
-_HE = ("relu", "leaky_relu", "elu", "silu")
 
 
 class DivergenceError(SymnetError):
@@ -39,7 +40,7 @@ def init_params(net, seed=0):
     Weights into a relu, leaky_relu, elu or silu layer are He-normal, N(0, 2/fan_in); all others
     (linear, sigmoid, tanh, softplus, softmax) are Glorot-uniform, U(±√(6/(fan_in + fan_out))).
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> p = init_params(Network("2-2-1"), seed=0)
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
@@ -48,7 +49,7 @@ def init_params(net, seed=0):
     acts = net.activations + [net.output_activation]
     values = []
     for (fan_in, fan_out), act in zip(zip(net.sizes, net.sizes[1:]), acts):
-        if act.name in _HE:
+        if act.entry.init == "he":
             values.append(rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in * fan_out))
         else:
             a = math.sqrt(6.0 / (fan_in + fan_out))
@@ -61,7 +62,7 @@ def init_params(net, seed=0):
 class TrainResult:
     """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch.
 
-    >>> from symnet.graph import Network
+    >>> from symnet.network import Network
     >>> result = Network("1-1").fit([[0.0], [1.0]], [1.0, 3.0], lr=0.5, epochs=200, progress=False)
     >>> round(result.params["w1"], 4), round(result.params["b1"], 4), result.loss < 1e-8
     (2.0, 1.0, True)
@@ -83,7 +84,6 @@ class TrainResult:
     def plot(self):
         """The loss per epoch as a :class:`~symnet.figures.Picture` (log scale when it spans
         decades); ``result.plot().save("loss.png")``.  Needs matplotlib."""
-        from .figures import Picture, figure
         fig = figure(6, 3.5, "plotting the loss")
         ax = fig.add_subplot()
         h = self.history
@@ -111,41 +111,6 @@ class TrainResult:
 
 def _activation_doc(act):
     return {"name": act.name, **{k: str(v) for k, v in act.options}}
-
-
-def load(path):
-    """Read a file written by :meth:`TrainResult.save`: ``(network, params)``, bit-exact.
-
-    >>> import os, tempfile
-    >>> from symnet.graph import Network
-    >>> path = os.path.join(tempfile.mkdtemp(), "m.json")
-    >>> TrainResult(Network("2-1"), {"w1": 0.1, "w2": 1/3, "b1": -2.0}).save(path)
-    >>> net, params = load(path)
-    >>> net.arch, params["w2"] == 1/3
-    ('2-1', True)
-    """
-    from .graph import Activation, Network
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as exc:
-        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise SymnetError(f"{path} is not a symnet model file (not JSON: {exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise SymnetError(f"{path} is not a symnet model file (expected \"format\": \"{FORMAT}\")")
-    try:
-        acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
-                for a in doc["activation"]]
-        out = doc["output_activation"]
-        net = Network(doc["arch"], activation=acts,
-                      output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
-                                                                       if k != "name"}),
-                      loss=doc["loss"])
-        params = {str(p): float(doc["params"][str(p)]) for p in net.params}
-    except (KeyError, TypeError) as exc:
-        raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None
-    return net, params
 
 
 def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
@@ -214,19 +179,3 @@ def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, ca
             f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
             len(history), lr, dict(zip(names, good.tolist())), history)
     return TrainResult(net, dict(zip(names, theta.tolist())), history)
-
-
-def _seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise SymnetError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-def _positive(value, what, kind):
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if kind is int:
-        ok = ok and float(value).is_integer()
-    if not ok or not math.isfinite(value) or value <= 0:
-        raise SymnetError(f"{what} must be a positive {'integer' if kind is int else 'number'}, "
-                          f"got {value!r}")
-    return kind(value)

@@ -537,7 +537,7 @@ def test_when_the_key_cannot_be_written_the_sheet_is_removed_too(tmp_path, monke
     (dict(at={"x1": math.inf, "x2": 0, "y": 1}, seed=0), "must be a finite number"),
     (dict(at=5, seed=0), "at= must be a dict like"),
     (dict(params=[1, 2, 3], seed=0), "params= must be a dict"),
-    (dict(seed=-1), "seed must be a whole number ≥ 0"),
+    (dict(seed=-1), "seed must be a non-negative integer"),
 ])
 def test_bad_python_arguments(kw, message):
     with pytest.raises(sn.SymnetError, match=re.escape(message)):

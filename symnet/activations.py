@@ -1,0 +1,272 @@
+"""The activation registry: one entry per activation holds everything symnet knows about it.
+
+An entry gives the SymPy function (and so its closed-form derivative and its LaTeX name), the
+NumPy form the generated code calls, the range and peak of the derivative (for the atlas and the
+gradient-flow bounds), the initialisation rule, and the names the answer parser accepts.  Every
+other module reads the registry, so adding an activation is one call:
+
+>>> import sympy as sp
+>>> entry = register_activation("softsign", lambda x: x / (1 + sp.Abs(x)),
+...                             derivative=lambda x: 1 / (1 + sp.Abs(x))**2)
+>>> N1 = sp.Symbol("N1")
+>>> entry.make(N1), sp.diff(entry.make(N1), N1)
+(softsign(N1), (Abs(N1) + 1)**(-2))
+>>> unregister_activation("softsign")
+"""
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from .errors import SymnetError, UnknownNameError
+from .functions import Activated, elu, leaky_relu, relu, sigmoid, silu, softplus
+from .values import exact_number
+
+INITS = ("glorot", "he")
+
+
+@dataclass(frozen=True)
+class ActivationEntry:
+    """One registered activation.
+
+    ``make(z, **options)`` gives the SymPy expression of a neuron's output; ``options`` their
+    defaults (leaky ReLU's ``slope``); ``numpy(xp)`` the function the generated code calls (None:
+    the elementary form is compiled); ``ranges(options)`` gives (text, infimum, supremum, where
+    the supremum is) of the derivative; ``init`` is ``"glorot"`` or ``"he"``; ``spellings`` the
+    extra names a student may type; ``function`` the SymPy class (None for linear and softmax).
+    """
+
+    name: str
+    make: Callable = field(compare=False)
+    options: dict = field(default_factory=dict, compare=False)
+    numpy: Callable = field(default=None, compare=False)
+    ranges: Callable = field(default=None, compare=False)
+    init: str = "glorot"
+    spellings: tuple = ()
+    function: type = None
+    output_only: bool = False
+
+    @property
+    def is_linear(self):
+        return self.name == "linear"
+
+
+REGISTRY = {}
+
+
+def _add(entry):
+    REGISTRY[entry.name] = entry
+    return entry
+
+
+def _numeric_sigmoid(xp):
+    # e^{-x} = inf for x < −709 gives exactly 0; the generated code runs with overflow ignored
+    return lambda x: 1.0 / (1.0 + xp.exp(-x))
+
+
+_ZERO, _ONE = sp.Integer(0), sp.Integer(1)
+
+
+def _leaky_ranges(options):
+    lo, hi = sorted([options["slope"], _ONE])
+    return f"{{{lo}, {hi}}}", lo, hi, "for x > 0" if options["slope"] < 1 else "for x ≤ 0"
+
+
+def _elu_ranges(options):
+    a = options["alpha"]
+    if a == 1:
+        return "(0, 1]", _ZERO, _ONE, "for x ≥ 0"
+    if a < 1:
+        return f"(0, {a}] ∪ {{1}}", _ZERO, _ONE, "for x > 0"
+    return f"(0, {a}]", _ZERO, a, "as x → 0 from the left"
+
+
+_SILU_PEAK = 2.3994
+
+
+def _trunc(v, digits=4):
+    # truncated, not rounded, so that "…" is honest: -0.09984… prints -0.0998…
+    t = math.trunc(v * 10 ** digits) / 10 ** digits
+    return f"{t:.{digits}f}"
+
+
+def _silu_ranges(options):
+    lo, hi = _silu_extremes()
+    return (f"[{_trunc(lo)}…, {_trunc(hi)}…]", sp.Float(lo, 15), sp.Float(hi, 15),
+            f"at x ≈ {_SILU_PEAK:.4f}")
+
+
+_SILU_EXTREMES = []
+
+
+def _silu_extremes():
+    # silu'(x) = σ(x)(1 + x(1 − σ(x))) has its extremes where silu''(x) = 0, at x ≈ ±2.3994:
+    # two nsolve calls, made once
+    if not _SILU_EXTREMES:
+        x = sp.Symbol("x")
+        d1 = sp.diff(silu(x)._elementary(), x)
+        d2 = sp.diff(d1, x)
+        peak, dip = sp.nsolve(d2, x, _SILU_PEAK), sp.nsolve(d2, x, -_SILU_PEAK)
+        _SILU_EXTREMES.extend([float(d1.subs(x, dip)), float(d1.subs(x, peak))])
+    return tuple(_SILU_EXTREMES)
+
+
+def _fixed(text, low, high, peak):
+    return lambda options: (text, sp.Rational(low), sp.Rational(high), peak)
+
+
+_add(ActivationEntry("linear", lambda z: z, ranges=_fixed("{1}", 1, 1, "")))
+_add(ActivationEntry("sigmoid", sigmoid, numpy=_numeric_sigmoid, function=sigmoid,
+                     ranges=_fixed("(0, 1/4]", 0, sp.Rational(1, 4), "at x = 0"),
+                     spellings=("sigma", "σ", "logistic")))
+_add(ActivationEntry("tanh", sp.tanh, function=sp.tanh,
+                     ranges=_fixed("(0, 1]", 0, 1, "at x = 0")))
+_add(ActivationEntry("relu", relu, numpy=lambda xp: lambda x: xp.maximum(x, 0.0), function=relu,
+                     ranges=_fixed("{0, 1}", 0, 1, "for x > 0"), init="he",
+                     spellings=("ReLU",)))
+_add(ActivationEntry("leaky_relu", lambda z, slope: leaky_relu(z, slope),
+                     options={"slope": sp.Rational(1, 100)}, function=leaky_relu,
+                     numpy=lambda xp: lambda x, a: xp.where(x > 0, x, a * x),
+                     ranges=_leaky_ranges, init="he", spellings=("leakyrelu", "LeakyReLU")))
+_add(ActivationEntry("softplus", softplus, numpy=lambda xp: lambda x: xp.logaddexp(0.0, x),
+                     function=softplus, ranges=_fixed("(0, 1)", 0, 1, "approached as x → ∞")))
+_add(ActivationEntry("elu", lambda z, alpha: elu(z, alpha), options={"alpha": sp.Integer(1)},
+                     numpy=lambda xp: lambda x, a: xp.where(x > 0, x, a * xp.expm1(xp.minimum(x, 0.0))),
+                     function=elu, ranges=_elu_ranges, init="he", spellings=("ELU",)))
+_add(ActivationEntry("silu", silu, numpy=lambda xp: lambda x: x / (1.0 + xp.exp(-x)),
+                     function=silu, ranges=_silu_ranges, init="he", spellings=("swish", "SiLU")))
+_add(ActivationEntry("softmax", None, output_only=True))  # applied across the output layer
+
+
+def names(hidden=False):
+    """The registered activation names (``hidden=True``: those a hidden layer accepts).
+
+    >>> names(hidden=True)[:3]
+    ('linear', 'sigmoid', 'tanh')
+    """
+    return tuple(n for n, e in REGISTRY.items() if not (hidden and e.output_only))
+
+
+def entry(name):
+    """The registry entry called ``name``; an :class:`UnknownNameError` listing the others."""
+    key = name.strip().lower() if isinstance(name, str) else None
+    if key not in REGISTRY:
+        raise UnknownNameError(f"unknown activation {name!r}; valid: {', '.join(REGISTRY)}")
+    return REGISTRY[key]
+
+
+def register_activation(name, f, *, derivative=None, latex=None, spellings=(), init="glorot"):
+    r"""Add an activation to every part of symnet: networks, derivations, compiled code,
+    training, the atlas, gradient flow and the answer parser.
+
+    ``f`` maps a SymPy Symbol to the activation's expression (``lambda x: x / (1 + sp.Abs(x))``);
+    ``derivative`` (same form) overrides the closed form ``diff`` gives, taken for real x;
+    ``latex`` is its LaTeX name (default ``\operatorname{name}``); ``spellings`` more names the
+    parser accepts; ``init`` is ``"glorot"`` or ``"he"``.  Returns the registry entry.
+
+    >>> e = register_activation("cube", lambda x: x**3, spellings=("cubed",))
+    >>> e.make(sp.Symbol("N1")).diff(sp.Symbol("N1"))
+    3*N1**2
+    >>> e.ranges({})[0]
+    '[0, 7500]'
+    >>> unregister_activation("cube")
+    """
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise SymnetError(f"an activation name is a plain identifier like 'softsign', got {name!r}")
+    if name.lower() in REGISTRY:
+        raise SymnetError(f"activation {name!r} is already registered")
+    if init not in INITS:
+        raise SymnetError(f"init must be one of {', '.join(INITS)}, got {init!r}")
+    x = sp.Dummy("x", real=True)
+    formula = f(x)
+    slope = derivative(x) if derivative else sp.diff(formula, x)
+    if not all(isinstance(e, sp.Expr) and e.free_symbols <= {x} for e in (formula, slope)):
+        raise SymnetError("f (and derivative) must map a SymPy Symbol x to an expression in x, "
+                          "e.g. lambda x: x / (1 + sympy.Abs(x))")
+    function = type(name, (Activated,), {
+        "_formula": staticmethod(lambda arg: formula.xreplace({x: arg})),
+        "_slope": staticmethod(lambda arg: slope.xreplace({x: arg})),
+        "_latex_name": latex or r"\operatorname{%s}" % name.replace("_", r"\_"),
+    })
+    return _add(ActivationEntry(name.lower(), function, function=function, init=init,
+                                ranges=_sampled_ranges(slope, x),
+                                spellings=tuple(spellings)))
+
+
+def unregister_activation(name):
+    """Remove an activation added by :func:`register_activation`."""
+    if name not in REGISTRY or REGISTRY[name].function is None or \
+            not issubclass(REGISTRY[name].function, Activated) or name in _BUILT_IN:
+        raise SymnetError(f"{name!r} is not an activation added by register_activation")
+    del REGISTRY[name]
+
+
+def _sampled_ranges(slope, x):
+    """The derivative's range over [−50, 50], sampled: for activations given by a formula."""
+    fn = sp.lambdify(x, slope, "math")
+
+    def ranges(options):
+        values = []
+        for i in range(-5000, 5001):
+            try:
+                values.append(float(fn(i / 100)))
+            except (ArithmeticError, ValueError):
+                continue
+        lo, hi = min(values), max(values)
+        peak_at = (values.index(hi) - 5000) / 100
+        show = lambda v: f"{v:.4g}"
+        return (f"[{show(lo)}, {show(hi)}]", sp.Float(lo, 15), sp.Float(hi, 15),
+                f"at x ≈ {peak_at:g}")
+    return ranges
+
+
+_BUILT_IN = frozenset(REGISTRY)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A named activation with its options bound: ``apply(z)`` gives its SymPy expression.
+
+    >>> Activation.get("sigmoid").apply(sp.Symbol("N1"))
+    sigmoid(N1)
+    >>> Activation.get("leaky_relu", slope=0.2).apply(sp.Symbol("N1"))
+    leaky_relu(N1, 1/5)
+    """
+
+    name: str
+    apply: Callable = field(compare=False)
+    options: tuple = ()
+
+    def __str__(self):
+        opts = ", ".join(f"{k}={v}" for k, v in self.options)
+        return f"{self.name}({opts})" if opts else self.name
+
+    @property
+    def is_linear(self):
+        return self.name == "linear"
+
+    @property
+    def entry(self):
+        """The registry entry of this activation."""
+        return REGISTRY[self.name]
+
+    @staticmethod
+    def get(spec, **options):
+        """The activation named ``spec`` (or ``spec`` itself if it is an Activation).
+
+        Names: every registered one (see :func:`names`): linear, sigmoid, tanh, relu,
+        leaky_relu (option ``slope``, default 0.01), softplus, elu (option ``alpha``, default 1),
+        silu; and softmax for outputs.
+        """
+        if isinstance(spec, Activation):
+            return spec
+        e = entry(spec)
+        unknown = set(options) - set(e.options)
+        if unknown:
+            raise UnknownNameError(
+                f"activation {e.name} takes no option {sorted(unknown)[0]!r}; "
+                f"options: {', '.join(e.options) or 'none'}")
+        values = {k: exact_number(options.get(k, v), k) for k, v in e.options.items()}
+        return Activation(e.name, lambda z: e.make(z, **values), tuple(values.items()))

@@ -1,0 +1,193 @@
+"""Network: the facade over the architecture, the graph, derivation, compiling and training.
+
+>>> net = Network("2-2-1")
+>>> for name, expr in net.definitions.items(): print(name, "=", expr)
+N1 = b1 + w1*x1 + w2*x2
+N2 = b2 + w3*x1 + w4*x2
+yhat = N1*w5 + N2*w6 + b3
+L = (y - yhat)**2
+"""
+
+import json
+import re
+from functools import cached_property
+
+import sympy as sp
+
+from .activations import Activation
+from .architecture import Architecture
+from .compile import LayerDerivation, Model
+from .derive import Derivation, gradients
+from .errors import SymnetError, UnknownNameError
+from .graph import Graph
+from .printing import definitions_latex, text
+from .train import FORMAT, fit, init_params
+
+
+class Network(Graph):
+    """A fully connected network whose every quantity is a named SymPy definition.
+
+    ``arch`` is ``"2-2-1"`` or ``[2, 2, 1]``.  ``activation`` is one activation for every hidden
+    layer, or a list with one per hidden layer (names or :class:`Activation`); the default,
+    ``"linear"``, is the seed lecture's network.  ``output_activation`` defaults to what the loss
+    expects (linear for mse and half_sse, sigmoid for bce, softmax for cross_entropy).
+
+    >>> net = Network("2-2-1", activation="sigmoid")
+    >>> net.definitions[net.symbols["h1"]]
+    sigmoid(N1)
+    >>> [str(p) for p in net.params]
+    ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3']
+    """
+
+    def __init__(self, arch, activation="linear", output_activation=None, loss="mse"):
+        a = Architecture(arch, activation, output_activation, loss)
+        self.sizes, self.loss, self.layers, self.outputs = a.sizes, a.loss, a.layers, a.outputs
+        self.activations, self.output_activation = a.activations, a.output_activation
+        self.params = a.params
+        super().__init__(a.definitions)
+        self.inputs = self.leaves_named("x")
+        self.targets = self.leaves_named("y")
+
+    @cached_property
+    def layer_of(self):
+        """The layer (1 = first hidden) of every neuron's weighted sum and activated output.
+
+        >>> Network("2-2-1", activation="sigmoid").layer_of[sp.Symbol("h2")]
+        1
+        """
+        return {node: l for l, layer in enumerate(self.layers, start=1)
+                for neuron in layer for node in neuron if node is not None}
+
+    def leaves_named(self, letter):
+        """The leaves whose names are ``letter`` or ``letter`` followed by digits, in order."""
+        pat = re.compile(rf"^{letter}\d*$")
+        return sorted((s for s in self.leaves if pat.match(s.name)),
+                      key=lambda s: int(s.name[1:] or 0))
+
+    def param(self, name):
+        """The parameter called ``name``; a clear error naming the parameters if there is none."""
+        p = self.symbols.get(str(name))
+        if p is None or p not in self.params:
+            raise UnknownNameError(
+                f"unknown parameter {str(name)!r}; this network has: "
+                f"{', '.join(map(str, self.params))}")
+        return p
+
+    @property
+    def arch(self):
+        return "-".join(map(str, self.sizes))
+
+    def __repr__(self):
+        acts = [str(a) for a in self.activations]
+        act = acts[0] if len(set(acts)) == 1 else acts
+        args = [repr(self.arch)]
+        if acts:
+            args.append(f"activation={act!r}")
+        args += [f"output_activation={str(self.output_activation)!r}", f"loss={self.loss.name!r}"]
+        return f"Network({', '.join(args)})"
+
+    def __str__(self):
+        lines = [repr(self)]
+        lines += [f"  {text(k)} = {text(v)}" for k, v in self.definitions.items()]
+        lines.append(f"  (loss: {self.loss.description})")
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        return "$$" + definitions_latex(self.definitions) + "$$"
+
+    def derive(self, wrt, of="L"):
+        """The derivation of ``of`` (default the loss) with respect to ``wrt``.
+
+        >>> Network("2-2-1").derive("w5").paths
+        [(L, yhat, w5)]
+        """
+        return Derivation(self, self.symbol(wrt), self.symbol(of))
+
+    def compile(self, form="auto", backend="numpy"):
+        """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
+        and backend (``"numpy"``, or ``"torch"``/``"jax"`` where installed).
+
+        >>> model = Network("2-1").compile()
+        >>> model.gradient({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0])
+        {'w1': 4.0, 'w2': 8.0, 'b1': 4.0}
+        """
+        models = self.__dict__.setdefault("_models", {})
+        key = ("layer" if form == "auto" else form, backend)
+        if key not in models:
+            models[key] = Model(self, form, backend)
+        return models[key]
+
+    def derive_layers(self):
+        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
+        return LayerDerivation(self)
+
+    def init_params(self, seed=0):
+        """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
+        return init_params(self, seed)
+
+    def fit(self, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0,
+            callback=None, progress=True, form="auto"):
+        """Train by gradient descent (see :func:`symnet.train.fit`); returns a TrainResult."""
+        return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
+                   seed=seed, callback=callback, progress=progress, form=form)
+
+    def gradients(self):
+        """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
+
+        >>> g = Network("2-2-1").gradients()
+        >>> g[sp.Symbol("b3")]
+        2*(-y + yhat)
+        """
+        return gradients(self, self.params)
+
+
+def linear_regression(n_inputs):
+    """One linear neuron with mean squared error: ``ŷ = w1 x1 + … + b1`` (the seed's Linear Reg).
+
+    >>> linear_regression(2).definitions[sp.Symbol("yhat")]
+    b1 + w1*x1 + w2*x2
+    """
+    return Network([n_inputs, 1], output_activation="linear", loss="mse")
+
+
+def logistic_regression(n_inputs):
+    """One sigmoid neuron with binary cross-entropy (the seed's Log Reg).
+
+    >>> logistic_regression(1).definitions[sp.Symbol("yhat")]
+    sigmoid(N1)
+    """
+    return Network([n_inputs, 1], output_activation="sigmoid", loss="bce")
+
+
+def load(path):
+    """Read a file written by :meth:`TrainResult.save`: ``(network, params)``, bit-exact.
+
+    >>> import os, tempfile
+    >>> import symnet as sn
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.json")
+    >>> sn.TrainResult(Network("2-1"), {"w1": 0.1, "w2": 1/3, "b1": -2.0}).save(path)
+    >>> net, params = load(path)
+    >>> net.arch, params["w2"] == 1/3
+    ('2-1', True)
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as exc:
+        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise SymnetError(f"{path} is not a symnet model file (not JSON: {exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SymnetError(f"{path} is not a symnet model file (expected \"format\": \"{FORMAT}\")")
+    try:
+        acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
+                for a in doc["activation"]]
+        out = doc["output_activation"]
+        net = Network(doc["arch"], activation=acts,
+                      output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
+                                                                       if k != "name"}),
+                      loss=doc["loss"])
+        params = {str(p): float(doc["params"][str(p)]) for p in net.params}
+    except (KeyError, TypeError) as exc:
+        raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None
+    return net, params
