@@ -29,13 +29,12 @@ import platform
 import sys
 import time
 
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
-import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import symnet as sn  # noqa: E402
 
 NETS = ["2-8-8-1", "2-8-8-8-1", "4-16-16-1", "2-16-16-16-1", "2-4-4-4-4-4-1"]
@@ -69,7 +68,7 @@ def symnet_derive(arch):
     times = []
     for name in names:
         net = network(arch)
-        times.append(timed(lambda: net.derive(name).result))
+        times.append(timed(lambda net=net, name=name: net.derive(name).result))
     return sum(times) / len(times)
 
 

@@ -45,10 +45,10 @@ ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
+import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
-import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import symnet as sn  # noqa: E402
 from symnet.compile import Model  # noqa: E402
 

@@ -22,8 +22,8 @@ import sympy as sp
 
 from .derive import MAX_PATHS_SHOWN
 from .errors import SymnetError, TooLargeError
-from .printing import text
 from .parse import parse_answer, spellings
+from .printing import text
 
 N_POINTS = 20
 PRECISION = 40

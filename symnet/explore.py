@@ -19,7 +19,6 @@ layer 2: ∂h2/∂N2 · ∂N2/∂h1 = sigmoid(N2)*(1 - sigmoid(N2)) · w2   (sig
 layer 1: ∂h1/∂N1 · ∂N1/∂w1 = sigmoid(N1)*(1 - sigmoid(N1)) · x1   (sigmoid' ∈ (0, 1/4])
 """
 
-import functools
 import math
 import re
 from dataclasses import dataclass
@@ -28,13 +27,16 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 
+from .activations import Activation
+from .activations import names as activation_names
 from .derive import Derivation, Partial
 from .errors import SymnetError
 from .figures import Picture, figure
 from .functions import to_elementary
-from .activations import Activation, names as activation_names
 from .network import Network
-from .printing import FORMATS, latex as _latex, product, text as _text
+from .printing import FORMATS, product
+from .printing import latex as _latex
+from .printing import text as _text
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 64

@@ -12,8 +12,6 @@ import json
 import re
 from functools import cached_property
 
-import sympy as sp
-
 from .activations import Activation
 from .architecture import Architecture
 from .compile import LayerDerivation, Model
@@ -52,6 +50,7 @@ class Network(Graph):
     def layer_of(self):
         """The layer (1 = first hidden) of every neuron's weighted sum and activated output.
 
+        >>> import sympy as sp
         >>> Network("2-2-1", activation="sigmoid").layer_of[sp.Symbol("h2")]
         1
         """
@@ -134,6 +133,7 @@ class Network(Graph):
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
 
+        >>> import sympy as sp
         >>> g = Network("2-2-1").gradients()
         >>> g[sp.Symbol("b3")]
         2*(-y + yhat)
@@ -144,6 +144,7 @@ class Network(Graph):
 def linear_regression(n_inputs):
     """One linear neuron with mean squared error: ``ŷ = w1 x1 + … + b1`` (the seed's Linear Reg).
 
+    >>> import sympy as sp
     >>> linear_regression(2).definitions[sp.Symbol("yhat")]
     b1 + w1*x1 + w2*x2
     """
@@ -153,6 +154,7 @@ def linear_regression(n_inputs):
 def logistic_regression(n_inputs):
     """One sigmoid neuron with binary cross-entropy (the seed's Log Reg).
 
+    >>> import sympy as sp
     >>> logistic_regression(1).definitions[sp.Symbol("yhat")]
     sigmoid(N1)
     """

@@ -15,7 +15,6 @@ names the offending token and what is allowed.
 import keyword
 import math
 import re
-from fractions import Fraction
 
 import sympy as sp
 

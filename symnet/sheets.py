@@ -38,15 +38,31 @@ import sympy as sp
 from sympy.core.function import _coeff_isneg
 
 from .derive import MAX_PATHS_SHOWN, Partial, gradients
-from .document import (Code, DisplayMath, Formula, Heading, InlineMath, Line, Mono,
-                       NumberPrinter, Paragraph, Table, Terms, compile_latex, inline_partial,
-                       render_markdown, render_notebook, render_tex)
+from .document import (
+    Code,
+    DisplayMath,
+    Formula,
+    Heading,
+    InlineMath,
+    Line,
+    Mono,
+    NumberPrinter,
+    Paragraph,
+    Table,
+    Terms,
+    compile_latex,
+    inline_partial,
+    render_markdown,
+    render_notebook,
+    render_tex,
+)
 from .errors import SymnetError, UnknownNameError
 from .files import check_writable, write_atomic
-from .printing import latex
-from .parse import parse_assignments
 from .network import Network
-from .values import exact_number, seed as check_seed
+from .parse import parse_assignments
+from .printing import latex
+from .values import exact_number
+from .values import seed as check_seed
 
 PRECISION = 30          # decimal digits every number is computed with
 DIGITS = 4              # significant digits shown, by default
@@ -662,7 +678,8 @@ class Worksheet:
             blocks += [Paragraph(["With the numbers:"]), DisplayMath(lines)]
             return blocks
         header = [[""]] + [[f"sample {i}"] for i in range(1, n + 1)]
-        rows = [[[InlineMath(inline_partial(f))]] + [[InlineMath(self._answer(self._num(fv[f])))] for fv in factor_values]
+        rows = [[[InlineMath(inline_partial(f))]]
+                + [[InlineMath(self._answer(self._num(fv[f])))] for fv in factor_values]
                 for f in d.factors]
         blocks += [Paragraph(["With the numbers, sample by sample:"]),
                    Table(header, rows, "l" + "r" * n)]

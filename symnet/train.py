@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import SymnetError
-from .values import positive as _positive, seed as _seed
 from .figures import Picture, figure
 from .files import write_atomic
+from .values import positive as _positive
+from .values import seed as _seed
 
 FORMAT = "symnet-model"
 

@@ -58,12 +58,12 @@ def test_path_lists_and_expansions_that_would_be_huge_are_refused():
     d = sn.Network("2-4-4-4-4-4-1", activation="sigmoid").derive("w1")
     assert d.n_paths == 256
     with pytest.raises(sn.TooLargeError, match="the expanded form would have about"):
-        d.expanded
+        _ = d.expanded
     deep = sn.Network("1-10-10-10-10-10-1", activation="tanh").derive("w1")
     assert deep.n_paths == 10_000 and len(deep.paths) == 10_000
     deeper = sn.Network("1-10-10-10-10-10-10-1", activation="tanh").derive("w1")
     with pytest.raises(sn.TooLargeError, match="has 100,000 paths"):
-        deeper.paths
+        _ = deeper.paths
     assert deeper.result.has(sp.Symbol("x1"))  # the compact result is still available
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import symnet as sn
 
@@ -199,7 +200,10 @@ def substituted(definitions):
     return full
 
 
-def agree(a, b, point, digits=50, tol=sp.Float("1e-35")):
+TOLERANCE = sp.Float("1e-35")
+
+
+def agree(a, b, point, digits=50, tol=TOLERANCE):
     a, b = a.xreplace(point).evalf(digits), b.xreplace(point).evalf(digits)
     return abs(a - b) <= tol * max(1, abs(a))
 

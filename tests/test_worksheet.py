@@ -11,11 +11,11 @@ import pytest
 import sympy as sp
 
 import symnet as sn
+import symnet.sheets as worksheet_module
 from symnet.cli import main
 from symnet.document import WIDTH, compile_latex, tex_width
 from symnet.sheets import format_number, key_path, nice_numbers
 
-import symnet.sheets as worksheet_module
 GOLDEN = Path(__file__).resolve().parent / "golden"
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None,
                                     reason="pdflatex is not installed")
