@@ -18,6 +18,7 @@ import sympy as sp
 
 import symnet as sn
 from symnet.files import write_atomic
+from symnet.printing import Table, definitions_latex
 
 
 def md_math(expr):
@@ -25,15 +26,11 @@ def md_math(expr):
 
 
 def definitions(net):
-    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(
-        f"{sn.latex(k)} &= {sn.latex(v)}" for k, v in net.definitions.items()) + \
-        "\n\\end{aligned}\n$$"
+    return "$$\n" + definitions_latex(net.definitions) + "\n$$"
 
 
 def table(headers, rows):
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return Table(headers, rows).markdown()
 
 
 # ------------------------------------------------------------------------------ sections

@@ -24,14 +24,6 @@ def _network(args):
                    output_activation=args.output_activation, loss=args.loss)
 
 
-def _render(derivation, fmt):
-    if fmt == "latex":
-        return derivation.latex()
-    if fmt == "markdown":
-        return derivation.markdown()
-    return str(derivation)
-
-
 def _names(wrt):
     """``--wrt w1 --wrt b1,b2`` → ["w1", "b1", "b2"]; None when not given."""
     if not wrt:
@@ -56,12 +48,12 @@ def derive(args):
         if args.format == "text":
             blocks.append(str(net))
         elif args.format == "latex":
-            blocks.append(definitions_latex(net.definitions))
+            blocks.append(definitions_latex(net.definitions, inline=True))
         else:
             blocks.append("## " + net.arch + " network\n\n$$\n"
-                          + definitions_latex(net.definitions) + "\n$$")
+                          + definitions_latex(net.definitions, inline=True) + "\n$$")
     for d in derivations:
-        block = _render(d, args.format)
+        block = d.render(args.format)
         if args.format == "markdown":
             block = f"### ∂L/∂{text(d.wrt)}\n\n" + block
         blocks.append(block)
@@ -123,7 +115,7 @@ def worksheet(args):
 
 def chain(args):
     d = derive_chain(args.definitions, args.wrt, args.of)
-    print(_render(d, args.format))
+    print(d.render(args.format))
     return 0
 
 

@@ -36,7 +36,7 @@ from .activations import REGISTRY
 from .derive import Delta, Partial, gradients
 from .errors import SymnetError
 from .functions import Activated, sigmoid, softmax, stable_logs
-from .printing import latex, text
+from .printing import Rendered, latex, text
 
 FORMS = ("auto", "layer", "scalar")
 BACKENDS = ("numpy", "torch", "jax")
@@ -606,7 +606,7 @@ def _layer_program(net):
     return forward, backward, [loss] + grads, args, A_L, helpers
 
 
-class LayerDerivation:
+class LayerDerivation(Rendered):
     r"""The layer (matrix) form of backpropagation, as equations one can print.
 
     Forward: Z = W A + b, A = f(Z); backward: δ of the output layer, δ = Wᵀδ_next ⊙ f'(Z);
@@ -635,15 +635,9 @@ class LayerDerivation:
         self.equations = [(lhs, sp.factor_terms(rhs.xreplace(helpers)).xreplace({n: sp.Symbol("n")}))
                           for lhs, rhs in forward + backward + grads if lhs not in helpers]
 
-    def latex(self):
-        rows = [f"{latex(lhs)} &= {latex(rhs)}" for lhs, rhs in self.equations]
-        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-
-    def __str__(self):
-        return "\n".join(f"{text(lhs)} = {text(rhs)}" for lhs, rhs in self.equations)
-
-    def _repr_latex_(self):
-        return "$$" + self.latex() + "$$"
+    def rows(self, fmt):
+        show = latex if fmt == "latex" else text
+        return [(show(lhs), show(rhs)) for lhs, rhs in self.equations]
 
 
 # ----------------------------------------------------------- building the scalar form

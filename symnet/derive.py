@@ -22,7 +22,7 @@ import sympy as sp
 from .errors import SymnetError, TooLargeError
 from .graph import Graph
 from .parse import parse_definitions
-from .printing import divides, latex, path_sum, text
+from .printing import Rendered, divides, latex, path_sum, text
 
 MAX_PATHS = 10_000
 MAX_PATHS_SHOWN = 16
@@ -130,7 +130,7 @@ def gradients(graph, wrt, of=None):
     return {w: delta[w] if w in delta else _backprop(graph, w, delta) for w in wrt}
 
 
-class Derivation:
+class Derivation(Rendered):
     """∂of/∂wrt on a graph, shown by the chain rule.
 
     Attributes (computed on first use):
@@ -287,7 +287,11 @@ class Derivation:
                 lines.append(("", full))
         return lines
 
-    def __str__(self):
+    def rows(self, fmt):
+        """(lhs, rhs) per line of the derivation, in ``fmt`` (``"text"`` or ``"latex"``)."""
+        return [line[:2] for line in self._lines(fmt)]
+
+    def text(self):
         out = []
         lines = self._lines("text")
         width = len(lines[0][0])
@@ -311,15 +315,7 @@ class Derivation:
         \frac{\partial L}{\partial w_{5}} &= 2 \left(\hat{y} - y\right) \cdot N_{1}
         \end{aligned}
         """
-        rows = [f"{lhs} &= {rhs}" for lhs, rhs, *_ in self._lines("latex")]
-        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-
-    def markdown(self):
-        """The derivation as Markdown display math (renders on GitHub and in Jupyter)."""
-        return "$$\n" + self.latex() + "\n$$"
-
-    def _repr_latex_(self):
-        return "$$" + self.latex() + "$$"
+        return super().latex()
 
 
 def chain(definitions, wrt, of=None):

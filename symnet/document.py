@@ -27,7 +27,7 @@ from sympy.core.function import _coeff_isneg
 from sympy.printing.precedence import PRECEDENCE
 
 from .errors import SymnetError
-from .printing import SymnetLatexPrinter, divides, latex, ordered_factors, ordered_terms
+from .printing import SymnetLatexPrinter, Table, aligned, divides, latex, ordered_factors, ordered_terms
 
 NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
@@ -297,13 +297,6 @@ class DisplayMath:
 
 
 @dataclass
-class Table:
-    header: list
-    rows: list
-    align: str = ""
-
-
-@dataclass
 class Code:
     source: str
 
@@ -382,13 +375,7 @@ def render_tex(blocks):
         elif isinstance(b, DisplayMath):
             out.append("\\begin{align*}\n" + " \\\\\n".join(_math_rows(b)) + "\n\\end{align*}")
         elif isinstance(b, Table):
-            cols = b.align or "l" * len(b.header)
-            lines = [r"\begin{longtable}{%s}" % cols, r"\toprule",
-                     " & ".join(_tex_parts(h) for h in b.header) + r" \\", r"\midrule",
-                     r"\endhead"]
-            lines += [" & ".join(_tex_parts(c) for c in row) + r" \\" for row in b.rows]
-            lines += [r"\bottomrule", r"\end{longtable}"]
-            out.append("\n".join(lines))
+            out.append(b.latex(cell=_tex_parts, long=True))
         else:
             continue
         out.append("")
@@ -405,16 +392,9 @@ def render_markdown(blocks):
         elif isinstance(b, Paragraph):
             out.append(_md_parts(b.parts))
         elif isinstance(b, DisplayMath):
-            out.append("$$\n\\begin{aligned}\n" + " \\\\\n".join(_math_rows(b))
-                       + "\n\\end{aligned}\n$$")
+            out.append("$$\n" + aligned(_math_rows(b)) + "\n$$")
         elif isinstance(b, Table):
-            aligns = b.align or "l" * len(b.header)
-            rule = ["---:" if a == "r" else ":---:" if a == "c" else "---" for a in aligns]
-            lines = ["| " + " | ".join(_md_parts(h) for h in b.header) + " |",
-                     "| " + " | ".join(rule) + " |"]
-            lines += ["| " + " | ".join(_md_parts(c).replace("|", r"\|") for c in row) + " |"
-                      for row in b.rows]
-            out.append("\n".join(lines))
+            out.append(b.markdown(cell=_md_parts))
         else:
             continue
     return "\n\n".join(out) + "\n"

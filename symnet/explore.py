@@ -34,81 +34,12 @@ from .errors import SymnetError
 from .figures import Picture, figure
 from .functions import to_elementary
 from .network import Network
-from .printing import FORMATS, product
+from .printing import Renderable, Table, aligned, check_format, product
 from .printing import latex as _latex
 from .printing import text as _text
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 64
-
-
-def _check_format(fmt):
-    if fmt not in FORMATS:
-        raise SymnetError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
-
-
-# ---------------------------------------------------------------------------- tables
-
-class Table:
-    """Rows of cells under a header row; prints as aligned text, Markdown or a LaTeX tabular.
-
-    >>> print(Table(["n", "2^n"], [[1, 2], [10, 1024]]))
-     n   2^n
-     1     2
-    10  1024
-    """
-
-    def __init__(self, headers, rows, latex_headers=None):
-        self.headers = [str(h) for h in headers]
-        self.rows = [[str(c) for c in row] for row in rows]
-        self.latex_headers = latex_headers or self.headers
-
-    def __str__(self):
-        return self.text()
-
-    def text(self):
-        table = [self.headers] + self.rows
-        widths = [max(len(r[i]) for r in table) for i in range(len(self.headers))]
-        first_left = not self.rows or not _is_number(self.rows[0][0])
-
-        def line(row):
-            cells = [c.ljust(w) if i == 0 and first_left else c.rjust(w)
-                     for i, (c, w) in enumerate(zip(row, widths))]
-            return "  ".join(cells).rstrip()
-        return "\n".join(line(r) for r in table)
-
-    def markdown(self):
-        align = ["---"] + ["---:"] * (len(self.headers) - 1)
-        rows = [self.headers, align] + self.rows
-        return "\n".join("| " + " | ".join(r) + " |" for r in rows)
-
-    def latex(self):
-        spec = "l" + "r" * (len(self.headers) - 1)
-        body = [" & ".join(self.latex_headers) + r" \\ \hline"]
-        body += [" & ".join(_latex_cell(c) for c in r) + r" \\" for r in self.rows]
-        return "\\begin{tabular}{%s}\n%s\n\\end{tabular}" % (spec, "\n".join(body))
-
-    def render(self, fmt="text"):
-        _check_format(fmt)
-        return {"text": self.text, "markdown": self.markdown, "latex": self.latex}[fmt]()
-
-    def _repr_markdown_(self):
-        return self.markdown()
-
-
-def _is_number(cell):
-    try:
-        float(cell)
-        return True
-    except ValueError:
-        return False
-
-
-def _latex_cell(cell):
-    mantissa, e, exponent = cell.partition("e")
-    if e and _is_number(mantissa) and exponent.lstrip("+-").isdigit():
-        return r"$%s \times 10^{%d}$" % (mantissa, int(exponent))
-    return cell.replace("÷", r"$\div$").replace("×", r"$\times$")
 
 
 def _num(value, digits=3):
@@ -135,7 +66,7 @@ def compound(n=(1, 10, 30, 100, 365), rates=(0.99, 1.01, 0.25)):
     headers = ["n"] + [f"{r:g}^n" for r in rates]
     latex_headers = ["$n$"] + [f"${r:g}^n$" for r in rates]
     rows = [[str(k)] + [_num(r ** k) for r in rates] for k in n]
-    return Table(headers, rows, latex_headers)
+    return Table(headers, rows, latex_headers=latex_headers)
 
 
 # ---------------------------------------------------------------------- the atlas
@@ -187,7 +118,7 @@ def atlas_entry(activation):
     return AtlasEntry(act.name, act, f, to_elementary(f), derivative, rng, low, high, peak)
 
 
-class Atlas:
+class Atlas(Renderable):
     """Every element-wise activation of the catalogue with its derivative and the range of it.
 
     >>> atlas = activation_atlas()
@@ -222,9 +153,6 @@ class Atlas:
         raise SymnetError(f"no activation {name!r} in the atlas; it has: "
                           f"{', '.join(e.name for e in self.entries)}")
 
-    def __str__(self):
-        return self.text()
-
     def text(self):
         blocks = []
         for e in self.entries:
@@ -248,20 +176,17 @@ class Atlas:
                          _latex_range(e.range)))
         return rows
 
+    def _table(self):
+        rows = [(n, f"${f}$", f"${d}$", f"${r}$") for n, f, d, r in self._latex_rows()]
+        return Table(["activation", "$f(x)$", "$f'(x)$", "range of $f'$"], rows, align="llll")
+
     def markdown(self):
-        head = "| activation | $f(x)$ | $f'(x)$ | range of $f'$ |\n|---|---|---|---|\n"
-        body = "\n".join(f"| {n.replace(chr(92), '')} | ${f}$ | ${d}$ | ${r}$ |"
-                         for n, f, d, r in self._latex_rows())
-        return head + body + "\n\n" + self.softmax_note.replace("yhat", "ŷ")
+        table = self._table()
+        table.rows = [[r[0].replace("\\", ""), *r[1:]] for r in table.rows]
+        return table.markdown() + "\n\n" + self.softmax_note.replace("yhat", "ŷ")
 
     def latex(self):
-        rows = [r"%s & $%s$ & $%s$ & $%s$ \\" % r for r in self._latex_rows()]
-        return ("\\begin{tabular}{llll}\nactivation & $f(x)$ & $f'(x)$ & range of $f'$ \\\\ "
-                "\\hline\n" + "\n".join(rows) + "\n\\end{tabular}\n\n$" + self.softmax_latex + "$")
-
-    def render(self, fmt="text"):
-        _check_format(fmt)
-        return {"text": self.text, "markdown": self.markdown, "latex": self.latex}[fmt]()
+        return self._table().latex(cell=str) + "\n\n$" + self.softmax_latex + "$"
 
     def plot(self, path=None, lo=-4.0, hi=4.0):
         """Each activation (solid) beside its derivative (dashed), one panel each; a Picture."""
@@ -478,7 +403,7 @@ class GradientFlow:
 
     def product(self, fmt="text"):
         """∂L/∂wrt along one path, one factor per layer, as lines of text or LaTeX."""
-        _check_format(fmt)
+        check_format(fmt)
         d = Partial(self.network.output, self.wrt)
         n = self.paths
         where = ("its only path" if n == 1 else f"one of its {n:,} paths") + \
@@ -500,7 +425,7 @@ class GradientFlow:
             r"\left(%s\right)" % product(g.partials) if len(g.partials) > 1
             else product(g.partials) for g in self.groups))]
         rows += [g.latex() for g in self.groups]
-        block = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+        block = aligned(rows)
         extra = self._bound_lines()
         if fmt == "latex":
             return block + ("\n% " + "\n% ".join(extra) if extra else "")

@@ -92,7 +92,7 @@ class Network(Graph):
         return "\n".join(lines)
 
     def _repr_latex_(self):
-        return "$$" + definitions_latex(self.definitions) + "$$"
+        return "$$" + definitions_latex(self.definitions, inline=True) + "$$"
 
     def derive(self, wrt, of="L"):
         """The derivation of ``of`` (default the loss) with respect to ``wrt``.

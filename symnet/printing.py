@@ -22,6 +22,8 @@ from sympy.core.function import _coeff_isneg
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from .errors import SymnetError
+
 FORMATS = ("text", "latex", "markdown")  # what every printed derivation, table or atlas offers
 
 _WEIGHT = re.compile(r"^w\d+$")
@@ -155,7 +157,135 @@ def divides(expr):
     return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sp.Pow))
 
 
-def definitions_latex(definitions):
+def definitions_latex(definitions, inline=False):
     """An ``aligned`` block with one ``name = definition`` line each."""
-    rows = [f"{latex(k)} &= {latex(v)}" for k, v in definitions.items()]
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+    return aligned([(latex(k), latex(v)) for k, v in definitions.items()], inline)
+
+
+# ----------------------------------------------------------------- one way to render
+
+def check_format(fmt):
+    """``fmt`` if it is one of :data:`FORMATS`, else one clear error."""
+    if fmt not in FORMATS:
+        raise SymnetError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    return fmt
+
+
+def aligned(rows, inline=False):
+    r"""An ``aligned`` block: each row a ``(lhs, rhs)`` pair of LaTeX joined by ``&=``, or a
+    string that carries its own ``&``; ``inline=True`` writes it on one line.
+
+    >>> print(aligned([("a", "b"), "&= c"]))
+    \begin{aligned}
+    a &= b \\
+    &= c
+    \end{aligned}
+    """
+    lines = [row if isinstance(row, str) else f"{row[0]} &= {row[1]}" for row in rows]
+    if inline:
+        return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+class Renderable:
+    """Anything symnet prints offers ``text()``, ``latex()`` and ``markdown()``;
+    ``render(fmt)`` and ``str`` follow."""
+
+    def render(self, fmt="text"):
+        """The object as ``fmt``: one of :data:`FORMATS`."""
+        return getattr(self, check_format(fmt))()
+
+    def __str__(self):
+        return self.text()
+
+
+class Rendered(Renderable):
+    """The rendering protocol for equations: an object gives its ``rows(fmt)``, ``(lhs, rhs)``
+    pairs of text or LaTeX, and text, LaTeX, Markdown and Jupyter's ``_repr_latex_`` follow.
+    Classes whose text is not one equation per line override ``text``."""
+
+    def rows(self, fmt):
+        raise NotImplementedError
+
+    def text(self):
+        return "\n".join(f"{lhs} = {rhs}" for lhs, rhs in self.rows("text"))
+
+    def latex(self):
+        return aligned(self.rows("latex"))
+
+    def markdown(self):
+        return "$$\n" + self.latex() + "\n$$"
+
+    def _repr_latex_(self):
+        return "$$" + self.latex() + "$$"
+
+
+class Table(Renderable):
+    """Rows of cells under a header row, as aligned text, Markdown or LaTeX.
+
+    ``align`` has one letter per column (``l``, ``c``, ``r``; default: the first left, the rest
+    right).  Cells are strings, or anything the ``cell`` function given to a renderer turns
+    into one (the document blocks pass their own).
+
+    >>> t = Table(["n", "2^n"], [[1, 2], [10, 1024]])
+    >>> print(t)
+     n   2^n
+     1     2
+    10  1024
+    >>> print(t.markdown())
+    | n | 2^n |
+    | ---: | ---: |
+    | 1 | 2 |
+    | 10 | 1024 |
+    """
+
+    def __init__(self, headers, rows, align=None, latex_headers=None):
+        self.headers, self.rows = list(headers), [list(r) for r in rows]
+        self.align = align or ("l" if not self.rows or not _is_number(self.rows[0][0])
+                               else "r") + "r" * (len(self.headers) - 1)
+        self.latex_headers = latex_headers
+
+    def text(self, cell=str):
+        table = [[cell(c) for c in r] for r in [self.headers] + self.rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(self.headers))]
+        pad = lambda c, w, a: c.ljust(w) if a == "l" else c.center(w) if a == "c" else c.rjust(w)
+        return "\n".join("  ".join(pad(c, w, a) for c, w, a in zip(r, widths, self.align)).rstrip()
+                         for r in table)
+
+    def markdown(self, cell=str):
+        rule = ["---:" if a == "r" else ":---:" if a == "c" else "---" for a in self.align]
+        lines = ["| " + " | ".join(cell(h) for h in self.headers) + " |", "| " + " | ".join(rule) + " |"]
+        lines += ["| " + " | ".join(cell(c).replace("|", r"\|") for c in r) + " |" for r in self.rows]
+        return "\n".join(lines)
+
+    def latex(self, cell=None, long=False):
+        """A ``tabular`` (``long=True``: a ``longtable`` with booktabs rules, which breaks across
+        pages); ``cell`` turns a cell into LaTeX (default: numbers like ``1e-05`` as powers of ten)."""
+        cell = cell or _latex_cell
+        head = self.latex_headers or [cell(h) for h in self.headers]
+        body = [" & ".join(cell(c) for c in r) + r" \\" for r in self.rows]
+        if long:
+            return "\n".join([r"\begin{longtable}{%s}" % self.align, r"\toprule",
+                              " & ".join(head) + r" \\", r"\midrule", r"\endhead", *body,
+                              r"\bottomrule", r"\end{longtable}"])
+        return "\\begin{tabular}{%s}\n%s\n\\end{tabular}" % (
+            self.align, "\n".join([" & ".join(head) + r" \\ \hline", *body]))
+
+    def _repr_markdown_(self):
+        return self.markdown()
+
+
+def _is_number(cell):
+    try:
+        float(str(cell))
+        return True
+    except ValueError:
+        return False
+
+
+def _latex_cell(cell):
+    cell = str(cell)
+    mantissa, e, exponent = cell.partition("e")
+    if e and _is_number(mantissa) and exponent.lstrip("+-").isdigit():
+        return r"$%s \times 10^{%d}$" % (mantissa, int(exponent))
+    return cell.replace("÷", r"$\div$").replace("×", r"$\times$")
