@@ -38,7 +38,7 @@ from .errors import SymnetError
 from .functions import Activated, sigmoid, softmax, stable_logs
 from .printing import Rendered, latex, text
 
-FORMS = ("auto", "layer", "scalar")
+FORMS = ("layer", "scalar")
 BACKENDS = ("numpy", "torch", "jax")
 
 
@@ -344,11 +344,11 @@ class Model:
     NumPy either way.
     """
 
-    def __init__(self, net, form="auto", backend="numpy"):
+    def __init__(self, net, form="layer", backend="numpy"):
         if form not in FORMS:
             raise SymnetError(f"unknown form {form!r}; valid: {', '.join(FORMS)}")
         self.net = net
-        self.form = "layer" if form == "auto" else form
+        self.form = form
         self.backend = backend
         self.names = [str(p) for p in net.params]
         if self.form == "layer":
@@ -419,9 +419,13 @@ class Model:
         return dict(zip(self.names, self.loss_and_gradient(params, X, Y)[1].tolist()))
 
     def loss_and_gradient(self, params, X, Y):
-        """(loss, gradient vector in ``net.params`` order), from one forward and backward pass."""
+        """(loss, gradient vector in ``net.params`` order), from one forward and backward pass.
+
+        Overflow is harmless in the generated forms and ignored (σ's e^{−x} for x < −709 gives
+        exactly σ = 0, so at b1 = −1000 the loss is finite); a division by zero or an invalid
+        operation raises ``FloatingPointError``."""
         Xt, Yt = self.data(X, Y)
-        with np.errstate(over="raise", divide="raise", invalid="raise"):
+        with np.errstate(divide="raise", invalid="raise"):
             return self._loss_grad(self.theta(params), Xt, Yt)
 
     # -- layer form

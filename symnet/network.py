@@ -102,7 +102,7 @@ class Network(Graph):
         """
         return Derivation(self, self.symbol(wrt), self.symbol(of))
 
-    def compile(self, form="auto", backend="numpy"):
+    def compile(self, form="layer", backend="numpy"):
         """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
         and backend (``"numpy"``, or ``"torch"``/``"jax"`` where installed).
 
@@ -111,7 +111,7 @@ class Network(Graph):
         {'w1': 4.0, 'w2': 8.0, 'b1': 4.0}
         """
         models = self.__dict__.setdefault("_models", {})
-        key = ("layer" if form == "auto" else form, backend)
+        key = (form, backend)
         if key not in models:
             models[key] = Model(self, form, backend)
         return models[key]
@@ -125,7 +125,7 @@ class Network(Graph):
         return init_params(self, seed)
 
     def fit(self, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0,
-            callback=None, progress=True, form="auto"):
+            callback=None, progress=True, form="layer"):
         """Train by gradient descent (see :func:`symnet.train.fit`); returns a TrainResult."""
         return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
                    seed=seed, callback=callback, progress=progress, form=form)

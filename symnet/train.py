@@ -115,7 +115,7 @@ def _activation_doc(act):
 
 
 def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
-        progress=True, form="auto"):
+        progress=True, form="layer"):
     """Train ``net`` by gradient descent; return a :class:`TrainResult`.
 
     Full-batch gradient descent (the lecture's) unless ``batch_size`` is set: then each epoch

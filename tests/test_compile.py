@@ -151,5 +151,5 @@ def test_bad_arguments_raise_value_errors(call, message):
 
 
 def test_unknown_form():
-    with pytest.raises(sn.SymnetError, match="unknown form 'fast'; valid: auto, layer, scalar"):
+    with pytest.raises(sn.SymnetError, match="unknown form 'fast'; valid: layer, scalar"):
         sn.Network("2-1").compile("fast")
