@@ -46,17 +46,29 @@ def init_params(net, seed=0):
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
     """
+    inits = [a.entry.init for a in net.activations + [net.output_activation]]
+    weights = init_weights(net.sizes, inits, seed)
+    values = [w.ravel() for w in weights] + [np.zeros(sum(net.sizes[1:]))]
+    return dict(zip((str(p) for p in net.params), np.concatenate(values).tolist()))
+
+
+def init_weights(sizes, inits, seed=0):
+    """One weight matrix (fan_out × fan_in) per layer, by each layer's rule: ``"he"`` is
+    N(0, 2/fan_in), ``"glorot"`` U(±√(6/(fan_in + fan_out))).
+
+    >>> [w.shape for w in init_weights([2, 3, 1], ["he", "glorot"])]
+    [(3, 2), (1, 3)]
+    """
     rng = np.random.default_rng(_seed(seed))
-    acts = net.activations + [net.output_activation]
-    values = []
-    for (fan_in, fan_out), act in zip(zip(net.sizes, net.sizes[1:]), acts):
-        if act.entry.init == "he":
-            values.append(rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in * fan_out))
+    out = []
+    for (fan_in, fan_out), init in zip(zip(sizes, sizes[1:]), inits):
+        if init == "he":
+            w = rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in * fan_out)
         else:
             a = math.sqrt(6.0 / (fan_in + fan_out))
-            values.append(rng.uniform(-a, a, fan_in * fan_out))
-    values.append(np.zeros(sum(net.sizes[1:])))
-    return dict(zip((str(p) for p in net.params), np.concatenate(values).tolist()))
+            w = rng.uniform(-a, a, fan_in * fan_out)
+        out.append(w.reshape(fan_out, fan_in))
+    return out
 
 
 @dataclass

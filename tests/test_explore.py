@@ -87,6 +87,17 @@ def test_markdown_and_latex_products():
 
 # --------------------------------------------------------------- magnitudes per layer
 
+# Golden figures of seeded NumPy Generator streams (measured with NumPy 2.4): NumPy does not
+# promise these streams across releases, so they are compared with a tolerance.
+GOLDEN = {"sigmoid": [5.07e-05, 8.14e-04, 3.92e-03, 2.23e-02, 1.15e-01, 1.05e+00],
+          "tanh": [4.54e-02, None, None, None, None, 7.96e-02],
+          "relu": [4.12e-01, None, None, None, None, 1.59e+00]}
+
+
+def near(value, golden, rel=0.3):
+    return golden is None or value == pytest.approx(golden, rel=rel)
+
+
 def test_sigmoid_gradients_shrink_layer_by_layer_and_relu_ones_do_not():
     """2-8-8-8-8-8-1 at init_params seeds 0-4, 64 seeded samples: the sigmoid net's first layer
     gets about 1/20,000 of the output layer's gradient; He-initialised ReLU keeps a quarter."""
@@ -94,8 +105,7 @@ def test_sigmoid_gradients_shrink_layer_by_layer_and_relu_ones_do_not():
     s = sigmoid.magnitudes
     assert all(a < b / 3 for a, b in zip(s, s[1:]))  # every layer below is 3× smaller or more
     assert sigmoid.ratio < 1e-4
-    assert [f"{m:.2e}" for m in s] == ["5.07e-05", "8.14e-04", "3.92e-03", "2.23e-02",
-                                       "1.15e-01", "1.05e+00"]
+    assert all(near(m, g) for m, g in zip(s, GOLDEN["sigmoid"]))
     r = relu.magnitudes
     assert relu.ratio > 0.2
     assert all(a > b / 2 for a, b in zip(r[:-1], r[1:-1]))  # hidden layers within a factor 2
@@ -106,9 +116,12 @@ def test_the_flow_table_has_one_column_per_activation():
     flows = sn.compare_flow("2-8-8-8-8-8-1", "sigmoid,tanh,relu")
     lines = sn.flow_table(flows).splitlines()
     assert lines[0].split() == ["layer", "sigmoid", "tanh", "relu"]
-    assert lines[1].split() == ["1", "(first)", "5.07e-05", "4.54e-02", "4.12e-01"]
-    assert lines[6].split() == ["6", "(output)", "1.05e+00", "7.96e-02", "1.59e+00"]
-    assert lines[7].split() == ["layer", "1", "÷", "layer", "6", "4.83e-05", "5.70e-01", "2.59e-01"]
+    for line, layer in ((lines[1], 0), (lines[6], 5)):
+        name, where, *cells = line.split()
+        assert (name, where) == (str(layer + 1), "(first)" if layer == 0 else "(output)")
+        assert all(near(float(c), GOLDEN[a][layer]) for c, a in zip(cells, GOLDEN))
+    assert lines[7].split()[:5] == ["layer", "1", "÷", "layer", "6"]
+    assert [float(c) for c in lines[7].split()[5:]] == pytest.approx([f.ratio for f in flows], rel=1e-2)
     assert sn.flow_table(flows, "markdown").splitlines()[1] == "| --- | ---: | ---: | ---: |"
 
 
@@ -239,7 +252,8 @@ def test_flow_command_compares_activations(capsys):
     assert "[tanh] " in out and "[relu] " in out
     assert ("mean |∂L/∂W| per layer at initialisation, 2-8-8-8-8-8-1 network, loss mse, "
             "64 samples, mean over init seeds 0, 1, 2, 3, 4:") in out
-    assert "1 (first)               5.07e-05  4.54e-02  4.12e-01" in out
+    first = next(line for line in out.splitlines() if line.startswith("1 (first) "))
+    assert all(near(float(c), GOLDEN[a][0]) for c, a in zip(first.split()[2:], GOLDEN))
     assert "365  0.0255    37.8  1.77e-220" in out
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import symnet as sn
 from symnet.cli import main
+from symnet.train import init_weights
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([0, 1, 1, 0], dtype=float)
@@ -81,15 +82,24 @@ def test_callback_sees_every_epoch_and_can_stop():
     assert seen == list(range(1, 11)) and len(result.history) == 10
 
 
-def test_init_params_scheme():
-    relu = sn.Network([100, 150, 1], activation="relu").init_params(seed=0)
-    w = np.array([relu[f"w{i}"] for i in range(1, 100 * 150 + 1)])
-    assert np.std(w) == pytest.approx(np.sqrt(2 / 100), rel=0.03)  # He: N(0, 2/fan_in)
-    tanh = sn.Network([100, 150, 1], activation="tanh").init_params(seed=0)
-    w = np.array([tanh[f"w{i}"] for i in range(1, 100 * 150 + 1)])
-    assert np.sqrt(6 / 250) * 0.99 < np.max(np.abs(w)) <= np.sqrt(6 / 250)  # Glorot uniform
-    assert all(tanh[f"b{i}"] == 0 for i in range(1, 152))
-    assert relu == sn.Network([100, 150, 1], activation="relu").init_params(seed=0)
+def test_init_weights_follow_he_and_glorot():
+    he, _ = init_weights([100, 150, 1], ["he", "glorot"], seed=0)
+    assert he.shape == (150, 100)
+    assert np.std(he) == pytest.approx(np.sqrt(2 / 100), rel=0.03)  # He: N(0, 2/fan_in)
+    glorot, _ = init_weights([100, 150, 1], ["glorot", "glorot"], seed=0)
+    assert np.sqrt(6 / 250) * 0.99 < np.max(np.abs(glorot)) <= np.sqrt(6 / 250)  # U(±√(6/250))
+    assert np.array_equal(he, init_weights([100, 150, 1], ["he", "glorot"], seed=0)[0])
+
+
+@pytest.mark.parametrize("activation, init", [("relu", "he"), ("elu", "he"), ("silu", "he"),
+                                              ("sigmoid", "glorot"), ("tanh", "glorot")])
+def test_init_params_names_each_layers_rule_in_parameter_order(activation, init):
+    net = sn.Network("3-4-1", activation=activation)
+    params = net.init_params(seed=5)
+    hidden, out = init_weights([3, 4, 1], [init, "glorot"], seed=5)
+    assert [params[f"w{i}"] for i in range(1, 13)] == hidden.ravel().tolist()  # N1 takes w1…w3
+    assert [params[f"w{i}"] for i in range(13, 17)] == out.ravel().tolist()
+    assert [params[f"b{i}"] for i in range(1, 6)] == [0.0] * 5
 
 
 @pytest.mark.parametrize("kwargs, message", [
