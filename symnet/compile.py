@@ -235,9 +235,9 @@ class _Printer(NumPyPrinter):
     def _print_Pow(self, expr, rational=False):
         if expr.exp == -1:
             return "1/(%s)" % self._print(expr.base)
-        if expr.exp == 2:
+        if expr.exp == 2:  # parenthesised: it may stand in a denominator, a/(b*b)
             base = self.parenthesize(expr.base, 1000)
-            return f"{base}*{base}"
+            return f"({base}*{base})"
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Min(self, expr):

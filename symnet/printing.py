@@ -105,10 +105,14 @@ class SymnetLatexPrinter(_Ordering, LatexPrinter):
 
 
 class SymnetStrPrinter(_Ordering, StrPrinter):
-    """Plain text in textbook order, with the names a user types back (``yhat``, ``sigmoid``)."""
+    """Plain text in textbook order, with the names a user types back (``yhat``, ``sigmoid``,
+    ``abs``)."""
 
     printmethod = "_sympystr"
     _default_settings = dict(StrPrinter._default_settings, order="none")
+
+    def _print_Abs(self, expr):
+        return "abs(%s)" % self._print(expr.args[0])
 
 
 def latex(expr, **settings):
