@@ -149,6 +149,7 @@ class Atlas(Renderable):
 
 
 def latex_range(text):
+    r"""A range as the atlas writes it, in LaTeX: ``(0, 1/4]`` → ``(0, \tfrac{1}{4}]``."""
     out = text.replace("…", r"\ldots").replace("∪", r"\cup")
     out = out.replace("{", r"\{").replace("}", r"\}")
     return re.sub(r"(-?\d+)/(\d+)", r"\\tfrac{\1}{\2}", out)

@@ -70,7 +70,8 @@ def compound(n=(1, 10, 30, 100, 365), rates=(0.99, 1.01, 0.25)):
 def default_data(net, samples=SAMPLES, seed=0):
     """Seeded random data for ``net``: X ~ N(0, 1); Y as the loss expects.
 
-    Y is N(0, 1) for mse and half_sse, 0 or 1 for bce, one-hot classes for cross_entropy.
+    Y is as the loss's targets are: N(0, 1) for real targets (mse, half_sse), 0 or 1 for
+    probabilities (bce), one-hot classes for distributions (cross_entropy).
 
     >>> X, Y = default_data(Network("2-2-1"), samples=3)
     >>> X.shape, Y.shape
@@ -79,10 +80,10 @@ def default_data(net, samples=SAMPLES, seed=0):
     rng = np.random.default_rng(seed)
     n_in, n_out = net.sizes[0], net.sizes[-1]
     X = rng.normal(size=(samples, n_in))
-    loss = net.loss.name
-    if loss == "bce":
+    targets = net.loss.targets  # what the loss registry says a target is
+    if targets == "probability":
         Y = rng.integers(0, 2, size=(samples, n_out)).astype(float)
-    elif loss == "cross_entropy":
+    elif targets == "distribution":
         Y = np.eye(n_out)[rng.integers(0, n_out, size=samples)]
     else:
         Y = rng.normal(size=(samples, n_out))
