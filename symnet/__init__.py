@@ -33,10 +33,12 @@ _EXPORTS = {
     "graph": ["Graph"],
     "losses": ["LOSSES", "Loss"],
     "network": ["Network", "linear_regression", "load", "logistic_regression"],
+    "optimizers": ["UpdateRule", "update_rule"],
     "parse": ["parse_definitions", "parse_expression"],
     "printing": ["latex", "text"],
     "sheets": ["Worksheet", "worksheet"],
-    "train": ["DivergenceError", "TrainResult", "init_params"],
+    "result": ["TrainResult"],
+    "train": ["DivergenceError", "TrainingWarning", "init_params"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -124,11 +124,15 @@ class Network(Graph):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
         return init_params(self, seed)
 
-    def fit(self, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0,
-            callback=None, progress=True, form="layer"):
-        """Train by gradient descent (see :func:`symnet.train.fit`); returns a TrainResult."""
+    def fit(self, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
+            callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
+            validation=None, patience=None, **options):
+        """Train (see :func:`symnet.train.fit`: optimizers, frozen parameters, validation,
+        early stopping); returns a TrainResult."""
         return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
-                   seed=seed, callback=callback, progress=progress, form=form)
+                   seed=seed, callback=callback, progress=progress, form=form,
+                   optimizer=optimizer, freeze=freeze, validation=validation, patience=patience,
+                   **options)
 
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.

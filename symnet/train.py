@@ -1,4 +1,5 @@
-"""Gradient descent on a compiled network: ``w(t+1) = w(t) − α ∂L/∂w`` for every parameter.
+"""Training a compiled network: gradient descent ``w(t+1) = w(t) − α ∂L/∂w`` (the lecture's),
+or another optimizer of :mod:`symnet.optimizers`; frozen parameters, validation, early stopping.
 
 >>> import numpy as np
 >>> from symnet.network import linear_regression
@@ -8,20 +9,20 @@
 (2.0, 1.0)
 """
 
-import json
 import math
 import sys
-from dataclasses import dataclass, field
+import warnings
 
 import numpy as np
 
 from .errors import SymnetError
-from .figures import Picture, figure
-from .files import write_atomic
+from .metrics import accuracy, is_classifier, mean_abs, split
+from .optimizers import entry as optimizer_entry
+from .result import FORMAT, TrainResult
 from .values import positive as _positive
 from .values import seed as _seed
 
-FORMAT = "symnet-model"
+__all__ = ["FORMAT", "DivergenceError", "TrainResult", "TrainingWarning", "fit", "init_params"]
 
 
 class DivergenceError(SymnetError):
@@ -71,124 +72,236 @@ def init_weights(sizes, inits, seed=0):
     return out
 
 
-@dataclass
-class TrainResult:
-    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch.
-
-    >>> from symnet.network import Network
-    >>> result = Network("1-1").fit([[0.0], [1.0]], [1.0, 3.0], lr=0.5, epochs=200, progress=False)
-    >>> round(result.params["w1"], 4), round(result.params["b1"], 4), result.loss < 1e-8
-    (2.0, 1.0, True)
-    """
-
-    network: object
-    params: dict
-    history: list = field(default_factory=list)
-
-    @property
-    def loss(self):
-        """The loss of the last epoch."""
-        return self.history[-1] if self.history else None
-
-    def __repr__(self):
-        return (f"<TrainResult {self.network.arch}: {len(self.history)} epochs, "
-                f"loss {self.loss:.6g}>" if self.history else f"<TrainResult {self.network.arch}>")
-
-    def plot(self):
-        """The loss per epoch as a :class:`~symnet.figures.Picture` (log scale when it spans
-        decades); ``result.plot().save("loss.png")``.  Needs matplotlib."""
-        fig = figure(6, 3.5, "plotting the loss")
-        ax = fig.add_subplot()
-        h = self.history
-        ax.plot(range(1, len(h) + 1), h)
-        if h and min(h) > 0 and max(h) / min(h) > 100:
-            ax.set_yscale("log")
-        ax.set(xlabel="epoch", ylabel="loss",
-               title=f"{self.network.arch}, {self.network.loss.name}")
-        fig.tight_layout()
-        return Picture(fig, "loss curve")
-
-    def save(self, path):
-        """Write the network, the parameters and the history as JSON, atomically."""
-        net = self.network
-        doc = {
-            "format": FORMAT, "version": 1, "arch": net.arch,
-            "activation": [_activation_doc(a) for a in net.activations],
-            "output_activation": _activation_doc(net.output_activation),
-            "loss": net.loss.name,
-            "params": {k: float(v) for k, v in self.params.items()},
-            "history": [float(v) for v in self.history],
-        }
-        write_atomic(path, json.dumps(doc, indent=1) + "\n")
+class TrainingWarning(UserWarning):
+    """Training ended at a higher loss than it began (a learning rate too large, usually)."""
 
 
-def _activation_doc(act):
-    return {"name": act.name, **{k: str(v) for k, v in act.options}}
+class _Program:
+    """A compiled model's loss and gradient on per-layer arrays: for the layer form the views
+    [W1, b1, W2, b2, …] of the parameter vector that :meth:`Model._views` gives, for the scalar
+    form the whole vector as one array.  Updating an array updates the parameter vector."""
+
+    def __init__(self, model):
+        fn = model._fn.generated if model.backend == "numpy" else model._fn
+        sizes = model.net.sizes
+        self.layer = model.form == "layer"
+        if self.layer:
+            self.arrays = model._views
+            self._grad = lambda arrays, Xt, Yt: fn(*arrays, Xt, Yt, Xt.shape[1])
+            self.predict = lambda arrays, Xt: model._fn_predict(*arrays, Xt)
+        else:
+            self.arrays = lambda theta: [theta]
+
+            def grad(arrays, Xt, Yt):
+                loss, *g = fn(*arrays[0], *Xt, *Yt, Xt.shape[1])
+                return loss, np.array(g, dtype=float)
+            self._grad = grad
+            self.predict = lambda arrays, Xt: np.array(model._fn_predict(*arrays[0], *Xt))
+            ends = np.cumsum([a * b for a, b in zip(sizes, sizes[1:])])
+            self._slices = [slice(a, b) for a, b in zip([0, *ends[:-1]], ends)]
+
+    def grad(self, arrays, Xt, Yt):
+        """(loss, gradients as a list like ``arrays``)."""
+        loss, *grads = self._grad(arrays, Xt, Yt)
+        return loss, grads
+
+    def weight_grads(self, grads):
+        """∂L/∂W of each layer, from ``grad``'s list."""
+        if self.layer:
+            return grads[0::2]
+        return [grads[0][s] for s in self._slices]
 
 
-def fit(net, X, Y, lr=0.5, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
-        progress=True, form="layer"):
-    """Train ``net`` by gradient descent; return a :class:`TrainResult`.
+def _frozen(model, freeze):
+    """The indices (into the parameter vector) of the parameters named in ``freeze``."""
+    if isinstance(freeze, str):
+        freeze = [n for n in freeze.split(",") if n.strip()]
+    idx = []
+    for name in freeze or ():
+        name = str(name).strip()
+        if name not in model.names:
+            raise SymnetError(f"cannot freeze {name!r}: no such parameter; this network has: "
+                              f"{', '.join(model.names)}")
+        idx.append(model.names.index(name))
+    return np.array(sorted(set(idx)), dtype=int) if idx else None
 
-    Full-batch gradient descent (the lecture's) unless ``batch_size`` is set: then each epoch
-    visits the samples in a seeded random order in batches (``batch_size=1`` is SGD).  Starts
-    from ``params`` when given, else ``init_params(seed)``.  ``history`` holds each epoch's loss
-    before its update (for mini-batches, the epoch's batches combined as the loss defines).
+
+def _diverged(epoch, lr, what, names, good, history):
+    return DivergenceError(
+        f"training diverged at epoch {epoch}: the {what} stopped being finite with learning "
+        f"rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
+        epoch, lr, dict(zip(names, good.tolist())), history)
+
+
+def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
+        progress=True, form="layer", optimizer="sgd", freeze=(), validation=None, patience=None,
+        **options):
+    """Train ``net``; return a :class:`TrainResult`.
+
+    ``optimizer`` is ``"sgd"`` (the lecture's w ← w − α ∂L/∂w), ``"momentum"``, ``"nesterov"``,
+    ``"rmsprop"`` or ``"adam"``, each exactly as ``torch.optim`` defines it; ``options`` are its
+    options by PyTorch's names and defaults (``momentum``, ``betas``, ``eps``, ``alpha``,
+    ``weight_decay``, …; see :func:`symnet.optimizers.update_rule`).  ``lr`` defaults to the
+    optimizer's (0.1 for the SGD family, 0.01 for RMSprop and Adam).
+
+    Full-batch unless ``batch_size`` is set: then each epoch visits the samples in a seeded
+    random order in batches (``batch_size=1`` is SGD).  Starts from ``params`` when given, else
+    ``init_params(seed)``.  ``freeze`` names parameters that keep their values.
+    ``validation=0.2`` holds out a seeded fifth of the samples, scored every epoch;
+    ``patience=k`` stops after k epochs without a better loss (validation loss if any) and keeps
+    the best parameters.  ``history`` holds each epoch's loss before its update (for
+    mini-batches, the epoch's batches combined as the loss defines), ``metrics`` the rest.
     ``callback(epoch, loss, params)`` is called after every epoch; returning ``False`` stops.
     A loss that stops being finite raises :class:`DivergenceError` naming the epoch and the
-    learning rate; it keeps the last parameters whose loss was finite.
+    learning rate; it keeps the last parameters whose loss was finite.  A run that ends above
+    its first loss warns (:class:`TrainingWarning`).
+
+    >>> from symnet.network import Network
+    >>> r = Network("2-3-1", activation="tanh", loss="bce").fit(
+    ...     [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], optimizer="adam", lr=0.05,
+    ...     epochs=300, progress=False)
+    >>> r.metrics["accuracy"][-1], r.optimizer
+    (1.0, 'adam')
     """
     model = net.compile(form)
+    opt = optimizer_entry(optimizer)
+    opts = opt.options(options)
     theta = model.theta(net.init_params(seed) if params is None else params)
     Xt, Yt = model.data(X, Y)
-    n = Xt.shape[1]
-    lr = _positive(lr, "lr", float)
+    lr = opt.lr if lr is None else _positive(lr, "lr", float)
     epochs = _positive(epochs, "epochs", int)
+    patience = None if patience is None else _positive(patience, "patience", int)
+    frozen = _frozen(model, freeze)
+    held = None
+    if validation is not None:
+        train_idx, val_idx = split(Xt.shape[1], validation, _seed(seed))
+        held = (np.ascontiguousarray(Xt[:, val_idx]), np.ascontiguousarray(Yt[:, val_idx]))
+        Xt, Yt = np.ascontiguousarray(Xt[:, train_idx]), np.ascontiguousarray(Yt[:, train_idx])
+    n = Xt.shape[1]
     if batch_size is not None:
         batch_size = _positive(batch_size, "batch_size", int)
         if batch_size > n:
-            raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples")
+            raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples"
+                              + (" left for training" if held else ""))
+    run = _Run(net, model, opt, opts, lr, theta, frozen, held)
     rng = np.random.default_rng(_seed(seed))
-    history = []
-    step = model.stepper(theta, lr)
-    good, before = theta.copy(), np.empty_like(theta)
     epochs_iter = range(epochs)
     if progress and epochs >= 100 and sys.stderr.isatty():
         from tqdm import tqdm
         epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
-    names = model.names
-    mean = net.loss.reduction == "mean"
     # Overflow is ignored (σ's e^{−x} overflows harmlessly to give exactly 0); an update that
     # overflows makes the next loss non-finite, which is caught below, as are invalid results.
     with np.errstate(over="ignore", divide="raise", invalid="raise"):
         for epoch in epochs_iter:
-            np.copyto(before, theta)
-            try:
-                if batch_size is None:
-                    loss = step(Xt, Yt)
-                else:
-                    loss, order = 0.0, rng.permutation(n)
-                    for start in range(0, n, batch_size):
-                        b = order[start:start + batch_size]
-                        part = step(Xt[:, b], Yt[:, b])
-                        loss += part * len(b) / n if mean else part
-                # an update that overflows raises; a finite loss means finite parameters before
-                finite = math.isfinite(loss)
-            except FloatingPointError:
-                finite = False
-            if not finite:
-                raise DivergenceError(
-                    f"training diverged at epoch {epoch + 1}: the loss stopped being finite "
-                    f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
-                    epoch + 1, lr, dict(zip(names, good.tolist())), history)
-            good, before = before, good
-            history.append(float(loss))
-            if callback is not None and callback(epoch + 1, float(loss),
-                                                 dict(zip(names, theta.tolist()))) is False:
+            order = None if batch_size is None else rng.permutation(n)
+            loss = run.epoch(Xt, Yt, order, batch_size)
+            if patience is not None and run.stalled(patience):
                 break
-    if not np.isfinite(theta).all():  # the very last update overflowed silently (inf − inf aside)
-        raise DivergenceError(
-            f"training diverged at epoch {len(history)}: the parameters stopped being finite "
-            f"with learning rate {lr:g}; try a smaller learning rate (e.g. {lr / 10:g})",
-            len(history), lr, dict(zip(names, good.tolist())), history)
-    return TrainResult(net, dict(zip(names, theta.tolist())), history)
+            if callback is not None and callback(epoch + 1, loss,
+                                                 dict(zip(model.names, theta.tolist()))) is False:
+                break
+    return run.result()
+
+
+class _Run:
+    """One training run's state: the arrays, the optimizer's state, what was recorded."""
+
+    def __init__(self, net, model, opt, opts, lr, theta, frozen, held):
+        self.net, self.model, self.opt, self.opts, self.lr = net, model, opt, opts, lr
+        self.theta, self.frozen, self.held = theta, frozen, held
+        self.fixed = None if frozen is None else theta[frozen].copy()
+        self.program = _Program(model)
+        self.arrays = self.program.arrays(theta)
+        self.state = opt.init(self.arrays)
+        self.plain = opt.name == "sgd" and not opts["momentum"] and not opts["weight_decay"] \
+            and not opts["maximize"]
+        self.t = 0
+        self.classifier = is_classifier(net.loss.name)
+        self.history = []
+        self.metrics = {f"grad_W{l}": [] for l in range(1, len(net.sizes))}
+        if self.classifier:
+            self.metrics["accuracy"] = []
+        if held is not None:
+            self.metrics["val_loss"] = []
+            if self.classifier:
+                self.metrics["val_accuracy"] = []
+        self.good, self.before = theta.copy(), np.empty_like(theta)
+        self.best, self.best_value, self.best_epoch, self.wait = None, math.inf, None, 0
+
+    def step(self, Xt, Yt):
+        """One update on a batch; (the loss before it, mean |∂L/∂W| per layer)."""
+        loss, grads = self.program.grad(self.arrays, Xt, Yt)
+        self.t += 1
+        if self.plain:  # the lecture's rule, in place
+            for v, g in zip(self.arrays, grads):
+                v -= self.lr * g
+        else:
+            new, self.state = self.opt.update(self.arrays, grads, self.state, self.lr, self.t,
+                                              **self.opts)
+            for v, w in zip(self.arrays, new):
+                np.copyto(v, w)
+        if self.frozen is not None:
+            self.theta[self.frozen] = self.fixed
+        return loss, mean_abs(self.program.weight_grads(grads))
+
+    def epoch(self, Xt, Yt, order, batch_size):
+        """Score, then update (one step full-batch, or one per batch); record; return the loss."""
+        np.copyto(self.before, self.theta)
+        name, mean = self.net.loss.name, self.net.loss.reduction == "mean"
+        scores = {}
+        epoch = len(self.history) + 1
+        try:
+            if self.classifier:
+                scores["accuracy"] = accuracy(name, self.program.predict(self.arrays, Xt), Yt)
+            if self.held is not None:
+                Xv, Yv = self.held
+                scores["val_loss"] = float(self.program.grad(self.arrays, Xv, Yv)[0])
+                if self.classifier:
+                    scores["val_accuracy"] = accuracy(name, self.program.predict(self.arrays, Xv), Yv)
+            if order is None:
+                loss, grads = self.step(Xt, Yt)
+            else:
+                loss, grads, n = 0.0, np.zeros(len(self.net.sizes) - 1), Xt.shape[1]
+                for start in range(0, n, batch_size):
+                    b = order[start:start + batch_size]
+                    part, g = self.step(Xt[:, b], Yt[:, b])
+                    loss += part * len(b) / n if mean else part
+                    grads += np.array(g) * len(b) / n
+                grads = grads.tolist()
+            # an update that overflows raises; a finite loss means finite parameters before
+            finite = math.isfinite(loss) and math.isfinite(scores.get("val_loss", 0.0))
+        except FloatingPointError:
+            finite = False
+        if not finite:
+            raise _diverged(epoch, self.lr, "loss", self.model.names, self.good, self.history)
+        self.good, self.before = self.before, self.good  # good: the parameters just scored
+        self.history.append(float(loss))
+        for l, g in enumerate(grads, start=1):
+            self.metrics[f"grad_W{l}"].append(g)
+        for k, v in scores.items():
+            self.metrics[k].append(v)
+        return float(loss)
+
+    def stalled(self, patience):
+        """Early stopping: keep the best parameters scored; True after ``patience`` epochs
+        without improvement."""
+        value = self.metrics["val_loss"][-1] if self.held is not None else self.history[-1]
+        if value < self.best_value:
+            self.best_value, self.best, self.wait = value, self.good.copy(), 0
+            self.best_epoch = len(self.history)
+            return False
+        self.wait += 1
+        return self.wait >= patience
+
+    def result(self):
+        names, h = self.model.names, self.history
+        if not np.isfinite(self.theta).all():  # the very last update overflowed silently
+            raise _diverged(len(h), self.lr, "parameters", names, self.good, h)
+        if self.best is not None:
+            np.copyto(self.theta, self.best)
+        if len(h) > 1 and h[-1] > h[0]:
+            warnings.warn(f"the loss rose during training, from {h[0]:.6g} to {h[-1]:.6g}; try a "
+                          f"smaller learning rate (e.g. {self.lr / 10:g})", TrainingWarning,
+                          stacklevel=3)
+        return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h, self.metrics,
+                           self.best_epoch or len(h), self.opt.name)

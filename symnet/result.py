@@ -1,0 +1,101 @@
+"""What training returns: :class:`TrainResult` — parameters, loss history, metrics, pictures,
+and the model file it saves."""
+
+import json
+from dataclasses import dataclass, field
+
+from .curves import plot_boundary, plot_curves
+from .errors import SymnetError
+from .files import write_atomic
+from .metrics import classes, is_classifier
+
+FORMAT = "symnet-model"
+
+
+@dataclass
+class TrainResult:
+    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch.
+
+    ``history`` is the list of the training losses, one per epoch (each before the epoch's
+    update).  ``metrics`` holds the other per-epoch lists: ``accuracy`` (classifiers),
+    ``val_loss`` and ``val_accuracy`` (with ``validation=``), and ``grad_W1``, ``grad_W2``, …,
+    the mean |∂L/∂W| of each layer's weights.  ``best_epoch`` is the epoch whose parameters
+    were kept (the last, unless early stopping kept an earlier one).
+
+    >>> from symnet.network import Network
+    >>> result = Network("1-1").fit([[0.0], [1.0]], [1.0, 3.0], lr=0.5, epochs=200, progress=False)
+    >>> round(result.params["w1"], 4), round(result.params["b1"], 4), result.loss < 1e-8
+    (2.0, 1.0, True)
+    >>> sorted(result.metrics)
+    ['grad_W1']
+    """
+
+    network: object
+    params: dict
+    history: list = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+    best_epoch: int = None
+    optimizer: str = "sgd"
+
+    @property
+    def loss(self):
+        """The loss of the last epoch."""
+        return self.history[-1] if self.history else None
+
+    @property
+    def epochs(self):
+        """How many epochs ran."""
+        return len(self.history)
+
+    def __repr__(self):
+        return (f"<TrainResult {self.network.arch}: {len(self.history)} epochs, "
+                f"loss {self.loss:.6g}>" if self.history else f"<TrainResult {self.network.arch}>")
+
+    def plot(self, kind="loss"):
+        """A :class:`~symnet.figures.Picture` per epoch of ``"loss"`` (log scale when it spans
+        decades), ``"accuracy"`` or ``"gradients"`` (mean |∂L/∂W| per layer: vanishing
+        gradients show as a lower curve for the first layer); ``result.plot().save("loss.png")``.
+        Needs matplotlib."""
+        net = self.network
+        return plot_curves(kind, self.history, self.metrics, f"{net.arch}, {net.loss.name}")
+
+    def predict_class(self, X):
+        """The class of each row of ``X`` (0/1 for bce, the largest output for cross-entropy)."""
+        Yhat = self.network.compile().predict(self.params, X)
+        c = classes(self.network.loss.name, Yhat.T)
+        return c[0] if c.ndim == 2 else c
+
+    def plot_boundary(self, X, Y):
+        """The decision regions of a 2-input classifier with the samples ``X``, ``Y`` on top.
+
+        Needs matplotlib."""
+        net = self.network
+        _check_classifier(net)
+        return plot_boundary(self.predict_class, X, Y, net.loss.name,
+                             f"{net.arch}, {net.loss.name}: decision boundary")
+
+    def save(self, path):
+        """Write the network, the parameters, the history and metrics as JSON, atomically."""
+        net = self.network
+        doc = {
+            "format": FORMAT, "version": 1, "arch": net.arch,
+            "activation": [_activation_doc(a) for a in net.activations],
+            "output_activation": _activation_doc(net.output_activation),
+            "loss": net.loss.name,
+            **({"l2": str(net.l2)} if getattr(net, "l2", 0) else {}),
+            "params": {k: float(v) for k, v in self.params.items()},
+            "history": [float(v) for v in self.history],
+            **({"metrics": {k: [float(v) for v in s] for k, s in self.metrics.items()}}
+               if self.metrics else {}),
+        }
+        write_atomic(path, json.dumps(doc, indent=1) + "\n")
+
+
+def _check_classifier(net):
+    if not is_classifier(net.loss.name):
+        raise SymnetError(f"a decision boundary needs a classifier (loss bce or cross_entropy); "
+                          f"this network's loss is {net.loss.name}")
+
+
+def _activation_doc(act):
+    return {"name": act.name, **{k: str(v) for k, v in act.options}}
