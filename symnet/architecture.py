@@ -16,6 +16,7 @@ from .activations import Activation, names
 from .errors import ArchitectureError, SymnetError
 from .functions import softmax
 from .losses import Loss
+from .values import exact_number
 
 MAX_PARAMS = 20_000
 
@@ -70,10 +71,22 @@ class Architecture:
     Attributes: ``sizes``, ``loss``, ``activations`` (hidden), ``output_activation``,
     ``definitions`` (in topological order, ``L`` last), ``params`` (weights then biases),
     ``layers`` (per layer, per neuron: (weighted sum, activated node or None)), ``outputs``.
+
+    ``l2 = λ > 0`` adds weight decay to the loss through a node of its own,
+    ``R = (λ/2) Σ w²`` over the weights (the biases are not penalised), and ``L = … + R``:
+    every derivation of a weight then shows the extra path L → R → w, whose product is λw.
+    ``penalty`` is R (None without it).  A batch's loss counts R once, not once per sample.
+
+    >>> a = Architecture("1-1", l2="0.1")
+    >>> a.definitions[sp.Symbol("R")], a.definitions[sp.Symbol("L")]
+    (w1**2/20, R + (y - yhat)**2)
     """
 
-    def __init__(self, arch, activation="linear", output_activation=None, loss="mse"):
+    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0):
         self.sizes = parse_architecture(arch)
+        self.l2 = exact_number(l2, "l2")
+        if self.l2 < 0:
+            raise SymnetError(f"l2 must be a number ≥ 0, got {l2!r}")
         self.loss = Loss.get(loss)
         self.activations = hidden_activations(activation, len(self.sizes) - 2)
         out = output_activation if output_activation is not None else self.loss.default_output
@@ -130,6 +143,12 @@ class Architecture:
                     outs.append(yhat)
                     self.layers[-1].append((pre[k - 1], yhat))
             prev = outs
-        defs[sym("L")] = self.loss.per_sample(targets, prev)
+        loss = self.loss.per_sample(targets, prev)
+        self.penalty = None
+        if self.l2:
+            self.penalty = sym("R")
+            defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in weights])
+            loss = loss + self.penalty
+        defs[sym("L")] = loss
         self.outputs = prev
         return defs, weights + biases

@@ -56,18 +56,60 @@ def _derive_arguments(p):
                    help="also show the result in inputs, targets and parameters only")
 
 
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")  # as symnet.optimizers.names()
+
+
 def _train_arguments(p):
     p.add_argument("--data", required=True, metavar="FILE.csv",
                    help="CSV with a header row: input columns, then target columns")
     p.add_argument("--inputs", metavar="COLS", help="input column names, comma-separated")
     p.add_argument("--targets", metavar="COLS", help="target column names, comma-separated")
-    p.add_argument("--lr", type=float, default=0.5, help="learning rate α (default 0.5)")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
+                   help="update rule, as torch.optim defines it (default sgd: w ← w − α ∂L/∂w)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate α (default: 0.1 for sgd, momentum and nesterov; 0.01 for "
+                        "rmsprop and adam)")
+    opts = p.add_argument_group("optimizer options (PyTorch's names and defaults)")
+    opts.add_argument("--momentum", type=float, metavar="MU",
+                      help="momentum μ (sgd 0, momentum and nesterov 0.9; rmsprop 0)")
+    opts.add_argument("--dampening", type=float, metavar="TAU", help="SGD dampening (default 0)")
+    opts.add_argument("--betas", metavar="B1,B2", help="Adam's betas (default 0.9,0.999)")
+    opts.add_argument("--eps", type=float, help="ε of rmsprop and adam (default 1e-8)")
+    opts.add_argument("--alpha", type=float, help="RMSprop's smoothing constant (default 0.99)")
+    opts.add_argument("--weight-decay", type=float, metavar="WD",
+                      help="add WD·w to every gradient, biases too (default 0)")
+    opts.add_argument("--amsgrad", action="store_true", default=None, help="Adam's AMSGrad")
+    opts.add_argument("--centered", action="store_true", default=None,
+                      help="centered RMSprop")
+    p.add_argument("--l2", metavar="LAMBDA", default="0",
+                   help="add (λ/2) Σ w² over the weights (not the biases) to the loss")
     p.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
     p.add_argument("--batch-size", type=int, default=None,
                    help="mini-batch size (default: full batch)")
     p.add_argument("--seed", type=int, default=0, help="seed for initial params and shuffling")
+    p.add_argument("--params", metavar="w1=.15,...",
+                   help="start from these weights and biases (the others from --seed)")
+    p.add_argument("--freeze", metavar="b1,b2", help="parameters that keep their values")
+    p.add_argument("--validation", type=float, metavar="FRACTION",
+                   help="hold out this seeded fraction of the rows, scored every epoch")
+    p.add_argument("--patience", type=int, metavar="N",
+                   help="stop after N epochs without a better (validation) loss; keep the best")
     p.add_argument("--save", metavar="FILE.json", help="write the trained model as JSON")
+    p.add_argument("--verbose", action="store_true", help="also print every parameter")
     p.add_argument("--plot", metavar="FILE.png", help="plot the loss curve (needs matplotlib)")
+    p.add_argument("--plot-gradients", metavar="FILE.png",
+                   help="plot mean |∂L/∂W| per layer and epoch (needs matplotlib)")
+    p.add_argument("--plot-boundary", metavar="FILE.png",
+                   help="draw the decision boundary of a 2-input classifier (needs matplotlib)")
+
+
+def _predict_arguments(p):
+    p.add_argument("model", metavar="MODEL.json", help="a model saved by symnet train --save")
+    p.add_argument("--data", required=True, metavar="FILE.csv",
+                   help="CSV with a header row: the input columns, optionally followed by the "
+                        "target columns")
+    p.add_argument("-o", "--output", metavar="FILE.csv",
+                   help="write the predictions here (default: standard output)")
 
 
 def _check_arguments(p):
@@ -148,7 +190,8 @@ _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (
 # name: (help, its own arguments, takes the network options); the handler is commands.<name>
 COMMANDS = {
     "derive": ("derive ∂L/∂w for a network's parameters", _derive_arguments, True),
-    "train": ("train a network on a CSV file by gradient descent", _train_arguments, True),
+    "train": ("train a network on a CSV file (gradient descent, momentum, RMSprop, Adam)",
+              _train_arguments, True),
     "check": ("check a derivative you computed by hand (exit 0 correct, 1 incorrect, 2 bad "
               "input)", _check_arguments, True),
     "chain": ("derive the last of a chain of definitions", _chain_arguments, False),
@@ -159,6 +202,8 @@ COMMANDS = {
     "activations": ("the activation atlas: every activation, its derivative in closed form and "
                     "the derivative's range", _activations_arguments, False),
     "draw": ("draw a network: every neuron and every weight named", _draw_arguments, True),
+    "predict": ("predict with a saved model: each row of a CSV file with its prediction",
+                _predict_arguments, False),
 }
 
 

@@ -4,6 +4,11 @@
 does one subcommand's work.
 """
 
+import csv
+import io
+import sys
+import warnings
+
 from .checking import check as check_answer
 from .data import read_csv
 from .derive import chain as derive_chain
@@ -11,12 +16,16 @@ from .drawing import draw as draw_network
 from .errors import SymnetError
 from .explore import activation_atlas, compare_flow, compound, flow_caption, flow_table, plot_flow
 from .figures import file_format, need_matplotlib
-from .files import check_writable
+from .files import check_writable, write_atomic
+from .metrics import classes, is_classifier
 from .network import Network
+from .network import load as load_model
+from .optimizers import entry as optimizer_entry
 from .parse import parse_assignments
 from .printing import definitions_latex, text
 from .sheets import check_output, parse_samples
 from .sheets import worksheet as make_worksheet
+from .train import TrainingWarning
 
 
 def _network(args):
@@ -68,28 +77,139 @@ def _image_output(path, what="--plot"):
     need_matplotlib(what)
 
 
+_OPTION_ARGS = ("momentum", "dampening", "betas", "eps", "alpha", "weight_decay", "amsgrad",
+                "centered")
+
+
+def _optimizer_options(args):
+    """The optimizer options given on the command line, by PyTorch's names."""
+    opts = {k: getattr(args, k) for k in _OPTION_ARGS if getattr(args, k) is not None}
+    if "betas" in opts:
+        parts = opts["betas"].split(",")
+        try:
+            opts["betas"] = tuple(float(b) for b in parts)
+        except ValueError:
+            raise SymnetError(f"--betas must be two numbers like 0.9,0.999, got {args.betas!r}") from None
+    return opts
+
+
+def _start(net, args):
+    """The starting parameters: init_params(--seed), overridden by --params."""
+    if not args.params:
+        return None
+    given = parse_assignments(args.params)
+    for name in given:
+        net.param(name)  # an unknown name: one clear error naming the parameters
+    return {**net.init_params(args.seed), **given}
+
+
 def train(args):
-    net = _network(args)
+    net = Network(args.arch, activation=args.activation,
+                  output_activation=args.output_activation, loss=args.loss, l2=args.l2)
     X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
-    if args.plot:
-        _image_output(args.plot)
+    for path in (args.plot, args.plot_gradients, args.plot_boundary):
+        if path:
+            _image_output(path)
+    if args.plot_boundary and (net.sizes[0] != 2 or not is_classifier(net.loss.name)):
+        raise SymnetError("--plot-boundary draws 2-input classifiers (loss bce or cross_entropy); "
+                          f"this is a {net.arch} network with loss {net.loss.name}")
     if args.save:
         check_writable(args.save)
-    result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                     seed=args.seed)
-    h = result.history
-    print(f"trained {net!r} on {len(X)} samples for {len(h)} epochs (lr {args.lr:g})")
-    print(f"loss: {h[0]:.6g} -> {h[-1]:.6g}")
-    width = max(len(k) for k in result.params)
-    for name, value in result.params.items():
-        print(f"  {name:<{width}} = {value: .6g}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TrainingWarning)
+        result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                         seed=args.seed, params=_start(net, args), optimizer=args.optimizer,
+                         freeze=args.freeze or (), validation=args.validation,
+                         patience=args.patience, **_optimizer_options(args))
+    for line in _summary(net, result, len(X), args):
+        print(line)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if args.verbose:
+        width = max(len(k) for k in result.params)
+        for name, value in result.params.items():
+            print(f"  {name:<{width}} = {value: .6g}")
     if args.save:
         result.save(args.save)
         print(f"saved {args.save}")
-    if args.plot:
-        result.plot().save(args.plot)
-        print(f"plotted {args.plot}")
+    for path, picture in ((args.plot, lambda: result.plot()),
+                          (args.plot_gradients, lambda: result.plot("gradients")),
+                          (args.plot_boundary, lambda: result.plot_boundary(X, Y))):
+        if path:
+            picture().save(path)
+            print(f"plotted {path}")
     return 0
+
+
+def _summary(net, result, n, args):
+    """The end of a run: what was trained, the loss before and after, accuracy, early stop."""
+    h, m, best = result.history, result.metrics, result.best_epoch
+    lr = args.lr if args.lr is not None else optimizer_entry(args.optimizer).lr
+    held = f" ({max(1, round(args.validation * n))} held out for validation)" \
+        if args.validation else ""
+    lines = [f"trained {net!r} on {n} samples{held} for {len(h)} epochs ({args.optimizer}, "
+             f"lr {lr:g})", f"loss: {h[0]:.6g} -> {h[best - 1]:.6g}"]
+    if "accuracy" in m:
+        lines.append(f"accuracy: {m['accuracy'][0]:.0%} -> {m['accuracy'][best - 1]:.0%}")
+    if "val_loss" in m:
+        line = f"validation loss: {m['val_loss'][0]:.6g} -> {m['val_loss'][best - 1]:.6g}"
+        if "val_accuracy" in m:
+            line += f", accuracy {m['val_accuracy'][best - 1]:.0%}"
+        lines.append(line)
+    if best != len(h):
+        lines.append(f"early stopping: no better loss for {args.patience} epochs; kept the "
+                     f"parameters of epoch {best}")
+    if args.freeze:
+        lines.append(f"frozen: {args.freeze}")
+    return lines
+
+
+def predict(args):
+    net, params = load_model(args.model)
+    if args.output:
+        check_writable(args.output)
+    X = _read_inputs(args.data, net)
+    Yhat = net.compile().predict(params, X)
+    outs = [str(o) for o in net.outputs]
+    header = [str(x) for x in net.inputs] + outs
+    rows = [list(x) + list(y) for x, y in zip(X.tolist(), Yhat.tolist())]
+    if is_classifier(net.loss.name):
+        c = classes(net.loss.name, Yhat.T)
+        if c.ndim == 2:  # bce: one class per output
+            header += ["class"] if len(outs) == 1 else [f"class{k}" for k in range(1, len(outs) + 1)]
+            rows = [r + list(k) for r, k in zip(rows, c.T.tolist())]
+        else:
+            header.append("class")
+            rows = [r + [k + 1] for r, k in zip(rows, c.tolist())]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[repr(v) if isinstance(v, float) else v for v in r] for r in rows])
+    if args.output:
+        write_atomic(args.output, buf.getvalue())
+        print(f"wrote {len(rows)} predictions to {args.output}")
+    else:
+        sys.stdout.write(buf.getvalue())
+    return 0
+
+
+def _read_inputs(path, net):
+    """X from a CSV of the inputs, or of the inputs followed by the targets (a training file)."""
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    try:
+        return read_csv(path, n_in, 0)[0]
+    except SymnetError as only_inputs:
+        if "columns but the network needs" not in str(only_inputs):
+            raise
+        try:
+            return read_csv(path, n_in, n_out)[0]
+        except SymnetError as with_targets:
+            if "columns but the network needs" not in str(with_targets):
+                raise
+            count = str(with_targets).split(" has ", 1)[1].split(" ", 1)[0]
+            raise SymnetError(
+                f"{path} has {count} columns; the model {net.arch} reads {n_in} (its inputs) or "
+                f"{n_in + n_out} (its inputs, then its targets)") from None
 
 
 def check(args):

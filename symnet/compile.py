@@ -596,9 +596,12 @@ def _layer_program(net):
     D = LayerSymbol("delta", L, r"\delta")
     backward = [*helpers.items(), (D, coeff * rest)]
     grads = [None] * (2 * L)
+    l2 = getattr(net, "l2", 0)  # R = (λ/2) Σ W², once per batch: + λW in ∂L/∂W
+    if l2:
+        loss = loss + l2 / 2 * sp.Add(*[total(W * W) for W in args[0::2]])
     for l in range(L, 0, -1):
         A_prev = arrays[l - 1][1]
-        grads[2 * l - 2] = matmul(D, transpose(A_prev))
+        grads[2 * l - 2] = matmul(D, transpose(A_prev)) + l2 * args[2 * l - 2]
         grads[2 * l - 1] = rowsum(D)
         if l > 1:
             Z, A = arrays[l - 1]
@@ -657,11 +660,13 @@ def _scalar_program(net):
     forward = [(k, v) for k, v in defs.items() if k != net.output]
     # the loss in pre-activations where that is stabler (log σ(N) = −softplus(−N))
     activated_out = {o: defs[o] for o in outputs if not defs[o].is_Add}
-    loss = scale * total(_stable_log(defs[net.output].xreplace(activated_out)))
+    R = getattr(net, "penalty", None)  # the L2 term: once per batch, outside the sample sum
+    data_loss = defs[net.output] - R if R is not None else defs[net.output]
+    loss = scale * total(_stable_log(data_loss.xreplace(activated_out))) + (R or 0)
 
     backward = []
     for node in reversed(list(defs)):
-        if node == net.output or node in activated_out:
+        if node == net.output or node in activated_out or node == R:
             continue
         children = net.children.get(node, ())
         if node in outputs:  # linear output: δ_ŷ = ∂L/∂ŷ
@@ -675,6 +680,7 @@ def _scalar_program(net):
                             for c in children])
         backward.append((Delta(node), _clip_branches(expr)))
     grads = [total(sp.Add(*[Delta(c) * _numeric_local(net.local(c, p), applied)
-                            for c in net.children.get(p, ())])) for p in net.params]
+                            for c in net.children.get(p, ()) if c != R]))
+             + (net.local(R, p) if R in net.children.get(p, ()) else 0) for p in net.params]
     args = [*net.params, *net.inputs, *net.targets, n]
     return forward, backward, [loss] + grads, args

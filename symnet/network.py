@@ -29,6 +29,9 @@ class Network(Graph):
     layer, or a list with one per hidden layer (names or :class:`Activation`); the default,
     ``"linear"``, is the seed lecture's network.  ``output_activation`` defaults to what the loss
     expects (linear for mse and half_sse, sigmoid for bce, softmax for cross_entropy).
+    ``l2 = λ`` adds L2 regularisation (weight decay) to the loss as a node ``R = (λ/2) Σ w²``
+    over the weights — not the biases — with ``L = … + R``; derivations of a weight then show
+    the extra term λw, and training minimises the penalised loss (R counted once per batch).
 
     >>> net = Network("2-2-1", activation="sigmoid")
     >>> net.definitions[net.symbols["h1"]]
@@ -37,9 +40,10 @@ class Network(Graph):
     ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3']
     """
 
-    def __init__(self, arch, activation="linear", output_activation=None, loss="mse"):
-        a = Architecture(arch, activation, output_activation, loss)
+    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0):
+        a = Architecture(arch, activation, output_activation, loss, l2)
         self.sizes, self.loss, self.layers, self.outputs = a.sizes, a.loss, a.layers, a.outputs
+        self.l2, self.penalty = a.l2, a.penalty
         self.activations, self.output_activation = a.activations, a.output_activation
         self.params = a.params
         super().__init__(a.definitions)
@@ -83,6 +87,8 @@ class Network(Graph):
         if acts:
             args.append(f"activation={act!r}")
         args += [f"output_activation={str(self.output_activation)!r}", f"loss={self.loss.name!r}"]
+        if self.l2:
+            args.append(f"l2={str(self.l2)!r}")
         return f"Network({', '.join(args)})"
 
     def __str__(self):
@@ -192,7 +198,7 @@ def load(path):
         net = Network(doc["arch"], activation=acts,
                       output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
                                                                        if k != "name"}),
-                      loss=doc["loss"])
+                      loss=doc["loss"], l2=doc.get("l2", 0))
         params = {str(p): float(doc["params"][str(p)]) for p in net.params}
     except (KeyError, TypeError) as exc:
         raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None

@@ -157,8 +157,12 @@ def test_train_command(tmp_path, capsys):
     assert main(["train", "2-3-1", "--activation", "sigmoid", "--loss", "bce", "--data", data,
                  "--lr", "1", "--epochs", "2000", "--save", model]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("trained Network('2-3-1', activation='sigmoid', output_activation="
-                          "'sigmoid', loss='bce') on 4 samples for 2000 epochs (lr 1)\nloss: ")
+    # a summary, not every parameter (those with --verbose, and in the saved file)
+    assert out == ("trained Network('2-3-1', activation='sigmoid', output_activation='sigmoid', "
+                   "loss='bce') on 4 samples for 2000 epochs (sgd, lr 1)\n"
+                   "loss: 0.715023 -> 0.00659504\n"
+                   "accuracy: 50% -> 100%\n"
+                   f"saved {model}\n")
     net, params = sn.load(model)
     assert (net.compile().predict(params, XOR_X).ravel() > 0.5).tolist() == [False, True, True, False]
 
@@ -166,7 +170,7 @@ def test_train_command(tmp_path, capsys):
 def test_train_command_with_named_columns(tmp_path, capsys):
     data = write(tmp_path, "target,a,noise,b\n1,0,9,1\n3,1,9,1\n5,2,9,1\n")
     assert main(["train", "2-1", "--data", data, "--inputs", "a,b", "--targets", "target",
-                 "--lr", "0.1", "--epochs", "3000"]) == 0
+                 "--lr", "0.1", "--epochs", "3000", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "  w1 =  2\n" in out
 
