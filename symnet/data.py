@@ -35,6 +35,11 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
     if not rows:
         raise SymnetError(f"{path} is empty; expected a header row and at least one data row")
     header = [h.strip() for h in rows[0][1]]
+    if all(_is_number(h) for h in header):
+        names = [f"x{i}" for i in range(1, n_inputs + 1)] + \
+            (["y"] if n_outputs == 1 else [f"y{k}" for k in range(1, n_outputs + 1)])
+        raise SymnetError(f"{path}: the first row is numbers, not column names; add a header "
+                          f"row, e.g. {','.join(names)}")
     if len(rows) < 2:
         raise SymnetError(f"{path} has a header but no data rows")
     if inputs or targets:
@@ -77,3 +82,11 @@ def _columns(spec, header, what, count, path):
     if len(names) != count:
         raise SymnetError(f"--{what} names {len(names)} columns; the network has {count}")
     return [header.index(n) for n in names]
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

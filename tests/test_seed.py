@@ -1,5 +1,8 @@
 """The seed lecture, formula by formula, reproduced with symnet."""
 
+from fractions import Fraction as F
+
+import numpy as np
 import sympy as sp
 
 import symnet as sn
@@ -134,3 +137,34 @@ def test_a_neuron_with_a_nonlinearity_y_equals_NL_of_w_dot_x_plus_b():
     assert net.derive("w2").result == x2 * (yhat - y)
     lin = sn.linear_regression(2)
     assert lin.definitions[yhat] == w1 * x1 + w2 * x2 + b1 and lin.loss.name == "mse"
+
+
+def test_the_worked_example_one_step_with_frozen_biases():
+    """The worksheet's numbers (x1 = 0.05, x2 = 0.1, y = 0.01, w1…w6 = .15 … .45, b = .35, .35,
+    .6, L = Σ ½(y − ŷ)², α = 0.5), one step of w ← w − α ∂L/∂w with the biases kept, as the
+    textbook example does; the loss after it in exact fractions, against fit to 10 digits."""
+    x1, x2, y = F("0.05"), F("0.1"), F("0.01")
+    w = [None, F("0.15"), F("0.2"), F("0.25"), F("0.3"), F("0.4"), F("0.45")]
+    b = [None, F("0.35"), F("0.35"), F("0.6")]
+    alpha = F(1, 2)
+
+    def forward(w):
+        n1 = w[1] * x1 + w[2] * x2 + b[1]
+        n2 = w[3] * x1 + w[4] * x2 + b[2]
+        return n1, n2, w[5] * n1 + w[6] * n2 + b[3]
+    n1, n2, out = forward(w)
+    d = out - y  # ∂L/∂ŷ for ½(y − ŷ)²
+    grad = [None, d * w[5] * x1, d * w[5] * x2, d * w[6] * x1, d * w[6] * x2, d * n1, d * n2]
+    stepped = [None] + [w[i] - alpha * grad[i] for i in range(1, 7)]
+    after = (y - forward(stepped)[2]) ** 2 / 2
+
+    net = sn.Network("2-2-1", loss="half_sse")
+    params = {"w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3, "w5": 0.4, "w6": 0.45,
+              "b1": 0.35, "b2": 0.35, "b3": 0.6}
+    X, Y = np.array([[0.05, 0.1]]), [0.01]
+    result = net.fit(X, Y, lr=0.5, epochs=1, params=params, freeze=["b1", "b2", "b3"],
+                     progress=False)
+    assert [result.params[k] for k in ("b1", "b2", "b3")] == [0.35, 0.35, 0.6]
+    assert f"{float(after):.10g}" == "0.3044664467"
+    assert f"{net.compile().loss(result.params, X, Y):.10g}" == "0.3044664467"
+    assert f"{result.history[0]:.4g}" == "0.421"  # the worksheet's loss before the step
