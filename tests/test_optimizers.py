@@ -145,7 +145,7 @@ def test_the_update_rules_print_in_text_and_latex():
 
 def test_fit_with_adam_follows_the_reference_on_a_linear_regression():
     """ŷ = w1 x1 + b1 with mse: ∂L/∂w1 = (2/n) Σ (ŷ − y) x, ∂L/∂b1 = (2/n) Σ (ŷ − y)."""
-    X = np.array([0.0, 1.0, 2.0, 3.0]); Y = np.array([1.0, 2.5, 5.5, 7.0])
+    X, Y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 2.5, 5.5, 7.0])
 
     def grad(w):
         r = [w[0] * x + w[1] - y for x, y in zip(X, Y)]
@@ -172,7 +172,7 @@ def torch_trajectory(torch, net, p0, optimizer, lr, epochs, **options):
            "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[optimizer]
     extra = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9, "nesterov": True}}
     opt = cls(Ws + Bs, lr=lr, **{**extra.get(optimizer, {}), **options}, foreach=False)
-    X = torch.tensor(XOR_X); Y = torch.tensor(XOR_Y)[:, None]
+    X, Y = torch.tensor(XOR_X), torch.tensor(XOR_Y)[:, None]
     for _ in range(epochs):
         opt.zero_grad()
         A = X
