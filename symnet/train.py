@@ -102,8 +102,8 @@ class _Program:
 
     def grad(self, arrays, Xt, Yt):
         """(loss, gradients as a list like ``arrays``)."""
-        loss, *grads = self._grad(arrays, Xt, Yt)
-        return loss, grads
+        out = self._grad(arrays, Xt, Yt)
+        return out[0], out[1:]
 
     def weight_grads(self, grads):
         """∂L/∂W of each layer, from ``grad``'s list."""
