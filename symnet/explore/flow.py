@@ -32,7 +32,7 @@ from ..network import Network
 from ..printing import Table, aligned, check_format, product
 from ..printing import latex as _latex
 from ..printing import text as _text
-from .atlas import latex_range, atlas_entry
+from .atlas import atlas_entry, latex_range
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 64
