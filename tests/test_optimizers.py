@@ -213,3 +213,8 @@ def test_the_update_functions_run_on_torch_tensors():
     ref = reference("adam", lambda v: [2 * x for x in v], [1.0, -2.0], 0.1, 3)
     assert torch.is_tensor(w[0])
     assert max(abs(a - b) for a, b in zip(w[0].tolist(), ref)) <= 1e-15
+
+
+def test_the_command_line_offers_every_optimizer():
+    from symnet.cli import OPTIMIZERS  # kept apart so that the command line starts without NumPy
+    assert list(OPTIMIZERS) == names()
