@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _network_parent(activation_help=None):
+def _network_parent(activation_help=None, l2=True):
     """The options every network subcommand shares (a parent parser)."""
     p = _Parser(add_help=False)
     p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
@@ -44,6 +44,10 @@ def _network_parent(activation_help=None):
                    help="output activation (default: what the loss expects)")
     p.add_argument("--loss", default="mse",
                    help="loss: mse, half_sse, bce, cross_entropy (default mse)")
+    if l2:
+        p.add_argument("--l2", metavar="LAMBDA", default="0",
+                       help="L2 regularisation: add R = (λ/2) Σ w² over the weights (not the "
+                            "biases) to the loss (default 0)")
     return p
 
 
@@ -81,8 +85,6 @@ def _train_arguments(p):
     opts.add_argument("--amsgrad", action="store_true", default=None, help="Adam's AMSGrad")
     opts.add_argument("--centered", action="store_true", default=None,
                       help="centered RMSprop")
-    p.add_argument("--l2", metavar="LAMBDA", default="0",
-                   help="add (λ/2) Σ w² over the weights (not the biases) to the loss")
     p.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
     p.add_argument("--batch-size", type=int, default=None,
                    help="mini-batch size (default: full batch)")
@@ -215,7 +217,7 @@ def build_parser():
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
-    network, flow = _network_parent(), _network_parent(_FLOW_ACTIVATION)
+    network, flow = _network_parent(), _network_parent(_FLOW_ACTIVATION, l2=False)
     debug = _Parser(add_help=False)
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the traceback of an internal error")

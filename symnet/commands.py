@@ -30,7 +30,7 @@ from .train import TrainingWarning
 
 def _network(args):
     return Network(args.arch, activation=args.activation,
-                   output_activation=args.output_activation, loss=args.loss)
+                   output_activation=args.output_activation, loss=args.loss, l2=args.l2)
 
 
 def _names(wrt):
@@ -104,8 +104,7 @@ def _start(net, args):
 
 
 def train(args):
-    net = Network(args.arch, activation=args.activation,
-                  output_activation=args.output_activation, loss=args.loss, l2=args.l2)
+    net = _network(args)
     X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
     for path in (args.plot, args.plot_gradients, args.plot_boundary):
         if path:

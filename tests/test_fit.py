@@ -318,3 +318,12 @@ def test_train_plots_the_boundary_and_the_gradients(tmp_path, capsys):
     assert f"plotted {grads}\nplotted {png}\n" in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "mean |∂L/∂W|" in grads.read_text()
+
+
+def test_l2_on_the_command_line_shows_in_derive_and_trains(tmp_path, capsys):
+    assert main(["derive", "2-1", "--l2", "0.1", "--wrt", "w1"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "∂L/∂w1 = 1 · w1/10 + 2*(yhat - y) · x1"
+    model = str(tmp_path / "m.json")
+    assert main(["train", "2-1", "--l2", "0.5", "--data", write(tmp_path, XOR_CSV), "--save", model]) == 0
+    assert "l2='1/2'" in capsys.readouterr().out
+    assert sn.load(model)[0].l2 == sp.Rational(1, 2)
