@@ -20,6 +20,7 @@ from functools import cached_property
 import sympy as sp
 
 from .errors import SymnetError, TooLargeError
+from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .printing import Rendered, divides, latex, path_sum, text
@@ -98,6 +99,10 @@ def _deltas(graph, of):
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
                 continue
+            closed = _softmax_delta(graph, node, of)
+            if closed is not None:
+                delta[node] = closed
+                continue
             delta[node] = _backprop(graph, node, delta)
             # only look for a division where one can enter: δ trees are shared, not small
             if any(c in dividing or divides(graph.local(c, node))
@@ -107,6 +112,27 @@ def _deltas(graph, of):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
+
+
+def _softmax_delta(graph, node, of):
+    """δ = ŷ_i − y_i for the i-th input of a softmax output under cross-entropy, else None.
+
+    The assumption is stated here, where it is used: the targets of a ``"distribution"`` loss
+    sum to 1 (one-hot by default), so Σ_k y_k ŷ_i − y_i, the chain rule's sum, is ŷ_i − y_i.
+    """
+    loss = getattr(graph, "loss", None)
+    if getattr(loss, "targets", None) != "distribution" or of != graph.output:
+        return None
+    outputs, targets = getattr(graph, "outputs", ()), getattr(graph, "targets", ())
+    children = graph.children.get(node, ())
+    if not children or any(c not in outputs or not isinstance(graph.definitions[c], softmax)
+                           for c in children):
+        return None
+    inputs = graph.definitions[children[0]].args[1:]
+    own = [c for c in children if graph.definitions[c].args[0] == inputs.index(node) + 1]
+    if len(own) != 1 or len(outputs) != len(targets):
+        return None
+    return own[0] - targets[outputs.index(own[0])]
 
 
 def _backprop(graph, node, delta):
@@ -287,6 +313,14 @@ class Derivation(Rendered):
                 lines.append(("", full))
         return lines
 
+    @cached_property
+    def assumption(self):
+        """The assumption the result rests on, in words, or None: for softmax with
+        cross-entropy, that the targets sum to 1 (δ of a softmax input is then ŷ_i − y_i)."""
+        if not any(_softmax_delta(self.graph, n, self.of) is not None for n in self.nodes):
+            return None
+        return f"the targets sum to 1: {' + '.join(map(str, self.graph.targets))} = 1"
+
     def rows(self, fmt):
         """(lhs, rhs) per line of the derivation, in ``fmt`` (``"text"`` or ``"latex"``)."""
         return [line[:2] for line in self._lines(fmt)]
@@ -301,6 +335,8 @@ class Derivation(Rendered):
                 out.append(f"  {lhs} = {rhs}")
             else:
                 out.append(f"{lhs or ' ' * width} = {rhs}")
+        if self.assumption and self.n_paths <= MAX_PATHS_SHOWN:
+            out.append(f"  (assuming {self.assumption})")
         return "\n".join(out)
 
     def latex(self):
