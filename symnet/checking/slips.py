@@ -1,0 +1,357 @@
+"""The slips of the mistake engine: one small detector each, registered in :data:`DETECTORS`.
+
+A derivation's chain is a sum of paths, each a product of local factors (:class:`Chain`).  A
+detector looks at the true chain and proposes :class:`Slip` s, each an edit of the chain (a
+factor dropped, doubled or replaced; a path dropped, added or rerouted; a constant) with one
+sentence in the chain rule's words.  The engine (:mod:`symnet.checking.engine`) keeps a slip
+only when the edited chain equals the answer exactly.  To teach it a new slip, add one detector:
+
+>>> @detector("halved factor")
+... def _halved(ctx):
+...     for factor, value in ctx.factors.items():
+...         yield Slip("halved factor", f"you halved {ctx.show(factor)}",
+...                    set_factor(factor, value / 2), frozenset([factor]))
+>>> DETECTORS[-1].kind
+'halved factor'
+>>> del DETECTORS[-1]
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import combinations
+from typing import Callable
+
+import sympy as sp
+
+from ..activations import entry, names
+from ..derive import Partial
+
+MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
+
+
+@dataclass(frozen=True)
+class Path:
+    nodes: tuple
+    factors: tuple  # ((Partial, value), ...) in chain order
+
+    @cached_property
+    def term(self):
+        return sp.Mul(*[v for _, v in self.factors])
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A sum of paths times a constant ``scale`` (1 for the true chain)."""
+
+    paths: tuple
+    scale: sp.Expr = sp.S.One
+
+    @cached_property
+    def expr(self):
+        return self.scale * sp.Add(*[p.term for p in self.paths])
+
+
+def true_chain(derivation):
+    """The derivation's path sum as a :class:`Chain`."""
+    return Chain(tuple(Path(nodes, tuple((f, derivation.factors[f]) for f in prod))
+                       for nodes, prod in zip(derivation.paths, derivation.chain)))
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One slip: its kind, the sentence that names it, the edit of the chain it makes, and the
+    items of the chain it touches (factors and path node tuples; two slips that touch the same
+    item are not combined)."""
+
+    kind: str
+    sentence: str
+    edit: Callable
+    touched: frozenset
+
+
+@dataclass(frozen=True)
+class Detector:
+    kind: str
+    propose: Callable  # ctx -> iterable of Slip
+
+
+DETECTORS = []
+
+
+def detector(kind):
+    """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``; the order
+    of registration is the order in which the engine prefers explanations."""
+    def register(propose):
+        DETECTORS.append(Detector(kind, propose))
+        return propose
+    return register
+
+
+# ------------------------------------------------------------------------------ edits
+
+def set_factor(factor, new):
+    """The edit that gives ``factor`` the value ``new`` on every path that has it."""
+    def edit(chain):
+        return Chain(tuple(Path(p.nodes, tuple((f, new if f == factor else v) for f, v in p.factors))
+                           for p in chain.paths), chain.scale)
+    return edit
+
+
+def keep_paths(kept):
+    def edit(chain):
+        return Chain(tuple(p for p in chain.paths if p.nodes in kept), chain.scale)
+    return edit
+
+
+def reroute(old, path, add=False):
+    """Replace the path through ``old`` nodes by ``path`` (or, with ``add``, add it)."""
+    def edit(chain):
+        paths = tuple(p for p in chain.paths if add or p.nodes != old)
+        return Chain(paths + (path,), chain.scale)
+    return edit
+
+
+def scale(c):
+    def edit(chain):
+        return Chain(chain.paths, chain.scale * c)
+    return edit
+
+
+# -------------------------------------------------------------------------- detectors
+
+def _activated(ctx, factor):
+    """True when ``factor`` is ∂h/∂N of an activation (h = act(N))."""
+    definition = ctx.net.definitions.get(factor.num)
+    return definition is not None and not definition.is_Add and factor.num != ctx.of \
+        and factor.den in definition.free_symbols and not definition.has(sp.log)
+
+
+@detector("activation for its derivative")
+def _activation_for_derivative(ctx):
+    for factor, value in ctx.factors.items():
+        if _activated(ctx, factor):
+            used = ctx.net.definitions[factor.num]
+            yield Slip("activation for its derivative",
+                       f"you used {ctx.show(used)} where its derivative {ctx.show(factor)} = "
+                       f"{ctx.show(value)} belongs", set_factor(factor, used), frozenset([factor]))
+
+
+@detector("cancelled factor kept")
+def _cancelled_factor_kept(ctx):
+    if ctx.net.loss.targets != "probability":
+        return
+    for factor, value in ctx.factors.items():
+        if factor.num in ctx.net.outputs and _activated(ctx, factor):
+            yhat, y = factor.num, ctx.net.targets[ctx.net.outputs.index(factor.num)]
+            yield Slip("cancelled factor kept",
+                       f"you kept the factor {ctx.show(factor)} = {ctx.show(value)}, which "
+                       f"{ctx.net.loss.name} cancels: ∂{ctx.of}/∂{yhat} · {ctx.show(factor)} = "
+                       f"{ctx.show(yhat - y)}", set_factor(factor, value ** 2), frozenset([factor]))
+
+
+@detector("dropped factor")
+def _dropped_factor(ctx):
+    for factor, value in ctx.factors.items():
+        if value != 1:
+            yield Slip("dropped factor", f"you left out the factor {ctx.show(factor)} = "
+                       f"{ctx.show(value)}", set_factor(factor, sp.S.One), frozenset([factor]))
+
+
+@detector("neighbouring symbol")
+def _neighbour(ctx):
+    for factor, value in ctx.factors.items():
+        for old in sorted(value.free_symbols, key=sp.default_sort_key):
+            for new in ctx.neighbours(old):
+                yield Slip("neighbouring symbol",
+                           f"you used {ctx.show(new)} where {ctx.show(old)} belongs: "
+                           f"{ctx.show(factor)} = {ctx.show(value)}",
+                           set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
+
+
+@detector("weighted sum for output")
+def _sum_for_output(ctx):
+    for factor, value in ctx.factors.items():
+        for old in sorted(value.free_symbols, key=sp.default_sort_key):
+            new = ctx.other_side(old)
+            if new is not None:
+                what = "output" if old in ctx.outputs_of else "weighted sum"
+                yield Slip("weighted sum for output",
+                           f"you used {new} where {old} belongs: {ctx.show(factor)} = "
+                           f"{ctx.show(value)}, the neuron's {what}",
+                           set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
+
+
+@detector("another activation's derivative")
+def _other_activation(ctx):
+    for factor, value in ctx.factors.items():
+        if not _activated(ctx, factor):
+            continue
+        for name in names(hidden=True):
+            if name == "linear":
+                continue
+            e = entry(name)
+            made = e.make(factor.den, **e.options)
+            slope = sp.diff(made, factor.den)
+            if slope != value and not ctx.net.definitions[factor.num].has(made):
+                yield Slip("another activation's derivative",
+                           f"you used {name}'s derivative {ctx.show(slope)} for {ctx.show(factor)}, "
+                           f"but {factor.num} = {ctx.show(ctx.net.definitions[factor.num])}, whose "
+                           f"derivative is {ctx.show(value)}", set_factor(factor, slope),
+                           frozenset([factor]))
+
+
+@detector("doubled factor")
+def _doubled(ctx):
+    for factor, value in ctx.factors.items():
+        if not value.is_number:
+            yield Slip("doubled factor", f"you used the factor {ctx.show(factor)} = "
+                       f"{ctx.show(value)} twice", set_factor(factor, value ** 2), frozenset([factor]))
+
+
+@detector("sign of the loss's derivative")
+def _sign(ctx):
+    for factor, value in ctx.factors.items():
+        if factor.num == ctx.of:
+            yield Slip("sign of the loss's derivative",
+                       f"the sign of {ctx.show(factor)} is off: it is {ctx.show(value)}",
+                       set_factor(factor, -value), frozenset([factor]))
+
+
+@detector("input factor on a bias")
+def _bias_input(ctx):
+    for factor, value in ctx.factors.items():
+        if factor.den == ctx.wrt and value == 1 and ctx.wrt in ctx.net.params:
+            for extra in ctx.net.parents[factor.num]:
+                if extra not in ctx.net.params:
+                    yield Slip("input factor on a bias",
+                               f"a bias has no input: {ctx.show(factor)} = 1, but your answer has "
+                               f"the extra factor {ctx.show(extra)}",
+                               set_factor(factor, extra), frozenset([factor]))
+
+
+@detector("dropped path")
+def _dropped_paths(ctx):
+    paths = [p.nodes for p in ctx.chain.paths]
+    if len(paths) < 2:
+        return
+    sizes = range(len(paths) - 1, 0, -1) if len(paths) <= MAX_PATH_SUBSETS else [len(paths) - 1]
+    for size in sizes:
+        for keep in combinations(range(len(paths)), size):
+            missed = [paths[i] for i in range(len(paths)) if i not in keep]
+            yield Slip("dropped path", path_sentence(paths, keep),
+                       keep_paths({paths[i] for i in keep}), frozenset(missed))
+
+
+@detector("path through the wrong neuron")
+def _wrong_neuron(ctx):
+    for path in ctx.chain.paths:
+        for moved, sibling, new in ctx.rerouted(path):
+            yield Slip("path through the wrong neuron",
+                       f"you took the path through {sibling} instead of the path through {moved}",
+                       reroute(path.nodes, new), frozenset([path.nodes]))
+
+
+@detector("added path")
+def _added_path(ctx):
+    existing = {p.nodes for p in ctx.chain.paths}
+    for path in ctx.chain.paths:
+        for _, sibling, new in ctx.rerouted(path):
+            if new.nodes not in existing:
+                yield Slip("added path",
+                           f"your answer adds a path through {sibling}, which does not lead to "
+                           f"{ctx.wrt}", reroute(path.nodes, new, add=True), frozenset([new.nodes]))
+
+
+@detector("constant factor")
+def _constant(ctx):
+    for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
+        yield Slip("constant factor", constant_sentence(ctx.net, ctx.name, c), scale(c),
+                   frozenset(["scale"]))
+
+
+# ---------------------------------------------------------------------------- wording
+
+def constant_sentence(net, name, c):
+    """The sentence for an answer that is ``c`` times the derivative."""
+    if c == 0:
+        return f"your answer is 0, but {name} is not"
+    if c == -1 and net.loss.name in ("mse", "half_sse"):
+        return (f"sign error: your answer is −{name}; check the sign of ∂L/∂ŷ "
+                "(the derivative of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))")
+    if c == -1:
+        return f"sign error: your answer is −{name}"
+    if c == sp.Rational(1, 2) and net.loss.name == "mse":
+        return f"your answer is 1/2 of {name}: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"
+    if c == 2 and net.loss.name == "half_sse":
+        return f"your answer is twice {name}: did you differentiate (y − ŷ)² instead of ½(y − ŷ)²?"
+    return f"your answer is {c} times {name}: a constant factor is off"
+
+
+def path_sentence(paths, keep):
+    """"your answer has the path through N1 but misses the path through N2"."""
+    inner = lambda p: list(p[1:-1])
+    kept = {s for i in keep for s in inner(paths[i])}
+    missed = [i for i in range(len(paths)) if i not in keep]
+    through = lambda i, other: next((s for s in reversed(inner(paths[i])) if s not in other),
+                                    inner(paths[i])[-1] if inner(paths[i]) else paths[i][-1])
+    missed_nodes = {s for i in missed for s in inner(paths[i])}
+    has = sorted({str(through(i, missed_nodes)) for i in keep})
+    misses = sorted({str(through(i, kept)) for i in missed})
+    return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
+            f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
+
+
+class Context:
+    """What the detectors read: the net, the derivation, its true chain, and the student's names."""
+
+    def __init__(self, net, derivation, chain, show):
+        self.net, self.derivation, self.chain, self.show = net, derivation, chain, show
+        self.of, self.wrt = derivation.of, derivation.wrt
+        self.factors = dict(f for p in chain.paths for f in p.factors)
+        self.name = f"∂{self.of}/∂{self.wrt}"
+        self.outputs_of = {h: n for layer in net.layers for n, h in layer if h is not None
+                           and h not in net.outputs}
+        self.sums_of = {n: h for h, n in self.outputs_of.items()}
+
+    @cached_property
+    def groups(self):
+        """Symbols that can stand in for each other: same letter, same layer."""
+        out = {}
+        for s in self.net.symbols.values():
+            stem = s.name.rstrip("0123456789")
+            node = self.net.children[s][0] if s in self.net.params else s
+            out.setdefault((stem, self.net.layer_of.get(node)), []).append(s)
+        return {s: g for g in out.values() for s in g}
+
+    def neighbours(self, s):
+        return [t for t in self.groups.get(s, ()) if t != s]
+
+    def other_side(self, s):
+        """N1 for h1 and h1 for N1 (hidden neurons with an activation), else None."""
+        return self.outputs_of.get(s, self.sums_of.get(s))
+
+    def rerouted(self, path):
+        """(neuron, sibling, path) for each hidden neuron of ``path`` moved to a sibling."""
+        layers = self.net.layers[:-1]
+        for node in path.nodes[1:-1]:
+            for layer in layers:
+                own = next((n for n in layer if node in n), None)
+                if own is None or own[0] != node:
+                    continue
+                for other in layer:
+                    if other != own:
+                        yield own[0], other[0], self._moved(path, dict(zip(own, other)))
+
+    def _moved(self, path, swap):
+        swap = {a: b for a, b in swap.items() if a is not None}
+        nodes = tuple(swap.get(n, n) for n in path.nodes)
+        factors = []
+        for f, v in path.factors:
+            num, den = swap.get(f.num, f.num), swap.get(f.den, f.den)
+            if (num, den) == (f.num, f.den):
+                factors.append((f, v))
+            elif den in self.net.parents.get(num, ()):
+                factors.append((Partial(num, den), self.net.local(num, den)))
+            else:
+                factors.append((Partial(num, den), v.xreplace(swap)))
+        return Path(nodes, tuple(factors))

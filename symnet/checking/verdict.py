@@ -1,0 +1,156 @@
+"""The verdict on one answer: equal or not to ∂L/∂w, a counterexample, a diagnosis, a credit.
+
+The answer is read by symnet's whitelist parser (plain math or LaTeX, never ``sympify``).  It is
+compared with the derivation first symbolically, when both sides are small, then by exact
+evaluation to 40 digits at 20 random points.  A wrong answer gets a counterexample, the mistake
+engine's diagnosis (:mod:`symnet.checking.engine`) and a partial credit.
+
+>>> from symnet.network import Network
+>>> net = Network("2-2-1")
+>>> check(net, "w5", "2*(yhat - y)*N1").correct
+True
+>>> print(check(net, "w5", "(yhat - y)*N1").diagnosis[0])
+your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?
+"""
+
+from dataclasses import asdict, dataclass, field
+
+import sympy as sp
+
+from ..derive import MAX_PATHS_SHOWN
+from ..errors import SymnetError
+from ..printing import text
+from .engine import MAX_DIAGNOSED_PATHS, credit, diagnose
+from .evaluation import (PRECISION, counterexample, evalf, number, points, read_answer, same,
+                         show_point, symbolically_equal, value)
+
+
+@dataclass
+class CheckResult:
+    """The verdict on an answer: ``correct``, a ``message`` to show, a ``credit`` in [0, 1]
+    (the share of the chain's paths and factors that are right, see
+    :mod:`symnet.checking.engine`), and for a wrong answer a ``counterexample``
+    (``{"point": {...}, "answer": float, "expected": float}``) and a ``diagnosis`` (sentences
+    in chain-rule terms).  It is true when the answer is correct.
+
+    >>> from symnet.network import Network
+    >>> result = check(Network("2-2-1"), "w5", "2*(y - yhat)*N1")
+    >>> bool(result), result.diagnosis[0][:11], result.credit
+    (False, 'sign error:', 0.6667)
+    """
+
+    correct: bool
+    message: str
+    expected: sp.Expr
+    answer: sp.Expr
+    counterexample: dict = None
+    diagnosis: list = field(default_factory=list)
+    credit: float = 1.0
+
+    def __bool__(self):
+        return self.correct
+
+    def __str__(self):
+        return self.message
+
+    def as_dict(self):
+        """The verdict as plain data (what ``symnet check --json`` prints)."""
+        out = asdict(self)
+        out["expected"], out["answer"] = text(self.expected), text(self.answer)
+        return out
+
+
+def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
+    """Compare ``answer`` (text, or a SymPy expression, or a number) with ∂L/∂``wrt``.
+
+    With ``at`` (values for the inputs, targets and parameters), the answer may be a number:
+    it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there.
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-2-1", activation="sigmoid")
+    >>> check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
+    True
+    >>> print(check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
+    you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
+    """
+    target = net.symbol(wrt)
+    derivation = net.derive(target)
+    answer = read_answer(net, answer)
+    name = f"∂{net.output}/∂{target}"
+    if at is not None:
+        return check_at(net, name, derivation, answer, at, tolerance)
+    expected = derivation.result
+    shown = f"{name} = {text(expected)}" if derivation.n_paths <= MAX_PATHS_SHOWN else name
+    if symbolically_equal(net, answer, expected):
+        return CheckResult(True, f"correct: {text(answer)} equals {shown}", expected, answer)
+    pts = points(net, seed)
+    for values in pts:
+        a, e = value(answer, values), evalf(derivation.value(values))
+        if not same(a, e):
+            return _wrong(net, name, derivation, answer, pts, counterexample(
+                net, values, answer, derivation, a, e), a, e)
+    return CheckResult(True, f"correct: {text(answer)} equals {shown} "
+                             f"(equal at {len(pts)} random points to {PRECISION} digits)",
+                       expected, answer)
+
+
+def _wrong(net, name, derivation, answer, pts, counter, a, e):
+    found = diagnose(net, derivation, answer, pts)
+    share = credit(net, derivation, answer, found) if derivation.n_paths <= MAX_DIAGNOSED_PATHS \
+        else 0.0
+    lines = [f"incorrect: your answer is not {name}.",
+             f"  at {show_point(counter['point'])}:",
+             f"  your answer = {number(a)}, but {name} = {number(e)}"]
+    lines += [f"  diagnosis: {d}" for d in found.sentences] or [
+        f"  the chain rule here: {name} = {chain_text(derivation)}"
+        if derivation.n_paths <= MAX_PATHS_SHOWN else
+        f"  the chain rule here is a sum over {derivation.n_paths:,} paths; "
+        f"net.derive({str(derivation.wrt)!r}).delta gives it by reverse mode"]
+    lines.append(f"  credit: {share:.2f} (the share of the chain's paths and factors that are right)")
+    return CheckResult(False, "\n".join(lines), derivation.result, answer, counter,
+                       found.sentences, share)
+
+
+def chain_text(derivation):
+    return " + ".join(" · ".join(text(f) for f in prod) for prod in derivation.chain)
+
+
+def _percent(tolerance):
+    return f"{tolerance * 100:.3g}%"
+
+
+def check_at(net, name, derivation, answer, at, tolerance):
+    """The verdict on ``answer`` at one point ``at``, within a relative ``tolerance``."""
+    expected = derivation.result
+    if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1 or tolerance != tolerance:
+        raise SymnetError(f"tolerance must be a number from 0 up to 1, got {tolerance!r}")
+    given, values = exact_point(net, at)
+    a, e = value(answer, values), evalf(derivation.value(values))
+    ok = a is not sp.nan and e is not sp.nan and abs(a - e) <= tolerance * max(abs(e), 1e-12)
+    where = show_point({str(k): float(v) for k, v in given.items()})
+    if ok:
+        return CheckResult(True, f"correct: {number(a)} matches {name} = {number(e)} within "
+                                 f"{_percent(tolerance)} at {where}", expected, answer)
+    counter = {"point": {str(k): float(v) for k, v in given.items()},
+               "answer": None if a is sp.nan else float(a), "expected": None if e is sp.nan else float(e)}
+    return CheckResult(False, f"incorrect: your answer is {number(a)}, but {name} = {number(e)} at "
+                              f"{where} (tolerance {_percent(tolerance)})", expected, answer, counter,
+                       credit=0.0)
+
+
+def exact_point(net, at):
+    """``(given, values)``: the point ``at`` as exact numbers, and every node's value there."""
+    not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
+    if not_leaves:
+        raise SymnetError(f"at= takes inputs, targets and parameters; {', '.join(not_leaves)} "
+                          "is computed from them")
+    given = {}
+    for k, v in at.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise SymnetError(f"at= values must be numbers; {k} is {v!r:.40}")
+        given[net.symbol(k)] = sp.Rational(str(v))
+    missing = [str(s) for s in net.leaves if s not in given]
+    if missing:
+        raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "
+                          "needs every input, target and parameter")
+    return given, net.forward(given, precision=PRECISION)
