@@ -19,7 +19,7 @@ except PackageNotFoundError:  # a source tree that is not installed
 
 _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
-    "checking": ["CheckResult", "check"],
+    "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
     "compile": ["Model"],
     "derive": ["Delta", "Derivation", "Partial", "chain", "gradients"],
     "drawing": ["draw"],

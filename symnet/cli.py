@@ -116,8 +116,12 @@ def _predict_arguments(p):
 
 def _check_arguments(p):
     p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5")
-    p.add_argument("answer", metavar="EXPR", help="your ∂L/∂NAME, plain (2*(yhat - y)*N1) "
-                   "or LaTeX (2(\\hat{y}-y)N_{1}); with --at, may be a number")
+    p.add_argument("answer", metavar="EXPR", nargs="?", help="your ∂L/∂NAME, plain "
+                   "(2*(yhat - y)*N1) or LaTeX (2(\\hat{y}-y)N_{1}); with --at, may be a number")
+    p.add_argument("--steps", metavar="FILE", help="check a whole derivation, one step a line "
+                   "(or a LaTeX aligned block), read from FILE ('-' for standard input)")
+    p.add_argument("--json", action="store_true", help="print the whole verdict as JSON "
+                   "(correct, credit, diagnosis, counterexample)")
     p.add_argument("--at", metavar="x1=1,...", help="check at this point: every input, target "
                    "and parameter")
     p.add_argument("--tolerance", type=float, default=1e-3,
@@ -235,7 +239,13 @@ def main(argv=None) -> int:
     parser = build_parser()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and getattr(args, "answer", "") is None and len(extra) == 1:
+            # argparse gives an optional positional nothing when an option follows ARCH
+            # (`check 2-2-1 --wrt w5 --json EXPR`): the one argument left over is the answer
+            args.answer = extra[0]
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             raise _UsageError(f"choose a command: {', '.join(COMMANDS)} (see symnet --help)")
         # the one deferred import: the subcommands need SymPy, --help and --version do not

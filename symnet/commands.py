@@ -6,17 +6,19 @@ does one subcommand's work.
 
 import csv
 import io
+import json
 import sys
 import warnings
 
 from .checking import check as check_answer
+from .checking import check_derivation
 from .data import read_csv
 from .derive import chain as derive_chain
 from .drawing import draw as draw_network
 from .errors import SymnetError
 from .explore import activation_atlas, compare_flow, compound, flow_caption, flow_table, plot_flow
 from .figures import file_format, need_matplotlib
-from .files import check_writable, write_atomic
+from .files import check_writable, read_text, write_atomic
 from .metrics import classes, is_classifier
 from .network import Network
 from .network import load as load_model
@@ -212,10 +214,17 @@ def _read_inputs(path, net):
 
 
 def check(args):
+    if (args.answer is None) == (args.steps is None):
+        raise SymnetError("give either an answer EXPR or --steps FILE (a derivation, '-' for "
+                          "standard input), not both or neither")
     net = _network(args)
     at = parse_assignments(args.at) if args.at else None
+    if args.steps is not None:
+        result = check_derivation(net, args.wrt, read_text(args.steps), at=at)
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result)
+        return 0 if result.correct else 1
     result = check_answer(net, args.wrt, args.answer, at=at, tolerance=args.tolerance)
-    print(result.message)
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.message)
     return 0 if result.correct else 1
 
 

@@ -1,6 +1,7 @@
-"""Writing files completely or not at all."""
+"""Writing files completely or not at all; reading the text files a user hands in."""
 
 import os
+import sys
 import tempfile
 
 from .errors import SymnetError
@@ -65,3 +66,23 @@ def _mode(path):
         return os.stat(path).st_mode & 0o7777
     except OSError:
         return 0o666 & ~_UMASK
+
+
+MAX_TEXT = 100_000  # characters of a text file a user hands in (a derivation)
+
+
+def read_text(path):
+    """The text of ``path`` (``-``: standard input), at most :data:`MAX_TEXT` characters."""
+    try:
+        if path == "-":
+            text = sys.stdin.read(MAX_TEXT + 1)
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(MAX_TEXT + 1)
+    except OSError as exc:
+        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SymnetError(f"{path} is not UTF-8 text") from None
+    if len(text) > MAX_TEXT:
+        raise SymnetError(f"{path} is longer than {MAX_TEXT:,} characters")
+    return text

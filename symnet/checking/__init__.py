@@ -11,6 +11,7 @@ slip), ``engine`` (slips alone and in pairs, credit), ``wording`` (the student's
 True
 """
 
+from .steps import DerivationCheck, Step, check_derivation
 from .verdict import CheckResult, check
 
-__all__ = ["CheckResult", "check"]
+__all__ = ["CheckResult", "DerivationCheck", "Step", "check", "check_derivation"]

@@ -155,7 +155,8 @@ def _divides(factor, expr):
 def _agreement(ctx, answer):
     right, paths = agreeing(ctx, answer)
     ctx.agreeing = right, paths
-    listed = lambda fs: ", ".join(f"{ctx.show(f)} = {ctx.show(ctx.factors[f])}" for f in fs)
+    listed = lambda fs: ", ".join([f"{ctx.show(f)} = {ctx.show(ctx.factors[f])}" for f in fs[:6]]
+                                  + ["…"] * (len(fs) > 6))
     good = [f for f in ctx.factors if f in right and not ctx.factors[f].is_number]
     bad = [f for f in ctx.factors if f not in right]
     out = "it is not one of the known slips"
@@ -190,13 +191,8 @@ def credit(net, derivation, answer, diagnosis):
 
 
 def _items(item, chain):
-    """The chain's items a touched item makes wrong."""
+    """The chain's items a touched item makes wrong (a constant: the first factor, ∂L/∂ŷ)."""
     if item == "scale":
         first = chain.paths[0].factors[0][0]
         return {first}
-    if isinstance(item, tuple):  # a path: itself, and the factors no other path has
-        others = {f for p in chain.paths if p.nodes != item for f, _ in p.factors}
-        own = next((p for p in chain.paths if p.nodes == item), None)
-        mine = {f for f, _ in own.factors} - others if own is not None else set()
-        return {item} | mine
     return {item}

@@ -238,17 +238,20 @@ def _dropped_paths(ctx):
     for size in sizes:
         for keep in combinations(range(len(paths)), size):
             missed = [paths[i] for i in range(len(paths)) if i not in keep]
+            kept = {f for i in keep for f, _ in ctx.chain.paths[i].factors}
+            lost = {f for p in ctx.chain.paths if p.nodes in missed for f, _ in p.factors} - kept
             yield Slip("dropped path", path_sentence(paths, keep),
-                       keep_paths({paths[i] for i in keep}), frozenset(missed))
+                       keep_paths({paths[i] for i in keep}), frozenset(missed) | lost)
 
 
 @detector("path through the wrong neuron")
 def _wrong_neuron(ctx):
     for path in ctx.chain.paths:
         for moved, sibling, new in ctx.rerouted(path):
+            changed = {f for (f, v), (_, w) in zip(path.factors, new.factors) if v != w}
             yield Slip("path through the wrong neuron",
                        f"you took the path through {sibling} instead of the path through {moved}",
-                       reroute(path.nodes, new), frozenset([path.nodes]))
+                       reroute(path.nodes, new), frozenset([path.nodes]) | changed)
 
 
 @detector("added path")

@@ -1,0 +1,107 @@
+"""Reading a written derivation: lines, equalities, and ∂A/∂B partials.
+
+A derivation is plain text or LaTeX, one step a line, or a LaTeX ``aligned``/``align``/
+``eqnarray`` block (rows split at ``\\\\``, ``&`` ignored), and a line may chain equalities,
+``a = b = c``.  Partials are written ``∂L/∂w5``, ``\\partial L/\\partial w_5`` or
+``\\frac{\\partial L}{\\partial w_5}``.  The expressions between them go to symnet's answer
+parser; the partial reader here is kept in one function, :func:`read_partials`, so that the
+parser's own support can take its place.
+
+>>> [(s.lhs, s.rhs) for s in split_steps("∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5 = 2(ŷ - y) N1")]
+[('∂L/∂w5', '∂L/∂ŷ · ∂ŷ/∂w5'), ('∂L/∂w5', '2(ŷ - y) N1')]
+"""
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..derive import Partial
+from ..errors import ParseError
+from ..parse import parse_answer, spellings
+
+MAX_STEPS = 200
+
+_BLOCK = re.compile(r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}", re.S)
+_NAME = r"(?:\\hat\s*\{\s*y\s*\}|\\hat\s+y|[A-Za-zŷ][A-Za-z0-9\u0302]*)(?:_\{?[A-Za-z0-9]+\}?)?"
+_PARTIALS = [
+    re.compile(rf"\\[dt]?frac\s*\{{\s*\\partial\s*({_NAME})\s*\}}\s*\{{\s*\\partial\s*({_NAME})\s*\}}"),
+    re.compile(rf"\\partial\s*({_NAME})\s*/\s*\\partial\s*({_NAME})"),
+    re.compile(rf"∂\s*({_NAME})\s*/\s*∂\s*({_NAME})"),
+]
+_PLACEHOLDER = "partialq"
+
+
+@dataclass(frozen=True)
+class WrittenStep:
+    """One equality of a written derivation: its left side (None: the one before goes on),
+    its right side, and the line it came from."""
+
+    lhs: str
+    rhs: str
+    line: str
+
+
+def split_steps(text):
+    """The equalities of ``text``, in order (see the module's docstring for the forms)."""
+    if not isinstance(text, str):
+        raise ParseError(f"a derivation is text, one step a line; got {type(text).__name__}")
+    block = _BLOCK.search(text)
+    rows = re.split(r"\\\\", block.group(2)) if block else text.splitlines()
+    steps, lhs = [], None
+    for row in rows:
+        row = re.sub(r"\\(nonumber|notag)|\\label\{[^}]*\}", "", row).replace("&", " ")
+        row = row.strip().strip("$").strip()
+        row = re.sub(r"^\\\[|\\\]$", "", row).strip().rstrip(",.;").strip()
+        if not row:
+            continue
+        parts = [p.strip() for p in row.split("=")]
+        if len(parts) > 1 and parts[0]:
+            lhs, parts = parts[0], parts[1:]
+        elif len(parts) > 1:
+            parts = parts[1:]
+        for part in parts:
+            if not part:
+                raise ParseError(f"an empty side of '=' in {row!r}")
+            steps.append(WrittenStep(lhs, part, row))
+    if not steps:
+        raise ParseError("no steps found; write one equality a line, e.g. ∂L/∂w5 = 2(ŷ − y)·N1")
+    if len(steps) > MAX_STEPS:
+        raise ParseError(f"{len(steps)} steps; at most {MAX_STEPS} are checked")
+    return steps
+
+
+def read_partials(net, text):
+    """``text`` with each ∂A/∂B replaced by a placeholder name, and ``{placeholder: Partial}``."""
+    found = {}
+
+    def replace(m):
+        key = sp.Symbol(f"{_PLACEHOLDER}{len(found) + 1}")
+        found[key] = Partial(read_name(net, m.group(1)), read_name(net, m.group(2)))
+        return f" {key} "
+    for pattern in _PARTIALS:
+        text = pattern.sub(replace, text)
+    return text, found
+
+
+def read_name(net, text):
+    """The network symbol that ``text`` names (``w_5``, ``\\hat{y}``, ``ŷ1``)."""
+    symbol = parse_answer(text.strip(), spellings(net.symbols.values()))
+    if not isinstance(symbol, sp.Symbol):
+        raise ParseError(f"{text.strip()!r} in a partial ∂A/∂B is not one name of the network")
+    return symbol
+
+
+def read_side(net, text):
+    """An expression that may hold ∂A/∂B partials (kept as :class:`Partial` objects)."""
+    plain, found = read_partials(net, text)
+    names = {**spellings(net.symbols.values()), **{str(k): k for k in found}}
+    return parse_answer(plain, names).xreplace(found)
+
+
+def read_target(net, text):
+    """The left side ``∂A/∂B`` as a Partial; a ParseError for any other left side."""
+    side = read_side(net, text)
+    if not isinstance(side, Partial):
+        raise ParseError(f"the left side {text!r} is not a partial ∂A/∂B, e.g. ∂L/∂w5")
+    return side

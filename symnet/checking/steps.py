@@ -1,0 +1,305 @@
+"""A whole derivation checked line by line (:func:`check_derivation`).
+
+Each step is judged as what it is:
+
+* a **chain formula** (a sum of products of partials): the right paths, each a product of the
+  local partials along it;
+* a **local factor** (``∂h1/∂N1 = σ(N1)(1 − σ(N1))``): the partial of the child's definition;
+* a **numeric** step (a number; with ``at``): the value there, within the digits shown;
+* an **algebra** step or the **result** (any other expression): equal to its left side's
+  derivative (the mistake engine names the slip of a wrong ∂L/∂w).
+
+A wrong step is an error once: later steps that agree with it (the same wrong value, or the
+value that the student's own wrong factors and paths give) are marked "follows from line N".
+"""
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import sympy as sp
+
+from ..derive import Partial
+from ..errors import ParseError, SymnetError
+from ..printing import text
+from .evaluation import points, resolve, same, value
+from .notation import read_side, read_target, split_steps
+from .verdict import check, exact_point
+from .wording import Names
+
+
+@dataclass
+class Step:
+    """One judged step: its ``number`` (1-based), the ``line`` it came from, its ``kind``
+    (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"``, ``"result"``,
+    ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a ``diagnosis``
+    and ``follows`` (the line whose error this one carries forward, or None)."""
+
+    number: int
+    line: str
+    kind: str
+    correct: bool
+    diagnosis: str = None
+    follows: int = None
+
+
+@dataclass
+class DerivationCheck:
+    """The line-by-line verdict: ``steps``, ``first_error`` (1-based, or None) and ``correct``.
+
+    >>> from symnet.network import Network
+    >>> report = check_derivation(Network("2-2-1"), "w5", "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\\n"
+    ...                           "∂L/∂ŷ = 2(ŷ - y)\\n∂L/∂w5 = 2(ŷ - y) N2")
+    >>> report.correct, report.first_error
+    (False, 3)
+    >>> print(report)
+    line 1  right  chain formula  ∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5
+    line 2  right  local factor   ∂L/∂ŷ = 2(ŷ - y)
+    line 3  wrong  result         ∂L/∂w5 = 2(ŷ - y) N2
+            you used N2 where N1 belongs: ∂yhat/∂w5 = N1
+    first error: line 3
+    """
+
+    steps: list
+    first_error: int = None
+    correct: bool = True
+    wrt: str = field(default="")
+
+    def __bool__(self):
+        return self.correct
+
+    def __str__(self):
+        width = max(len(s.kind) for s in self.steps)
+        out = []
+        for s in self.steps:
+            mark = {True: "right", False: "wrong", None: "  -  "}[s.correct]
+            if s.follows:
+                mark = "carry"
+            out.append(f"line {s.number:<2} {mark}  {s.kind:<{width}}  {s.line}")
+            if s.diagnosis:
+                out.append(f"        {s.diagnosis}")
+        out.append(f"first error: line {self.first_error}" if self.first_error else
+                   "every line is right")
+        return "\n".join(out)
+
+    def as_dict(self):
+        return {"correct": self.correct, "first_error": self.first_error,
+                "steps": [asdict(s) for s in self.steps]}
+
+
+def check_derivation(net, wrt, text, at=None, seed=0):
+    """Check a derivation of ∂L/∂``wrt`` written out line by line (see the module's docstring).
+
+    ``text`` is plain text or LaTeX; ``at`` (every input, target and parameter) lets numeric
+    lines be checked.
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-2-1", activation="sigmoid")
+    >>> report = check_derivation(net, "w1", r'''
+    ... \\begin{aligned}
+    ... \\frac{\\partial L}{\\partial w_1} &= \\frac{\\partial L}{\\partial \\hat y} \\cdot
+    ...   \\frac{\\partial \\hat y}{\\partial h_1} \\cdot \\frac{\\partial h_1}{\\partial N_1}
+    ...   \\cdot \\frac{\\partial N_1}{\\partial w_1} \\\\
+    ... \\frac{\\partial h_1}{\\partial N_1} &= \\sigma(N_1) \\\\
+    ... \\frac{\\partial L}{\\partial w_1} &= 2(\\hat y - y) w_5 \\sigma(N_1) x_1
+    ... \\end{aligned}''')
+    >>> [(s.kind, s.correct, s.follows) for s in report.steps]
+    [('chain formula', True, None), ('local factor', False, None), ('result', False, 2)]
+    """
+    target = net.symbol(wrt)
+    written = split_steps(text)
+    judge = _Judge(net, target, at, seed)
+    steps = []
+    for number, w in enumerate(written, start=1):
+        steps.append(judge.step(number, w, last=number == len(written)))
+    errors = [s.number for s in steps if s.correct is False and not s.follows]
+    return DerivationCheck(steps, errors[0] if errors else None,
+                           not any(s.correct is False for s in steps), str(target))
+
+
+class _Judge:
+    """Judges steps in order, remembering what the student declared (factors, paths, values)."""
+
+    def __init__(self, net, wrt, at, seed):
+        self.net, self.wrt = net, wrt
+        self.goal = Partial(net.output, wrt)
+        self.target = self.goal
+        self.points = points(net, seed, n=8)
+        self.at = exact_point(net, at)[1] if at is not None else None
+        self.factors, self.chains = {}, {}  # declared: Partial → (value, line); → (paths, line)
+        self.previous = None  # (target, expression, line number of its root error or None)
+
+    def step(self, number, written, last):
+        try:
+            if written.lhs is not None:
+                self.target = read_target(self.net, written.lhs)
+            rhs = read_side(self.net, written.rhs)
+        except (ParseError, SymnetError) as exc:
+            return Step(number, written.line, "unread", False, f"cannot read this line: {exc}")
+        line = f"{written.lhs} = {written.rhs}" if written.lhs is not None else written.rhs
+        target = self.target
+        if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
+            return self._chain(number, line, target, rhs)
+        rhs = resolve(self.net, rhs)
+        if rhs.is_number and rhs.free_symbols == set():
+            return self._numeric(number, line, target, rhs, written.rhs)
+        kind = "local factor" if self._is_edge(target) else (
+            "result" if last and target == self.goal else "algebra")
+        return self._value(number, line, target, rhs, kind)
+
+    # ------------------------------------------------------------------ kinds of step
+
+    def _chain(self, number, line, target, rhs):
+        products = [_factors(t) for t in sp.Add.make_args(rhs)]
+        true = [tuple(prod) for prod in self.net.derive(target.den, of=target.num).chain]
+        mine = [tuple(_ordered(p, target)) for p in products]
+        self.chains[target] = (mine, number)
+        sentence = _paths_sentence(true, mine, target)
+        return Step(number, line, "chain formula", sentence is None, sentence)
+
+    def _numeric(self, number, line, target, rhs, typed):
+        if self.at is None:
+            return Step(number, line, "numeric", None, "a number is checked only at a point: "
+                        "pass at= (--at) with every input, target and parameter")
+        truth = self._truth(target, self.at)
+        tolerance = _shown_tolerance(typed, rhs)
+        if truth is not sp.nan and abs(rhs - truth) <= tolerance:
+            return self._remember(Step(number, line, "numeric", True), target, rhs)
+        mine = self._declared(target, self.at)
+        if mine is not None and mine[0] is not sp.nan and abs(rhs - mine[0]) <= tolerance:
+            return Step(number, line, "numeric", False, follows=mine[1],
+                        diagnosis=f"follows from line {mine[1]}")
+        shown = "undefined" if truth is sp.nan else f"{float(truth):.6g}"
+        return Step(number, line, "numeric", False, f"{text(target)} = {shown} at this point")
+
+    def _value(self, number, line, target, rhs, kind):
+        if all(same(value(rhs, p), self._truth(target, p)) for p in self.points):
+            return self._remember(Step(number, line, kind, True), target, rhs)
+        if self._is_edge(target):
+            self.factors[target] = (rhs, number)
+        root = self._carried(target, rhs)
+        if root is not None:
+            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+                                       root), target, rhs, root)
+        return self._remember(Step(number, line, kind, False, self._diagnose(target, rhs)),
+                              target, rhs, number)
+
+    # ------------------------------------------------------------------------ helpers
+
+    def _remember(self, step, target, rhs, root=None):
+        self.previous = (target, rhs, root)
+        return step
+
+    def _is_edge(self, target):
+        return target.num in self.net.definitions and target.den in self.net.parents[target.num]
+
+    def _truth(self, target, point):
+        if self._is_edge(target):
+            return value(self.net.local(target.num, target.den), point)
+        return self.net.derive(target.den, of=target.num).value(point).evalf(40)
+
+    def _carried(self, target, rhs):
+        """The line whose error ``rhs`` carries forward, or None."""
+        if self.previous and self.previous[0] == target and self.previous[2] is not None and \
+                all(same(value(rhs, p), value(self.previous[1], p)) for p in self.points):
+            return self.previous[2]
+        mine = [self._declared(target, p) for p in self.points]
+        if all(m is not None for m in mine) and all(same(value(rhs, p), m[0])
+                                                    for p, m in zip(self.points, mine)):
+            return mine[0][1]
+        return None
+
+    def _declared(self, target, point):
+        """(value, first wrong line) of ``target`` by the student's own factors and paths, when
+        some declared one is wrong; else None."""
+        if self._is_edge(target):
+            return None
+        paths, line = self.chains.get(target, (None, None))
+        if paths is None:
+            paths = [tuple(p) for p in self.net.derive(target.den, of=target.num).chain]
+        wrong = [line] if line is not None and target in self.chains and \
+            not self._chain_right(target, paths) else []
+        total = 0
+        for path in paths:
+            term = 1
+            for f in path:
+                if f in self.factors:
+                    term *= value(self.factors[f][0], point)
+                    wrong.append(self.factors[f][1])
+                elif f.num in self.net.definitions and f.den in self.net.parents[f.num]:
+                    term *= value(self.net.local(f.num, f.den), point)
+                else:
+                    return None
+            total += term
+        return (total, min(wrong)) if wrong else None
+
+    def _chain_right(self, target, paths):
+        true = [tuple(p) for p in self.net.derive(target.den, of=target.num).chain]
+        return sorted(map(str, true)) == sorted(map(str, paths))
+
+    def _diagnose(self, target, rhs):
+        show = Names(self.net, rhs)
+        if self._is_edge(target):
+            return (f"{text(target)} = {show(self.net.local(target.num, target.den))}, "
+                    f"not {show(rhs)}")
+        if target == self.goal:
+            result = check(self.net, self.wrt, rhs)
+            if result.diagnosis:
+                return result.diagnosis[0]
+        return f"this is not {text(target)}"
+
+
+def _partials_only(term):
+    return all(isinstance(f, Partial) or f.is_number for f in sp.Mul.make_args(term))
+
+
+def _factors(term):
+    return [f for f in sp.Mul.make_args(term) if isinstance(f, Partial)]
+
+
+def _ordered(factors, target):
+    """The partials of one product in chain order from ``target.num`` down, when they link."""
+    out, node, rest = [], target.num, list(factors)
+    while rest:
+        nxt = next((f for f in rest if f.num == node), None)
+        if nxt is None:
+            return out + rest
+        out.append(nxt)
+        rest.remove(nxt)
+        node = nxt.den
+    return out
+
+
+def _paths_sentence(true, mine, target):
+    if sorted(map(str, true)) == sorted(map(str, mine)):
+        return None
+    broken = [p for p in mine if p not in true and not _links(p, target)]
+    if broken:
+        return (f"{' · '.join(map(text, broken[0]))} is not a path from {target.num} down to "
+                f"{target.den}: each factor's denominator is the next one's numerator")
+    missing = [p for p in true if p not in mine]
+    extra = [p for p in mine if p not in true]
+    through = lambda p: p[-1].num if len(p) > 1 else p[0].den
+    parts = []
+    if missing:
+        parts.append("misses the path" + "s" * (len(missing) > 1) + " through "
+                     + ", ".join(str(through(p)) for p in missing))
+    if extra:
+        parts.append("has the extra path" + "s" * (len(extra) > 1) + " through "
+                     + ", ".join(str(through(p)) for p in extra))
+    return f"your chain rule for {text(target)} " + " and ".join(parts)
+
+
+def _links(path, target):
+    node = target.num
+    for f in path:
+        if f.num != node:
+            return False
+        node = f.den
+    return node == target.den
+
+
+def _shown_tolerance(typed, number):
+    """Half a unit in the last digit shown (``0.07`` → 0.005), and 0.05% for rounding."""
+    m = re.search(r"\.(\d+)", typed)
+    decimals = len(m.group(1)) if m else 0
+    return sp.Rational(1, 2) * sp.Rational(10) ** -decimals + abs(number) * sp.Rational(1, 2000)
