@@ -21,8 +21,18 @@ from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError
 from ..printing import text
 from .engine import MAX_DIAGNOSED_PATHS, credit, diagnose
-from .evaluation import (PRECISION, counterexample, evalf, number, points, read_answer, same,
-                         show_point, symbolically_equal, value)
+from .evaluation import (
+    PRECISION,
+    counterexample,
+    evalf,
+    number,
+    points,
+    read_answer,
+    same,
+    show_point,
+    symbolically_equal,
+    value,
+)
 
 
 @dataclass
@@ -30,8 +40,9 @@ class CheckResult:
     """The verdict on an answer: ``correct``, a ``message`` to show, a ``credit`` in [0, 1]
     (the share of the chain's paths and factors that are right, see
     :mod:`symnet.checking.engine`), and for a wrong answer a ``counterexample``
-    (``{"point": {...}, "answer": float, "expected": float}``) and a ``diagnosis`` (sentences
-    in chain-rule terms).  It is true when the answer is correct.
+    (``{"point": {...}, "answer": float, "expected": float}``), a ``diagnosis`` (sentences in
+    chain-rule terms) and the kinds of the ``slips`` that explain it (empty when none does).
+    It is true when the answer is correct.
 
     >>> from symnet.network import Network
     >>> result = check(Network("2-2-1"), "w5", "2*(y - yhat)*N1")
@@ -46,6 +57,7 @@ class CheckResult:
     counterexample: dict = None
     diagnosis: list = field(default_factory=list)
     credit: float = 1.0
+    slips: list = field(default_factory=list)
 
     def __bool__(self):
         return self.correct
@@ -108,7 +120,7 @@ def _wrong(net, name, derivation, answer, pts, counter, a, e):
         f"net.derive({str(derivation.wrt)!r}).delta gives it by reverse mode"]
     lines.append(f"  credit: {share:.2f} (the share of the chain's paths and factors that are right)")
     return CheckResult(False, "\n".join(lines), derivation.result, answer, counter,
-                       found.sentences, share)
+                       found.sentences, share, [slip.kind for slip in found.slips])
 
 
 def chain_text(derivation):

@@ -1,0 +1,184 @@
+"""The mistake engine: every kind of slip, with an answer that triggers it and a near miss that
+must not, the student's own names in the sentences, partial credit, and softmax with
+cross-entropy judged as textbooks write it."""
+
+import json
+
+import pytest
+import sympy as sp
+
+import symnet as sn
+from symnet.checking.evaluation import points
+from symnet.checking.slips import DETECTORS
+from symnet.cli import main
+
+SEED = sn.Network("2-2-1")
+SIGMOID = sn.Network("2-2-1", activation="sigmoid")
+TANH = sn.Network("2-2-1", activation="tanh")
+BCE = sn.Network("2-1", output_activation="sigmoid", loss="bce")
+TWO_OUT = sn.Network("2-2-2")
+SOFTMAX = sn.Network("2-2-2", loss="cross_entropy")
+
+# kind, net, wrt, an answer with exactly that slip, the start of its diagnosis, a near miss
+SLIPS = [
+    ("activation for its derivative", SIGMOID, "w1", "2*(yhat - y)*w5*h1*x1",
+     "you used h1 where its derivative ∂h1/∂N1 = h1*(1 - h1) belongs",
+     "2*(yhat - y)*w5*h2*x1"),
+    ("cancelled factor kept", BCE, "w1", "(yhat - y)*sigma(N1)*(1 - sigma(N1))*x1",
+     "you kept the factor ∂yhat/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)), which bce cancels: "
+     "∂L/∂yhat · ∂yhat/∂N1 = yhat - y",
+     "(yhat - y)*sigma(N1)*x1"),
+    ("dropped factor", SIGMOID, "w1", "2*(yhat - y)*w5*x1",
+     "you left out the factor ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1))",
+     "2*(yhat - y)*w5*x1*x2"),
+    ("neighbouring symbol", SEED, "w1", "2*(yhat - y)*w6*x1",
+     "you used w6 where w5 belongs: ∂yhat/∂N1 = w5",
+     "2*(yhat - y)*w3*x1"),
+    ("neighbouring symbol", SEED, "w5", "2*(yhat - y)*N2",
+     "you used N2 where N1 belongs: ∂yhat/∂w5 = N1",
+     "2*(yhat - y)*N2*x2"),
+    ("weighted sum for output", SIGMOID, "w5", "2*(yhat - y)*N1",
+     "you used N1 where h1 belongs: ∂yhat/∂w5 = h1, the neuron's output",
+     "2*(yhat - y)*N1*h1"),
+    ("another activation's derivative", TANH, "w1",
+     "2*(yhat - y)*w5*sigma(N1)*(1 - sigma(N1))*x1",
+     "you used sigmoid's derivative sigmoid(N1)*(1 - sigmoid(N1)) for ∂h1/∂N1, but h1 = tanh(N1), "
+     "whose derivative is 1 - tanh(N1)**2",
+     "2*(yhat - y)*w5*sigma(N1)*(1 - sigma(N2))*x1"),
+    ("doubled factor", SIGMOID, "w1", "2*(yhat - y)*w5*(h1*(1 - h1))**2*x1",
+     "you used the factor ∂h1/∂N1 = h1*(1 - h1) twice",
+     "2*(yhat - y)*w5*(h1*(1 - h1))**3*x1"),
+    ("sign of the loss's derivative", TWO_OUT, "w1", "2*(y1 - yhat1)*w5*x1 + 2*(yhat2 - y2)*w7*x1",
+     "the sign of ∂L/∂yhat1 is off: it is 2*(yhat1 - y1)",
+     "2*(y1 - yhat1)*w5*x1 + 2*(yhat2 - y2)*w8*x1*x2"),
+    ("input factor on a bias", SIGMOID, "b1", "2*(yhat - y)*w5*h1*(1 - h1)*x1",
+     "a bias has no input: ∂N1/∂b1 = 1, but your answer has the extra factor x1",
+     "2*(yhat - y)*w5*h1*(1 - h1)*w1"),
+    ("dropped path", SEED, "x1", "2*(yhat - y)*w5*w1",
+     "your answer has the path through N1 but misses the path through N2",
+     "2*(yhat - y)*w5*w1*x1"),
+    ("path through the wrong neuron", SIGMOID, "w1", "2*(yhat - y)*w6*h2*(1 - h2)*x1",
+     "you took the path through N2 instead of the path through N1",
+     "2*(yhat - y)*w6*h2*(1 - h1)*x1"),
+    ("added path", SEED, "w1", "2*(yhat - y)*(w5 + w6)*x1",
+     "your answer adds a path through N2, which does not lead to w1",
+     "2*(yhat - y)*(w5 + w6)*x1*x2"),
+    ("constant factor", SEED, "w5", "(yhat - y)*N1",
+     "your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?",
+     "(yhat - y)*N1 + N1"),
+]
+
+
+@pytest.mark.parametrize("kind, net, wrt, answer, sentence, near", SLIPS,
+                         ids=[f"{row[0]}-{row[2]}" for row in SLIPS])
+def test_each_slip_is_named_and_a_near_miss_is_not(kind, net, wrt, answer, sentence, near):
+    hit = sn.check(net, wrt, answer)
+    assert not hit.correct and hit.slips == [kind], hit.diagnosis
+    assert hit.diagnosis == [sentence]
+    miss = sn.check(net, wrt, near)
+    assert not miss.correct
+    assert kind not in miss.slips and sentence not in miss.diagnosis, miss.diagnosis
+
+
+def test_every_registered_detector_has_a_case():
+    assert {d.kind for d in DETECTORS} == {row[0] for row in SLIPS}
+
+
+def test_two_slips_at_once_are_named_together():
+    result = sn.check(SEED, "w1", "(yhat - y)*w6*x1")
+    assert result.slips == ["neighbouring symbol", "constant factor"]
+    assert result.diagnosis == ["two slips: you used w6 where w5 belongs: ∂yhat/∂N1 = w5; and your "
+                                "answer is 1/2 of ∂L/∂w1: did you differentiate ½(y − ŷ)² instead "
+                                "of (y − ŷ)²?"]
+
+
+@pytest.mark.parametrize("answer, sentence", [
+    ("2*(yhat - y)*w5*h1*x1", "you used h1 where its derivative ∂h1/∂N1 = h1*(1 - h1) belongs"),
+    ("2*(yhat - y)*w5*sigmoid(N1)*x1",
+     "you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs"),
+    ("2*(yhat - y)*w5*sigmoid(N1)**2*(1 - sigmoid(N1))**2*x1",
+     "you used the factor ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) twice"),
+])
+def test_diagnoses_use_the_students_own_names(answer, sentence):
+    assert sn.check(SIGMOID, "w1", answer).diagnosis == [sentence]
+
+
+def test_an_unknown_slip_says_so_and_which_factors_agree():
+    result = sn.check(SIGMOID, "w1", "2*yhat*w5*x1*h1")
+    assert result.slips == []
+    assert result.diagnosis[-1] == (
+        "it is not one of the known slips; these factors agree with the chain rule: "
+        "∂yhat/∂h1 = w5, ∂N1/∂w1 = x1; these do not appear in your answer: "
+        "∂L/∂yhat = 2*(yhat - y), ∂h1/∂N1 = h1*(1 - h1)")
+    assert result.credit == pytest.approx(2 / 5, abs=1e-4)
+
+
+@pytest.mark.parametrize("net, wrt, answer, credit", [
+    (SEED, "w5", "2*(yhat - y)*N1", 1),
+    (SEED, "w5", "(yhat - y)*N1", 2 / 3),  # 1 path, 2 factors: ∂L/∂ŷ is off by ½
+    (SEED, "x1", "0", 0),
+    (SEED, "x1", "2*(yhat - y)*w5*w1", 4 / 7),  # 2 paths, 5 factors: one path and its 2 own factors
+    (SIGMOID, "w1", "2*(yhat - y)*w5*x1", 4 / 5),
+    (SIGMOID, "w1", "2*(yhat - y)*w6*h2*(1 - h2)*x1", 2 / 5),  # the path, ∂ŷ/∂h and ∂h/∂N
+])
+def test_partial_credit_is_the_share_of_right_paths_and_factors(net, wrt, answer, credit):
+    assert sn.check(net, wrt, answer).credit == pytest.approx(credit, abs=1e-4)
+
+
+def test_json_verdict(capsys):
+    assert main(["check", "2-2-1", "--wrt", "w5", "--json", "(yhat - y)*N1"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["correct"] is False and verdict["credit"] == pytest.approx(2 / 3, abs=1e-4)
+    assert verdict["diagnosis"][0].startswith("your answer is 1/2 of ∂L/∂w5")
+    assert verdict["counterexample"]["expected"] == pytest.approx(
+        2 * verdict["counterexample"]["answer"])
+    assert main(["check", "2-2-1", "--wrt", "w5", "2*(yhat - y)*N1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["credit"] == 1
+
+
+def test_the_cli_shows_the_credit(capsys):
+    assert main(["check", "2-2-1", "--wrt", "w5", "(yhat - y)*N1"]) == 1
+    assert "  credit: 0.67 (the share of the chain's paths and factors that are right)" in \
+        capsys.readouterr().out
+
+
+def test_delta_symbols_stand_for_their_derivatives():
+    delta = sp.Symbol("delta_N1")  # what the notation parser gives for δ1, \delta_1, ∂L/∂N1
+    assert sn.check(SIGMOID, "w1", delta * x1()).correct
+    assert sn.check(SIGMOID, "w1", sp.Symbol("delta_1") * x1()).correct
+    assert not sn.check(SIGMOID, "w1", delta * sp.Symbol("x2")).correct
+
+
+def x1():
+    return sp.Symbol("x1")
+
+
+# ------------------------------------------------------------------ softmax and cross-entropy
+
+def test_softmax_cross_entropy_delta_is_yhat_minus_y():
+    yhat1, y1, N1 = sp.symbols("yhat1 y1 N1")
+    assert SOFTMAX.derive("N3").result == yhat1 - y1
+    assert SOFTMAX.derive("w5").result == N1 * (yhat1 - y1)
+    assert SOFTMAX.derive("w5").assumption == "the targets sum to 1: y1 + y2 = 1"
+    assert str(SOFTMAX.derive("w5")).endswith("  (assuming the targets sum to 1: y1 + y2 = 1)")
+    assert SEED.derive("w5").assumption is None
+
+
+def test_check_points_draw_targets_that_sum_to_one():
+    for values in points(SOFTMAX, seed=3, n=5):
+        assert values[sp.Symbol("y1")] + values[sp.Symbol("y2")] == 1
+        assert values[sp.Symbol("y1")] > 0
+
+
+@pytest.mark.parametrize("answer", [
+    "(yhat1 - y1)*N1",
+    "N1*(y1*yhat1 - y1 + y2*yhat1)",  # the chain rule's sum before Σy = 1 is used
+    r"(\hat{y}_1 - y_1) N_1",
+])
+def test_the_textbook_softmax_answer_is_correct(answer):
+    assert sn.check(SOFTMAX, "w5", answer).correct
+
+
+def test_a_softmax_slip_is_still_caught():
+    result = sn.check(SOFTMAX, "w5", "(y1 - yhat1)*N1")
+    assert not result.correct and result.diagnosis[0].startswith("sign error")
