@@ -30,8 +30,8 @@ from .wording import Names
 @dataclass
 class Step:
     """One judged step: its ``number`` (1-based), the ``line`` it came from, its ``kind``
-    (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"``, ``"result"``,
-    ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a ``diagnosis``
+    (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"`` (the same left side
+    as the step before), ``"result"`` (∂L/∂w), ``"intermediate"`` (another partial), ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a ``diagnosis``
     and ``follows`` (the line whose error this one carries forward, or None)."""
 
     number: int
@@ -129,22 +129,27 @@ class _Judge:
         self.previous = None  # (target, expression, line number of its root error or None)
 
     def step(self, number, written, last):
+        line = f"{written.lhs} = {written.rhs}" if written.lhs is not None else written.rhs
         try:
             if written.lhs is not None:
                 self.target = read_target(self.net, written.lhs)
             rhs = read_side(self.net, written.rhs)
         except (ParseError, SymnetError) as exc:
-            return Step(number, written.line, "unread", False, f"cannot read this line: {exc}")
-        line = f"{written.lhs} = {written.rhs}" if written.lhs is not None else written.rhs
+            return Step(number, line, "unread", False, f"cannot read this line: {exc}")
         target = self.target
         if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
             return self._chain(number, line, target, rhs)
         rhs = resolve(self.net, rhs)
         if rhs.is_number and rhs.free_symbols == set():
             return self._numeric(number, line, target, rhs, written.rhs)
-        kind = "local factor" if self._is_edge(target) else (
-            "result" if last and target == self.goal else "algebra")
-        return self._value(number, line, target, rhs, kind)
+        return self._value(number, line, target, rhs, self._kind(target, last))
+
+    def _kind(self, target, last):
+        if self._is_edge(target):
+            return "local factor"
+        if target == self.goal and (last or not self.previous or self.previous[0] != target):
+            return "result"
+        return "algebra" if self.previous and self.previous[0] == target else "intermediate"
 
     # ------------------------------------------------------------------ kinds of step
 
@@ -180,13 +185,15 @@ class _Judge:
         if root is not None:
             return self._remember(Step(number, line, kind, False, f"follows from line {root}",
                                        root), target, rhs, root)
-        return self._remember(Step(number, line, kind, False, self._diagnose(target, rhs)),
-                              target, rhs, number)
+        sentence = self._diagnose(target, rhs)
+        if self.previous and self.previous[0] == target and self.previous[2] is None:
+            sentence = f"not equal to line {self.previous[3]}: {sentence}"
+        return self._remember(Step(number, line, kind, False, sentence), target, rhs, number)
 
     # ------------------------------------------------------------------------ helpers
 
     def _remember(self, step, target, rhs, root=None):
-        self.previous = (target, rhs, root)
+        self.previous = (target, rhs, root, step.number)
         return step
 
     def _is_edge(self, target):

@@ -1,0 +1,139 @@
+"""A whole derivation checked line by line: each line judged as what it is, the first error
+named, and later lines that follow from it marked instead of counted again."""
+
+import io
+import json
+
+import pytest
+
+import symnet as sn
+from symnet.checking.notation import split_steps
+from symnet.cli import main
+
+SEED = sn.Network("2-2-1")
+SIGMOID = sn.Network("2-2-1", activation="sigmoid")
+AT = dict(x1=1, x2=0, y=1, w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45, b1=.35, b2=.35, b3=.6)
+
+SIX_LINES = """\
+∂L/∂w1 = ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂N1 · ∂N1/∂w1
+∂L/∂ŷ = 2(ŷ − y)
+∂ŷ/∂h1 = w5
+∂h1/∂N1 = σ(N1)(1 − σ(N1))
+∂N1/∂w1 = x1
+∂L/∂w1 = 2(ŷ − y) · w5 · σ(N1)(1 − σ(N1)) · x1
+"""
+
+ALIGNED = r"""
+\begin{aligned}
+\frac{\partial L}{\partial w_1} &= \frac{\partial L}{\partial \hat{y}} \cdot
+  \frac{\partial \hat{y}}{\partial h_1} \cdot \frac{\partial h_1}{\partial N_1} \cdot
+  \frac{\partial N_1}{\partial w_1} \\
+\frac{\partial h_1}{\partial N_1} &= \sigma(N_1)\left(1 - \sigma(N_1)\right) \\
+\frac{\partial L}{\partial w_1} &= 2(\hat{y} - y) \, w_5 \, h_1 (1 - h_1) \, x_1
+\end{aligned}
+"""
+
+
+def kinds(report):
+    return [(s.kind, s.correct, s.follows) for s in report.steps]
+
+
+def test_a_right_derivation_is_right_line_by_line():
+    report = sn.check_derivation(SIGMOID, "w1", SIX_LINES)
+    assert report.correct and report.first_error is None
+    assert kinds(report) == [("chain formula", True, None)] + [("local factor", True, None)] * 4 \
+        + [("result", True, None)]
+    assert str(report).endswith("every line is right")
+
+
+def test_latex_aligned_block():
+    report = sn.check_derivation(SIGMOID, "w1", ALIGNED)
+    assert kinds(report) == [("chain formula", True, None), ("local factor", True, None),
+                             ("result", True, None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a = b = c", [("a", "b"), ("a", "c")]),
+    ("a = b\n= c\n\n", [("a", "b"), ("a", "c")]),
+    (r"\begin{align*} a &= b \\ &= c \end{align*}", [("a", "b"), ("a", "c")]),
+    (r"\begin{eqnarray} a &=& b \\ &=& c \end{eqnarray}", [("a", "b"), ("a", "c")]),
+    ("$$a = b$$", [("a", "b")]),
+])
+def test_lines_and_equalities_are_split(text, expected):
+    assert [(s.lhs, s.rhs) for s in split_steps(text)] == expected
+
+
+def test_a_wrong_factor_is_the_first_error_and_the_result_follows_from_it():
+    text = SIX_LINES.replace("σ(N1)(1 − σ(N1))\n∂N1", "σ(N1)\n∂N1").replace(
+        "· σ(N1)(1 − σ(N1)) ·", "· σ(N1) ·")
+    report = sn.check_derivation(SIGMOID, "w1", text)
+    assert not report.correct and report.first_error == 4
+    assert report.steps[3].diagnosis == "∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)), not sigmoid(N1)"
+    assert (report.steps[5].correct, report.steps[5].follows) == (False, 4)
+    assert report.steps[5].diagnosis == "follows from line 4"
+
+
+def test_a_chain_formula_that_misses_a_path():
+    report = sn.check_derivation(SEED, "x1", "∂L/∂x1 = ∂L/∂ŷ · ∂ŷ/∂N1 · ∂N1/∂x1\n"
+                                             "∂L/∂x1 = 2(ŷ − y)·w5·w1")
+    assert report.steps[0].diagnosis == "your chain rule for ∂L/∂x1 misses the path through N2"
+    assert (report.steps[1].follows, report.first_error) == (1, 1)
+
+
+def test_a_product_that_is_not_a_path():
+    report = sn.check_derivation(SEED, "w1", "∂L/∂w1 = ∂L/∂ŷ · ∂N1/∂w1")
+    assert report.steps[0].diagnosis.startswith("∂L/∂yhat · ∂N1/∂w1 is not a path from L down to w1")
+
+
+def test_an_algebra_step_that_breaks_equality_and_the_step_after_it():
+    report = sn.check_derivation(SEED, "w5", "∂L/∂w5 = 2(ŷ - y) N1\n= 2(ŷ + y) N1\n"
+                                             "= 2*yhat*N1 + 2*y*N1")
+    assert kinds(report) == [("result", True, None), ("algebra", False, None),
+                             ("result", False, 2)]
+    assert report.steps[1].diagnosis == "not equal to line 1: your answer has an extra term 4*N1*y"
+    assert report.first_error == 2
+
+
+def test_the_mistake_engine_names_a_wrong_result():
+    report = sn.check_derivation(SEED, "w5", "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\n∂L/∂w5 = 2(ŷ - y) N2")
+    assert report.steps[1].diagnosis == "you used N2 where N1 belongs: ∂yhat/∂w5 = N1"
+
+
+def test_numeric_lines_within_the_digits_shown():
+    text = "∂L/∂w5 = 2(ŷ - y) N1\n= 2(1.07 - 1)(0.5)\n= 0.07"
+    report = sn.check_derivation(SEED, "w5", text, at=AT)
+    assert report.correct and [s.kind for s in report.steps] == ["result", "numeric", "numeric"]
+    wrong = sn.check_derivation(SEED, "w5", "∂L/∂w5 = 0.08", at=AT)
+    assert wrong.steps[0].diagnosis == "∂L/∂w5 = 0.07 at this point"
+    unjudged = sn.check_derivation(SEED, "w5", "∂L/∂w5 = 0.07")
+    assert unjudged.steps[0].correct is None and unjudged.correct
+
+
+def test_a_line_that_cannot_be_read_is_reported_not_raised():
+    report = sn.check_derivation(SEED, "w5", "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\n∂L/∂w5 = foo(N1)")
+    assert report.steps[1].kind == "unread" and report.first_error == 2
+    assert report.steps[1].diagnosis.startswith("cannot read this line: unknown name 'foo'")
+
+
+def test_steps_from_a_file_and_from_standard_input(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "derivation.txt"
+    path.write_text(SIX_LINES, encoding="utf-8")
+    args = ["check", "2-2-1", "--activation", "sigmoid", "--wrt", "w1", "--steps"]
+    assert main(args + [str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "line 1  right  chain formula  ∂L/∂w1 = ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂N1 · ∂N1/∂w1")
+    monkeypatch.setattr("sys.stdin", io.StringIO(SIX_LINES.replace("w5", "w6")))
+    assert main(args + ["-", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["first_error"] == 3 and report["steps"][5]["follows"] == 3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "2-2-1", "--wrt", "w5"], "error: give either an answer EXPR or --steps FILE"),
+    (["check", "2-2-1", "--wrt", "w5", "--steps", "-", "N1"], "error: give either an answer"),
+    (["check", "2-2-1", "--wrt", "w5", "--steps", "/nonexistent/d.txt"],
+     "error: cannot read /nonexistent/d.txt: No such file or directory"),
+])
+def test_steps_refusals(argv, message, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
