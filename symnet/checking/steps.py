@@ -31,8 +31,9 @@ from .wording import Names
 class Step:
     """One judged step: its ``number`` (1-based), the ``line`` it came from, its ``kind``
     (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"`` (the same left side
-    as the step before), ``"result"`` (∂L/∂w), ``"intermediate"`` (another partial), ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a ``diagnosis``
-    and ``follows`` (the line whose error this one carries forward, or None)."""
+    as the step before), ``"result"`` (∂L/∂w), ``"intermediate"`` (another partial),
+    ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a
+    ``diagnosis`` and ``follows`` (the line whose error this one carries forward, or None)."""
 
     number: int
     line: str
