@@ -45,6 +45,10 @@ SLIPS = [
      "you used sigmoid's derivative sigmoid(N1)*(1 - sigmoid(N1)) for ∂h1/∂N1, but h1 = tanh(N1), "
      "whose derivative is 1 - tanh(N1)**2",
      "2*(yhat - y)*w5*sigma(N1)*(1 - sigma(N2))*x1"),
+    ("another activation's derivative", TANH, "w1", "2*(yhat - y)*w5*h1*(1 - h1)*x1",
+     "you used sigmoid's derivative h1*(1 - h1) for ∂h1/∂N1, but h1 = tanh(N1), whose "
+     "derivative is 1 - h1**2",
+     "2*(yhat - y)*w5*h1*(1 - h2)*x1"),
     ("doubled factor", SIGMOID, "w1", "2*(yhat - y)*w5*(h1*(1 - h1))**2*x1",
      "you used the factor ∂h1/∂N1 = h1*(1 - h1) twice",
      "2*(yhat - y)*w5*(h1*(1 - h1))**3*x1"),

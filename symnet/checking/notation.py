@@ -40,6 +40,7 @@ class WrittenStep:
     lhs: str
     rhs: str
     line: str
+    continued: bool = False  # written "= rhs", the left side carried from before
 
 
 def split_steps(text):
@@ -56,14 +57,14 @@ def split_steps(text):
         if not row:
             continue
         parts = [p.strip() for p in row.split("=")]
-        if len(parts) > 1 and parts[0]:
-            lhs, parts = parts[0], parts[1:]
-        elif len(parts) > 1:
-            parts = parts[1:]
-        for part in parts:
+        own = len(parts) > 1 and bool(parts[0])
+        if own:
+            lhs = parts[0]
+        parts = parts[1:] if len(parts) > 1 else parts
+        for i, part in enumerate(parts):
             if not part:
                 raise ParseError(f"an empty side of '=' in {row!r}")
-            steps.append(WrittenStep(lhs, part, row))
+            steps.append(WrittenStep(lhs, part, row, continued=not (own and i == 0)))
     if not steps:
         raise ParseError("no steps found; write one equality a line, e.g. ∂L/∂w5 = 2(ŷ − y)·N1")
     if len(steps) > MAX_STEPS:

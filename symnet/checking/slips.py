@@ -25,6 +25,7 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
+from ..printing import text
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
@@ -186,18 +187,21 @@ def _other_activation(ctx):
     for factor, value in ctx.factors.items():
         if not _activated(ctx, factor):
             continue
+        h, own = factor.num, ctx.net.definitions[factor.num]
         for name in names(hidden=True):
-            if name == "linear":
-                continue
             e = entry(name)
             made = e.make(factor.den, **e.options)
+            if name == "linear" or own.has(made):
+                continue
             slope = sp.diff(made, factor.den)
-            if slope != value and not ctx.net.definitions[factor.num].has(made):
+            in_output = slope.xreplace({made: h})  # σ' as h(1 − h), written in the output h
+            for used in dict.fromkeys([slope, in_output]):
+                if used == value or (used == in_output and factor.den in used.free_symbols):
+                    continue
                 yield Slip("another activation's derivative",
-                           f"you used {name}'s derivative {ctx.show(slope)} for {ctx.show(factor)}, "
-                           f"but {factor.num} = {ctx.show(ctx.net.definitions[factor.num])}, whose "
-                           f"derivative is {ctx.show(value)}", set_factor(factor, slope),
-                           frozenset([factor]))
+                           f"you used {name}'s derivative {ctx.show(used)} for {ctx.show(factor)}, "
+                           f"but {h} = {text(own)}, whose derivative is {ctx.show(value)}",
+                           set_factor(factor, used), frozenset([factor]))
 
 
 @detector("doubled factor")

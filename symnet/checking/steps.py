@@ -130,7 +130,8 @@ class _Judge:
         self.previous = None  # (target, expression, line number of its root error or None)
 
     def step(self, number, written, last):
-        line = f"{written.lhs} = {written.rhs}" if written.lhs is not None else written.rhs
+        line = f"= {written.rhs}" if written.continued or written.lhs is None else \
+            f"{written.lhs} = {written.rhs}"
         try:
             if written.lhs is not None:
                 self.target = read_target(self.net, written.lhs)
