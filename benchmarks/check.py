@@ -31,7 +31,7 @@ SIX_LINES = """\
 ∂ŷ/∂h1 = w5
 ∂h1/∂N1 = σ(N1)
 ∂N1/∂w1 = x1
-∂L/∂w1 = 2(ŷ − y) · w5 · σ(N1) · x1
+∂L/∂w1 = 2(ŷ − y) · w6 · σ(N1) · x1
 """
 
 SMALL, DEEP = "2-2-1", "2-3-3-1"
@@ -83,7 +83,7 @@ def main():
         met = best <= target
         met_all &= met
         v = verdicts[label]
-        said = (f"first error line {v.first_error}" if answer is None else
+        said = (f"first error line {v.first_error}; line 6: {v.steps[5].diagnosis[:40]}" if answer is None else
                 ("correct" if v.correct else (v.diagnosis or ["-"])[0][:60]))
         print(f"{label:<36} {best:>7.3f}s {median:>7.3f}s {target:>6.1f}s {'yes' if met else 'NO':>4} "
               f"{best / baseline[arch]:>7.2f}×  {said}")

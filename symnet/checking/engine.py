@@ -93,21 +93,22 @@ class _Matcher:
         self.first = float(answer_values[0]) if answer_values[0] is not sp.nan else None
         self.cache = {}
 
-    def _at(self, expr, k):
+    def _at(self, expr, k, exact=True):
         values = self.cache.setdefault(expr, {})
         if k not in values:
-            values[k] = value(expr, self.points[k])
-        return values[k]
+            x = value(expr, self.points[k])
+            values[k] = x, (float("nan") if x is sp.nan else float(x))
+        return values[k][0 if exact else 1]
 
     def _chain_at(self, chain, k, exact):
         total = 0
         for path in chain.paths:
             term = 1
             for _, v in path.factors:
-                x = self._at(v, k)
+                x = self._at(v, k, exact)
                 if x is sp.nan:
                     return sp.nan
-                term *= x if exact else float(x)
+                term *= x
             total += term
         return chain.scale * total if exact else float(chain.scale) * total
 

@@ -17,7 +17,7 @@ only when the edited chain equals the answer exactly.  To teach it a new slip, a
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import Callable
 
@@ -92,9 +92,12 @@ def detector(kind):
 
 def set_factor(factor, new):
     """The edit that gives ``factor`` the value ``new`` on every path that has it."""
+    key = hash(factor)  # SymPy's == is slow; hashes are cached
+
     def edit(chain):
-        return Chain(tuple(Path(p.nodes, tuple((f, new if f == factor else v) for f, v in p.factors))
-                           for p in chain.paths), chain.scale)
+        return Chain(tuple(Path(p.nodes, tuple(
+            (f, new if hash(f) == key and f == factor else v) for f, v in p.factors))
+            for p in chain.paths), chain.scale)
     return edit
 
 
@@ -189,11 +192,11 @@ def _other_activation(ctx):
             continue
         h, own = factor.num, ctx.net.definitions[factor.num]
         for name in names(hidden=True):
-            e = entry(name)
-            made = e.make(factor.den, **e.options)
-            if name == "linear" or own.has(made):
+            if name == "linear":
                 continue
-            slope = sp.diff(made, factor.den)
+            made, slope = (e.xreplace({_X: factor.den}) for e in _slope(name))
+            if own.has(made):
+                continue
             in_output = slope.xreplace({made: h})  # σ' as h(1 − h), written in the output h
             for used in dict.fromkeys([slope, in_output]):
                 if used == value or (used == in_output and factor.den in used.free_symbols):
@@ -202,6 +205,16 @@ def _other_activation(ctx):
                            f"you used {name}'s derivative {ctx.show(used)} for {ctx.show(factor)}, "
                            f"but {h} = {text(own)}, whose derivative is {ctx.show(value)}",
                            set_factor(factor, used), frozenset([factor]))
+
+
+_X = sp.Symbol("x")
+
+
+@lru_cache(maxsize=None)
+def _slope(name):
+    e = entry(name)
+    made = e.make(_X, **e.options)
+    return made, sp.diff(made, _X)
 
 
 @detector("doubled factor")
