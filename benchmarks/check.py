@@ -83,8 +83,10 @@ def main():
         met = best <= target
         met_all &= met
         v = verdicts[label]
-        said = (f"first error line {v.first_error}; line 6: {v.steps[5].diagnosis[:40]}" if answer is None else
-                ("correct" if v.correct else (v.diagnosis or ["-"])[0][:60]))
+        if answer is None:
+            said = f"first error line {v.first_error}; line 6: {v.steps[5].diagnosis[:40]}"
+        else:
+            said = "correct" if v.correct else (v.diagnosis or ["-"])[0][:60]
         print(f"{label:<36} {best:>7.3f}s {median:>7.3f}s {target:>6.1f}s {'yes' if met else 'NO':>4} "
               f"{best / baseline[arch]:>7.2f}×  {said}")
     print("all targets met" if met_all else "some targets missed")

@@ -17,7 +17,7 @@ only when the edited chain equals the answer exactly.  To teach it a new slip, a
 """
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import combinations
 from typing import Callable
 
@@ -207,14 +207,17 @@ def _other_activation(ctx):
                            set_factor(factor, used), frozenset([factor]))
 
 
-_X = sp.Symbol("x")
+_X = sp.Dummy("x")
+_SLOPES = {}  # name → (registry entry, f(x), f'(x)); re-derived when the entry changes
 
 
-@lru_cache(maxsize=None)
 def _slope(name):
     e = entry(name)
-    made = e.make(_X, **e.options)
-    return made, sp.diff(made, _X)
+    cached = _SLOPES.get(name)
+    if cached is None or cached[0] is not e:
+        made = e.make(_X, **e.options)
+        cached = _SLOPES[name] = (e, made, sp.diff(made, _X))
+    return cached[1:]
 
 
 @detector("doubled factor")
