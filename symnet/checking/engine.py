@@ -41,8 +41,9 @@ def diagnose(net, derivation, answer, points):
     name = f"∂{derivation.of}/∂{derivation.wrt}"
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
-    e = [derivation.value(p).evalf(40) for p in points]
-    ratio = _constant_ratio(a, e)
+    ratio = _constant_ratio(a[:3], [derivation.value(p).evalf(40) for p in points[:3]])
+    if ratio is not None:  # constant at three points: then look at all of them
+        ratio = _constant_ratio(a, [derivation.value(p).evalf(40) for p in points])
     if ratio is not None:
         sentence = constant_sentence(net, name, ratio)
         return Diagnosis([sentence], 0.0 if ratio == 0 else None,
@@ -56,11 +57,13 @@ def diagnose(net, derivation, answer, points):
     ctx = Context(net, derivation, chain, show)
     matcher = _Matcher(points, a)
     singles = [s for d in DETECTORS for s in d.propose(ctx)]
+    slipped = {}
     for slip in singles:
-        if matcher.matches(slip.edit(chain)):
+        slipped[id(slip)] = slip.edit(chain)
+        if matcher.matches(slipped[id(slip)]):
             return Diagnosis([slip.sentence], None, [slip])
     for s1, s2 in _pairs(singles):
-        if matcher.matches(s2.edit(s1.edit(chain))):
+        if matcher.matches(s2.edit(slipped[id(s1)])):
             return Diagnosis([f"two slips: {s1.sentence}; and {s2.sentence}"], None, [s1, s2])
     return Diagnosis(_algebra(answer, derivation.result, show) + [_agreement(ctx, answer)], None)
 
@@ -147,7 +150,7 @@ def agreeing(ctx, answer):
 
 
 def _divides(factor, expr):
-    if expr == 0:
+    if expr == 0 or not factor.free_symbols <= expr.free_symbols:
         return False
     numerator, denominator = sp.fraction(sp.cancel(expr / factor))
     return not (denominator.free_symbols & factor.free_symbols)
