@@ -20,7 +20,8 @@ from ..derive import Partial
 from ..errors import ParseError
 from ..parse import parse_answer, spellings
 
-MAX_STEPS = 200
+MAX_STEPS = 60
+MAX_TEXT = 20_000
 
 _BLOCK = re.compile(r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}", re.S)
 _NAME = r"(?:\\hat\s*\{\s*y\s*\}|\\hat\s+y|[A-Za-zŷ][A-Za-z0-9\u0302]*)(?:_\{?[A-Za-z0-9]+\}?)?"
@@ -47,6 +48,9 @@ def split_steps(text):
     """The equalities of ``text``, in order (see the module's docstring for the forms)."""
     if not isinstance(text, str):
         raise ParseError(f"a derivation is text, one step a line; got {type(text).__name__}")
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"the derivation is {len(text):,} characters long; at most {MAX_TEXT:,} "
+                         "are checked")
     block = _BLOCK.search(text)
     rows = re.split(r"\\\\", block.group(2)) if block else text.splitlines()
     steps, lhs = [], None

@@ -39,8 +39,9 @@ from .evaluation import (
 class CheckResult:
     """The verdict on an answer: ``correct``, a ``message`` to show, a ``credit`` in [0, 1]
     (the share of the chain's paths and factors that are right, see
-    :mod:`symnet.checking.engine`), and for a wrong answer a ``counterexample``
-    (``{"point": {...}, "answer": float, "expected": float}``), a ``diagnosis`` (sentences in
+    :mod:`symnet.checking.engine`; None beyond 64 paths), and for a wrong answer a
+    ``counterexample`` (``{"point": {...}, "answer": float, "expected": float}``), a
+    ``diagnosis`` (sentences in
     chain-rule terms) and the kinds of the ``slips`` that explain it (empty when none does).
     It is true when the answer is correct.
 
@@ -109,7 +110,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
 def _wrong(net, name, derivation, answer, pts, counter, a, e):
     found = diagnose(net, derivation, answer, pts)
     share = credit(net, derivation, answer, found) if derivation.n_paths <= MAX_DIAGNOSED_PATHS \
-        else 0.0
+        else None  # too many paths to weigh
     lines = [f"incorrect: your answer is not {name}.",
              f"  at {show_point(counter['point'])}:",
              f"  your answer = {number(a)}, but {name} = {number(e)}"]
@@ -118,7 +119,9 @@ def _wrong(net, name, derivation, answer, pts, counter, a, e):
         if derivation.n_paths <= MAX_PATHS_SHOWN else
         f"  the chain rule here is a sum over {derivation.n_paths:,} paths; "
         f"net.derive({str(derivation.wrt)!r}).delta gives it by reverse mode"]
-    lines.append(f"  credit: {share:.2f} (the share of the chain's paths and factors that are right)")
+    if share is not None:
+        lines.append(f"  credit: {share:.2f} (the share of the chain's paths and factors that "
+                     "are right)")
     return CheckResult(False, "\n".join(lines), derivation.result, answer, counter,
                        found.sentences, share, [slip.kind for slip in found.slips])
 
