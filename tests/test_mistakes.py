@@ -186,3 +186,9 @@ def test_the_textbook_softmax_answer_is_correct(answer):
 def test_a_softmax_slip_is_still_caught():
     result = sn.check(SOFTMAX, "w5", "(y1 - yhat1)*N1")
     assert not result.correct and result.diagnosis[0].startswith("sign error")
+
+
+def test_partials_in_an_answer_stand_for_their_values():
+    L, yhat, N1 = sp.symbols("L yhat N1")
+    assert sn.check(SEED, "w5", sn.Partial(L, yhat) * N1).correct  # ∂L/∂ŷ · N1
+    assert not sn.check(SEED, "w5", sn.Partial(L, yhat) * sp.Symbol("N2")).correct

@@ -137,3 +137,14 @@ def test_steps_from_a_file_and_from_standard_input(tmp_path, capsys, monkeypatch
 def test_steps_refusals(argv, message, capsys):
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(message)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("∂L/∂w5 = 2(ŷ - y) N1\n" * 61, "61 steps; at most 60 are checked"),
+    ("x" * 20_001, "the derivation is 20,001 characters long; at most 20,000 are checked"),
+    ("\n\n", "no steps found"),
+    ("∂L/∂w5 = ", "an empty side of '='"),
+])
+def test_derivations_too_long_or_empty_are_refused(text, message):
+    with pytest.raises(sn.ParseError, match=message):
+        sn.check_derivation(SEED, "w5", text)
