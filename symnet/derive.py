@@ -24,53 +24,10 @@ from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .printing import Rendered, divides, latex, path_sum, text
+from .symbols import Delta, Partial
 
 MAX_PATHS = 10_000
 MAX_PATHS_SHOWN = 16
-
-
-class Partial(sp.Expr):
-    """The unevaluated local partial ∂num/∂den, printed with ∂ in both LaTeX and text.
-
-    >>> Partial(sp.Symbol("L"), sp.Symbol("yhat"))
-    ∂L/∂yhat
-    """
-
-    def __new__(cls, num, den):
-        return sp.Expr.__new__(cls, num, den)
-
-    num = property(lambda self: self.args[0])
-    den = property(lambda self: self.args[1])
-
-    def _latex(self, printer, exp=None):
-        return r"\frac{\partial %s}{\partial %s}" % (printer._print(self.num), printer._print(self.den))
-
-    def _sympystr(self, printer):
-        return f"∂{printer._print(self.num)}/∂{printer._print(self.den)}"
-
-    __repr__ = __str__ = lambda self: self._sympystr(sp.StrPrinter())
-
-
-class Delta(sp.Symbol):
-    """δ of a node, ∂L/∂node, as a symbol: ``delta_N1`` printed δ_{N_1}.
-
-    >>> from symnet.printing import latex
-    >>> latex(Delta(sp.Symbol("N1")))
-    '\\\\delta_{N_{1}}'
-    """
-
-    is_delta = True
-
-    def __new__(cls, node):
-        return super().__new__(cls, f"delta_{node}")
-
-    @property
-    def node(self):
-        return sp.Symbol(self.name[len("delta_"):])
-
-    def _latex(self, printer, exp=None):
-        tex = r"\delta_{%s}" % printer._print(self.node)
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
 def without_division(expr, inverse=None):

@@ -201,7 +201,7 @@ def test_a_payload_does_not_run_in_a_separate_process(tmp_path):
 
 @pytest.mark.parametrize("answer, message", [
     ("__import__(os)", "'__import__' is not accepted as a name"),
-    ("foo(N1)", "unknown name 'foo' at position 1; known names:"),
+    ("foo(N1)", "unknown function 'foo' at position 1; known: "),
     ("уhat - y", "unexpected character 'у' (U+0443) at position 1"),
     (r"\input{x}", r"LaTeX command \input is not allowed; allowed: \frac"),
     ("9**9**9", "exponent 387420489 is too large"),

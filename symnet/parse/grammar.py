@@ -1,0 +1,427 @@
+"""The expression grammar: a recursive-descent parser that builds SymPy objects itself.
+
+>>> parse_expression("2x(1 - x)")
+2*x*(1 - x)
+>>> parse_expression("tanh^2(x) + θ(x)")
+tanh(x)**2 + Heaviside(x, 0)
+"""
+
+import math
+import re
+
+import sympy as sp
+
+from ..activations import REGISTRY
+from ..errors import ParseError
+from ..functions import softmax
+from . import notation
+from .tokens import ALLOWED, MAX_LENGTH, check_name, tokenize
+
+MAX_DEPTH = 100
+MAX_EXPONENT = 1000  # |n| in x**n; also caps the digits of number**number
+MAX_EXP_ARGUMENT = 1000  # exp(1000) is fine; exp(exp(100)) would need 10⁴³ digits
+MAX_PIECES = 10
+
+_ELEMENTARY = {
+    "exp": (sp.exp, 1), "log": (sp.log, 1), "ln": (sp.log, 1), "sqrt": (sp.sqrt, 1),
+    "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1), "sinh": (sp.sinh, 1),
+    "cosh": (sp.cosh, 1), "tanh": (sp.tanh, 1), "sech": (sp.sech, 1), "abs": (sp.Abs, 1),
+    "Abs": (sp.Abs, 1),
+}
+_STEPS = ("Heaviside", "theta", "H")  # θ(x) and H(x): functions only when followed by '('
+_COMPARE = (">", "<", ">=", "<=")
+
+
+def known_functions():
+    """The functions a user may call: ``{name: (SymPy function, arity)}``, elementary ones and
+    every registered activation under its name and spellings (read from the registry on each
+    call, so that later registrations count).
+
+    >>> known_functions()["sigma"]
+    (sigmoid, 1)
+    """
+    table = dict(_ELEMENTARY)
+    for e in REGISTRY.values():
+        if e.function is not None:
+            for spelling in (e.name, *e.spellings):
+                if spelling.isidentifier():
+                    table.setdefault(spelling, (e.function, 1 + len(e.options)))
+    return table
+
+
+def _function_list():
+    return ", ".join(sorted(known_functions())) + ", Heaviside (θ, H), softmax, Piecewise"
+
+
+class Parser:
+    """One parse of ``text``.  ``names`` maps accepted names to Symbols (None: any plain name
+    is a Symbol); ``net`` (optional) gives the layers for f'(z) and the output for ∂L/∂…;
+    ``plain_names`` are names known to be symbols even before '(' (``x(1 - x)``)."""
+
+    def __init__(self, text, names=None, net=None, plain_names=()):
+        self.text = text
+        self.tokens = _partials(tokenize(text), names)
+        self.i = 0
+        self.depth = 0
+        self.names = names
+        self.net = net
+        self.output = getattr(net, "output", None) or (names or {}).get("L") or sp.Symbol("L")
+        self.plain = set(plain_names) | {  # names used as a symbol somewhere: x in x(1 - x)
+            tok[1] for tok, nxt in zip(self.tokens, self.tokens[1:] + [("end", "", 0)])
+            if tok[0] == "name" and nxt[1] != "("}
+
+    def peek(self, ahead=0):
+        i = self.i + ahead
+        return self.tokens[i] if i < len(self.tokens) else ("end", "", 0)
+
+    def take(self, value=None):
+        tok = self.peek()
+        if value is not None and tok[1] != value:
+            raise ParseError(f"expected {value!r} but found {_describe(tok)}")
+        self.i += 1
+        return tok
+
+    def parse(self):
+        if not self.tokens:
+            raise ParseError(f"empty expression; expected {ALLOWED}")
+        expr = self.expr()
+        if self.peek()[0] != "end":
+            tok = self.peek()
+            hint = "; an answer is one expression, or ∂L/∂w = expression" if tok[1] == "=" else ""
+            raise ParseError(f"unexpected {_describe(tok)}{hint}")
+        return expr
+
+    def nest(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParseError(f"expression nested deeper than {MAX_DEPTH} levels")
+
+    def expr(self):
+        self.nest()
+        terms = [self.term()]
+        while self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            t = self.term()
+            terms.append(t if op == "+" else -t)
+        self.depth -= 1
+        return sp.Add(*terms)
+
+    def term(self):
+        factors = [self.unary()]
+        while True:
+            kind, value, _ = self.peek()
+            if value in ("*", "/"):
+                self.take()
+                f = self.unary()
+                factors.append(f if value == "*" else 1 / _nonzero(f))
+            elif kind in ("number", "name", "partial") or value in ("(", "["):
+                factors.append(self.unary())  # implicit multiplication: 2x, 2(x + 1), 1[x > 0]
+            else:
+                return sp.Mul(*factors)
+
+    def unary(self):
+        if self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            self.nest()
+            operand = self.unary()
+            self.depth -= 1
+            return -operand if op == "-" else operand
+        return self.power()
+
+    def power(self):
+        base = self.primary()
+        if self.peek()[1] in ("**", "^"):
+            self.take()
+            self.nest()
+            exponent = self.unary()
+            self.depth -= 1
+            return _power(base, exponent)
+        return base
+
+    def primary(self):
+        kind, value, pos = tok = self.take()
+        if kind == "number":
+            return _number(value, pos)
+        if kind == "partial":
+            num, den = value
+            as_delta = self.net is None or den in getattr(self.net, "definitions", {})
+            return notation.partial(num, den, self.output, as_delta)
+        if value == "(":
+            inner = self.expr()
+            self.take(")")
+            return inner
+        if value == "[":
+            return self.bracket()
+        if kind == "name":
+            return self.name(value, pos)
+        raise ParseError(f"unexpected {_describe(tok)}; expected a number, a name or '('")
+
+    def bracket(self):
+        inner = self.expr()
+        if self.peek()[1] in _COMPARE:
+            op = self.take()[1]
+            inner = notation.iverson(inner, op, self.expr())
+        self.take("]")
+        return inner
+
+    def name(self, value, pos):
+        check_name(value)
+        nxt = self.peek()[1]
+        if nxt == "'":
+            return self.derivative(value, pos)
+        functions = known_functions()
+        if value in functions and nxt == "(":
+            return self.call(value, functions[value])
+        if value in functions and nxt in ("**", "^") and self.function_power():
+            return _power(self.call(value, functions[value]), self.pending_exponent)
+        if value in functions:
+            raise ParseError(f"function {value!r} at position {pos} needs parentheses: {value}(…)")
+        if nxt == "(" and value in _STEPS and not self.is_symbol(value):
+            return self.step(value)
+        if nxt == "(" and value in ("softmax", "Piecewise") or re.fullmatch(r"softmax_?\d+", value):
+            return self.softmax(value) if value != "Piecewise" else self.piecewise()
+        delta = None if self.is_symbol(value) else notation.delta(value, self.names, self.output)
+        if delta is not None:
+            return delta
+        if nxt == "(" and self.adjacent() and not self.is_symbol(value):
+            raise ParseError(f"unknown function {value!r} at position {pos}"
+                             f"{notation.nearest(value, functions)}; known: {_function_list()}; "
+                             f"for a product write {value}*(…)")
+        if nxt == "[" and self.adjacent():
+            raise ParseError(f"{value}[ at position {pos}: indexing is not accepted; for a "
+                             f"product write {value}*[…], for a subscript {value}_1")
+        return self.symbol(value, pos)
+
+    def is_symbol(self, name):
+        return name in self.names if self.names is not None else name in self.plain
+
+    def adjacent(self):
+        _, value, pos = self.tokens[self.i - 1]
+        return self.peek()[2] == pos + len(value)
+
+    def function_power(self):
+        """tanh²(x), tanh^2(x), tanh^{2}(x): an integer power of a function written before its
+        argument; sets ``pending_exponent`` and leaves the argument's '(' next."""
+        ahead = [self.peek(k) for k in range(1, 5)]
+        if ahead[0][0] == "number" and ahead[1][1] == "(":
+            self.i += 2
+            self.pending_exponent = _number(ahead[0][1], ahead[0][2])
+            return True
+        if ahead[0][1] == "(" and ahead[1][0] == "number" and ahead[2][1] == ")" and ahead[3][1] == "(":
+            self.i += 4
+            self.pending_exponent = _number(ahead[1][1], ahead[1][2])
+            return True
+        if ahead[0][1] == "-" or (ahead[0][1] == "(" and ahead[1][1] == "-"):
+            raise ParseError("a function to a negative power before its argument (like tanh^-1(x)) "
+                             "is not accepted: write 1/tanh(x) or (tanh(x))**-1")
+        return False
+
+    def arguments(self):
+        self.take("(")
+        args = [self.expr()]
+        while self.peek()[1] == ",":
+            self.take()
+            args.append(self.expr())
+        self.take(")")
+        return args
+
+    def call(self, name, function):
+        func, arity = function
+        args = self.arguments()
+        if len(args) != arity:
+            raise ParseError(f"{name} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}")
+        if name in ("exp", "sinh", "cosh") and args[0].is_number \
+                and abs(complex(args[0].evalf(15))) > MAX_EXP_ARGUMENT:
+            raise ParseError(f"{name} of a number larger than {MAX_EXP_ARGUMENT} is not accepted")
+        return func(*args)
+
+    def derivative(self, name, pos):
+        self.take("'")
+        known = notation.activation_spellings()
+        if name not in known and name.lower() not in known and name not in notation.LAYER_DERIVATIVES:
+            raise ParseError(f"{name}' at position {pos}: {name!r} is not an activation"
+                             f"{notation.nearest(name, known)}; the derivative notation is "
+                             f"σ'(z), tanh'(z), relu'(z) … or f'(z) for z's layer")
+        if self.peek()[1] == "'":
+            raise ParseError(f"{name}'' at position {pos}: second derivatives are not accepted")
+        if self.peek()[1] != "(":
+            raise ParseError(f"{name}' at position {pos} needs an argument: write {name}'(N1)")
+        return notation.activation_derivative(name, self.arguments(), self.net)
+
+    def step(self, name):
+        args = self.arguments()
+        if len(args) == 2 and name == "Heaviside":
+            return notation.step(*args)
+        if len(args) != 1:
+            raise ParseError(f"{name} takes one argument (Heaviside also a second, its value at 0), "
+                             f"got {len(args)}")
+        return notation.step(args[0])
+
+    def softmax(self, name):
+        k = re.sub(r"\D", "", name)
+        args = self.arguments()
+        if k:
+            args = [sp.Integer(k), *args]
+        if len(args) < 3 or not (args[0].is_Integer and 1 <= args[0] <= len(args) - 1):
+            raise ParseError("softmax is written softmax(k, z1, …, zm) (or softmax_k(z1, …, zm)) "
+                             "with k from 1 to m, e.g. softmax(1, N3, N4)")
+        return softmax(*args)
+
+    def piecewise(self):
+        self.take("(")
+        pieces = []
+        while True:
+            self.take("(")
+            value = self.expr()
+            self.take(",")
+            if self.peek()[1] == "True":
+                self.take()
+                condition = sp.true
+            else:
+                lhs = self.expr()
+                op = self.take()[1]
+                if op not in _COMPARE:
+                    raise ParseError("a Piecewise condition is a comparison (x > 0) or True")
+                condition = {">": sp.Gt, "<": sp.Lt, ">=": sp.Ge, "<=": sp.Le}[op](lhs, self.expr())
+            self.take(")")
+            pieces.append((value, condition))
+            if len(pieces) > MAX_PIECES:
+                raise ParseError(f"a Piecewise has at most {MAX_PIECES} pieces")
+            if self.take()[1] == ")":
+                return sp.Piecewise(*pieces)
+
+    def symbol(self, name, pos):
+        check_name(name)
+        if self.names is None:
+            return sp.Symbol(name)
+        if name not in self.names:
+            known = dict.fromkeys(str(s) for s in self.names.values())
+            hint = notation.nearest(name, list(self.names) + list(known_functions()))
+            if name in ("theta", "H", "Heaviside"):
+                hint = f"; θ is the step function: write θ({next(iter(known), 'N1')})"
+            elif name in notation.activation_spellings() or name == "delta":
+                hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
+            raise ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
+                             f"{', '.join(known)}; functions: {_function_list()}")
+        return self.names[name]
+
+
+def _partials(tokens, names):
+    """Tokens with each ∂A/∂B (also (∂A)/(∂B) from \\frac, dA/dB) made one ``partial`` token."""
+    out, i = [], 0
+    while i < len(tokens):
+        found = _match_partial(tokens, i, names)
+        if found:
+            (num, den), end = found
+            out.append(("partial", (num, den), tokens[i][2]))
+            i = end
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _match_partial(tokens, i, names):
+    def side(j):
+        opened = j < len(tokens) and tokens[j][1] == "("
+        j += opened
+        got = _differential(tokens, j, names)
+        if not got:
+            return None
+        symbol, j = got
+        if opened:
+            if j >= len(tokens) or tokens[j][1] != ")":
+                return None
+            j += 1
+        return symbol, j
+    first = side(i)
+    if not first or first[1] >= len(tokens) or tokens[first[1]][1] != "/":
+        return None
+    second = side(first[1] + 1)
+    if not second:
+        return None
+    return (first[0], second[0]), second[1]
+
+
+def _differential(tokens, j, names):
+    """∂A or dA (one token dA, or d then A) at ``j``: (symbol A, next index), or None."""
+    def resolve(name):
+        if names is None:
+            return sp.Symbol(name) if name.isidentifier() else None
+        return names.get(name)
+    if j + 1 < len(tokens) and tokens[j][1] == "∂":
+        if tokens[j + 1][0] != "name":
+            raise ParseError(f"∂ at position {tokens[j][2]} must be followed by a name, as in ∂L/∂w5")
+        symbol = resolve(tokens[j + 1][1])
+        if symbol is None:
+            raise ParseError(f"unknown name {tokens[j + 1][1]!r} in a partial ∂A/∂B"
+                             f"{notation.nearest(tokens[j + 1][1], names or {})}")
+        return symbol, j + 2
+    if names is None or j >= len(tokens) or tokens[j][0] != "name":
+        return None
+    word = tokens[j][1]
+    if word == "d" and "d" not in names and j + 1 < len(tokens) and tokens[j + 1][0] == "name":
+        symbol = resolve(tokens[j + 1][1])
+        return (symbol, j + 2) if symbol is not None else None
+    if word.startswith("d") and word not in names and resolve(word[1:]) is not None:
+        return resolve(word[1:]), j + 1
+    return None
+
+
+def _describe(tok):
+    kind, value, pos = tok
+    if kind == "partial":
+        return f"{notation.partial_text(*value)} at position {pos}"
+    return "end of input" if kind == "end" else f"{value!r} at position {pos}"
+
+
+def _number(value, pos):
+    exponent = re.search(r"[eE]([+-]?\d+)$", value)
+    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise ParseError(f"number {value} at position {pos} is too large or too small; "
+                         f"exponents up to ±{MAX_EXPONENT} are accepted")
+    return sp.Rational(value) if re.search(r"[.eE]", value) else sp.Integer(value)
+
+
+def _nonzero(expr):
+    if expr.is_zero:
+        raise ParseError("division by zero")
+    return expr
+
+
+def _power(base, exponent):
+    if not exponent.is_Number and any(not p.exp.is_Number for p in exponent.atoms(sp.Pow)):
+        raise ParseError("a tower of powers with symbols in the exponents (like x**y**z) is not "
+                         "accepted: it cannot be evaluated in reasonable time")
+    if exponent.is_Number:
+        if abs(exponent) > MAX_EXPONENT:
+            raise ParseError(f"exponent {exponent} is too large; |exponent| ≤ {MAX_EXPONENT}")
+        if base.is_Rational and exponent.is_Integer and base != 0:
+            digits = abs(int(exponent)) * math.log10(max(abs(base.p), abs(base.q)) + 1)
+            if digits > MAX_EXPONENT:
+                raise ParseError(f"{base}**{exponent} has about {digits:.0f} digits; "
+                                 f"at most {MAX_EXPONENT} are accepted")
+        if base.is_zero and exponent.is_negative:
+            raise ParseError("division by zero")
+    return sp.Pow(base, exponent)
+
+
+def parse_expression(text, names=None, net=None, plain_names=()):
+    """Parse ``text`` into a SymPy expression without ever evaluating it as Python.
+
+    ``names`` maps the accepted names to their Symbols; when omitted, any plain name becomes a
+    Symbol (and a name written directly before '(' that is not used as a symbol elsewhere is
+    refused as an unknown function: ``f(x)`` is not read as f·x).
+
+    >>> parse_expression("sigma(N1)*(1 - sigma(N1))")
+    (1 - sigmoid(N1))*sigmoid(N1)
+    >>> parse_expression("__import__(os)")
+    Traceback (most recent call last):
+    ...
+    symnet.errors.ParseError: '__import__' is not accepted as a name; names are letters and digits (at most 30, not starting with '_' and not a Python keyword)
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    return Parser(text, names, net, plain_names).parse()

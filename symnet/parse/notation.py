@@ -1,0 +1,124 @@
+"""What the textbook notations mean: σ'(z), f'(z), θ(z), [z > 0], δ1, ∂L/∂N1.
+
+Each function here turns one recognised notation into its SymPy value, or refuses it with a
+line that says what to write instead.
+"""
+
+import difflib
+
+import sympy as sp
+
+from ..activations import REGISTRY
+from ..errors import ParseError
+from ..symbols import Delta, Partial
+
+LAYER_DERIVATIVES = ("f", "g")  # f'(z), g'(z): the activation of the layer z belongs to
+
+
+def activation_spellings():
+    """``{spelling: entry}`` for every registered activation (read on each call)."""
+    table = {}
+    for e in REGISTRY.values():
+        for spelling in (e.name, *e.spellings):
+            if spelling.isidentifier():
+                table.setdefault(spelling, e)
+                table.setdefault(spelling.lower(), e)
+    return table
+
+
+def nearest(word, candidates, n=3):
+    """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def step(x, at_zero=sp.S.Zero):
+    """The Heaviside step with its value at 0 given (0 unless written, as ReLU' is pinned)."""
+    return sp.Heaviside(x, at_zero)
+
+
+def iverson(lhs, op, rhs):
+    """[lhs op rhs] as a step: [x > 0] = θ(x) (0 at 0), [x ≥ 0] = 1 at 0."""
+    diff = lhs - rhs if op in (">", ">=") else rhs - lhs
+    return step(diff, sp.S.Zero if op in (">", "<") else sp.S.One)
+
+
+def activation_derivative(name, args, net):
+    """σ'(z), tanh'(z), relu'(z) … for a registered activation, f'(z) or g'(z) for the
+    activation of z's layer (``net`` needed): the closed-form derivative at the argument."""
+    if name in LAYER_DERIVATIVES:
+        return _layer_derivative(name, args, net)
+    e = activation_spellings()[name if name in activation_spellings() else name.lower()]
+    if e.output_only:
+        raise ParseError(f"{name}' is not one function of one input: softmax's derivative is a "
+                         "Jacobian; write it out, e.g. softmax(1, N3, N4)*(1 - softmax(1, N3, N4))")
+    options = dict(e.options)
+    if len(args) > 1 + len(options):
+        raise ParseError(f"{name}'(…) takes {1 + len(options)} argument"
+                         f"{'s' * bool(options)}, got {len(args)}")
+    layer = _layer_activation(args[0], net) if net is not None else None
+    if layer is not None and layer.name == e.name:
+        options.update(dict(layer.options))
+    options.update(zip(options, args[1:]))
+    x = sp.Dummy("x", real=True)
+    return sp.diff(e.make(x, **options), x).xreplace({x: args[0]})
+
+
+def _layer_derivative(name, args, net):
+    z = args[0]
+    write = f"write {name}'(N1) for the derivative of N1's activation"
+    if net is None:
+        raise ParseError(f"{name}'({z}) means the derivative of the activation of {z}'s layer: "
+                         "it needs the network (parse_answer(..., net=net)); or name the "
+                         "activation, e.g. σ'(N1)")
+    if len(args) != 1 or not isinstance(z, sp.Symbol):
+        raise ParseError(f"{name}'(…) takes one neuron input, e.g. {name}'(N1); {write}")
+    act = _layer_activation(z, net)
+    if act is None:
+        raise ParseError(f"{name}'({z}): {z} is not the input of a layer's activation; {write}")
+    if act.name == "softmax":
+        raise ParseError(f"{name}'({z}): {z} feeds a softmax, whose derivative is a Jacobian; "
+                         "write it out, e.g. softmax(1, N3, N4)*(1 - softmax(1, N3, N4))")
+    x = sp.Dummy("x", real=True)
+    return sp.diff(act.apply(x), x).xreplace({x: z})
+
+
+def _layer_activation(z, net):
+    """The Activation applied to ``z`` in ``net`` (its layer's), or None."""
+    layers, acts = getattr(net, "layers", None), getattr(net, "activations", None)
+    if layers is None or acts is None:
+        return None
+    acts = list(acts) + [net.output_activation]
+    for layer, act in zip(layers, acts):
+        if any(neuron[0] == z for neuron in layer):
+            return act
+    return None
+
+
+def delta(name, names, output):
+    """``delta1``, ``delta_1``, ``delta_N1``, ``delta_N_1`` → δ of that node (δ_j is ∂L/∂N_j), or
+    None when ``name`` is not δ notation."""
+    if not name.startswith("delta") or name == "delta":
+        return None
+    rest = name[len("delta"):].lstrip("_")
+    if not rest:
+        return None
+    spelled = f"N{rest}" if rest.isdigit() else rest
+    if names is None:
+        return Delta(sp.Symbol(spelled.replace("_", "") if rest[:1].isalpha() else spelled))
+    node = names.get(spelled) or names.get(spelled.replace("_", ""))
+    if node is None:
+        raise ParseError(f"δ of {spelled!r}: there is no node {spelled!r}; δ1 (δ_1, \\delta_1) "
+                         f"means ∂L/∂N1, δ_N1 the same{nearest(spelled, names)}")
+    return Delta(node)
+
+
+def partial(num, den, output, as_delta=True):
+    """∂num/∂den: δ of den when num is the output (∂L/∂ŷ is δ of yhat), else a :class:`Partial`."""
+    if num == output and as_delta:
+        return Delta(den)
+    return Partial(num, den)
+
+
+def partial_text(num, den):
+    return f"∂{num}/∂{den}"

@@ -1,0 +1,90 @@
+"""Reading text into tokens: the Unicode a student types mapped to plain spellings, strict numbers.
+
+>>> [t[1] for t in tokenize("ŷ₁ − σ′(N₁)·x²")]
+['yhat_1', '-', 'sigma', "'", '(', 'N_1', ')', '*', 'x', '**', '2']
+"""
+
+import keyword
+import re
+import unicodedata
+
+from ..errors import ParseError
+
+MAX_LENGTH = 2000
+
+# Unicode a student may type, mapped to the plain spelling before tokenising.  Letters get a
+# space before them (2σ is 2·σ) but none after, so that σ₁ and ŷ1 stay one name.
+_UNICODE = {"σ": " sigma", "θ": " theta", "δ": " delta", "∂": " ∂ ", "·": "*", "⋅": "*",
+            "×": "*", "∗": "*", "−": "-", "–": "-", "÷": "/", "′": "'", "’": "'", "″": "''",
+            "≥": ">=", "≤": "<=", "⩾": ">=", "⩽": "<=", "𝟙": " 1", "\u200b": ""}
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>\*\*|>=|<=|[-+*/^(),\[\]'<>=∂])
+""", re.VERBOSE)
+
+ALLOWED = ("numbers, names, + - * / ** ^, ( ) and [ ], the functions below, σ'(z) for an "
+           "activation's derivative, θ(z) or [z > 0] for the step, δ1 and ∂L/∂N1 for a δ")
+
+
+def normalize(text):
+    """``text`` with the Unicode notations replaced by plain ones (ŷ → yhat, N₁ → N_1, x² → x**2)."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    text = unicodedata.normalize("NFD", text)  # ŷ and y + U+0302 alike become y + U+0302
+    text = re.sub("([A-Za-z])\u0302", r" \1hat", text)
+    text = unicodedata.normalize("NFC", text)
+    for char, plain in _UNICODE.items():
+        text = text.replace(char, plain)
+    text = re.sub("[₀-₉]+", lambda m: "_" + "".join(_SUB[c] for c in m.group()), text)
+    return re.sub(f"[{''.join(_SUPER)}]+", lambda m: "**" + "".join(_SUPER[c] for c in m.group()), text)
+
+
+def tokenize(text):
+    """The tokens of ``text`` as ``(kind, value, position)``; rejects any other character and
+    any malformed number (``1.2.3``, ``N1.5``), naming it."""
+    text = normalize(text)
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            char = text[pos]
+            code = f" (U+{ord(char):04X})" if not char.isascii() else ""
+            raise ParseError(f"unexpected character {char!r}{code} at position {pos + 1}; "
+                             f"allowed: {ALLOWED}")
+        kind, value = m.lastgroup, m.group()
+        if value == "'" and not (tokens and tokens[-1][0] == "name" and
+                                 tokens[-1][2] + len(tokens[-1][1]) == pos + 1 or
+                                 tokens and tokens[-1][1] == "'"):
+            raise ParseError(f"unexpected character \"'\" at position {pos + 1}; a prime "
+                             "follows an activation's name directly, as in σ'(N1)")
+        if kind == "number":
+            _check_number(text, m)
+        if kind == "name" and re.match(r"\.\d", text[m.end():]):
+            bad = re.match(r"[\w.]+", text[m.start():]).group()
+            raise ParseError(f"malformed name or number {bad!r} at position {pos + 1}; names are "
+                             "letters and digits and numbers have one decimal point; for a "
+                             f"product write {value}*{re.match(r'[.0-9]+', text[m.end():]).group()}")
+        if kind != "space":
+            tokens.append((kind, value, pos + 1))
+        pos = m.end()
+    return tokens
+
+
+def _check_number(text, m):
+    if text[m.end():m.end() + 1] == ".":  # 1.2.3 and 1..2 are typos, not the product 1.2·0.3
+        bad = re.match(r"[\w.]+", text[m.start():]).group()
+        raise ParseError(f"malformed number {bad!r} at position {m.start() + 1}; a number has at "
+                         "most one decimal point, e.g. 1.25 or .5")
+
+
+def check_name(name):
+    """``name`` if it is a plain name usable as a symbol, else a ParseError."""
+    if name.startswith("_") or keyword.iskeyword(name) or len(name) > 30:
+        raise ParseError(f"{name!r} is not accepted as a name; names are letters and digits "
+                         "(at most 30, not starting with '_' and not a Python keyword)")
+    return name
