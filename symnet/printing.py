@@ -100,7 +100,9 @@ class SymnetLatexPrinter(_Ordering, LatexPrinter):
     _default_settings = dict(LatexPrinter._default_settings, order="none")
 
     def _print_Heaviside(self, expr, exp=None):
-        tex = r"\theta\left(%s\right)" % self._print(expr.args[0])
+        x, at_zero = expr.args
+        tex = r"\theta\left(%s\right)" % self._print(x) if at_zero == 0 else \
+            r"\operatorname{Heaviside}\left(%s, %s\right)" % (self._print(x), self._print(at_zero))
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
@@ -113,6 +115,10 @@ class SymnetStrPrinter(_Ordering, StrPrinter):
 
     def _print_Abs(self, expr):
         return "abs(%s)" % self._print(expr.args[0])
+
+    def _print_Heaviside(self, expr):
+        # always with its value at 0, which the parser otherwise reads as 0
+        return "Heaviside(%s, %s)" % (self._print(expr.args[0]), self._print(expr.args[1]))
 
 
 def latex(expr, **settings):

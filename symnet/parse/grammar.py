@@ -245,7 +245,8 @@ class Parser:
         if self.peek()[1] == "'":
             raise ParseError(f"{name}'' at position {pos}: second derivatives are not accepted")
         if self.peek()[1] != "(":
-            raise ParseError(f"{name}' at position {pos} needs an argument: write {name}'(N1)")
+            shown = "σ" if name == "sigma" and "σ" in self.text else name
+            raise ParseError(f"{shown}' at position {pos} needs an argument: write {shown}'(N1)")
         return notation.activation_derivative(name, self.arguments(), self.net)
 
     def step(self, name):
@@ -295,10 +296,10 @@ class Parser:
         if self.names is None:
             return sp.Symbol(name)
         if name not in self.names:
-            known = dict.fromkeys(str(s) for s in self.names.values())
+            known = dict.fromkeys(str(s) for s in self.names.values() if s.is_Symbol)
             hint = notation.nearest(name, list(self.names) + list(known_functions()))
             if name in ("theta", "H", "Heaviside"):
-                hint = f"; θ is the step function: write θ({next(iter(known), 'N1')})"
+                hint = "; θ is the step function: write θ(N1)"
             elif name in notation.activation_spellings() or name == "delta":
                 hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
             raise ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "

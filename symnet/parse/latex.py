@@ -50,7 +50,7 @@ def latex_to_plain(text):
     """
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
-    return _Latex(text).translate(0)
+    return re.sub(r"(\w)\s+'", r"\1'", _Latex(text).translate(0))  # \tanh' → tanh'
 
 
 class _Latex:
