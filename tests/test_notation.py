@@ -136,6 +136,12 @@ def read(answer, net=SIG, wrt=None):
     ("∂L/∂w5 = 2(ŷ − y)h1", 2 * (yhat - y) * h1),
     (r"\frac{\partial L}{\partial w_5} = 2(\hat y - y) h_1", 2 * (yhat - y) * h1),
     ("dL/dw5 = 2(ŷ − y)h1", 2 * (yhat - y) * h1),
+    # absolute values
+    ("|N1|", sp.Abs(N1)),
+    ("2|w5 - x1| x2", 2 * sp.Abs(w5 - x1) * x2),
+    (r"\left|N_{1}\right|", sp.Abs(N1)),
+    (r"\lvert N_1 \rvert", sp.Abs(N1)),
+    ("abs(N1)", sp.Abs(N1)),
     # piecewise, as symnet prints leaky ReLU' and ELU'
     ("Piecewise((1, N1 > 0), (1/100, True))", sp.Piecewise((1, N1 > 0), (sp.Rational(1, 100), True))),
     (r"\begin{cases} 1 & \text{for}\: N_{1} > 0 \\ \frac{1}{100} & \text{otherwise} \end{cases}",

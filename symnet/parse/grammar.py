@@ -63,6 +63,7 @@ class Parser:
         self.tokens = _partials(tokenize(text), names)
         self.i = 0
         self.depth = 0
+        self.bars = 0  # inside |…|, a '|' closes instead of opening
         self.names = names
         self.net = net
         self.output = getattr(net, "output", None) or (names or {}).get("L") or sp.Symbol("L")
@@ -114,7 +115,8 @@ class Parser:
                 self.take()
                 f = self.unary()
                 factors.append(f if value == "*" else 1 / _nonzero(f))
-            elif kind in ("number", "name", "partial") or value in ("(", "["):
+            elif kind in ("number", "name", "partial") or value in ("(", "[") or (
+                    value == "|" and not self.bars):
                 factors.append(self.unary())  # implicit multiplication: 2x, 2(x + 1), 1[x > 0]
             else:
                 return sp.Mul(*factors)
@@ -152,6 +154,12 @@ class Parser:
             return inner
         if value == "[":
             return self.bracket()
+        if value == "|":
+            self.bars += 1
+            inner = self.expr()
+            self.take("|")
+            self.bars -= 1
+            return sp.Abs(inner)
         if kind == "name":
             return self.name(value, pos)
         raise ParseError(f"unexpected {_describe(tok)}; expected a number, a name or '('")

@@ -18,7 +18,7 @@ _WORDS = {
     "tanh": " tanh ", "sinh": " sinh ", "cosh": " cosh ", "sin": " sin ", "cos": " cos ",
     "tan": " tan ", "sech": " sech ", "sqrt": None, "prime": "'",
     "geq": ">=", "ge": ">=", "leq": "<=", "le": "<=", "gt": ">", "lt": "<",
-    "lbrack": "[", "rbrack": "]", "lbrace": "(", "rbrace": ")",
+    "lbrack": "[", "rbrack": "]", "lvert": " abs(", "rvert": ")", "lbrace": "(", "rbrace": ")",
     ",": " ", ";": " ", "!": "", " ": " ", ":": " ", "quad": " ", "qquad": " ",
     "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "big": "", "Big": "",
 }
@@ -139,6 +139,9 @@ class _Latex:
         if name in _WORDS and _WORDS[name] is not None:
             if name in _SIZES and self.peek() == ".":
                 self.i += 1
+            elif name in _SIZES and self.peek() == "|":  # \left| x \right| is abs(x)
+                self.i += 1
+                return " abs(" if name in ("left", "bigl", "Bigl") else ")"
             return _WORDS[name]
         if name in ("{", "}"):
             return "(" if name == "{" else ")"

@@ -24,7 +24,7 @@ _TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>\*\*|>=|<=|[-+*/^(),\[\]'<>=∂])
+  | (?P<op>\*\*|>=|<=|[-+*/^(),\[\]'<>=∂|])
 """, re.VERBOSE)
 
 ALLOWED = ("numbers, names, + - * / ** ^, ( ) and [ ], the functions below, σ'(z) for an "
