@@ -316,7 +316,8 @@ def chain(definitions, wrt, of=None):
 
     ``definitions`` is text (``"m = x**2; z = m**2"``), a list of such strings, a dict
     ``{Symbol: expr}``, or a list of SymPy ``Eq(symbol, expr)``.  Text is read by symnet's
-    whitelist parser, never by ``sympify``.
+    whitelist parser, never by ``sympify``; an undefined function such as ``y = f(x)`` is refused
+    ("unknown function 'f'"), not read as the product f·x nor as an unknown f(x).
 
     >>> d = chain("a = x**2; b = x + a; c = a*b", wrt="x")
     >>> len(d.paths), sp.expand(d.expanded)

@@ -196,7 +196,9 @@ def test_names_that_are_also_step_functions_stay_names():
 
 
 @pytest.mark.parametrize("answer, message", [
-    ("σ'", "σ' at position 2 needs an argument: write σ'(N1)"),
+    ("σ'", "σ' at position 1 needs an argument: write σ'(N1)"),
+    ("ŷ₁ + 1.2.3", "malformed number '1.2.3' at position 6"),
+    ("σ(N₁) · f(N₁)", "unknown function 'f' at position 9"),
     ("sigmoid' N1", "sigmoid' at position 1 needs an argument: write sigmoid'(N1)"),
     ("sigmod'(N1)", "'sigmod' is not an activation; did you mean sigmoid"),
     ("σ''(N1)", "second derivatives are not accepted"),
@@ -335,3 +337,9 @@ def test_a_registered_activation_round_trips_too():
                     assert _equal(parse_answer(printed, net=net), expr, rng), printed
     finally:
         sn.unregister_activation("softsign")
+
+
+def test_check_passes_the_network_to_the_parser():
+    assert sn.check(TANH, "w1", "∂L/∂w1 = 2(ŷ − y)·w5·f'(N1)·x1").correct
+    with pytest.raises(sn.ParseError, match="but the question asks for ∂L/∂w1"):
+        sn.check(TANH, "w1", "∂L/∂w2 = 2(ŷ − y)·w5·f'(N1)·x2")

@@ -22,13 +22,14 @@ SYMBOLIC_LIMIT = 300  # expanded sizes up to which the symbolic comparison is tr
 _DELTA = re.compile(r"^delta_?(\w+)$")
 
 
-def read_answer(net, answer):
+def read_answer(net, answer, wrt=None):
     """``answer`` (text, a SymPy expression or a number) as an expression in the net's names;
-    δ symbols (``delta_N1``, ``delta_1``) and ∂A/∂B partials are replaced by their values."""
+    δ symbols (``delta_N1``, ``delta_1``) and ∂A/∂B partials are replaced by their values.
+    The parser gets the net (for f'(z)) and ``wrt`` (a left side ∂L/∂… must name it)."""
     if isinstance(answer, (int, float)) and not isinstance(answer, bool):
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
-        answer = parse_answer(answer, spellings(net.symbols.values()))
+        answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
     return resolve(net, answer)
 
 

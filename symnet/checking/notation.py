@@ -101,7 +101,7 @@ def read_side(net, text):
     """An expression that may hold ∂A/∂B partials (kept as :class:`Partial` objects)."""
     plain, found = read_partials(net, text)
     names = {**spellings(net.symbols.values()), **{str(k): k for k in found}}
-    return parse_answer(plain, names).xreplace(found)
+    return parse_answer(plain, names, net=net).xreplace(found)
 
 
 def read_target(net, text):

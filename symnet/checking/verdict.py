@@ -88,7 +88,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     """
     target = net.symbol(wrt)
     derivation = net.derive(target)
-    answer = read_answer(net, answer)
+    answer = read_answer(net, answer, target)
     name = f"∂{net.output}/∂{target}"
     if at is not None:
         return check_at(net, name, derivation, answer, at, tolerance)

@@ -60,7 +60,9 @@ class Parser:
 
     def __init__(self, text, names=None, net=None, plain_names=()):
         self.text = text
-        self.tokens = _partials(tokenize(text), names)
+        tokens = _partials(tokenize(text, glued=True), names)
+        self.tokens = [t[:3] for t in tokens]
+        self.glued = [len(t) > 3 and t[3] for t in tokens]
         self.i = 0
         self.depth = 0
         self.bars = 0  # inside |…|, a '|' closes instead of opening
@@ -204,8 +206,7 @@ class Parser:
         return name in self.names if self.names is not None else name in self.plain
 
     def adjacent(self):
-        _, value, pos = self.tokens[self.i - 1]
-        return self.peek()[2] == pos + len(value)
+        return self.i < len(self.glued) and self.glued[self.i]
 
     def function_power(self):
         """tanh²(x), tanh^2(x), tanh^{2}(x): an integer power of a function written before its
@@ -322,7 +323,7 @@ def _partials(tokens, names):
         found = _match_partial(tokens, i, names)
         if found:
             (num, den), end = found
-            out.append(("partial", (num, den), tokens[i][2]))
+            out.append(("partial", (num, den), tokens[i][2], False))
             i = end
         else:
             out.append(tokens[i])
