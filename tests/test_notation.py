@@ -142,6 +142,7 @@ def read(answer, net=SIG, wrt=None):
     (r"\left|N_{1}\right|", sp.Abs(N1)),
     (r"\lvert N_1 \rvert", sp.Abs(N1)),
     ("abs(N1)", sp.Abs(N1)),
+    ("√(N1)", sp.sqrt(N1)),
     # piecewise, as symnet prints leaky ReLU' and ELU'
     ("Piecewise((1, N1 > 0), (1/100, True))", sp.Piecewise((1, N1 > 0), (sp.Rational(1, 100), True))),
     (r"\begin{cases} 1 & \text{for}\: N_{1} > 0 \\ \frac{1}{100} & \text{otherwise} \end{cases}",
@@ -236,6 +237,9 @@ def test_names_that_are_also_step_functions_stay_names():
     ("θ(N1, 0)", "takes one argument"),
     ("x'(N1)", "'x' is not an activation"),
     ("exec('1')", "unexpected character \"'\""),
+    (r"\sigmoid(N_1)", r"LaTeX command \sigmoid is not allowed; did you mean \sigma?"),
+    (r"\fracc{1}{2}", r"did you mean \frac?"),
+    ("√ N1", "function 'sqrt' at position 1 needs parentheses"),
     ("Piecewise((1, N1), (0, True))", "a Piecewise condition is a comparison"),
     (r"\begin{cases} 1 \end{cases}", "each row of cases is 'value & condition'"),
 ])
@@ -290,6 +294,8 @@ def _nets():
     for act in (n for n, e in REGISTRY.items() if not e.output_only):
         for loss, arch in LOSSES.items():
             yield sn.Network(arch, activation=act, loss=loss)
+    yield sn.Network("2-3-1", activation=["tanh"], loss="mse", l2=0.1)  # the penalty node R
+    yield sn.Network("2-2-2-1", activation=["relu", "sigmoid"], loss="bce")
 
 
 def _equal(a, b, rng):

@@ -60,7 +60,7 @@ class Parser:
 
     def __init__(self, text, names=None, net=None, plain_names=()):
         self.text = text
-        tokens = _partials(tokenize(text, glued=True), names)
+        tokens = notation.partial_tokens(tokenize(text, glued=True), names)
         self.tokens = [t[:3] for t in tokens]
         self.glued = [len(t) > 3 and t[3] for t in tokens]
         self.i = 0
@@ -314,68 +314,6 @@ class Parser:
             raise ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
                              f"{', '.join(known)}; functions: {_function_list()}")
         return self.names[name]
-
-
-def _partials(tokens, names):
-    """Tokens with each ∂A/∂B (also (∂A)/(∂B) from \\frac, dA/dB) made one ``partial`` token."""
-    out, i = [], 0
-    while i < len(tokens):
-        found = _match_partial(tokens, i, names)
-        if found:
-            (num, den), end = found
-            out.append(("partial", (num, den), tokens[i][2], False))
-            i = end
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
-
-
-def _match_partial(tokens, i, names):
-    def side(j):
-        opened = j < len(tokens) and tokens[j][1] == "("
-        j += opened
-        got = _differential(tokens, j, names)
-        if not got:
-            return None
-        symbol, j = got
-        if opened:
-            if j >= len(tokens) or tokens[j][1] != ")":
-                return None
-            j += 1
-        return symbol, j
-    first = side(i)
-    if not first or first[1] >= len(tokens) or tokens[first[1]][1] != "/":
-        return None
-    second = side(first[1] + 1)
-    if not second:
-        return None
-    return (first[0], second[0]), second[1]
-
-
-def _differential(tokens, j, names):
-    """∂A or dA (one token dA, or d then A) at ``j``: (symbol A, next index), or None."""
-    def resolve(name):
-        if names is None:
-            return sp.Symbol(name) if name.isidentifier() else None
-        return names.get(name)
-    if j + 1 < len(tokens) and tokens[j][1] == "∂":
-        if tokens[j + 1][0] != "name":
-            raise ParseError(f"∂ at position {tokens[j][2]} must be followed by a name, as in ∂L/∂w5")
-        symbol = resolve(tokens[j + 1][1])
-        if symbol is None:
-            raise ParseError(f"unknown name {tokens[j + 1][1]!r} in a partial ∂A/∂B"
-                             f"{notation.nearest(tokens[j + 1][1], names or {})}")
-        return symbol, j + 2
-    if names is None or j >= len(tokens) or tokens[j][0] != "name":
-        return None
-    word = tokens[j][1]
-    if word == "d" and "d" not in names and j + 1 < len(tokens) and tokens[j + 1][0] == "name":
-        symbol = resolve(tokens[j + 1][1])
-        return (symbol, j + 2) if symbol is not None else None
-    if word.startswith("d") and word not in names and resolve(word[1:]) is not None:
-        return resolve(word[1:]), j + 1
-    return None
 
 
 def _describe(tok):

@@ -4,6 +4,7 @@ r"""LaTeX as students type it, translated to symnet's plain syntax; other comman
 " sigma'(z_1) * yhat_1"
 """
 
+import difflib
 import re
 
 from ..activations import REGISTRY
@@ -145,7 +146,10 @@ class _Latex:
             return _WORDS[name]
         if name in ("{", "}"):
             return "(" if name == "{" else ")"
-        raise ParseError(f"LaTeX command \\{name} is not allowed; allowed: {LATEX_ALLOWED}")
+        close = difflib.get_close_matches(name, [w for w in _WORDS if w.isalpha()] + [
+            "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"], n=1)
+        hint = f"; did you mean \\{close[0]}?" if close else ""
+        raise ParseError(f"LaTeX command \\{name} is not allowed{hint}; allowed: {LATEX_ALLOWED}")
 
     def wrapped(self, depth):
         word = self.group(depth).replace(" ", "")
