@@ -134,7 +134,8 @@ def parse_definitions(text):
             raise ParseError(f"{name} is defined twice")
         if symbol in used:
             raise ParseError(f"{name} is used before it is defined")
-        expr = parse_expression(rhs, plain_names={str(s) for s in definitions})
+        # padded so that positions in errors count in the definition as written
+        expr = parse_expression(" " * (len(lhs) + 1) + rhs, plain_names={str(s) for s in definitions})
         if symbol in expr.free_symbols:
             raise ParseError(f"{name} is defined in terms of itself")
         used |= expr.free_symbols

@@ -50,7 +50,9 @@ def known_functions():
 
 
 def _function_list():
-    return ", ".join(sorted(known_functions())) + ", Heaviside (θ, H), softmax, Piecewise"
+    names = [n for n in _ELEMENTARY if n not in ("Abs", "ln")]
+    names += [e.name for e in REGISTRY.values() if e.function is not None]
+    return ", ".join(sorted(set(names))) + ", Heaviside (θ, H), softmax, Piecewise"
 
 
 class Parser:
