@@ -29,6 +29,16 @@ _WRAPPERS = ("operatorname", "mathrm", "text", "mathit", "textrm", "mathbb", "ma
 _CONDITION_WORDS = {"for": "", "if": "", "when": "", "otherwise": "True", "else": "True"}
 
 
+def _one_group(text):
+    """Whether ``text`` is one parenthesised group, ``(…)``."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return text.startswith("(") and depth == 0
+
+
 def _latex_names():
     """\\operatorname{…} words (lower case, without _ or -) → the function's plain name."""
     return {s.lower().replace("_", ""): e.name for e in REGISTRY.values() if e.function
@@ -74,6 +84,12 @@ class _Latex:
                 out.append("(" + self.translate(depth + 1, "}") + ")")
             elif c == "}":
                 raise ParseError(f"unbalanced '}}' at position {self.i + 1}")
+            elif c == "_" and "".join(out).rstrip().endswith("1") and self.condition_follows():
+                self.i += 1  # the indicator \mathbb{1}_{x > 0} is the Iverson bracket [x > 0]
+                condition = self.group(depth).strip()
+                if _one_group(condition):  # \mathbb{1}_{\{x > 0\}}
+                    condition = condition[1:-1]
+                out.append("[" + condition + "]")
             elif c == "_":
                 self.i += 1
                 out.append("_" + self.subscript(depth))
@@ -89,6 +105,10 @@ class _Latex:
         if stop is not None:
             raise ParseError("unbalanced '{': missing '}'")
         return "".join(out)
+
+    def condition_follows(self):
+        m = re.compile(r"_\s*\{([^{}]|\{[^{}]*\})*\}").match(self.text, self.i)
+        return bool(m) and re.search(r"[<>]|\\[lg]e|\\[lg]eq|\\[lg]t", m.group()) is not None
 
     def subscript(self, depth):
         sub = self.group(depth) if self.peek() in ("{", " ") else self.take_char()
@@ -158,7 +178,7 @@ class _Latex:
         key = word.lower().replace("_", "").replace("-", "")
         known = _latex_names()
         word = known.get(key, word)
-        if self.peek() == "_":  # \operatorname{softmax}_{1}(…) → softmax_1(…)
+        if self.peek() == "_" and word != "1":  # \operatorname{softmax}_{1}(…) → softmax_1(…)
             self.i += 1
             return f" {word}_{self.subscript(depth)}"
         return f" {word} " if word != "1" else " 1"
