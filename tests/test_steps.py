@@ -112,7 +112,7 @@ def test_numeric_lines_within_the_digits_shown():
 def test_a_line_that_cannot_be_read_is_reported_not_raised():
     report = sn.check_derivation(SEED, "w5", "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\n∂L/∂w5 = foo(N1)")
     assert report.steps[1].kind == "unread" and report.first_error == 2
-    assert report.steps[1].diagnosis.startswith("cannot read this line: unknown name 'foo'")
+    assert report.steps[1].diagnosis.startswith("cannot read this line: unknown function 'foo'")
 
 
 def test_steps_from_a_file_and_from_standard_input(tmp_path, capsys, monkeypatch):
