@@ -182,7 +182,7 @@ def _draw_arguments(p):
     p.add_argument("--params", metavar="w1=.15,...",
                    help="label these weights and biases with their values (any subset)")
     p.add_argument("--seed", type=int, metavar="N",
-                   help="label every parameter with its value from init_params(seed=N)")
+                   help="label every parameter with the nice numbers of worksheet --seed N")
     p.add_argument("--title", help="a title above the drawing")
     p.add_argument("--no-edge-labels", action="store_true",
                    help="leave the weight names off the edges (default: on up to 6 neurons "

@@ -23,6 +23,7 @@ from .metrics import classes, is_classifier
 from .network import Network
 from .network import load as load_model
 from .optimizers import entry as optimizer_entry
+from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import definitions_latex, text
 from .sheets import check_output, parse_samples
@@ -293,7 +294,8 @@ def activations(args):
 def draw(args):
     _image_output(args.output, "symnet draw")
     net = _network(args)
-    params = net.init_params(args.seed) if args.seed is not None else {}
+    # --seed N labels the numbers worksheet --seed N and quiz --seed N (variant 1) use
+    params = dict(nice_numbers(net, args.seed)[1]) if args.seed is not None else {}
     if args.params:
         params.update(parse_assignments(args.params))
     draw_network(net, params=params or None, path=args.output, title=args.title,

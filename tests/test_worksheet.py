@@ -277,7 +277,7 @@ def test_an_exercise_sheet_has_blanks_where_the_key_has_answers():
     assert student.startswith("# Exercises: the 2-2-1 network")
     assert key.startswith("# Answer key: the 2-2-1 network")
     assert "### $\\partial L / \\partial w_{5}$" in student and "partial b_{1}$" not in student
-    blank = r"\boxed{\vphantom{\Big|}\hspace{3em}}"
+    blank = r"\boxed{\vphantom{\Big|}\hspace{2.5cm}}"  # boxes at least 2.5 cm wide
     rows = math_rows(student)
     # the forward pass substitutes what is given, and leaves the results blank
     n1 = next(r for r in rows if r.startswith(r"N_{1} = w_{1} x_{1} + w_{2} x_{2} + b_{1} = "))
@@ -291,7 +291,12 @@ def test_an_exercise_sheet_has_blanks_where_the_key_has_answers():
     assert value not in student and f"= {value}" in key
     assert "boxed" not in key
     assert student.count(blank) == 6 + 6 + 2 + 2  # forward, factor values, products, updates
-    assert student.count(r"\boxed{\vphantom{\Big|}\hspace{7em}}") == 4 + 1 + 2 + 1  # factors, chain products
+    assert student.count(r"\boxed{\vphantom{\Big|}\hspace{4.5cm}}") == 4 + 1 + 2 + 1  # factors, chain products
+    # the key answers what the sheet asks: the updates of w1 and w5, no other update, no loss
+    key_rows = math_rows(key)
+    assert [r.split(" = ")[0] for r in key_rows if "(t+1)" in r] == [
+        "w(t+1)", "w_{1}(t+1)", "w_{5}(t+1)"]
+    assert "The loss after the step" not in key and "The loss after the step" not in student
 
 
 def test_exercises_save_a_sheet_and_its_key_beside_it(tmp_path, capsys):

@@ -1,0 +1,133 @@
+"""The chain-rule section of a worksheet: per parameter the path formula, the local factors,
+the compact result, and with numbers each factor's value and the product."""
+
+import sympy as sp
+from sympy.core.function import _coeff_isneg
+
+from ..derive import Partial
+from ..document import (
+    DisplayMath,
+    Formula,
+    Heading,
+    InlineMath,
+    Line,
+    NumberPrinter,
+    Paragraph,
+    Table,
+    Terms,
+    inline_partial,
+)
+from ..printing import latex
+from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, scaled, shown, value_tex
+
+
+def gradient_section(ws):
+    net = ws.net
+    n = len(ws.samples) if ws.samples else 0
+    blocks = [Heading(2, ["Gradients by the chain rule"]),
+              Paragraph(["The derivative of ", InlineMath("L"), " with respect to a parameter is "
+                         "the sum, over every path from ", InlineMath("L"), " down to the "
+                         "parameter, of the product of the local derivatives along the path."])]
+    if n > 1:
+        blocks.append(Paragraph(["The derivatives are those of one sample's loss ",
+                                 InlineMath("L_{i}"), "; over the samples,"]))
+        blocks.append(DisplayMath([Line(r"\frac{\partial L}{\partial w}", [
+            loss_sum_of_samples(net, r"\frac{\partial L_{i}}{\partial w}")])]))
+    for p, d in ws.derivations.items():
+        blocks += parameter_blocks(ws, p, d)
+    return blocks
+
+
+def parameter_blocks(ws, p, d):
+    """∂L/∂p: its heading, the chain rule with its factors, and the numbers."""
+    net = ws.net
+    dp = latex(Partial(net.symbols["L"], p))
+    blocks = [Heading(3, [InlineMath(inline_partial(Partial(net.symbols["L"], p)))]),
+              Paragraph(["The chain rule, one product of local derivatives per path; each local "
+                         "derivative; and together:" if len(d.paths) > 1 else
+                         "The chain rule along the one path; each local derivative; and "
+                         "together:"])]
+    lines = [Line(dp, [path_tokens(d.chain, latex)])]
+    lines += [Line(latex(f), [answer(ws, latex(v), wide=True) if ws.student else Formula(v)])
+              for f, v in d.factors.items()]
+    if ws.student:
+        lines.append(Line(dp, [WIDE_BLANK]))
+    else:
+        values = [[d.factors[f] for f in prod] for prod in d.chain]
+        sides = [path_tokens(values, factor_tex)]
+        if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
+            sides.append(Formula(d.result))
+        lines.append(Line(dp, sides))
+    blocks.append(DisplayMath(lines))
+    if ws.numbers:
+        blocks += gradient_numbers(ws, p, d, dp)
+    return blocks
+
+
+def factor_tex(f):
+    s = latex(f)
+    if isinstance(f, sp.Basic) and (f.is_Add or _coeff_isneg(f)):
+        s = r"\left(%s\right)" % s
+    return s
+
+
+def path_tokens(products, show):
+    toks = []
+    for i, prod in enumerate(products):
+        for j, f in enumerate(prod):
+            toks.append(("." if j else "+" if i else "", show(f)))
+    return Terms(toks or [("", "0")])
+
+
+def product_tokens(ws, d, fv):
+    """The chain with each factor's value: ``0.9176 · 0.4 · 0.05``."""
+    toks = []
+    for i, prod in enumerate(d.chain):
+        for j, f in enumerate(prod):
+            toks.append(("." if j else "+" if i else "",
+                         value_tex(ws, fv[f], paren=len(prod) > 1 or i > 0)))
+    return Terms(toks)
+
+
+def gradient_numbers(ws, p, d, dp):
+    nums = ws.numbers
+    if len(ws.samples) == 1:
+        return _one_sample(ws, p, d, dp)
+    n = len(ws.samples)
+    factor_values = nums.factors[p]
+    header = [[""]] + [[f"sample {i}"] for i in range(1, n + 1)]
+    rows = [[[InlineMath(inline_partial(f))]]
+            + [[InlineMath(answer(ws, num(ws, fv[f])))] for fv in factor_values]
+            for f in d.factors]
+    blocks = [Paragraph(["With the numbers, sample by sample:"]),
+              Table(header, rows, "l" + "r" * n)]
+    lines = []
+    for i, (fv, g) in enumerate(zip(factor_values, nums.grads), 1):
+        sides = [] if ws.student else [product_tokens(ws, d, fv)]
+        sides.append(answer(ws, num(ws, g[p])))
+        lines.append(Line(latex(Partial(sp.Symbol(f"L_{i}"), p)), sides))
+    sides = [] if ws.student else [scaled(ws.net, [num(ws, g[p]) for g in nums.grads])]
+    sides.append(answer(ws, num(ws, nums.grad[p])))
+    lines.append(Line(dp, sides))
+    blocks.append(DisplayMath(lines))
+    return blocks
+
+
+def _one_sample(ws, p, d, dp):
+    nums = ws.numbers
+    inverse = {v: k for k, v in ws.net.definitions.items() if not v.is_Add}
+    vals, fv = nums.values[0], nums.factors[p][0]
+    printer = NumberPrinter(shown(ws, vals))
+    lines = []
+    for f, expr in d.factors.items():
+        sides = []
+        substituted = expr.xreplace(inverse)
+        if not ws.student and not (substituted.is_Symbol or substituted.is_Number):
+            sides.append(Formula(substituted, printer, "."))
+        sides.append(answer(ws, num(ws, fv[f])))
+        lines.append(Line(latex(f), sides))
+    total = [answer(ws, num(ws, nums.grad[p]))]
+    if not ws.student and (len(d.chain) > 1 or len(d.chain[0]) > 1):
+        total.insert(0, product_tokens(ws, d, fv))
+    lines.append(Line(dp, total))
+    return [Paragraph(["With the numbers:"]), DisplayMath(lines)]

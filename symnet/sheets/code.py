@@ -1,0 +1,35 @@
+"""The code cells of a worksheet notebook: symnet code that rebuilds the sheet's numbers."""
+
+from .numbers import float_text
+
+
+def network_code(net):
+    acts = net.activations + [net.output_activation]
+    if all(a.options == type(a).get(a.name).options for a in acts):
+        make = "sn." + repr(net)
+    else:
+        def spec(a):
+            if a.options == type(a).get(a.name).options:
+                return repr(a.name)
+            opts = ", ".join(f"{k}={str(v)!r}" for k, v in a.options)
+            return f"sn.Activation.get({a.name!r}, {opts})"
+        hidden = ", ".join(map(spec, net.activations))
+        make = (f"sn.Network({net.arch!r}, activation=[{hidden}], "
+                f"output_activation={spec(net.output_activation)}, loss={net.loss.name!r})")
+    return f"import symnet as sn\n\nnet = {make}\nnet"
+
+
+def data_code(net, samples, params):
+    values = ", ".join(f'"{p}": {float_text(v)}' for p, v in params.items())
+    X = ", ".join("[" + ", ".join(float_text(s[x]) for x in net.inputs) + "]" for s in samples)
+    Y = ", ".join("[" + ", ".join(float_text(s[t]) for t in net.targets) + "]" for s in samples)
+    return (f"params = {{{values}}}\n"
+            f"X = [{X}]  # one row per sample: {', '.join(map(str, net.inputs))}\n"
+            f"Y = [{Y}]  # {', '.join(map(str, net.targets))}\n"
+            "model = net.compile()")
+
+
+def step_code(lr):
+    return (f"lr = {float_text(lr)}\nnew_params = {{name: value - lr * "
+            "gradient[name] for name, value in params.items()}\n"
+            "new_params, model.loss(new_params, X, Y)")

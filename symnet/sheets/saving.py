@@ -1,0 +1,50 @@
+"""Output paths of worksheets (and class sets) and writing several files together."""
+
+import os
+
+from .. import sheets  # the package: its write_atomic is the one place writes go through
+from ..errors import SymnetError
+from ..files import check_writable
+
+SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
+
+
+def suffix_of(path, suffixes=SUFFIXES):
+    """The lower-case suffix of ``path`` if it is one of ``suffixes``, else one clear error."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in suffixes:
+        listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise SymnetError(f"unknown output type {suffix or '(none)'!r} for {os.fspath(path)}; "
+                          f"expected a file ending in {listed}")
+    return suffix
+
+
+def key_path(path):
+    """Where the answer key of the sheet at ``path`` goes: ``sheet.pdf`` → ``sheet-key.pdf``.
+
+    >>> key_path("a/sheet.pdf")
+    'a/sheet-key.pdf'
+    """
+    base, ext = os.path.splitext(os.fspath(path))
+    return f"{base}-key{ext}"
+
+
+def check_output(path, suffixes=SUFFIXES):
+    """Refuse, before any work, an output path with an unknown suffix or an unwritable folder."""
+    suffix_of(path, suffixes)
+    check_writable(path)
+
+
+def save_all(files):
+    """Write every ``(path, data)`` of ``files``, or none of them: a failure removes those
+    already written.  Returns the paths.  (Each file goes through ``sheets.write_atomic``.)"""
+    written = []
+    try:
+        for path, data in files:
+            sheets.write_atomic(path, data)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            os.unlink(path)
+        raise
+    return written

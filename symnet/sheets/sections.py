@@ -1,0 +1,223 @@
+"""The sections of a worksheet, one function each, over a :class:`~symnet.sheets.Worksheet`
+and its computed numbers: title, the network, the forward pass, the gradient step.  (The
+chain-rule section is in :mod:`symnet.sheets.chain`.)  Each returns document blocks."""
+
+import sympy as sp
+
+from ..document import DisplayMath, Formula, Heading, InlineMath, Line, Mono, NumberPrinter, Paragraph, Table
+from ..printing import latex
+from .numbers import format_number
+
+# answer boxes are at least 2.5 cm wide: room for a handwritten number of four digits
+BLANK = r"\boxed{\vphantom{\Big|}\hspace{2.5cm}}"
+WIDE_BLANK = r"\boxed{\vphantom{\Big|}\hspace{4.5cm}}"
+
+
+def answer(ws, tex, wide=False):
+    """``tex`` on a key or a worksheet, a box on an exercise sheet."""
+    if ws.student:
+        return WIDE_BLANK if wide else BLANK
+    return tex
+
+
+def num(ws, value):
+    return format_number(value, ws.digits)
+
+
+def shown(ws, values, leaves_only=False):
+    keep = set(ws.net.leaves) if leaves_only else None
+    return {k: num(ws, v) for k, v in values.items() if keep is None or k in keep}
+
+
+def names(symbols):
+    """``$w_1$, $w_2$ and $b_1$`` as paragraph parts."""
+    parts = []
+    for i, p in enumerate(symbols):
+        parts += [", " if 0 < i < len(symbols) - 1 else " and " if i else "", InlineMath(latex(p))]
+    return parts
+
+
+def title_section(ws):
+    net = ws.net
+    kind = "Exercises" if ws.student else "Answer key" if ws.is_key else "Worksheet"
+    title = ws.title or f"the {net.arch} network"
+    acts = [a.name for a in net.activations]
+    parts = []
+    if acts:
+        parts += ["Hidden activation" + ("s" if len(set(acts)) > 1 else "") + ": "]
+        for i, a in enumerate(acts if len(set(acts)) > 1 else acts[:1]):
+            parts += [", " if i else "", Mono(a)]
+        parts += [". "]
+    parts += ["Output activation: ", Mono(net.output_activation.name), ". Loss: ",
+              Mono(net.loss.name), "."]
+    blocks = [Heading(1, [f"{kind}: {title}"]), Paragraph(parts)]
+    if ws.student:
+        blocks.append(Paragraph(["Fill in every box. Numbers to ", str(ws.digits),
+                                 " significant digits; keep full precision in between."]))
+    return blocks
+
+
+def network_section(ws):
+    net = ws.net
+    lines = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
+    blocks = [Heading(2, ["The network"]),
+              Paragraph(["Every quantity has its own name, defined from its immediate parents:"]),
+              DisplayMath(lines)]
+    reduction = net.loss.reduction
+    blocks.append(Paragraph([InlineMath("L"), " is the loss of one sample. Over ", InlineMath("n"),
+                             f" samples the loss is the {reduction} of the samples' losses:"]))
+    blocks.append(DisplayMath([Line("L", [loss_sum(net)])]))
+    blocks += [Heading(3, ["Parameters"]), parameter_table(ws)]
+    return blocks
+
+
+def parameter_table(ws):
+    net = ws.net
+    header = ["Layer", "Parameter", "Connects"] + (["Value"] if ws.params else [])
+    rows = []
+    layer_of = net.layer_of
+    by_layer = sorted(net.params, key=lambda p: (layer_of[net.children[p][0]],
+                                                 p.name.startswith("b")))
+    for p in by_layer:
+        child = net.children[p][0]
+        if p.name.startswith("b"):
+            connects = ["bias of ", InlineMath(latex(child))]
+        else:
+            connects = [InlineMath(r"%s \to %s" % (latex(net.local(child, p)), latex(child)))]
+        row = [[str(layer_of[child])], [InlineMath(latex(p))], connects]
+        if ws.params:
+            row.append([InlineMath(num(ws, ws.params[p]))])
+        rows.append(row)
+    return Table(header, rows, "cllr"[:len(header)])
+
+
+def loss_sum(net):
+    per = net.definitions[net.symbols["L"]]
+    if len(net.targets) == 1:
+        per = per.xreplace({net.targets[0]: sp.Symbol("y_i"),
+                            net.outputs[0]: sp.Symbol("yhat_i")})
+        body = latex(per)
+        if per.is_Add:
+            body = r"\left(%s\right)" % body
+    else:
+        body = "L_{i}"
+    return loss_sum_of_samples(net) + body
+
+
+def loss_sum_of_samples(net, body=""):
+    scale = r"\frac{1}{n} " if net.loss.reduction == "mean" else ""
+    return scale + r"\sum_{i=1}^{n} " + body
+
+
+def scaled(net, numbers):
+    """``1/n (a + b + c)`` (or the plain sum) as tokens, negative terms subtracted."""
+    toks = []
+    for i, s in enumerate(numbers):
+        op = "" if i == 0 else "-" if s.startswith("-") else "+"
+        toks.append((op, s[1:] if op == "-" else s))
+    if net.loss.reduction == "mean":
+        toks[0] = ("", r"\frac{1}{%d} \Bigl(%s" % (len(numbers), toks[0][1]))
+        toks[-1] = (toks[-1][0], toks[-1][1] + r"\Bigr)")
+    return toks
+
+
+def forward_section(ws):
+    net, nums = ws.net, ws.numbers
+    n = len(ws.samples)
+    inputs = list(net.inputs) + list(net.targets)
+    blocks = [Heading(2, ["Forward pass"])]
+    data = [[[InlineMath(num(ws, s[k]))] for k in inputs] for s in ws.samples]
+    blocks.append(Paragraph(["The data point:" if n == 1 else f"The {n} samples:"]))
+    blocks.append(Table([[InlineMath(latex(k))] for k in inputs], data, "r" * len(inputs)))
+    blocks.append(Paragraph([
+        "With the parameters from the table above, each quantity in turn, with the "
+        f"numbers substituted. Numbers are shown to {ws.digits} significant digits; "
+        "they are computed " + (f"to {nums.precision} digits" if nums.precision else
+                                "exactly") + ", so nothing drifts through rounding."]))
+    for i, vals in enumerate(nums.values, 1):
+        if n > 1:
+            blocks.append(Heading(3, [f"Sample {i}"]))
+        blocks.append(DisplayMath(forward_lines(ws, vals, i if n > 1 else None)))
+    if n > 1:
+        blocks += _sample_table(ws, inputs)
+    return blocks
+
+
+def forward_lines(ws, vals, sample=None):
+    """``N1 = w1 x1 + … = 0.15·0.05 + … = 0.3775``, one line per definition."""
+    net = ws.net
+    L = net.symbols["L"]
+    lines = []
+    known = shown(ws, vals, leaves_only=ws.student)
+    for node, definition in net.definitions.items():
+        lhs = "L_{%d}" % sample if node == L and sample else latex(node)
+        sides = [Formula(definition)]
+        numbered = Formula(definition, NumberPrinter(known), ".")
+        tex = numbered.tokens(10**6)[0][1]
+        if tex != latex(definition):
+            sides.append(numbered)
+        value = num(ws, vals[node])
+        if tex != value:
+            sides.append(answer(ws, value))
+        lines.append(Line(lhs, sides))
+    return lines
+
+
+def _sample_table(ws, inputs):
+    net, nums = ws.net, ws.numbers
+    L = net.symbols["L"]
+    outs = list(net.outputs)
+    header = [[InlineMath(latex(k))] for k in inputs + outs] + [[InlineMath("L_{i}")]]
+    rows = [[[InlineMath(num(ws, vals[k]))] for k in inputs] +
+            [[InlineMath(answer(ws, num(ws, vals[k])))] for k in outs + [L]]
+            for vals in nums.values]
+    sides = [loss_sum_of_samples(net, "L_{i}")]
+    if not ws.student:
+        sides.append(scaled(net, [num(ws, v[L]) for v in nums.values]))
+    sides.append(answer(ws, num(ws, nums.loss)))
+    return [Paragraph(["In a table, as in the lecture:"]), Table(header, rows, "r" * len(header)),
+            Paragraph(["The loss over the samples:"]), DisplayMath([Line("L", sides)])]
+
+
+def value_tex(ws, v, paren):
+    s = num(ws, v)
+    return r"\left(%s\right)" % s if paren and s.startswith("-") else s
+
+
+def update_section(ws):
+    """One step of gradient descent: on a worksheet for every parameter and the new loss; on an
+    exercise sheet and its key only for the parameters asked about (the others' gradients would
+    give answers away), and the new loss only when every parameter is asked about."""
+    net, nums = ws.net, ws.numbers
+    alpha = num(ws, ws.lr)
+    blocks = [Heading(2, ["One step of gradient descent"]),
+              Paragraph(["Every parameter moves against its gradient, with learning rate ",
+                         InlineMath(r"\alpha = " + alpha), ":"]),
+              DisplayMath([Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
+    if not nums:
+        return blocks
+    exercise = ws.student or ws.is_key
+    asked = ws.wrt if exercise else list(net.params)
+    whole = len(asked) == len(net.params)
+    if exercise:
+        blocks.append(Paragraph(["Update ", *names(asked), ":"]))
+    lines = []
+    for p in asked:
+        g = value_tex(ws, nums.grad[p], paren=True)
+        sides = [BLANK] if ws.student else [
+            [("", num(ws, ws.params[p])), ("-", alpha), (".", g)], num(ws, nums.new_params[p])]
+        lines.append(Line(latex(p) + "(t+1)", sides))
+    blocks.append(DisplayMath(lines))
+    if whole:
+        before = "" if ws.student else f" (before it: {num(ws, nums.loss)})"
+        blocks.append(Paragraph([f"The loss after the step{before}:"]))
+        blocks.append(DisplayMath([Line("L", [answer(ws, num(ws, nums.new_loss))])]))
+    return blocks
+
+
+def no_update_section(ws):
+    """Without a learning rate there is no step to show; the sheet says so."""
+    return [Heading(2, ["One step of gradient descent"]),
+            Paragraph(["No update is shown: this sheet has no learning rate. Give one (",
+                       Mono("--lr"), ", ", Mono("lr="), ") for a step of ",
+                       InlineMath(r"w(t+1) = w(t) - \alpha \frac{\partial L}{\partial w}"), "."])]
