@@ -175,7 +175,7 @@ def test_draw_command_with_values_and_title(tmp_path):
     assert "w1 = 0.15" in texts and "the lecture's network" in texts
     # --seed means what it means for worksheets: the same nice numbers
     drawn = sn.worksheet(sn.Network("2-2-1"), seed=0).values[0]
-    assert f"w2 = {drawn['w2']:.3g}" in texts and f"b3 = {drawn['b3']:.3g}" in texts
+    assert f"w2 = {drawn['w2']:.3g}" in texts and f"+b3 = {drawn['b3']:.3g}" in texts
 
 
 def test_draw_command_png_without_edge_labels(tmp_path):
