@@ -146,6 +146,9 @@ def _worksheet_arguments(p):
                    help="how many data points --seed draws (default 1)")
     p.add_argument("--digits", type=int, default=4, metavar="N",
                    help="significant digits shown (default 4; numbers are computed to 30)")
+    p.add_argument("--slides", action="store_true",
+                   help="Beamer slides instead (FILE.tex or FILE.pdf): one frame per parameter, "
+                        "the chain built up factor by factor")
 
 
 def _chain_arguments(p):
@@ -189,6 +192,35 @@ def _draw_arguments(p):
                         "per layer)")
 
 
+def _quiz_arguments(p):
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="FILE.xml (Moodle XML), FILE.zip (IMS QTI for Canvas), FILE.gift, or "
+                        "FILE.pdf / FILE.tex (a printed exam, and its key FILE-key.pdf)")
+    p.add_argument("--variants", type=int, metavar="N",
+                   help="how many variants (default: one per student of --students, else 30)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="variant 1 has the numbers of worksheet --seed S; the others derive "
+                        "from S (default 0)")
+    p.add_argument("--students", metavar="ROSTER.csv",
+                   help="a CSV of students (column 'student', else the first): one exam each")
+    p.add_argument("--wrt", action="append", metavar="NAME",
+                   help="parameters whose gradient is asked (default: the first weight of the "
+                        "first and of the last layer)")
+    p.add_argument("--parts", default="forward,gradient,update", metavar="LIST",
+                   help="what is asked: forward, gradient, update (default all three)")
+
+
+def _grade_arguments(p):
+    p.add_argument("--answers", required=True, metavar="FILE.csv",
+                   help="columns student, wrt, answer; optionally variant or seed, at, steps")
+    p.add_argument("-o", "--output", required=True, metavar="REPORT.csv",
+                   help="one row per answer: verdict, credit, diagnosis")
+    p.add_argument("--summary", metavar="FILE.md",
+                   help="a summary per question, as Markdown (.md) or HTML (.html)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="the seed of the quiz whose variants the variant column names (default 0)")
+
+
 _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (and one bar) "
                     "each, every hidden layer using that one (default sigmoid,tanh,relu); unlike "
                     "derive, where a comma list gives one activation per hidden layer")
@@ -210,6 +242,10 @@ COMMANDS = {
     "draw": ("draw a network: every neuron and every weight named", _draw_arguments, True),
     "predict": ("predict with a saved model: each row of a CSV file with its prediction",
                 _predict_arguments, False),
+    "quiz": ("a class set: per-student variants for Moodle (.xml), Canvas (.zip), GIFT or a "
+             "printed exam (.pdf, .tex) with its key", _quiz_arguments, True),
+    "grade": ("grade a class's answers (CSV): verdict, credit and diagnosis per answer",
+              _grade_arguments, True),
 }
 
 

@@ -19,6 +19,8 @@ from .errors import SymnetError
 from .explore import activation_atlas, compare_flow, compound, flow_caption, flow_table, plot_flow
 from .figures import file_format, need_matplotlib
 from .files import check_writable, read_text, write_atomic
+from .grading import grade as grade_rows
+from .grading import read_answers, report_csv, summary
 from .metrics import classes, is_classifier
 from .network import Network
 from .network import load as load_model
@@ -26,7 +28,11 @@ from .optimizers import entry as optimizer_entry
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import definitions_latex, text
-from .sheets import check_output, parse_samples
+from .quizzes import SUFFIXES as QUIZ_SUFFIXES
+from .quizzes import quiz as make_quiz
+from .quizzes import read_roster
+from .sheets import SUFFIXES as SHEET_SUFFIXES
+from .sheets import check_output, parse_samples, save_all
 from .sheets import worksheet as make_worksheet
 from .train import TrainingWarning
 
@@ -230,14 +236,45 @@ def check(args):
 
 
 def worksheet(args):
-    check_output(args.output)
+    check_output(args.output, (".tex", ".pdf") if args.slides else SHEET_SUFFIXES)
     net = _network(args)
     at = parse_samples(args.at) if args.at else None
     params = parse_assignments(args.params) if args.params else None
     wrt = _names(args.wrt) or []
     ws = make_worksheet(net, at=at, params=params, lr=args.lr, wrt=wrt, digits=args.digits,
                    exercises=args.exercises, seed=args.seed, samples=args.samples)
-    for path in ws.save(args.output):
+    for path in ws.save(args.output, slides=args.slides):
+        print(f"wrote {path}")
+    return 0
+
+
+def quiz(args):
+    check_output(args.output, QUIZ_SUFFIXES)
+    net = _network(args)
+    students = read_roster(args.students) if args.students else None
+    variants = args.variants if args.variants is not None else len(students or [None] * 30)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    q = make_quiz(net, variants=variants, seed=args.seed, wrt=_names(args.wrt), parts=parts,
+                  students=students)
+    for path in q.save(args.output):
+        print(f"wrote {path}")
+    return 0
+
+
+def grade(args):
+    check_output(args.output, (".csv",))
+    if args.summary:
+        check_output(args.summary, (".md", ".html"))
+    net = _network(args)
+    results = grade_rows(net, read_answers(args.answers), seed=args.seed)
+    files = [(args.output, report_csv(results))]
+    if args.summary:
+        fmt = "html" if args.summary.lower().endswith(".html") else "markdown"
+        files.append((args.summary, summary(results, fmt)))
+    verdicts = [g.verdict for g in results]
+    print(f"graded {len(results)} answers: {verdicts.count('correct')} correct, "
+          f"{verdicts.count('incorrect')} incorrect, {verdicts.count('invalid')} invalid")
+    for path in save_all(files):
         print(f"wrote {path}")
     return 0
 

@@ -1,0 +1,122 @@
+"""A class set: per-student variants of one network's questions, exported to learning
+platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its key).
+
+>>> import symnet as sn
+>>> q = sn.quiz(sn.Network("2-2-1"), variants=3, seed=1)
+>>> [v.number for v in q.variants], [x.name for x in q.variants[0].questions]
+([1, 2, 3], ['yhat', 'L', 'dL/dw1', 'dL/dw5', 'w1(t+1)'])
+"""
+
+import csv
+import os
+
+from ..document import compile_latex
+from ..errors import SymnetError
+from ..network import Network
+from ..sheets import check_output, key_path, save_all
+from ..values import seed as check_seed
+from . import exam, gift, moodle, qti
+from .variants import LR, MAX_VARIANTS, PARTS, Question, Variant, check_parts, default_wrt, draw_variants
+
+SUFFIXES = (".xml", ".zip", ".gift", ".tex", ".pdf")
+MAX_STUDENTS = 2000
+
+
+class Quiz:
+    """Variants of a network's questions (``.variants``), made by :func:`quiz`; ``save(path)``
+    writes them in the format of the path's suffix."""
+
+    def __init__(self, net, variants, seed, students=None, picture=True):
+        self.net, self.variants, self.seed = net, variants, seed
+        self.students = students
+        self.picture = picture
+        self.title = f"symnet {net.arch} seed {seed}"
+
+    def __repr__(self):
+        return f"<Quiz {self.net.arch}: {len(self.variants)} variants, seed {self.seed}>"
+
+    def assignments(self):
+        """``(student, variant)`` pairs: the roster in order, variants in turn; without a
+        roster one unnamed sheet per variant."""
+        names = self.students or [f"Variant {v.number}" for v in self.variants]
+        return [(name, self.variants[i % len(self.variants)]) for i, name in enumerate(names)]
+
+    def render(self, suffix):
+        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key)."""
+        if suffix == ".xml":
+            return [("", moodle.render(self))]
+        if suffix == ".zip":
+            return [("", qti.render(self))]
+        if suffix == ".gift":
+            return [("", gift.render(self))]
+        paper, key = exam.render(self)
+        if suffix == ".pdf":
+            paper, key = compile_latex(paper)[0], compile_latex(key)[0]
+        return [("", paper), ("-key", key)]
+
+    def save(self, path):
+        """Write the quiz to ``path``: ``.xml`` Moodle XML, ``.zip`` IMS QTI (Canvas), ``.gift``,
+        ``.tex``/``.pdf`` a printed exam and its key beside it (``FILE-key.pdf``).  The files are
+        written together or not at all; returns their paths."""
+        path = os.fspath(path)
+        check_output(path, SUFFIXES)
+        suffix = os.path.splitext(path)[1].lower()
+        files = [(key_path(path) if stem else path, data) for stem, data in self.render(suffix)]
+        return save_all(files)
+
+
+def read_roster(path):
+    """Student names from a CSV file: the column ``student``, or else the first column."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SymnetError(f"cannot read the roster {path}: {getattr(exc, 'strerror', exc)}") \
+            from None
+    if not rows:
+        raise SymnetError(f"the roster {path} is empty; expected a header row and one student "
+                          "per row")
+    header = [h.strip().lower() for h in rows[0]]
+    column = header.index("student") if "student" in header else 0
+    names = [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+    if not names:
+        raise SymnetError(f"the roster {path} names no student")
+    if len(names) > MAX_STUDENTS:
+        raise SymnetError(f"a roster has at most {MAX_STUDENTS} students; {path} has {len(names)}")
+    return names
+
+
+def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture=True):
+    """``variants`` versions of the questions on ``net``: the forward values (each output and
+    the loss), ∂L/∂w for each of ``wrt`` (default: the first weight of the first and of the last
+    layer), and ``wrt[0]`` after one gradient-descent step (learning rate 0.5).
+
+    Variant 1 has the numbers of ``sn.worksheet(net, seed=seed)``; the others' seeds are
+    derived from ``seed`` (``variant.seed``).  Every number is nice (one or two decimals), and
+    a variant is drawn again until each common slip gives its own number.  ``students`` (names)
+    assign the variants in turn for a printed exam.
+
+    >>> import symnet as sn
+    >>> q = quiz(sn.Network("2-2-1"), variants=2, seed=4, wrt=["w5"], parts=["gradient"])
+    >>> g = q.variants[0].questions[0]
+    >>> g.value == sn.worksheet(q.net, seed=4, lr=0.5).gradient["w5"], sorted(g.slips)[-1]
+    (True, 'sign error')
+    """
+    if not isinstance(net, Network):
+        raise SymnetError("quiz() takes a symnet Network, e.g. sn.Network('2-2-1')")
+    if not isinstance(variants, int) or isinstance(variants, bool) or \
+            not 1 <= variants <= MAX_VARIANTS:
+        raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS}, "
+                          f"got {variants!r}")
+    seed = check_seed(seed)
+    parts = check_parts(parts)
+    if isinstance(wrt, str):
+        wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    chosen = list(dict.fromkeys(net.param(w) for w in wrt)) if wrt else default_wrt(net)
+    if students is not None and len(students) > MAX_STUDENTS:
+        raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
+    return Quiz(net, draw_variants(net, variants, seed, chosen, parts), seed,
+                list(students) if students else None, picture)
+
+
+__all__ = ["LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz", "read_roster"]

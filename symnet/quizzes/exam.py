@@ -1,0 +1,64 @@
+"""A printed exam, one variant per student (named from the roster), and its key: the answers,
+and for each question the number each common slip gives, so a wrong number names its slip."""
+
+from ..document import DisplayMath, Formula, Heading, InlineMath, Line, Paragraph, Table, render_tex
+from ..printing import latex
+from ..sheets import format_number
+from ..sheets.sections import BLANK
+from .statement import description, numbers_tex
+from .variants import plain_number
+
+_BREAK = "\n\\clearpage\n"
+
+
+def _header(quiz, student, variant, kind):
+    net = quiz.net
+    lines = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
+    point, params = numbers_tex(variant)
+    return [Heading(1, [f"{kind}: {student}"]),
+            Paragraph([f"Variant {variant.number} (seed {variant.seed}). ", description(net), ":"]),
+            DisplayMath(lines),
+            Paragraph(["At the data point ", InlineMath(point), " with the parameters ",
+                       InlineMath(params), ", compute to 4 significant digits:"])]
+
+
+def exam_blocks(quiz, student, variant):
+    lines = [Line(q.tex, [BLANK]) for q in variant.questions]
+    return _header(quiz, student, variant, "Exam") + [DisplayMath(lines)]
+
+
+def key_blocks(quiz, student, variant):
+    lines = [Line(q.tex, [format_number(q.value)]) for q in variant.questions]
+    rows = [[[InlineMath(q.tex)], [slip], [InlineMath(format_number(v))]]
+            for q in variant.questions for slip, v in q.slips.items()]
+    blocks = _header(quiz, student, variant, "Key") + [DisplayMath(lines)]
+    if rows:
+        blocks += [Paragraph(["A wrong number names its slip:"]),
+                   Table(["Question", "Slip", "Gives"], rows, "llr")]
+    return blocks
+
+
+def _join(documents):
+    """Several standalone documents as one: the first one's preamble, every body, a page each."""
+    head = documents[0].split("\\begin{document}")[0]
+    bodies = [d.split("\\begin{document}", 1)[1].rsplit("\\end{document}", 1)[0].strip()
+              for d in documents]
+    return head + "\\begin{document}\n" + _BREAK.join(bodies) + "\n\\end{document}\n"
+
+
+def render(quiz):
+    """``(exam, key)`` as LaTeX: one page (or more) per student."""
+    pairs = quiz.assignments()
+    exam = _join([render_tex(exam_blocks(quiz, s, v)) for s, v in pairs])
+    key = _join([render_tex(key_blocks(quiz, s, v)) for s, v in pairs])
+    return exam, key
+
+
+def key_lines(quiz):
+    """The key as plain text lines (for a terminal): student, question, answer, slips."""
+    out = []
+    for student, v in quiz.assignments():
+        for q in v.questions:
+            slips = "; ".join(f"{plain_number(x)} = {s}" for s, x in q.slips.items())
+            out.append(f"{student}\tvariant {v.number}\t{q.name} = {q.shown}\t{slips}")
+    return out

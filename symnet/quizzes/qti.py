@@ -1,0 +1,99 @@
+"""An IMS QTI 1.2 package that Canvas imports: ``imsmanifest.xml`` and one assessment, a
+section per variant, a numerical item per question (exact answer, or within the tolerance).
+
+Written with the standard library (xml.etree, zipfile), every zip entry with a fixed date, so
+the same quiz gives the same bytes.
+"""
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+
+from .statement import intro_html, tolerance_text
+
+_DATE = (2000, 1, 1, 0, 0, 0)
+_QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+_CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+
+
+def _el(parent, tag, text=None, **attrs):
+    el = ET.SubElement(parent, tag, dict(sorted(attrs.items())))
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _metadata(item, fields):
+    meta = _el(_el(item, "itemmetadata"), "qtimetadata")
+    for label, entry in fields:
+        f = _el(meta, "qtimetadatafield")
+        _el(f, "fieldlabel", label)
+        _el(f, "fieldentry", entry)
+
+
+def item(variant, q, ident):
+    """One Canvas numerical question."""
+    it = ET.Element("item", {"ident": ident, "title": f"variant {variant.number}: {q.label}"})
+    _metadata(it, [("question_type", "numerical_question"), ("points_possible", "1")])
+    presentation = _el(it, "presentation")
+    html = intro_html(variant) + f"<p>{q.label} \\({q.tex}\\) =</p>"
+    _el(_el(presentation, "material"), "mattext", html, texttype="text/html")
+    response = _el(presentation, "response_str", ident="response1", rcardinality="Single")
+    _el(_el(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+    processing = _el(it, "resprocessing")
+    _el(_el(processing, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE",
+        vartype="Decimal")
+    condition = _el(processing, "respcondition", **{"continue": "No"})
+    either = _el(_el(condition, "conditionvar"), "or")
+    _el(either, "varequal", q.shown, respident="response1")
+    tol = tolerance_text(q.tolerance)
+    low, high = q.value - q.tolerance, q.value + q.tolerance
+    within = _el(either, "and")
+    _el(within, "vargte", repr(low), respident="response1")
+    _el(within, "varlte", repr(high), respident="response1")
+    _el(condition, "setvar", "100", action="Set", varname="SCORE")
+    it.set("title", f"variant {variant.number}: {q.label} (± {tol})")
+    return it
+
+
+def assessment(quiz, ident):
+    root = ET.Element("questestinterop", {"xmlns": _QTI})
+    test = _el(root, "assessment", ident=ident, title=quiz.title)
+    _metadata(test, [("cc_maxattempts", "1")])
+    top = _el(test, "section", ident="root_section")
+    for v in quiz.variants:
+        section = _el(top, "section", ident=f"{ident}_v{v.number}", title=f"Variant {v.number}")
+        for k, q in enumerate(v.questions, 1):
+            section.append(item(v, q, f"{ident}_v{v.number}_q{k}"))
+    return root
+
+
+def manifest(ident):
+    root = ET.Element("manifest", {"identifier": f"{ident}_manifest", "xmlns": _CP})
+    meta = _el(root, "metadata")
+    _el(meta, "schema", "IMS Content")
+    _el(meta, "schemaversion", "1.1.3")
+    _el(root, "organizations")
+    resource = _el(_el(root, "resources"), "resource", identifier=ident,
+                   type="imsqti_xmlv1p2")
+    _el(resource, "file", href=f"{ident}/{ident}.xml")
+    return root
+
+
+def _xml(root):
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def render(quiz):
+    """The quiz as a QTI zip package (bytes)."""
+    ident = f"symnet_{quiz.net.arch.replace('-', '_')}_seed{quiz.seed}"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, root in (("imsmanifest.xml", manifest(ident)),
+                           (f"{ident}/{ident}.xml", assessment(quiz, ident))):
+            info = zipfile.ZipInfo(name, date_time=_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, _xml(root))
+    return buf.getvalue()
