@@ -347,6 +347,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[a4paper,margin=2cm]{geometry}
 \usepackage{amsmath,amssymb}
 \usepackage{booktabs,longtable}
+\usepackage{needspace}
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.4em}
@@ -359,10 +360,44 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
+def _keep_together(blocks):
+    """Lines to keep on one page from ``blocks[0]`` on, so no page starts or ends with a lone
+    line: a heading with what follows, a sentence with the display it introduces.  A display of
+    more than 12 rows may break (not near its ends); 0 when there is nothing to keep together."""
+    lines = 0
+    for k, b in enumerate(blocks):
+        if isinstance(b, Heading) and (k or b.level == 1):
+            break
+        if not isinstance(b, (Heading, Paragraph, DisplayMath)):
+            break
+        if isinstance(b, DisplayMath):
+            rows = len(_math_rows(b))
+            lines += (5 * min(rows, 12)) // 2 + 1  # a row with an answer box is tall
+            if rows > 12:
+                break
+        else:
+            lines += 3 if isinstance(b, Heading) else 2
+    return min(lines, 36) if lines > 2 and not isinstance(blocks[0], DisplayMath) else 0
+
+
+def _tex_display(rows):
+    r"""An ``align*``; a long one may break across pages, but not within two rows of its ends
+    (``\*`` forbids a break)."""
+    ends = (2, len(rows) - 4) if len(rows) > 12 else (len(rows), -1)
+    joined = "".join(row + ("" if k == len(rows) - 1 else
+                            " \\\\*\n" if k < ends[0] or k > ends[1] else " \\\\\n")
+                     for k, row in enumerate(rows))
+    return "\\begin{align*}\n" + joined + "\n\\end{align*}"
+
+
 def render_tex(blocks):
     """The blocks as a standalone LaTeX document."""
     out = [_PREAMBLE, r"\begin{document}", ""]
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        # a heading's group includes what follows it: no second \needspace right after it
+        keep = 0 if i and isinstance(blocks[i - 1], Heading) else _keep_together(blocks[i:i + 4])
+        if keep:
+            out.append(r"\needspace{%d\baselineskip}" % keep)
         if isinstance(b, Heading):
             text = _tex_parts(b.parts)
             if b.level == 1:
@@ -373,7 +408,7 @@ def render_tex(blocks):
         elif isinstance(b, Paragraph):
             out.append(_tex_parts(b.parts))
         elif isinstance(b, DisplayMath):
-            out.append("\\begin{align*}\n" + " \\\\\n".join(_math_rows(b)) + "\n\\end{align*}")
+            out.append(_tex_display(_math_rows(b)))
         elif isinstance(b, Table):
             out.append(b.latex(cell=_tex_parts, long=True))
         else:

@@ -8,6 +8,8 @@ import random
 
 import sympy as sp
 
+from .values import seed as check_seed
+
 
 def nice_numbers(net, seed, samples=1):
     """Inputs, targets and parameters with one or two decimals, drawn from ``seed``.
@@ -21,7 +23,7 @@ def nice_numbers(net, seed, samples=1):
     >>> at, params
     ([{'x1': -0.2, 'x2': -0.7, 'y': 0.7}], {'w1': -0.6, 'w2': 0.8, 'b1': -0.4})
     """
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed))
 
     def step(lo, hi, unit, nonzero=False):
         k = 0

@@ -200,18 +200,20 @@ def update_section(ws):
     asked = ws.wrt if exercise else list(net.params)
     whole = len(asked) == len(net.params)
     if exercise:
-        blocks.append(Paragraph(["Update ", *names(asked), ":"]))
+        blocks.append(Paragraph(["Update ", *names(asked), ":" if not whole else
+                                 "; the last line is the loss after the step:"]))
+    elif whole:
+        blocks.append(Paragraph([f"The last line is the loss after the step (before it: "
+                                 f"{num(ws, nums.loss)}):"]))
     lines = []
     for p in asked:
         g = value_tex(ws, nums.grad[p], paren=True)
         sides = [BLANK] if ws.student else [
             [("", num(ws, ws.params[p])), ("-", alpha), (".", g)], num(ws, nums.new_params[p])]
         lines.append(Line(latex(p) + "(t+1)", sides))
+    if whole:  # in the same display, so it never stands alone on a page
+        lines.append(Line("L", [answer(ws, num(ws, nums.new_loss))]))
     blocks.append(DisplayMath(lines))
-    if whole:
-        before = "" if ws.student else f" (before it: {num(ws, nums.loss)})"
-        blocks.append(Paragraph([f"The loss after the step{before}:"]))
-        blocks.append(DisplayMath([Line("L", [answer(ws, num(ws, nums.new_loss))])]))
     return blocks
 
 
