@@ -51,6 +51,7 @@ class Graded(CheckResult):
     verdict: str = "invalid"
     credit_given: float = 0.0
     row: int = 0
+    given: str = ""       # the answer as the student wrote it
 
 
 def _credit(result):
@@ -61,7 +62,8 @@ def _credit(result):
 def _invalid(row, number, reason):
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
                   student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
-                  variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number)
+                  variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
+                  given=str(row.get("answer") or "")[:MAX_FIELD])
 
 
 def _number(answer):
@@ -155,7 +157,7 @@ def grade_row(net, row, number=0, quiz_seed=0):
     return Graded(**data, student=row["student"].strip(), wrt=str(p),
                   variant=(row.get("variant") or row.get("seed") or "").strip(),
                   verdict="correct" if result.correct else "incorrect",
-                  credit_given=_credit(result), row=number)
+                  credit_given=_credit(result), row=number, given=answer)
 
 
 def grade(net, rows, seed=0):
@@ -202,8 +204,7 @@ def report_csv(results):
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for g in results:
-        answer = "" if g.answer is None else str(g.answer)
-        writer.writerow([_cell(v) for v in (g.row, g.student, g.wrt, g.variant, answer,
+        writer.writerow([_cell(v) for v in (g.row, g.student, g.wrt, g.variant, g.given,
                                             g.verdict, f"{g.credit_given:g}",
                                             " | ".join(g.diagnosis))])
     return buf.getvalue()

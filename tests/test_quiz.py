@@ -1,0 +1,307 @@
+"""Class sets: variants exported to Moodle, Canvas (QTI), GIFT and paper, each parsed back and
+its answers compared with the worksheet of the same variant and with a hand-written oracle."""
+
+import io
+import math
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+from symnet.quizzes import gift, moodle
+
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None or
+                                    shutil.which("pdftotext") is None,
+                                    reason="pdflatex or pdftotext is not installed")
+QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
+
+
+@pytest.fixture(scope="module")
+def net():
+    return sn.Network("2-2-1", activation="sigmoid")
+
+
+@pytest.fixture(scope="module")
+def class_set(net):
+    return sn.quiz(net, variants=4, seed=7, picture=False)
+
+
+def sheet_numbers(net, variant):
+    """What sn.worksheet says for the variant's seed, by question name."""
+    ws = sn.worksheet(net, seed=variant.seed, lr=0.5)
+    return {"yhat": ws.values[0]["yhat"], "L": ws.loss,
+            "dL/dw1": ws.gradient["w1"], "dL/dw5": ws.gradient["w5"],
+            "w1(t+1)": ws.new_params["w1"]}
+
+
+def oracle(at, p):
+    """The 2-2-1 sigmoid network with mse, by hand: forward values, and the gradient by float64
+    central differences (no symnet code)."""
+    sig = lambda z: 1 / (1 + math.exp(-z))
+
+    def forward(q):
+        h1 = sig(q["w1"] * at["x1"] + q["w2"] * at["x2"] + q["b1"])
+        h2 = sig(q["w3"] * at["x1"] + q["w4"] * at["x2"] + q["b2"])
+        yhat = q["w5"] * h1 + q["w6"] * h2 + q["b3"]
+        return yhat, (at["y"] - yhat) ** 2
+
+    def grad(name, eps=1e-6):
+        up, down = dict(p, **{name: p[name] + eps}), dict(p, **{name: p[name] - eps})
+        return (forward(up)[1] - forward(down)[1]) / (2 * eps)
+
+    yhat, loss = forward(p)
+    return {"yhat": yhat, "L": loss, "dL/dw1": grad("w1"), "dL/dw5": grad("w5"),
+            "w1(t+1)": p["w1"] - 0.5 * grad("w1")}
+
+
+# ------------------------------------------------------------------------------ variants
+
+def test_variant_one_is_the_worksheet_of_the_seed_and_the_numbers_are_right(net, class_set):
+    first = class_set.variants[0]
+    assert first.seed == 7
+    at, params = sn.sheets.nice_numbers(net, 7)
+    expected = oracle(at[0], params)
+    for q in first.questions:
+        assert q.value == pytest.approx(expected[q.name], rel=1e-6, abs=1e-9)
+
+
+def test_variants_differ_and_every_number_is_nice(net, class_set):
+    shown = [tuple(q.shown for q in v.questions) for v in class_set.variants]
+    assert len(set(shown)) == len(shown)
+    for v in class_set.variants:
+        for value in v.sheet.params.values():
+            assert value * 20 == int(value * 20)  # multiples of 0.05
+        for value in v.sheet.samples[0].values():
+            assert value * 10 == int(value * 10)
+
+
+def test_each_slip_gives_its_own_number(net, class_set):
+    for v in class_set.variants:
+        ws = v.sheet
+        vals = ws.values[0]
+        for q in v.questions:
+            numbers = [q.value, *q.slips.values()]
+            assert all(abs(a - b) > 2 * q.tolerance for i, a in enumerate(numbers)
+                       for b in numbers[i + 1:]), q
+        g1 = next(q for q in v.questions if q.name == "dL/dw1")
+        # by hand: ∂L/∂w1 = 2(ŷ − y)·w5·h1(1 − h1)·x1, and the slips of the key
+        h1, w5, x1 = vals["h1"], vals["w5"], vals["x1"]
+        right = 2 * (vals["yhat"] - vals["y"]) * w5 * h1 * (1 - h1) * x1
+        assert g1.value == pytest.approx(right, rel=1e-12)
+        assert g1.slips == pytest.approx({
+            "sign error": -right,
+            "a factor 2 missing (the 2 of the square's derivative)": right / 2,
+            "a factor 2 too many (the 1/2 dropped)": 2 * right,
+            "the activation instead of its derivative (sigma for sigma')":
+                2 * (vals["yhat"] - vals["y"]) * w5 * h1 * x1}, rel=1e-12)
+
+
+def test_a_dropped_path_is_a_slip_where_there_are_two_paths():
+    q = sn.quiz(sn.Network("2-2-2", activation="tanh"), variants=1, seed=3, wrt="w1",
+                parts=["gradient"], picture=False)
+    slips = q.variants[0].questions[0].slips
+    ws = q.variants[0].sheet
+    paths = [s for s in slips if s.startswith("a dropped path")]
+    assert paths == ["a dropped path (the one through yhat1, h1, N1)",
+                     "a dropped path (the one through yhat2, h1, N1)"]
+    total = ws.gradient["w1"]
+    assert slips[paths[0]] + slips[paths[1]] == pytest.approx(total, rel=1e-12)
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(variants=0), "variants must be a whole number from 1 to 500, got 0"),
+    (dict(variants=501), "variants must be a whole number from 1 to 500"),
+    (dict(parts=["backward"]), "unknown quiz part 'backward'; valid: forward, gradient, update"),
+    (dict(wrt="w9"), "unknown parameter 'w9'"),
+    (dict(seed=-2), "seed must be a non-negative integer"),
+])
+def test_bad_quiz_arguments(kw, message):
+    with pytest.raises(sn.SymnetError, match=re.escape(message)):
+        sn.quiz(sn.Network("2-2-1"), **kw)
+
+
+# --------------------------------------------------------------------------- Moodle XML
+
+CLOZE = re.compile(r"\{1:NUMERICAL:=([^:]+):([^#]+)#right((?:~%0%[^~}]+)*)\}")
+
+
+def test_moodle_xml_has_a_category_and_one_cloze_question_per_variant(net, class_set):
+    root = ET.fromstring(moodle.render(class_set))
+    questions = root.findall("question")
+    assert questions[0].get("type") == "category"
+    assert questions[0].findtext("category/text") == "$course$/top/symnet 2-2-1 seed 7"
+    assert [q.get("type") for q in questions[1:]] == ["cloze"] * 4
+    for q, variant in zip(questions[1:], class_set.variants):
+        html = q.findtext("questiontext/text")
+        assert r"\(\begin{aligned}N_{1} &= w_{1} x_{1} + w_{2} x_{2} + b_{1}" in html
+        parts = CLOZE.findall(html)
+        expected = sheet_numbers(net, variant)
+        assert len(parts) == len(variant.questions) == 5
+        for (value, tol, slips), question in zip(parts, variant.questions):
+            assert abs(float(value) - expected[question.name]) <= float(tol)
+            # the tolerance is half a unit of the last digit shown
+            assert float(tol) == 0.5 * 10 ** (math.floor(math.log10(abs(float(value)))) - 3)
+            fed_back = dict(re.findall(r"~%0%([^:]+):[^#]+#([^~]+)", slips))
+            assert len(fed_back) == len(question.slips)
+            sign = fed_back.get(value.lstrip("-") if value.startswith("-") else "-" + value)
+            assert sign in (None, "sign error")
+
+
+def test_moodle_xml_embeds_the_picture_of_the_variant(net):
+    pytest.importorskip("matplotlib")
+    q = sn.quiz(net, variants=1, seed=2)
+    root = ET.fromstring(moodle.render(q))
+    text = root.find("question[@type='cloze']/questiontext")
+    assert '<img src="@@PLUGINFILE@@/network.png"' in text.findtext("text")
+    image = text.find("file")
+    assert image.get("name") == "network.png" and image.get("encoding") == "base64"
+    import base64
+    assert base64.b64decode(image.text).startswith(b"\x89PNG")
+
+
+def test_cloze_text_escapes_its_special_characters():
+    assert moodle.cloze_escape('a}b#c~d/e"f\\g') == 'a\\}b\\#c\\~d\\/e\\"f\\\\g'
+
+
+# ----------------------------------------------------------------------------------- QTI
+
+def test_the_qti_package_has_a_manifest_and_numeric_items(net, class_set, tmp_path):
+    out = tmp_path / "class.zip"
+    class_set.save(out)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        manifest = ET.fromstring(z.read("imsmanifest.xml"))
+        resource = manifest.find(f"{CP}resources/{CP}resource")
+        assert resource.get("type") == "imsqti_xmlv1p2"
+        href = resource.find(f"{CP}file").get("href")
+        assert href in names and len(names) == 2
+        assessment = ET.fromstring(z.read(href))
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    sections = assessment.findall(f"{QTI}assessment/{QTI}section/{QTI}section")
+    assert len(sections) == 4
+    for section, variant in zip(sections, class_set.variants):
+        expected = sheet_numbers(net, variant)
+        items = section.findall(f"{QTI}item")
+        assert len(items) == 5
+        for item, question in zip(items, variant.questions):
+            fields = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
+                      for f in item.iter(f"{QTI}qtimetadatafield")}
+            assert fields["question_type"] == "numerical_question"
+            low = float(item.find(f".//{QTI}vargte").text)
+            high = float(item.find(f".//{QTI}varlte").text)
+            assert low <= expected[question.name] <= high
+            assert float(item.find(f".//{QTI}varequal").text) == pytest.approx(
+                expected[question.name], abs=high - low)
+
+
+# ---------------------------------------------------------------------------------- GIFT
+
+def read_gift(text):
+    """A small GIFT reader: categories, and per question its name and {#value:tolerance}."""
+    questions, category = [], None
+    for block in text.strip().split("\n\n"):
+        if block.startswith("$CATEGORY: "):
+            category = block[len("$CATEGORY: "):]
+            continue
+        m = re.fullmatch(r"::(.*?)(?<!\\)::\[html\](.*) \{#([-0-9.]+):([0-9.]+)\}", block, re.S)
+        assert m, block
+        unescape = lambda s: re.sub(r"\\(.)", r"\1", s)
+        questions.append((category, unescape(m.group(1)), unescape(m.group(2)),
+                          float(m.group(3)), float(m.group(4))))
+    return questions
+
+
+def test_gift_questions_parse_back_to_the_worksheets_numbers(net, class_set):
+    questions = read_gift(gift.render(class_set))
+    assert len(questions) == 4 * 5
+    for k, variant in enumerate(class_set.variants):
+        expected = sheet_numbers(net, variant)
+        for (category, name, body, value, tol), q in zip(questions[5 * k:], variant.questions):
+            assert category == f"$course$/top/symnet 2-2-1 seed 7/variant {variant.number}"
+            assert name == f"v{variant.number:03d} {q.name}"
+            assert r"\(\begin{aligned}N_{1} &= w_{1} x_{1}" in body
+            assert abs(value - expected[q.name]) <= tol
+
+
+# ---------------------------------------------------------------------- reproducibility
+
+@pytest.mark.parametrize("suffix", [".xml", ".zip", ".gift", ".tex"])
+def test_the_same_seed_gives_byte_identical_files(suffix, tmp_path, capsys):
+    argv = ["quiz", "2-2-1", "--activation", "sigmoid", "--variants", "3"]
+    for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
+        assert main(argv + ["--seed", seed, "-o", str(tmp_path / f"{name}{suffix}")]) == 0
+    a, b, c = ((tmp_path / f"{n}{suffix}").read_bytes() for n in "abc")
+    assert a == b and a != c
+    if suffix == ".tex":
+        assert (tmp_path / "a-key.tex").read_bytes() == (tmp_path / "b-key.tex").read_bytes()
+
+
+# ------------------------------------------------------------------------ printed exams
+
+@needs_pdflatex
+def test_a_printed_exam_names_each_student_and_its_key_names_the_slips(net, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,student\n1,Ada Lovelace\n2,Alan Turing\n3,Grace Hopper\n")
+    out = tmp_path / "exam.pdf"
+    assert main(["quiz", "2-2-1", "--activation", "sigmoid", "--variants", "2", "--seed", "7",
+                 "--students", str(roster), "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\nwrote {tmp_path / 'exam-key.pdf'}\n"
+    exam = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    key = subprocess.run(["pdftotext", str(tmp_path / "exam-key.pdf"), "-"],
+                         capture_output=True, text=True).stdout
+    pages = [p for p in exam.split("\f") if p.strip()]
+    assert [p.splitlines()[0] for p in pages] == [
+        "Exam: Ada Lovelace", "Exam: Alan Turing", "Exam: Grace Hopper"]
+    assert "Variant 1 (seed 7)" in pages[0] and "Variant 2" in pages[1] and "Variant 1" in pages[2]
+    q = sn.quiz(net, variants=2, seed=7, picture=False)
+    gradient = next(x for x in q.variants[0].questions if x.name == "dL/dw1")
+    shown = gradient.shown.replace("-", "−")
+    assert shown not in pages[0] and shown in key
+    assert "sign error" in key and "the activation instead of its derivative" in key
+
+
+def test_a_roster_without_students_is_refused(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\n")
+    assert main(["quiz", "2-2-1", "--students", str(roster), "-o", str(tmp_path / "e.tex")]) == 2
+    assert capsys.readouterr().err == f"error: the roster {roster} names no student\n"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["-o", "quiz.docx"], "error: unknown output type '.docx' for quiz.docx; expected a file "
+                          "ending in .xml, .zip, .gift, .tex or .pdf"),
+    (["--variants", "0", "-o", "q.xml"], "error: variants must be a whole number from 1 to 500"),
+    (["--parts", "forward,sideways", "-o", "q.xml"], "error: unknown quiz part 'sideways'"),
+])
+def test_bad_quiz_command_lines(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["quiz", "2-2-1"] + argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_quiz_and_its_key_are_written_together_or_not_at_all(net, tmp_path, monkeypatch):
+    real, calls = sn.sheets.write_atomic, []
+
+    def failing_second(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise sn.SymnetError(f"cannot write {path}: disk full")
+        real(path, data)
+
+    monkeypatch.setattr(sn.sheets, "write_atomic", failing_second)
+    with pytest.raises(sn.SymnetError, match="disk full"):
+        sn.quiz(net, variants=1, picture=False).save(tmp_path / "exam.tex")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_zip_entries_are_readable_as_bytes(class_set):
+    data = io.BytesIO(class_set.render(".zip")[0][1])
+    assert zipfile.ZipFile(data).testzip() is None
