@@ -4,6 +4,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -569,3 +570,72 @@ def test_a_saturated_sigmoid_is_computed_with_more_digits_not_divided_by_zero():
     assert r"\frac{\partial L}{\partial \hat{y}} = \frac{1 - 0}{1 - 1} - \frac{0}{1} = 2.688 \times 10^{43}" in math_rows(ws.markdown())
     with pytest.raises(sn.SymnetError, match="overflow even when computed to 600 digits"):
         sn.worksheet(net, at={"x1": 1, "y": 0}, params={"w1": 1e5, "b1": 0})
+
+
+# ----------------------------------------------------------- layout fixes, slides, --seed
+
+def test_without_a_learning_rate_the_sheet_says_no_step_is_shown():
+    md = sn.worksheet(sn.Network("2-2-1"), seed=1).markdown()
+    assert md.rstrip().endswith("## One step of gradient descent\n\nNo update is shown: this "
+                                "sheet has no learning rate. Give one (`--lr`, `lr=`) for a step "
+                                "of $w(t+1) = w(t) - \\alpha \\frac{\\partial L}{\\partial w}$.")
+
+
+def pdf_pages(path):
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [[line for line in page.splitlines() if line.strip()]
+            for page in text.split("\f") if page.strip()]
+
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdflatex") is None or
+                                     shutil.which("pdftotext") is None,
+                                     reason="pdflatex or pdftotext is not installed")
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("arch, activation", [("2-2-1", "sigmoid"), ("2-2-1", "linear")])
+def test_no_page_holds_a_lone_line(arch, activation, tmp_path):
+    """Measured before: page 7 of the 2-2-1 sheet held one line (a page number and the loss)."""
+    out = tmp_path / "s.pdf"
+    assert main(["worksheet", arch, "--activation", activation, "--seed", "3", "--lr", "0.5",
+                 "--exercises", "-o", str(out)]) == 0
+    for path in (out, tmp_path / "s-key.pdf"):
+        pages = pdf_pages(path)
+        assert len(pages) > 3
+        assert min(len(p) for p in pages) >= 5, [len(p) for p in pages]
+        # no heading at the foot of a page: the last text line above the page number
+        assert all(not p[-2].strip().startswith("∂L/∂") for p in pages)
+
+
+@needs_pdftotext
+def test_slides_build_the_chain_factor_by_factor_with_the_numbers_last(tmp_path, capsys):
+    out = tmp_path / "slides.pdf"
+    assert main(SEED_ARGV + ["--wrt", "w1", "--slides", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    pages = pdf_pages(out)
+    # the network, the forward pass, then ∂L/∂w1 on 1 + 3 factors + result + numbers overlays
+    assert len(pages) == 2 + 6
+    assert pages[0][0] == "The 2-2-1 network" and pages[1][0] == "Forward pass"
+    frames = ["\n".join(p) for p in pages[2:]]
+    assert all(f.startswith("∂L/∂w1") for f in frames)
+    factors = [f.count("=") for f in frames]
+    assert factors == sorted(factors) and factors[0] < factors[3]  # built up overlay by overlay
+    assert all("0.01835" not in f for f in frames[:-1]) and "0.01835" in frames[-1]
+    assert "0.9176 · 0.4 · 0.05" in frames[-1]
+
+
+def test_slides_take_tex_or_pdf_only(tmp_path, capsys):
+    assert main(SEED_ARGV + ["--slides", "-o", str(tmp_path / "s.md")]) == 2
+    assert capsys.readouterr().err.startswith("error: unknown output type '.md'")
+    tex = seed_sheet(wrt="w5").slides()
+    assert tex.startswith("\\documentclass[11pt]{beamer}") and "\\uncover<2->{" in tex and "\\alt<5>{" in tex
+
+
+def test_one_meaning_of_seed_across_worksheet_quiz_and_draw():
+    net = sn.Network("2-2-1", activation="sigmoid")
+    ws = sn.worksheet(net, seed=11, lr=0.5)
+    q = sn.quiz(net, variants=1, seed=11, picture=False)
+    assert q.variants[0].seed == 11
+    assert q.variants[0].sheet.values == ws.values
+    assert nice_numbers(net, 11)[1] == {k: ws.values[0][k] for k in map(str, net.params)}

@@ -1,0 +1,107 @@
+"""Grading a class: each row as sn.check says, numeric answers traced to their slip, bad rows
+invalid with their reason while the others are graded."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+
+NET = sn.Network("2-2-1", activation="sigmoid")
+
+ROWS = [
+    {"student": "ann", "wrt": "w5", "answer": "2*(yhat - y)*h1"},
+    {"student": "bob", "wrt": "w5", "answer": "(yhat - y)*h1"},
+    {"student": "cy", "wrt": "w1", "answer": r"2(\hat{y}-y) w_5 \sigma(N_1)(1-\sigma(N_1)) x_1"},
+    {"student": "dee", "wrt": "w1", "answer": "2*(yhat - y)*w5*sigma(N1)*x1"},
+]
+
+
+def test_grades_agree_with_sn_check():
+    graded = sn.grade(NET, ROWS)
+    for row, g in zip(ROWS, graded):
+        expected = sn.check(NET, row["wrt"], row["answer"])
+        assert g.correct == expected.correct
+        assert g.verdict == ("correct" if expected.correct else "incorrect")
+        assert g.diagnosis == expected.diagnosis
+        assert g.credit_given == getattr(expected, "credit", None) or \
+            g.credit_given == (1.0 if expected.correct else 0.0)
+    assert [g.verdict for g in graded] == ["correct", "incorrect", "correct", "incorrect"]
+
+
+@pytest.mark.parametrize("row, reason", [
+    ({"student": "eve", "wrt": "w1", "answer": "__import__('os').system('ls')"},
+     "unexpected character"),
+    ({"student": "fay", "wrt": "w9", "answer": "1"}, "unknown parameter 'w9'"),
+    ({"student": "", "wrt": "w1", "answer": "1"}, "the student column is empty"),
+    ({"student": "gil", "wrt": "w1", "answer": "x" * 5000}, "the answer column is 5000 characters"),
+    ({"student": "hal", "wrt": "w1", "answer": "0.5"},
+     "a numeric answer needs its point: an at, variant or seed column"),
+    ({"student": "ivy", "wrt": "w1", "answer": "0.5", "seed": "abc"},
+     "seed must be a whole number, got 'abc'"),
+    ({"student": "jo", "wrt": "w1", "answer": "0.5", "at": "x1=1,x2"}, "'x2' is not name=value"),
+])
+def test_a_bad_row_is_invalid_with_its_reason_and_the_others_are_graded(row, reason):
+    graded = sn.grade(NET, [ROWS[0], row, ROWS[1]])
+    assert [g.verdict for g in graded] == ["correct", "invalid", "incorrect"]
+    assert graded[1].diagnosis[0].startswith(reason), graded[1].diagnosis
+    assert graded[1].credit_given == 0
+
+
+def test_numeric_answers_of_a_quiz_variant_are_graded_and_slips_named():
+    q = sn.quiz(NET, variants=2, seed=7, picture=False)
+    dw1 = next(x for x in q.variants[1].questions if x.name == "dL/dw1")
+    rows = [{"student": "ann", "wrt": "w1", "variant": "2", "answer": dw1.shown},
+            {"student": "bob", "wrt": "w1", "variant": "2", "answer": str(-dw1.value)},
+            {"student": "cy", "wrt": "w1", "variant": "2", "answer": str(2 * dw1.value)}]
+    graded = sn.grade(NET, rows, seed=7)
+    assert [g.verdict for g in graded] == ["correct", "incorrect", "incorrect"]
+    assert graded[1].diagnosis[0] == "sign error: the number that slip gives"
+    assert graded[2].diagnosis[0].startswith("a factor 2 too many")
+    # the same answer at the variant's point, given as at=, is graded the same way
+    point = {**q.variants[1].sheet.values[0]}
+    at = ",".join(f"{k}={point[k]}" for k in ["x1", "x2", "y"] + [str(p) for p in NET.params])
+    assert sn.grade(NET, [dict(rows[0], variant="", at=at)])[0].verdict == "correct"
+    expected = sn.check(NET, "w1", float(dw1.shown), at={k: point[k] for k in at_names()},
+                        tolerance=1e-3)
+    assert expected.correct
+
+
+def at_names():
+    return ["x1", "x2", "y"] + [str(p) for p in NET.params]
+
+
+def test_the_grade_command_writes_a_report_and_a_summary(tmp_path, capsys):
+    answers = tmp_path / "answers.csv"
+    with open(answers, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "wrt", "answer", "seed"])
+        w.writerows([["ann", "w5", "2*(yhat - y)*h1", ""], ["bob", "w5", "(yhat - y)*h1", ""],
+                     ["cy", "w5", "=HYPERLINK(1)", ""], ["dee", "w5", "eval(1)", ""]])
+    report, summary = tmp_path / "report.csv", tmp_path / "summary.html"
+    assert main(["grade", "2-2-1", "--activation", "sigmoid", "--answers", str(answers),
+                 "-o", str(report), "--summary", str(summary)]) == 0
+    assert capsys.readouterr().out == ("graded 4 answers: 1 correct, 1 incorrect, 2 invalid\n"
+                                       f"wrote {report}\nwrote {summary}\n")
+    rows = list(csv.DictReader(io.StringIO(report.read_text())))
+    assert [r["verdict"] for r in rows] == ["correct", "incorrect", "invalid", "invalid"]
+    assert rows[1]["diagnosis"].startswith("your answer is 1/2 of ∂L/∂w5")
+    assert rows[2]["answer"] == "'=HYPERLINK(1)"  # a spreadsheet shows it, never runs it
+    html = ET.fromstring(summary.read_text().split("\n", 1)[1])
+    cells = [[c.text for c in tr] for tr in html.iter("tr")]
+    assert cells[0] == ["question", "answers", "right", "invalid", "most common diagnoses"]
+    assert cells[1][:4] == ["dL/dw5", "4", "25%", "2"]
+    assert cells[1][4].startswith("your answer is 1/2 of ∂L/∂w5 (1)")
+
+
+def test_an_answers_file_without_the_columns_is_one_error(tmp_path, capsys):
+    answers = tmp_path / "answers.csv"
+    answers.write_text("name,reply\nann,1\n")
+    assert main(["grade", "2-2-1", "--answers", str(answers), "-o",
+                 str(tmp_path / "r.csv")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {answers} has no column student, wrt, "
+                                              "answer;")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
