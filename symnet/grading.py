@@ -30,7 +30,7 @@ from .errors import SymnetError
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table
-from .quizzes.variants import LR, draw_variant, gradient_slips
+from .quizzes.variants import LR, MAX_VARIANTS, PARTS, default_wrt, draw_variants, gradient_slips
 from .sheets import worksheet
 
 MAX_ROWS = 10_000
@@ -74,7 +74,7 @@ def _number(answer):
     return value if math.isfinite(value) else None
 
 
-def _seed_of(row, quiz_seed):
+def _seed_of(row):
     """The seed whose nice numbers the row's answer used: the row's seed, or its variant's."""
     if (row.get("seed") or "").strip():
         return _whole(row["seed"], "seed"), None
@@ -90,7 +90,7 @@ def _whole(text, what):
     return int(text)
 
 
-def _point(net, row, quiz_seed, p):
+def _point(net, row, seeds, p):
     """``(point, sheet)``: every leaf's value for a numeric answer, and the worksheet there."""
     if (row.get("at") or "").strip():
         values = parse_assignments(row["at"])
@@ -98,11 +98,11 @@ def _point(net, row, quiz_seed, p):
         at = {k: v for k, v in values.items() if k in names}
         params = {k: v for k, v in values.items() if k not in names}
         return values, worksheet(net, at=at, params=params, lr=LR, wrt=[p])
-    seed, variant = _seed_of(row, quiz_seed)
+    seed, variant = _seed_of(row)
     if variant is not None:
-        if not 1 <= variant <= 500:
-            raise SymnetError(f"variant must be from 1 to 500, got {variant}")
-        seed = draw_variant(net, variant, quiz_seed, [p], ("gradient",)).seed
+        if variant not in seeds:
+            raise SymnetError(f"variant must be from 1 to {MAX_VARIANTS}, got {variant}")
+        seed = seeds[variant]
     if seed is None:
         raise SymnetError("a numeric answer needs its point: an at, variant or seed column")
     at, params = nice_numbers(net, seed)
@@ -128,8 +128,9 @@ def _steps(net, row, p, result):
             if not s.correct]
 
 
-def grade_row(net, row, number=0, quiz_seed=0):
-    """One row graded (a :class:`Graded`); bad input makes it ``invalid``, with the reason."""
+def grade_row(net, row, number=0, seeds=None):
+    """One row graded (a :class:`Graded`); bad input makes it ``invalid``, with the reason.
+    ``seeds`` maps a quiz variant's number to its seed."""
     try:
         for column in ("student", "wrt", "answer"):
             if not (row.get(column) or "").strip():
@@ -142,7 +143,7 @@ def grade_row(net, row, number=0, quiz_seed=0):
         answer = row["answer"].strip()
         value = _number(answer)
         if value is not None:
-            point, sheet = _point(net, row, quiz_seed, p)
+            point, sheet = _point(net, row, seeds or {}, p)
             result = check(net, p, value, at=point, tolerance=TOLERANCE)
             slip = None if result.correct else _slip(net, sheet, p, value)
             if slip:
@@ -163,12 +164,22 @@ def grade_row(net, row, number=0, quiz_seed=0):
 def grade(net, rows, seed=0):
     """Grade every row of ``rows`` (dicts with ``student``, ``wrt``, ``answer`` and optionally
     ``at``, ``variant``, ``seed``, ``steps``); a row's ``variant`` is that of ``sn.quiz(net,
-    seed=seed)``.  Returns one :class:`Graded` (a CheckResult) per row, in order."""
-    rows = list(rows)
+    seed=seed)`` with its default questions (a quiz made with other ``wrt`` or ``parts``: give
+    the variant's ``seed``, printed on each exam, instead).  Returns one :class:`Graded` (a
+    CheckResult) per row, in order."""
+    rows = [row if isinstance(row, dict) else {} for row in rows]
     if len(rows) > MAX_ROWS:
         raise SymnetError(f"at most {MAX_ROWS} answers are graded in one run; got {len(rows)}")
-    return [grade_row(net, row if isinstance(row, dict) else {}, i, seed)
-            for i, row in enumerate(rows, 1)]
+    seeds = _variant_seeds(net, rows, seed)
+    return [grade_row(net, row, i, seeds) for i, row in enumerate(rows, 1)]
+
+
+def _variant_seeds(net, rows, seed):
+    """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
+    wanted = [str(r.get("variant") or "").strip() for r in rows]
+    count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= MAX_VARIANTS] or [0])
+    variants = draw_variants(net, count, seed, default_wrt(net), PARTS) if count else []
+    return {v.number: v.seed for v in variants}
 
 
 def read_answers(path):
