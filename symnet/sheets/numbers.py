@@ -45,7 +45,7 @@ def parse_samples(texts):
     """``--at`` values (each ``"x1=1,x2=0,y=1"``, several separated by ``;``) → list of dicts.
 
     >>> parse_samples("x1=1,y=0; x1=2,y=1")
-    [{'x1': 1, 'y': 0}, {'x1': 2, 'y': 1}]
+    [{'x1': 1.0, 'y': 0.0}, {'x1': 2.0, 'y': 1.0}]
     """
     out = []
     for text in [texts] if isinstance(texts, str) else texts:
