@@ -24,8 +24,8 @@ from .grading import read_answers, report_csv, summary
 from .metrics import classes, is_classifier
 from .network import Network
 from .network import load as load_model
-from .optimizers import entry as optimizer_entry
 from .nice import nice_numbers
+from .optimizers import entry as optimizer_entry
 from .parse import parse_assignments
 from .printing import definitions_latex, text
 from .quizzes import SUFFIXES as QUIZ_SUFFIXES
