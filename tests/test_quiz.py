@@ -305,3 +305,21 @@ def test_a_quiz_and_its_key_are_written_together_or_not_at_all(net, tmp_path, mo
 def test_zip_entries_are_readable_as_bytes(class_set):
     data = io.BytesIO(class_set.render(".zip")[0][1])
     assert zipfile.ZipFile(data).testzip() is None
+
+
+@pytest.mark.parametrize("arch, options", [
+    ("2-2-2", dict(activation="tanh", loss="cross_entropy")),
+    ("3-3-1", dict(activation="relu", loss="bce")),
+    ("2-1", dict(loss="half_sse")),
+])
+def test_every_network_kind_gets_variants_whose_slips_differ(arch, options):
+    net = sn.Network(arch, **options)
+    q = sn.quiz(net, variants=3, seed=1, picture=False)
+    for v in q.variants:
+        ws = sn.worksheet(net, seed=v.seed, lr=0.5)
+        for question in v.questions:
+            numbers = [question.value, *question.slips.values()]
+            assert all(abs(a - b) > 2 * question.tolerance
+                       for i, a in enumerate(numbers) for b in numbers[i + 1:])
+            if question.part == "gradient":
+                assert question.value == ws.gradient[question.name[4:]]

@@ -113,6 +113,8 @@ def gradient_slips(net, sheet, p):
         slips["the activation instead of its derivative (sigma for sigma')"] = swapped
     if len(d.chain) > 1:
         for i, prod in enumerate(d.chain):
+            if products[i] == 0:  # a path that is 0 (∂L/∂ŷ2 when y2 = 0): leaving it out is no slip
+                continue
             via = ", ".join(text(f.num) for f in prod[1:])
             slips[f"a dropped path (the one through {via})"] = g - products[i]
     return slips
