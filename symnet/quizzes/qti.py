@@ -33,7 +33,8 @@ def _metadata(item, fields):
 
 def item(variant, q, ident):
     """One Canvas numerical question."""
-    it = ET.Element("item", {"ident": ident, "title": f"variant {variant.number}: {q.label}"})
+    tol = tolerance_text(q.tolerance)
+    it = ET.Element("item", {"ident": ident, "title": f"variant {variant.number}: {q.name} (± {tol})"})
     _metadata(it, [("question_type", "numerical_question"), ("points_possible", "1")])
     presentation = _el(it, "presentation")
     html = intro_html(variant) + f"<p>{q.label} \\({q.tex}\\) =</p>"
@@ -46,13 +47,11 @@ def item(variant, q, ident):
     condition = _el(processing, "respcondition", **{"continue": "No"})
     either = _el(_el(condition, "conditionvar"), "or")
     _el(either, "varequal", q.shown, respident="response1")
-    tol = tolerance_text(q.tolerance)
     low, high = q.value - q.tolerance, q.value + q.tolerance
     within = _el(either, "and")
     _el(within, "vargte", repr(low), respident="response1")
     _el(within, "varlte", repr(high), respident="response1")
     _el(condition, "setvar", "100", action="Set", varname="SCORE")
-    it.set("title", f"variant {variant.number}: {q.label} (± {tol})")
     return it
 
 
