@@ -323,3 +323,16 @@ def test_every_network_kind_gets_variants_whose_slips_differ(arch, options):
                        for i, a in enumerate(numbers) for b in numbers[i + 1:])
             if question.part == "gradient":
                 assert question.value == ws.gradient[question.name[4:]]
+
+
+def test_the_qti_package_carries_each_variants_picture(net):
+    pytest.importorskip("matplotlib")
+    q = sn.quiz(net, variants=2, seed=3)
+    with zipfile.ZipFile(io.BytesIO(q.render(".zip")[0][1])) as z:
+        manifest = ET.fromstring(z.read("imsmanifest.xml"))
+        web = [r for r in manifest.iter(f"{CP}resource") if r.get("type") == "webcontent"]
+        assert [r.get("href") for r in web] == ["pictures/network_v1.png",
+                                               "pictures/network_v2.png"]
+        assert all(z.read(r.get("href")).startswith(b"\x89PNG") for r in web)
+        xml = z.read("symnet_2_2_1_seed3/symnet_2_2_1_seed3.xml").decode()
+    assert 'src="$IMS-CC-FILEBASE$/pictures/network_v2.png"' in xml
