@@ -4,6 +4,7 @@ invalid with their reason while the others are graded."""
 import csv
 import io
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,3 +106,20 @@ def test_an_answers_file_without_the_columns_is_one_error(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"error: {answers} has no column student, wrt, "
                                               "answer;")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
+
+
+def test_a_steps_column_is_graded_line_by_line_by_check_derivation(monkeypatch):
+    """DESIGN.md's sn.check_derivation(net, wrt, text) -> .steps (each .correct, .diagnosis);
+    a stand-in here, so the wiring is tested whether or not this symnet has it yet."""
+    import symnet.checking
+    seen = []
+
+    def check_derivation(net, wrt, text):
+        seen.append((str(wrt), text))
+        return SimpleNamespace(steps=[SimpleNamespace(correct=True, diagnosis=None),
+                                      SimpleNamespace(correct=False, diagnosis="a factor lost")])
+
+    monkeypatch.setattr(symnet.checking, "check_derivation", check_derivation, raising=False)
+    graded = sn.grade(NET, [dict(ROWS[0], steps="dL/dw5 = dL/dyhat * dyhat/dw5\n= 2*(yhat-y)")])
+    assert seen == [("w5", "dL/dw5 = dL/dyhat * dyhat/dw5\n= 2*(yhat-y)")]
+    assert graded[0].verdict == "correct" and graded[0].diagnosis == ["step 2: a factor lost"]

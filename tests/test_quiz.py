@@ -1,6 +1,7 @@
 """Class sets: variants exported to Moodle, Canvas (QTI), GIFT and paper, each parsed back and
 its answers compared with the worksheet of the same variant and with a hand-written oracle."""
 
+import base64
 import io
 import math
 import re
@@ -161,7 +162,6 @@ def test_moodle_xml_embeds_the_picture_of_the_variant(net):
     assert '<img src="@@PLUGINFILE@@/network.png"' in text.findtext("text")
     image = text.find("file")
     assert image.get("name") == "network.png" and image.get("encoding") == "base64"
-    import base64
     assert base64.b64decode(image.text).startswith(b"\x89PNG")
 
 
