@@ -124,8 +124,9 @@ def _steps(net, row, p, result):
     if check_derivation is None:
         return ["the steps were not graded: this symnet has no check_derivation"]
     derivation = check_derivation(net, p, steps)
-    return [f"step {i}: {s.diagnosis}" for i, s in enumerate(derivation.steps, 1)
-            if not s.correct]
+    # a line wrong only because it carries an earlier error (``follows``) is not named again
+    return [f"line {s.number}: {s.diagnosis}" for s in derivation.steps
+            if s.correct is False and not getattr(s, "follows", None)]
 
 
 def grade_row(net, row, number=0, seeds=None):

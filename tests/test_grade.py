@@ -110,16 +110,32 @@ def test_an_answers_file_without_the_columns_is_one_error(tmp_path, capsys):
 
 def test_a_steps_column_is_graded_line_by_line_by_check_derivation(monkeypatch):
     """DESIGN.md's sn.check_derivation(net, wrt, text) -> .steps (each .correct, .diagnosis);
-    a stand-in here, so the wiring is tested whether or not this symnet has it yet."""
+    a stand-in here, so the wiring is tested apart from the checker's own judgement."""
     import symnet.checking
     seen = []
 
     def check_derivation(net, wrt, text):
         seen.append((str(wrt), text))
-        return SimpleNamespace(steps=[SimpleNamespace(correct=True, diagnosis=None),
-                                      SimpleNamespace(correct=False, diagnosis="a factor lost")])
+        return SimpleNamespace(steps=[
+            SimpleNamespace(number=1, correct=True, diagnosis=None, follows=None),
+            SimpleNamespace(number=2, correct=False, diagnosis="a factor lost", follows=None),
+            SimpleNamespace(number=3, correct=False, diagnosis="carries line 2", follows=2)])
 
     monkeypatch.setattr(symnet.checking, "check_derivation", check_derivation, raising=False)
     graded = sn.grade(NET, [dict(ROWS[0], steps="dL/dw5 = dL/dyhat * dyhat/dw5\n= 2*(yhat-y)")])
     assert seen == [("w5", "dL/dw5 = dL/dyhat * dyhat/dw5\n= 2*(yhat-y)")]
-    assert graded[0].verdict == "correct" and graded[0].diagnosis == ["step 2: a factor lost"]
+    assert graded[0].verdict == "correct" and graded[0].diagnosis == ["line 2: a factor lost"]
+
+
+def test_a_written_derivation_is_graded_by_the_real_check_derivation():
+    steps = "\n".join([
+        r"\frac{\partial L}{\partial w_1} = \frac{\partial L}{\partial \hat y} \cdot "
+        r"\frac{\partial \hat y}{\partial h_1} \cdot \frac{\partial h_1}{\partial N_1} \cdot "
+        r"\frac{\partial N_1}{\partial w_1}",
+        r"\frac{\partial h_1}{\partial N_1} = \sigma(N_1)",
+        r"\frac{\partial L}{\partial w_1} = 2(\hat y - y) w_5 \sigma(N_1) x_1"])
+    graded = sn.grade(NET, [{"student": "ann", "wrt": "w1", "answer": "2*(yhat - y)*w5*sigma(N1)*x1",
+                             "steps": steps}])[0]
+    report = sn.check_derivation(NET, "w1", steps)
+    assert report.first_error == 2
+    assert graded.diagnosis[-1] == f"line 2: {report.steps[1].diagnosis}"
