@@ -223,18 +223,20 @@ def report_csv(results):
 
 
 def summary_table(results):
-    """Per question (``wrt``): answers, share right, invalid rows, the commonest diagnoses."""
+    """Per question (``wrt``): answers, share right, mean credit, invalid rows, the commonest
+    diagnoses."""
     rows = []
     for wrt in dict.fromkeys(g.wrt for g in results):
         mine = [g for g in results if g.wrt == wrt]
         right = sum(g.verdict == "correct" for g in mine)
         common = Counter(g.diagnosis[0].split(":")[0] for g in mine
                          if g.verdict == "incorrect" and g.diagnosis).most_common(3)
-        rows.append([f"dL/d{wrt}", str(len(mine)), f"{right / len(mine):.0%}",
+        credit = sum(g.credit_given for g in mine) / len(mine)
+        rows.append([f"dL/d{wrt}", str(len(mine)), f"{right / len(mine):.0%}", f"{credit:.2f}",
                      str(sum(g.verdict == "invalid" for g in mine)),
                      "; ".join(f"{d} ({n})" for d, n in common) or "—"])
-    return Table(["question", "answers", "right", "invalid", "most common diagnoses"], rows,
-                 "lrrrl")
+    return Table(["question", "answers", "right", "mean credit", "invalid",
+                  "most common diagnoses"], rows, "lrrrrl")
 
 
 def summary(results, fmt="markdown"):

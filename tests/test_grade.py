@@ -93,9 +93,11 @@ def test_the_grade_command_writes_a_report_and_a_summary(tmp_path, capsys):
     assert rows[2]["answer"] == "'=HYPERLINK(1)"  # a spreadsheet shows it, never runs it
     html = ET.fromstring(summary.read_text().split("\n", 1)[1])
     cells = [[c.text for c in tr] for tr in html.iter("tr")]
-    assert cells[0] == ["question", "answers", "right", "invalid", "most common diagnoses"]
-    assert cells[1][:4] == ["dL/dw5", "4", "25%", "2"]
-    assert cells[1][4].startswith("your answer is 1/2 of ∂L/∂w5 (1)")
+    assert cells[0] == ["question", "answers", "right", "mean credit", "invalid",
+                        "most common diagnoses"]
+    credit = (1 + sn.check(NET, "w5", "(yhat - y)*h1").credit) / 4
+    assert cells[1][:5] == ["dL/dw5", "4", "25%", f"{credit:.2f}", "2"]
+    assert cells[1][5].startswith("your answer is 1/2 of ∂L/∂w5 (1)")
 
 
 def test_an_answers_file_without_the_columns_is_one_error(tmp_path, capsys):
