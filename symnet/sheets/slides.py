@@ -10,10 +10,13 @@ from .chain import factor_tex, path_tokens, product_tokens
 from .sections import forward_lines, num, shown
 
 BUDGET = 44   # the width of a Beamer frame's text, in widths of a digit (tex_width)
+FORWARD_ROWS = 7  # definitions with their numbers on one frame
 
 _PREAMBLE = r"""\documentclass[11pt]{beamer}
 \usepackage{amsmath,amssymb}
 \setbeamertemplate{navigation symbols}{}
+\setlength{\jot}{1pt}
+\AtBeginDocument{\setlength{\abovedisplayskip}{2pt}\setlength{\belowdisplayskip}{2pt}}
 \ifdefined\pdftrailerid \pdftrailerid{}\fi
 \ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi
 """
@@ -27,9 +30,9 @@ def _display(lines):
 
 
 def _frame(title, body, rows=0):
-    # a deep network's frame has many rows: beamer shrinks it to fit, the same on every overlay
-    option = "[shrink]" if rows > 9 else ""
-    return "\\begin{frame}%s{%s}\n\\small\n%s\n\\end{frame}\n" % (option, title, "\n".join(body))
+    # a deep network's frame has many rows: a smaller type, the same on every overlay
+    size = "\\small" if rows <= 10 else "\\footnotesize" if rows <= 16 else "\\scriptsize"
+    return "\\begin{frame}{%s}\n%s\n%s\n\\end{frame}\n" % (title, size, "\n".join(body))
 
 
 def _shown_from(k, row, until=None):
@@ -44,11 +47,14 @@ def parameter_frame(ws, p, d):
     """The frame of ∂L/∂p: overlay 1 the chain rule, overlay k+1 the k-th local derivative,
     then the result, and with numbers a last overlay where every factor has its value."""
     L = ws.net.symbols["L"]
-    dp = latex(Partial(L, p))
     factors = list(d.factors.items())
+    # many factors: ∂h1/∂N1 on one line instead of a fraction, so the frame holds them all
+    compact = len(factors) > 5
+    name, budget = (inline_partial, int(BUDGET * 1.3)) if compact else (latex, BUDGET)
+    dp = name(Partial(L, p))
     result = len(factors) + 2
     last = result + 1 if ws.numbers else result
-    rows = Line(dp, [path_tokens(d.chain, latex)]).rows(BUDGET)
+    rows = Line(dp, [path_tokens(d.chain, name)]).rows(budget)
     printer = NumberPrinter(shown(ws, ws.numbers.values[0])) if ws.numbers else None
     inverse = {v: k for k, v in ws.net.definitions.items() if not v.is_Add}
     for k, (f, expr) in enumerate(factors, start=2):
@@ -63,17 +69,18 @@ def parameter_frame(ws, p, d):
             if value != symbolic:
                 numeric += " = " + value
             right = "\\alt<%d>{%s}{%s}" % (last, numeric, symbolic)
-        rows.append(_shown_from(k, f"{latex(f)} &= {right}"))
+        rows.append(_shown_from(k, f"{name(f)} &= {right}"))
     together = [path_tokens([[d.factors[f] for f in prod] for prod in d.chain], factor_tex)]
     if sp.Add(*[sp.Mul(*[d.factors[f] for f in prod]) for prod in d.chain]) != d.result:
         together.append(Formula(d.result))
-    rows += [_shown_from(result, r) for r in Line(dp, together).rows(BUDGET)]
+    if not compact:  # a deep chain's product would not fit: its factors and numbers say it
+        rows += [_shown_from(result, r) for r in Line(dp, together).rows(budget)]
     if ws.numbers:
         fv = ws.numbers.factors[p][0]
         numbers = Line(dp, [product_tokens(ws, d, fv), num(ws, ws.numbers.grad[p])])
-        rows += [_shown_from(last, r, last) for r in numbers.rows(BUDGET)]
+        rows += [_shown_from(last, r, last) for r in numbers.rows(budget)]
     body = ["\\[\n" + aligned(rows) + "\n\\]"]
-    return _frame("$%s$" % inline_partial(Partial(L, p)), body, len(rows))
+    return _frame("$%s$" % inline_partial(Partial(L, p)), body, 20 if compact else len(rows))
 
 
 def beamer(ws):
@@ -85,6 +92,9 @@ def beamer(ws):
     frames = [_frame(f"The {net.arch} network", [_display(definitions)], len(definitions))]
     if ws.numbers:
         forward = forward_lines(ws, ws.numbers.values[0])
-        frames.append(_frame("Forward pass", [_display(forward)], len(forward)))
+        parts = [forward[k:k + FORWARD_ROWS] for k in range(0, len(forward), FORWARD_ROWS)]
+        for k, part in enumerate(parts, 1):
+            title = "Forward pass" + (f" ({k}/{len(parts)})" if len(parts) > 1 else "")
+            frames.append(_frame(title, [_display(part)], len(part)))
     frames += [parameter_frame(ws, p, d) for p, d in ws.derivations.items()]
     return _PREAMBLE + "\\begin{document}\n\n" + "\n".join(frames) + "\n\\end{document}\n"
