@@ -639,3 +639,13 @@ def test_one_meaning_of_seed_across_worksheet_quiz_and_draw():
     assert q.variants[0].seed == 11
     assert q.variants[0].sheet.values == ws.values
     assert nice_numbers(net, 11)[1] == {k: ws.values[0][k] for k in map(str, net.params)}
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("arch, activation", [("2-3-3-1", "sigmoid"), ("2-2-1", "tanh")])
+def test_slides_of_a_deeper_network_fit_their_frames(arch, activation):
+    ws = sn.worksheet(sn.Network(arch, activation=activation), seed=2, lr=0.5, wrt="w1")
+    pdf, log = compile_latex(ws.slides())
+    assert pdf.startswith(b"%PDF")
+    too_high = [float(x) for x in re.findall(r"Overfull \\vbox \(([\d.]+)pt too high\)", log)]
+    assert max(too_high, default=0) <= 3 and max(overfull_boxes(log), default=0) <= 3
