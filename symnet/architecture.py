@@ -1,6 +1,12 @@
 """Layer sizes, activations and a loss → the network's named definitions (DESIGN.md, Naming).
 
+The sizes, activations, neurons and parameter names are known at once; the scalar definitions
+(one per neuron, one product per weight) are built on first use, since the layer form that
+compiling and training use does not need them.
+
 >>> a = Architecture("2-2-1")
+>>> a.param_names
+['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3']
 >>> for name, expr in a.definitions.items(): print(name, "=", expr)
 N1 = b1 + w1*x1 + w2*x2
 N2 = b2 + w3*x1 + w4*x2
@@ -9,16 +15,23 @@ L = (y - yhat)**2
 """
 
 import re
+from functools import cached_property
 
 import sympy as sp
 
 from .activations import Activation, names
-from .errors import ArchitectureError, SymnetError
+from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
 from .losses import Loss
 from .values import exact_number
 
-MAX_PARAMS = 20_000
+# Arrays of this many float64 parameters take 800 MB: the bound on compiling and training.
+MAX_PARAMS = 100_000_000
+# Per-weight symbolic work (the scalar graph, derivations, worksheets, checks) costs about
+# SCALAR_SECONDS_PER_PARAM each (measured building 784-16-16-10 and deriving every gradient),
+# and is refused beyond MAX_SCALAR_SECONDS.
+SCALAR_SECONDS_PER_PARAM = 3e-4
+MAX_SCALAR_SECONDS = 60
 
 _ARCH_RE = re.compile(r"^\s*\d+(\s*-\s*\d+)+\s*$")
 
@@ -41,12 +54,42 @@ def parse_architecture(arch):
         raise ArchitectureError(f"malformed architecture {arch!r}; {accepted}")
     if len(sizes) < 2 or any(n < 1 for n in sizes):
         raise ArchitectureError(f"malformed architecture {arch!r}; {accepted}")
-    n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    n_params = count_params(sizes)
     if n_params > MAX_PARAMS:
         raise ArchitectureError(
-            f"architecture {arch!r} has {n_params:,} parameters; symnet derives networks "
-            f"of up to {MAX_PARAMS:,}")
+            f"architecture {arch!r} has {n_params:,} parameters; symnet compiles networks "
+            f"of up to {MAX_PARAMS:,} ({8 * MAX_PARAMS // 10**6:,} MB of float64)")
     return sizes
+
+
+def count_params(sizes):
+    """Weights and biases of a fully connected network with these layer sizes.
+
+    >>> count_params([784, 30, 10])
+    23860
+    """
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
+def check_scalar_size(sizes):
+    """Refuse per-weight symbolic work that would take longer than :data:`MAX_SCALAR_SECONDS`,
+    saying how long it would take and what works at any size.
+
+    >>> check_scalar_size([784, 128, 64, 10])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.TooLargeError: 784-128-64-10 has 109,386 parameters: ...
+    """
+    n = count_params(sizes)
+    seconds = n * SCALAR_SECONDS_PER_PARAM
+    if seconds > MAX_SCALAR_SECONDS:
+        arch = "-".join(map(str, sizes))
+        raise TooLargeError(
+            f"{arch} has {n:,} parameters: deriving them one weight at a time (scalar "
+            f"definitions, derivations, worksheets, checks) would take about {seconds:.0f} s; "
+            f"symnet does that work up to about {MAX_SCALAR_SECONDS} s "
+            f"({int(MAX_SCALAR_SECONDS / SCALAR_SECONDS_PER_PARAM):,} parameters). compile(), "
+            "fit() and derive_layers() work at any size, from the layer form")
 
 
 def hidden_activations(activation, n_hidden):
@@ -69,8 +112,9 @@ class Architecture:
     """The named definitions of a fully connected network.
 
     Attributes: ``sizes``, ``loss``, ``activations`` (hidden), ``output_activation``,
-    ``definitions`` (in topological order, ``L`` last), ``params`` (weights then biases),
-    ``layers`` (per layer, per neuron: (weighted sum, activated node or None)), ``outputs``.
+    ``layers`` (per layer, per neuron: (weighted sum, activated node or None)), ``outputs``,
+    ``inputs``, ``targets``, ``param_names`` (weights then biases); built on first use:
+    ``definitions`` (in topological order, ``L`` last) and ``params`` (the Symbols).
 
     ``l2 = λ > 0`` adds weight decay to the loss through a node of its own,
     ``R = (λ/2) Σ w²`` over the weights (the biases are not penalised), and ``L = … + R``:
@@ -94,61 +138,68 @@ class Architecture:
         self.loss.check(self.output_activation.name, self.sizes[-1])
         if self.output_activation.name == "softmax" and self.sizes[-1] < 2:
             raise SymnetError("a softmax output needs at least 2 outputs; use 'sigmoid' for one")
-        self.definitions, self.params = self._build()
+        self.penalty = sp.Symbol("R") if self.l2 else None
+        self._neurons()
 
-    def _build(self):
-        sizes = self.sizes
-        sym = sp.Symbol
+    @property
+    def arch(self):
+        return "-".join(map(str, self.sizes))
+
+    def _neurons(self):
+        """Each neuron's weighted-sum node and activated node, the inputs, outputs and targets."""
+        sizes, sym = self.sizes, sp.Symbol
         one_out = sizes[-1] == 1
-        targets = [sym("y")] if one_out else [sym(f"y{k}") for k in range(1, sizes[-1] + 1)]
-        prev = [sym(f"x{i}") for i in range(1, sizes[0] + 1)]
-        defs, weights, biases = {}, [], []
-        self.layers = []
-        n = 0
+        out_name = lambda k: "yhat" if one_out else f"yhat{k}"
+        self.inputs = [sym(f"x{i}") for i in range(1, sizes[0] + 1)]
+        self.targets = [sym("y")] if one_out else [sym(f"y{k}") for k in range(1, sizes[-1] + 1)]
         acts = self.activations + [self.output_activation]
+        self.layers, n = [], 0
         for layer, size in enumerate(sizes[1:]):
             act, last = acts[layer], layer == len(sizes) - 2
-            outs, pre = [], []
-            self.layers.append([])
-            for _ in range(size):
+            neurons = []
+            for j in range(1, size + 1):
                 n += 1
-                ws = [sym(f"w{len(weights) + i + 1}") for i in range(len(prev))]
-                weights += ws
-                b = sym(f"b{n}")
-                biases.append(b)
-                z = sp.Add(*[w * s for w, s in zip(ws, prev)], b)
                 if last and act.is_linear:
-                    yhat = sym("yhat" if one_out else f"yhat{len(outs) + 1}")
-                    defs[yhat] = z
-                    outs.append(yhat)
-                    self.layers[-1].append((yhat, None))
-                    continue
-                node = sym(f"N{n}")
+                    neurons.append((sym(out_name(j)), None))
+                elif act.is_linear:
+                    neurons.append((sym(f"N{n}"), None))
+                else:
+                    neurons.append((sym(f"N{n}"), sym(out_name(j) if last else f"h{n}")))
+            self.layers.append(neurons)
+        self.outputs = [a if a is not None else z for z, a in self.layers[-1]]
+        n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        self.param_names = [f"w{i}" for i in range(1, n_weights + 1)] + \
+            [f"b{j}" for j in range(1, sum(sizes[1:]) + 1)]
+
+    @cached_property
+    def params(self):
+        """The parameters as SymPy Symbols, weights then biases."""
+        return [sp.Symbol(name) for name in self.param_names]
+
+    @cached_property
+    def definitions(self):
+        """Every neuron's definition and the loss's, in topological order (checked for size)."""
+        check_scalar_size(self.sizes)
+        weights = iter(self.params)
+        biases = iter(self.params[len(self.params) - sum(self.sizes[1:]):])
+        acts = self.activations + [self.output_activation]
+        defs, prev = {}, self.inputs
+        for neurons, act in zip(self.layers, acts):
+            pre = []  # below, zip(prev, weights): prev first, as zip stops at the shorter
+            for node, activated in neurons:
+                z = sp.Add(*[w * s for s, w in zip(prev, weights)], next(biases))
                 defs[node] = z
                 pre.append(node)
-                if act.is_linear:
-                    outs.append(node)
-                    self.layers[-1].append((node, None))
-                elif last and act.name == "softmax":
-                    continue
-                else:
-                    h = sym(("yhat" if one_out else f"yhat{len(outs) + 1}") if last else f"h{n}")
-                    defs[h] = act.apply(node)
-                    outs.append(h)
-                    self.layers[-1].append((node, h))
-            if last and act.name == "softmax":
-                for k in range(1, size + 1):
-                    yhat = sym(f"yhat{k}")
+                if activated is not None and act.name != "softmax":
+                    defs[activated] = act.apply(node)
+            if act.name == "softmax":
+                for k, (_, yhat) in enumerate(neurons, start=1):
                     defs[yhat] = softmax(k, *pre)
-                    outs.append(yhat)
-                    self.layers[-1].append((pre[k - 1], yhat))
-            prev = outs
-        loss = self.loss.per_sample(targets, prev)
-        self.penalty = None
-        if self.l2:
-            self.penalty = sym("R")
-            defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in weights])
+            prev = [a if a is not None else z for z, a in neurons]
+        loss = self.loss.per_sample(self.targets, prev)
+        if self.penalty is not None:
+            n_weights = len(self.params) - sum(self.sizes[1:])
+            defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in self.params[:n_weights]])
             loss = loss + self.penalty
-        defs[sym("L")] = loss
-        self.outputs = prev
-        return defs, weights + biases
+        defs[sp.Symbol("L")] = loss
+        return defs

@@ -11,6 +11,7 @@ are taken of these short definitions, never of one nested expression.
 (2*m, 81)
 """
 
+import functools
 from functools import cached_property
 
 import sympy as sp
@@ -60,11 +61,32 @@ class Graph:
         return found
 
     def local(self, child, parent):
-        """The local partial ∂child/∂parent of the child's own definition (cached)."""
+        """The local partial ∂child/∂parent of the child's own definition (cached).
+
+        A sum is differentiated through the terms that hold ``parent`` only, looked up in an
+        index of its terms made once per node (a neuron's sum has a term per incoming edge), and
+        an activation through its derivative taken once per kind and renamed per neuron.
+        """
         key = (child, parent)
         if key not in self._locals:
-            self._locals[key] = sp.factor_terms(_partial(self.definitions[child], parent))
+            expr = self.definitions[child]
+            if expr.is_Add:
+                value = sp.Add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
+            else:
+                value = _applied_partial(expr, parent)
+            self._locals[key] = sp.factor_terms(value)
         return self._locals[key]
+
+    def _terms(self, node):
+        """The terms of a sum, by each symbol they hold (built once per node)."""
+        index = self.__dict__.setdefault("_term_index", {})
+        if node not in index:
+            by_symbol = {}
+            for t in self.definitions[node].args:
+                for s in t.free_symbols:
+                    by_symbol.setdefault(s, []).append(t)
+            index[node] = by_symbol
+        return index[node]
 
     def forward(self, values, precision=None):
         """Every symbol's value, given the leaves' values (a dict by name or Symbol).
@@ -120,6 +142,23 @@ def _tree_size(expr, sizes):
     if expr not in sizes:
         sizes[expr] = 1 + sum(_tree_size(a, sizes) for a in expr.args)
     return sizes[expr]
+
+
+_TEMPLATE_VAR = sp.Dummy("x")
+
+
+@functools.lru_cache(maxsize=None)
+def _template(func, rest):
+    """d/dx func(x, *rest), taken once per activation (and its options)."""
+    return sp.diff(func(_TEMPLATE_VAR, *rest), _TEMPLATE_VAR)
+
+
+def _applied_partial(expr, var):
+    # act(N1) by N1: the activation's derivative, taken once with a placeholder and renamed
+    if isinstance(expr, sp.Function) and expr.args and expr.args[0] == var and \
+            not any(a.free_symbols for a in expr.args[1:]):
+        return _template(expr.func, expr.args[1:]).xreplace({_TEMPLATE_VAR: var})
+    return _partial(expr, var)
 
 
 def _partial(expr, var):

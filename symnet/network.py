@@ -21,6 +21,8 @@ from .graph import Graph
 from .printing import definitions_latex, text
 from .train import FORMAT, fit, init_params
 
+_GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
+
 
 class Network(Graph):
     """A fully connected network whose every quantity is a named SymPy definition.
@@ -42,13 +44,24 @@ class Network(Graph):
 
     def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0):
         a = Architecture(arch, activation, output_activation, loss, l2)
+        self._architecture = a
         self.sizes, self.loss, self.layers, self.outputs = a.sizes, a.loss, a.layers, a.outputs
         self.l2, self.penalty = a.l2, a.penalty
         self.activations, self.output_activation = a.activations, a.output_activation
-        self.params = a.params
-        super().__init__(a.definitions)
-        self.inputs = self.leaves_named("x")
-        self.targets = self.leaves_named("y")
+        self.inputs, self.targets, self.param_names = a.inputs, a.targets, a.param_names
+
+    def __getattr__(self, name):
+        # The scalar graph (one definition per neuron) is built when a derivation, worksheet
+        # or check first asks for it; compiling and training use the layer form and never do.
+        if name in _GRAPH and "_architecture" in self.__dict__:
+            Graph.__init__(self, self._architecture.definitions)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def params(self):
+        """The parameters as Symbols, weights then biases: ``[w1, …, wK, b1, …, bM]``."""
+        return self._architecture.params
 
     @cached_property
     def layer_of(self):
@@ -69,12 +82,15 @@ class Network(Graph):
 
     def param(self, name):
         """The parameter called ``name``; a clear error naming the parameters if there is none."""
-        p = self.symbols.get(str(name))
-        if p is None or p not in self.params:
-            raise UnknownNameError(
-                f"unknown parameter {str(name)!r}; this network has: "
-                f"{', '.join(map(str, self.params))}")
-        return p
+        if str(name) not in self._param_index:
+            names = self.param_names
+            shown = ", ".join(names if len(names) <= 40 else names[:20] + ["…"] + names[-5:])
+            raise UnknownNameError(f"unknown parameter {str(name)!r}; this network has: {shown}")
+        return self.params[self._param_index[str(name)]]
+
+    @cached_property
+    def _param_index(self):
+        return {name: i for i, name in enumerate(self.param_names)}
 
     @property
     def arch(self):
@@ -199,7 +215,7 @@ def load(path):
                       output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
                                                                        if k != "name"}),
                       loss=doc["loss"], l2=doc.get("l2", 0))
-        params = {str(p): float(doc["params"][str(p)]) for p in net.params}
+        params = {p: float(doc["params"][p]) for p in net.param_names}
     except (KeyError, TypeError) as exc:
         raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None
     return net, params
