@@ -148,13 +148,13 @@ class Network(Graph):
 
     def fit(self, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
             callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
-            validation=None, patience=None, **options):
+            validation=None, patience=None, backend="numpy", **options):
         """Train (see :func:`symnet.train.fit`: optimizers, frozen parameters, validation,
         early stopping); returns a TrainResult."""
         return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
                    seed=seed, callback=callback, progress=progress, form=form,
                    optimizer=optimizer, freeze=freeze, validation=validation, patience=patience,
-                   **options)
+                   backend=backend, **options)
 
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.

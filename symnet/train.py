@@ -9,12 +9,14 @@ or another optimizer of :mod:`symnet.optimizers`; frozen parameters, validation,
 (2.0, 1.0)
 """
 
+import functools
 import math
 import sys
 import warnings
 
 import numpy as np
 
+from .compile.fused import fused_epochs
 from .errors import SymnetError
 from .metrics import accuracy, is_classifier, mean_abs, split
 from .optimizers import entry as optimizer_entry
@@ -135,7 +137,7 @@ def _diverged(epoch, lr, what, names, good, history):
 
 def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
         progress=True, form="layer", optimizer="sgd", freeze=(), validation=None, patience=None,
-        **options):
+        backend="numpy", **options):
     """Train ``net``; return a :class:`TrainResult`.
 
     ``optimizer`` is ``"sgd"`` (the lecture's w ← w − α ∂L/∂w), ``"momentum"``, ``"nesterov"``,
@@ -156,6 +158,10 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     learning rate; it keeps the last parameters whose loss was finite.  A run that ends above
     its first loss warns (:class:`TrainingWarning`).
 
+    ``backend="jax"`` or ``"torch"`` runs each whole step (forward, generated gradient, update)
+    on that library, jitted on JAX, with the parameters kept on its device between steps
+    (without freeze, validation, patience or the per-epoch metrics).
+
     >>> from symnet.network import Network
     >>> r = Network("2-3-1", activation="tanh", loss="bce").fit(
     ...     [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], optimizer="adam", lr=0.05,
@@ -163,7 +169,7 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     >>> r.metrics["accuracy"][-1], r.optimizer
     (1.0, 'adam')
     """
-    model = net.compile(form)
+    model = net.compile(form, backend)
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)
     theta = model.theta(net.init_params(seed) if params is None else params)
@@ -183,8 +189,14 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
         if batch_size > n:
             raise SymnetError(f"batch_size {batch_size} is larger than the {n} samples"
                               + (" left for training" if held else ""))
-    run = _Run(net, model, opt, opts, lr, theta, frozen, held)
     rng = np.random.default_rng(_seed(seed))
+    if backend != "numpy":
+        if frozen is not None or held is not None or patience is not None:
+            raise SymnetError(f"backend {backend!r} trains without freeze, validation and "
+                              "patience; use backend='numpy' for those")
+        return _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng,
+                          callback)
+    run = _Run(net, model, opt, opts, lr, theta, frozen, held)
     epochs_iter = range(epochs)
     if progress and epochs >= 100 and sys.stderr.isatty():
         from tqdm import tqdm
@@ -305,3 +317,24 @@ class _Run:
                           stacklevel=3)
         return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h, self.metrics,
                            self.best_epoch or len(h), self.opt.name)
+
+
+# ---- backend="jax" | "torch": the fused step of symnet.compile.fused (kept apart from the loop above)
+
+def _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng, callback):
+    update = functools.partial(opt.update, **opts)
+    state = opt.init(model.arrays(theta))
+    history, good = [], theta
+    epochs_run = fused_epochs(model, theta, Xt, Yt, lr, batch_size, rng,
+                              mean=net.loss.reduction == "mean", update=update, state=state)
+    for epoch, (loss, current) in zip(range(1, epochs + 1), epochs_run):
+        if not math.isfinite(loss):
+            raise _diverged(epoch, lr, "loss", model.names, good, history)
+        history.append(loss)
+        theta = current()
+        if not np.isfinite(theta).all():
+            raise _diverged(epoch, lr, "parameters", model.names, good, history)
+        good = theta
+        if callback is not None and callback(epoch, loss, model.as_dict(theta)) is False:
+            break
+    return TrainResult(net, model.as_dict(good), history, optimizer=opt.name)

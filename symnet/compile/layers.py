@@ -85,6 +85,8 @@ def layer_program(net):
     Z_L, A_L = arrays[L]
     applied = dict(forward)[A_L] if A_L != Z_L else Z_L
     loss = scale * total(stable_log(net.loss.per_sample([Y], [applied])))
+    if A_L != Z_L:  # what stable_log left of f(Z) is the array A already computed
+        loss = loss.xreplace({applied: A_L})
 
     # δ of the output layer, generalised from the symbolic derivation of output neuron 1
     neuron, a = _output_neuron(net)

@@ -71,14 +71,17 @@ class Model:
         return theta
 
     def _from_dict(self, params):
-        if len(params) != len(self.names) or not all(str(k) in self._index for k in params):
-            missing = [n for n in self.names if n not in params]
-            unknown = [str(k) for k in params if str(k) not in self._index]
-            what = "; ".join(([f"missing {_some(missing)}"] if missing else []) +
-                             ([f"unknown {_some(unknown)}"] if unknown else []))
-            raise SymnetError(f"params: {what}; expected exactly {_some(self.names)}")
+        if params.keys() != self._index.keys():  # a set comparison; then names as text
+            if len(params) != len(self.names) or not all(str(k) in self._index for k in params):
+                missing = [n for n in self.names if n not in params]
+                unknown = [str(k) for k in params if str(k) not in self._index]
+                what = "; ".join(([f"missing {_some(missing)}"] if missing else []) +
+                                 ([f"unknown {_some(unknown)}"] if unknown else []))
+                raise SymnetError(f"params: {what}; expected exactly {_some(self.names)}")
+            params = {str(k): v for k, v in params.items()}
         try:
-            theta = np.array([float(params[n]) for n in self.names])
+            theta = np.fromiter(map(float, map(params.__getitem__, self.names)), float,
+                                len(self.names))
         except (TypeError, ValueError):
             raise SymnetError("params values must be numbers") from None
         self._check_finite(theta)
@@ -99,6 +102,8 @@ class Model:
         [(3, 2), (3, 1), (1, 3), (1, 1)]
         """
         return [theta[a:b].reshape(shape) for a, b, shape in self._shapes]
+
+    _views = arrays  # the name symnet.train uses
 
     def as_dict(self, theta):
         """``{name: float}`` of a flat vector, in ``net.params`` order."""

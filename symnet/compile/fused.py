@@ -1,0 +1,104 @@
+"""Fused training steps: forward, the generated gradient and the update in one function that
+keeps the parameters on the backend's device (jitted on JAX).
+
+An update rule is a pure function ``update(params, grads, state, lr, t) -> (params, state)`` on
+lists of per-layer arrays ``[W1, b1, W2, b2, …]``, written with the operators of the arrays it
+is given (so one rule serves NumPy, PyTorch and JAX); ``t`` counts steps from 1.
+
+>>> import numpy as np
+>>> from symnet.network import Network
+>>> model = Network("1-1").compile()
+>>> step = fused_step(model)
+>>> params, state, loss = step(model.arrays(np.array([1.0, 0.0])), None,
+...                            np.array([[2.0]]), np.array([[1.0]]), None, 0.1, 1)
+>>> float(loss), [p.tolist() for p in params]
+(1.0, [[[0.6]], [[-0.2]]])
+"""
+
+import functools
+
+import numpy as np
+
+
+def sgd(params, grads, state, lr, t):
+    """Gradient descent as an update rule: w ← w − lr·∂L/∂w (no state)."""
+    return [p - lr * g for p, g in zip(params, grads)], state
+
+
+def fused_step(model, update=sgd):
+    """``step(params, state, X, Y, index, lr, t) -> (params, state, loss)`` for a layer-form
+    ``model``: one training step on the samples ``index`` (rows of X, shape (n, inputs), and of
+    Y, shape (n, outputs); None for all), in the backend's arrays.  On JAX the whole step is
+    one jitted function (the batch is taken inside it, so a step is one dispatch); on NumPy and
+    PyTorch it is a plain function."""
+    if model.form != "layer":
+        raise ValueError("fused steps use the layer form")
+    cache = model.__dict__.setdefault("_fused", {})  # a jitted step compiles once per rule
+    if update not in cache:
+        cache[update] = _fused(model, update)
+    return cache[update]
+
+
+def _fused(model, update):
+    fn = model._fn.generated
+
+    def step(params, state, X, Y, index, lr, t):
+        # rows are gathered, then transposed: 3x faster than gathering columns on JAX
+        Xt, Yt = (X.T, Y.T) if index is None else (X[index].T, Y[index].T)
+        loss, *grads = fn(*params, Xt, Yt, Xt.shape[1])
+        params, state = update(list(params), grads, state, lr, t)
+        return params, state, loss
+
+    if model.backend == "jax":
+        import jax
+        return jax.jit(step)
+    return step
+
+
+def device(model, theta):
+    """``(params, to, back, stack)``: per-layer arrays of ``theta`` on the model's backend, the
+    conversion of a NumPy array there, the way back to one flat NumPy vector, and how a list
+    of scalars there becomes one NumPy vector (one transfer, not one per scalar)."""
+    if model.backend == "jax":
+        import jax.numpy as jnp
+        to, stack = jnp.asarray, lambda xs: np.asarray(jnp.stack(xs))
+    elif model.backend == "torch":
+        import torch
+        to = lambda a: torch.from_numpy(np.ascontiguousarray(a))
+        stack = lambda xs: torch.stack(xs).numpy()
+    else:
+        to, stack = np.array, lambda xs: np.array(xs, dtype=float)
+
+    def back(params):
+        arrays = [np.asarray(p.detach() if hasattr(p, "detach") else p) for p in params]
+        return np.concatenate([a.ravel() for a in arrays[0::2] + arrays[1::2]])
+    return [to(a) for a in model.arrays(theta)], to, back, stack
+
+
+def fused_epochs(model, theta, Xt, Yt, lr, batch_size=None, rng=None, mean=True,
+                 update=sgd, state=None):
+    """Train on the backend, one epoch per iteration: yields ``(loss, params)`` after each
+    epoch, the loss combined over its batches as the loss defines (mean or sum) and
+    ``params()`` the current parameters as a flat NumPy vector.  The parameters stay on the
+    device between steps; the data go there once."""
+    params, to, back, stack = device(model, theta)
+    X, Y, n = to(Xt.T), to(Yt.T), Xt.shape[1]
+    step = fused_step(model, update)
+    t = 0
+    if batch_size is None:
+        while True:
+            t += 1
+            params, state, loss = step(params, state, X, Y, None, lr, t)
+            yield float(loss), functools.partial(back, params)
+    starts = range(0, n, batch_size)
+    weights = np.array([(min(s + batch_size, n) - s) / n if mean else 1.0 for s in starts])
+    # JAX takes NumPy indices as they are; PyTorch slices its own tensors without a copy
+    index = to if model.backend == "torch" else np.asarray
+    while True:
+        order = index(rng.permutation(n))
+        parts = []
+        for s in starts:
+            t += 1
+            params, state, loss = step(params, state, X, Y, order[s:s + batch_size], lr, t)
+            parts.append(loss)
+        yield float(np.dot(stack(parts), weights)), functools.partial(back, params)
