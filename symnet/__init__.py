@@ -21,6 +21,7 @@ _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
     "compile": ["Model"],
+    "data": ["read_idx"],
     "derive": ["Delta", "Derivation", "Partial", "chain", "gradients"],
     "drawing": ["draw"],
     "errors": ["ArchitectureError", "ParseError", "SymnetError", "TooLargeError",

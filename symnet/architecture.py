@@ -31,7 +31,7 @@ MAX_PARAMS = 100_000_000
 # SCALAR_SECONDS_PER_PARAM each (measured building 784-16-16-10 and deriving every gradient),
 # and is refused beyond MAX_SCALAR_SECONDS.
 SCALAR_SECONDS_PER_PARAM = 3e-4
-MAX_SCALAR_SECONDS = 60
+MAX_SCALAR_SECONDS = 30
 
 _ARCH_RE = re.compile(r"^\s*\d+(\s*-\s*\d+)+\s*$")
 

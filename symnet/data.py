@@ -1,6 +1,7 @@
 """Reading training data from CSV files, with one clear error for each kind of bad input."""
 
 import csv
+import gzip
 import math
 
 import numpy as np
@@ -90,3 +91,45 @@ def _is_number(cell):
     except ValueError:
         return False
     return True
+
+
+# IDX (the MNIST files): type code → big-endian dtype
+_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path):
+    """The array in an IDX file (the format of the MNIST files), gzipped or not.
+
+    Images come back as they are stored (MNIST: uint8, shape (n, 28, 28)); for a network,
+    ``X = read_idx(images).reshape(n, -1) / 255`` and one-hot targets
+    ``Y = np.eye(10)[read_idx(labels)]``.
+
+    >>> import gzip, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "labels.idx1-ubyte.gz")
+    >>> with gzip.open(path, "wb") as f:
+    ...     _ = f.write(bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1]))
+    >>> read_idx(path)
+    array([7, 2, 1], dtype=uint8)
+    """
+    try:
+        with open(path, "rb") as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+        with (gzip.open if gzipped else open)(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise SymnetError(f"IDX file {path} does not exist") from None
+    except (OSError, EOFError) as exc:
+        raise SymnetError(f"cannot read IDX file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in _IDX_TYPES or data[3] == 0:
+        raise SymnetError(f"{path} is not an IDX file (it must start with two zero bytes, a type "
+                          f"code of {', '.join(f'0x{t:02X}' for t in _IDX_TYPES)} and a dimension count)")
+    dtype, ndim = np.dtype(_IDX_TYPES[data[2]]), data[3]
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise SymnetError(f"{path} is a truncated IDX file: its header is incomplete")
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    expected = header + math.prod(shape) * dtype.itemsize
+    if len(data) != expected:
+        raise SymnetError(f"{path}: an IDX file of shape {shape} has {expected:,} bytes, "
+                          f"this one {len(data):,}")
+    return np.frombuffer(data, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
