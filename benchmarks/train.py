@@ -2,6 +2,7 @@
 
     python benchmarks/train.py            # full run (a few minutes)
     python benchmarks/train.py --quick    # smoke run: fewer epochs, one repetition
+    python benchmarks/train.py --mnist    # only the MNIST-size nets (see benchmarks/mnist.py)
 
 Nets ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="mse")`` for
 2-8-8-1 and 4-16-16-1, on seeded data (X standard normal, Y a smooth function of X plus noise)
@@ -44,6 +45,7 @@ ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import mnist  # noqa: E402  (benchmarks/mnist.py, beside this script)
 import numpy as np  # noqa: E402
 import steady  # noqa: E402  (benchmarks/steady.py, beside this script)
 import sympy as sp  # noqa: E402
@@ -354,8 +356,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: epochs / 10, one repetition, one micrograd epoch")
+    ap.add_argument("--mnist", action="store_true",
+                    help="only the MNIST-size nets (benchmarks/mnist.py)")
+    ap.add_argument("--no-mnist", action="store_true", help="only the small nets")
     args = ap.parse_args(argv)
     k = 1 if args.quick else 5
+    if args.mnist:
+        return report(mnist.main(k, args.quick))
     cases = [(n, max(e // 10, 2) if args.quick else e) for n, e in CASES]
     threads = blas_threads()
     if torch is not None:
@@ -417,12 +424,19 @@ def main(argv=None):
             checks.append((f"compile {arch} (net.compile(), layer) <= {TARGET_COMPILE} s", s,
                            s <= TARGET_COMPILE))
 
-    print("\ntargets:")
-    for what, value, ok in checks:
-        unit = " s" if what.startswith("compile") else "x"
-        print(f"  {what:<46}{value:>8.3f}{unit}  {'ok' if ok else 'MISSED'}")
+    if not args.no_mnist:
+        print()
+        checks += mnist.main(k, args.quick)
     if torch is None:
         print("  layer fit faster than torch                  (torch not installed)")
+    return report(checks)
+
+
+def report(checks):
+    print("\ntargets:")
+    for what, value, ok in checks:
+        unit = " s" if "compile" in what else "x"
+        print(f"  {what:<50}{value:>8.3f}{unit}  {'ok' if ok else 'MISSED'}")
     return 0
 
 
