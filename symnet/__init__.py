@@ -10,12 +10,6 @@ start without importing SymPy.
 """
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("symnet")
-except PackageNotFoundError:  # a source tree that is not installed
-    __version__ = "0+unknown"
 
 _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
@@ -49,6 +43,14 @@ __all__ = sorted([*_WHERE, "ACTIVATIONS"])
 
 
 def __getattr__(name):
+    if name == "__version__":  # read when asked: importlib.metadata costs start-up time
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            value = version("symnet")
+        except PackageNotFoundError:  # a source tree that is not installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     if name == "ACTIVATIONS":  # follows the registry, so computed when asked for
         return importlib.import_module(".activations", __name__).names()
     if name in _WHERE:

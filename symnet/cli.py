@@ -17,7 +17,6 @@ import importlib
 import os
 import sys
 
-from . import __version__
 from .errors import SymnetError
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
@@ -26,6 +25,17 @@ LIST_ACTIVATIONS = "`symnet activations` lists them"
 
 class _UsageError(Exception):
     pass
+
+
+class _Version(argparse.Action):
+    """--version, reading the version only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"symnet {sys.modules[__package__].__version__}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -253,7 +263,7 @@ def build_parser():
     """The whole argument parser (no SymPy needed to build it)."""
     parser = _Parser(prog="symnet", description="Symbolic differentiation of small neural "
                      "networks: the chain rule step by step.")
-    parser.add_argument("--version", action="version", version=f"symnet {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")

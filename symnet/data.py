@@ -4,9 +4,8 @@ import csv
 import gzip
 import math
 
-import numpy as np
-
 from .errors import SymnetError
+from .lazy import numpy as np
 
 
 def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):

@@ -14,10 +14,9 @@ import math
 import sys
 import warnings
 
-import numpy as np
-
 from .compile.fused import fused_epochs
 from .errors import SymnetError
+from .lazy import numpy as np
 from .metrics import accuracy, is_classifier, mean_abs, split
 from .optimizers import entry as optimizer_entry
 from .result import FORMAT, TrainResult

@@ -17,7 +17,7 @@ is given (so one rule serves NumPy, PyTorch and JAX); ``t`` counts steps from 1.
 
 import functools
 
-import numpy as np
+from ..lazy import numpy as np
 
 
 def sgd(params, grads, state, lr, t):
