@@ -12,9 +12,13 @@ For each one the table gives:
   parameter in ms;
 * ``net.derive(p).result`` alone on a fresh network, in ms, averaged over a first-layer weight,
   a last-layer weight and a bias;
-* naive: every definition substituted into L (one nested expression), then
-  ``sympy.diff(nested_loss, p)`` for every parameter, in a subprocess killed at the cap; its
-  total time (or "> cap" and how many parameters were done) and the ratio naive / symnet.
+* µs/edge: build + all gradients per edge (the derivation should grow with the edges);
+* SymEngine sweep (2-8-8-8-1 and 2-16-16-16-1, where symengine is installed): the same reverse
+  sweep written in SymEngine, conversion included, for the decision on a SymEngine path;
+* naive (not run for 64-32-10 and 784-16-16-10): every definition substituted into L (one
+  nested expression), then ``sympy.diff(nested_loss, p)`` for every parameter, in a
+  subprocess killed at the cap; its total time (or "> cap" and how many parameters were
+  done) and the ratio naive / symnet.
 
 SymPy's global cache is cleared before every timed symnet run (a warm cache would mostly time
 cache hits); the naive run starts in a fresh interpreter.  glibc's allocator is told to keep its
@@ -37,8 +41,13 @@ from sympy.core.cache import clear_cache  # noqa: E402
 
 import symnet as sn  # noqa: E402
 
-NETS = ["2-8-8-1", "2-8-8-8-1", "4-16-16-1", "2-16-16-16-1", "2-4-4-4-4-4-1"]
+NETS = ["2-8-8-1", "2-8-8-8-1", "4-16-16-1", "2-16-16-16-1", "2-4-4-4-4-4-1", "64-32-10",
+        "784-16-16-10"]
 QUICK_NETS = ["2-8-8-1", "2-4-4-4-4-4-1"]
+NO_NAIVE = {"64-32-10", "784-16-16-10"}  # the nested loss alone would not finish in the cap
+SYMENGINE_NETS = {"2-8-8-8-1", "2-16-16-16-1"}
+TARGET_PER_EDGE = ("784-16-16-10", "2-16-16-16-1", 1.5)  # per-edge time ratio
+TARGET_SYMENGINE = 5  # a SymEngine path would be kept only at this speed-up with identical results
 TARGETS = {"2-8-8-8-1": 0.2, "2-16-16-16-1": 1.2}  # seconds for build + all gradients
 TARGET_MS_PER_PARAM = 2.0
 TARGET_SPEEDUP = ("2-4-4-4-4-4-1", 100)
@@ -70,6 +79,31 @@ def symnet_derive(arch):
         net = network(arch)
         times.append(timed(lambda net=net, name=name: net.derive(name).result))
     return sum(times) / len(times)
+
+
+def symengine_sweep(arch):
+    """The same reverse sweep in SymEngine (σ written out as 1/(1 + e^{−x}), which SymEngine
+    knows; no factor_terms, no cancelled divisions), conversion included, best of 3; None
+    where SymEngine is not installed."""
+    try:
+        import symengine as se
+    except ImportError:
+        return None
+    net = network(arch)
+    defs, children = net.definitions, net.children
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        conv = {k: se.sympify(v.replace(lambda e: isinstance(e, sn.sigmoid),
+                                        lambda e: 1 / (1 + sp.exp(-e.args[0]))))
+                for k, v in defs.items()}
+        s = {k: se.Symbol(str(k)) for k in [*defs, *net.params]}
+        delta = {net.output: se.Integer(1)}
+        for node in [*reversed(list(defs)[:-1]), *net.params]:
+            delta[node] = sum((delta[c] * se.diff(conv[c], s[node]) for c in children[node]),
+                              se.Integer(0))
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def naive_worker(arch, started, done, elapsed):
@@ -117,7 +151,8 @@ def main(argv=None):
     print(f"nets: sigmoid hidden, linear output, mse; symnet best of {repeat}, "
           f"SymPy cache cleared; naive cap {cap:g} s per net\n")
     header = (f"{'net':<15}{'params':>7}{'edges':>7}{'build+grads s':>15}{'ms/param':>10}"
-              f"{'derive(p) ms':>14}{'naive s':>27}{'naive/symnet':>14}")
+              f"{'µs/edge':>9}{'derive(p) ms':>14}{'naive s':>27}{'naive/symnet':>14}"
+              f"{'SymEngine sweep s':>24}")
     print(header)
     print("-" * len(header))
     rows = {}
@@ -127,13 +162,20 @@ def main(argv=None):
         edges = sum(len(net.parents[node]) for node in net.definitions)
         grads = symnet_gradients(arch, repeat)
         derive = symnet_derive(arch)
-        naive_s, done, capped = naive(arch, cap)
-        ratio = naive_s / grads
-        naive_txt = f"> {cap:g} s ({done}/{n_params} done)" if capped else f"{naive_s:.1f}"
-        ratio_txt = f">= {ratio:.0f}×" if capped else f"{ratio:.0f}×"
-        rows[arch] = (n_params, grads, ratio, capped)
+        if arch in NO_NAIVE:
+            naive_s, done, capped, ratio = None, 0, False, None
+            naive_txt, ratio_txt = "not run", ""
+        else:
+            naive_s, done, capped = naive(arch, cap)
+            ratio = naive_s / grads
+            naive_txt = f"> {cap:g} s ({done}/{n_params} done)" if capped else f"{naive_s:.1f}"
+            ratio_txt = f">= {ratio:.0f}×" if capped else f"{ratio:.0f}×"
+        se_s = symengine_sweep(arch) if arch in SYMENGINE_NETS else None
+        se_txt = f" {se_s:.3f} ({grads / se_s:.1f}× faster)" if se_s else ""
+        rows[arch] = (n_params, grads, ratio, capped, edges, se_s)
         print(f"{arch:<15}{n_params:>7}{edges:>7}{grads:>15.3f}{1000 * grads / n_params:>10.2f}"
-              f"{1000 * derive:>14.1f}{naive_txt:>27}{ratio_txt:>14}", flush=True)
+              f"{1e6 * grads / edges:>9.1f}{1000 * derive:>14.1f}{naive_txt:>27}{ratio_txt:>14}"
+              f"{se_txt:>24}", flush=True)
 
     print("\ntargets:")
     for arch, limit in TARGETS.items():
@@ -145,6 +187,17 @@ def main(argv=None):
     ms = 1000 * rows[worst][1] / rows[worst][0]
     print(f"  <= ~{TARGET_MS_PER_PARAM:g} ms per parameter: worst {ms:.2f} ms ({worst}) "
           f"{'ok' if ms <= TARGET_MS_PER_PARAM else 'MISSED'}")
+    big, small, limit = TARGET_PER_EDGE
+    if big in rows and small in rows:
+        per_edge = [rows[a][1] / rows[a][4] for a in (big, small)]
+        r = per_edge[0] / per_edge[1]
+        print(f"  per edge, {big} <= {limit}× {small}: {r:.2f}× {'ok' if r <= limit else 'MISSED'}")
+    for arch in SYMENGINE_NETS & set(rows):
+        se_s = rows[arch][5]
+        if se_s:
+            print(f"  SymEngine sweep on {arch}: {rows[arch][1] / se_s:.1f}× faster, but its results "
+                  f"differ in form (σ written out, nothing factored), so no SymEngine path is kept "
+                  f"(it needs >= {TARGET_SYMENGINE}× with identical results)")
     arch, factor = TARGET_SPEEDUP
     if arch in rows:
         ratio, capped = rows[arch][2], rows[arch][3]
