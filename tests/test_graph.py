@@ -91,7 +91,7 @@ def test_default_output_activation_follows_the_loss():
     (dict(arch=[2]), "malformed architecture [2]"),
     (dict(arch=[2, 0, 1]), "malformed architecture [2, 0, 1]"),
     (dict(arch=[2, True]), "malformed architecture [2, True]"),
-    (dict(arch="1000-1000-1"), "has 1,002,001 parameters"),
+    (dict(arch="10000-10000-1"), "has 100,020,001 parameters; symnet compiles networks of up to 100,000,000"),
     (dict(arch="2-2-1", activation="swish"), "unknown activation 'swish'; valid: linear, sigmoid"),
     (dict(arch="2-2-1", activation="softmax"), "softmax is an output activation"),
     (dict(arch="2-2-1", loss="l1"), "unknown loss 'l1'; valid: mse, half_sse, bce, cross_entropy"),
