@@ -109,7 +109,8 @@ def _backend(name):
             raise SymnetError("backend 'jax' needs JAX: pip install jax") from None
         jax.config.update("jax_enable_x64", True)  # symnet computes in float64; JAX's default is 32
         names = {k: v for k, v in vars(jnp).items() if not k.startswith("_")}
-        return [{**names, **_numeric(jnp)}], jnp.asarray, np.asarray
+        # σ as XLA's own logistic: one fused operation instead of exp, add and divide
+        return [{**names, **_numeric(jnp), "sigmoid": jax.nn.sigmoid}], jnp.asarray, np.asarray
     raise SymnetError(f"unknown backend {name!r}; valid: {', '.join(BACKENDS)}")
 
 

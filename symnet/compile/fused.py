@@ -34,9 +34,17 @@ def fused_step(model, update=sgd):
     if model.form != "layer":
         raise ValueError("fused steps use the layer form")
     cache = model.__dict__.setdefault("_fused", {})  # a jitted step compiles once per rule
-    if update not in cache:
-        cache[update] = _fused(model, update)
-    return cache[update]
+    key = _rule_key(update)
+    if key not in cache:
+        cache[key] = _fused(model, update)
+    return cache[key]
+
+
+def _rule_key(update):
+    # fit binds an optimizer's options anew each call (functools.partial): the same rule
+    if isinstance(update, functools.partial):
+        return update.func, update.args, repr(sorted(update.keywords.items()))
+    return update
 
 
 def _fused(model, update):
