@@ -123,6 +123,23 @@ def test_a_fused_step_is_gradient_descent_on_the_oracle_gradient(backend, batch_
     assert result.history == [pytest.approx(f(theta), rel=1e-12)]
 
 
+def _gpu(backend):
+    if backend == "jax":
+        jax = pytest.importorskip("jax")
+        try:
+            return bool(jax.devices("gpu"))
+        except RuntimeError:
+            return False
+    return pytest.importorskip("torch").cuda.is_available()
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_on_a_gpu_the_fused_step_is_the_same_gradient_descent(backend):
+    if not _gpu(backend):
+        pytest.skip(f"no GPU for {backend} here")
+    test_a_fused_step_is_gradient_descent_on_the_oracle_gradient(backend, 4)
+
+
 def test_a_fused_run_that_diverges_says_so():
     pytest.importorskip("jax")
     net = sn.Network("1-1")

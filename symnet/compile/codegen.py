@@ -65,12 +65,12 @@ class _Torch:
         return self.torch.amax(z, dim=axis, keepdim=keepdims)
 
     def heaviside(self, x, h):
-        return self.torch.heaviside(x, self.torch.tensor(float(h), dtype=x.dtype))
+        return self.torch.heaviside(x, self.torch.tensor(float(h), dtype=x.dtype, device=x.device))
 
     def select(self, conditions, values, default=math.nan):
-        shape = next(c.shape for c in conditions if self.torch.is_tensor(c))
-        full = lambda v: v if self.torch.is_tensor(v) else \
-            self.torch.full(shape, float(v), dtype=self.torch.float64)  # not float32
+        like = next(c for c in conditions if self.torch.is_tensor(c))
+        full = lambda v: v if self.torch.is_tensor(v) else self.torch.full(
+            like.shape, float(v), dtype=self.torch.float64, device=like.device)  # not float32
         out = full(default)
         for cond, value in reversed(list(zip(conditions, values))):
             out = full(value) if cond is True else self.torch.where(cond, full(value), out)

@@ -72,13 +72,14 @@ def device(model, theta):
         to, stack = jnp.asarray, lambda xs: np.asarray(jnp.stack(xs))
     elif model.backend == "torch":
         import torch
-        to = lambda a: torch.from_numpy(np.ascontiguousarray(a))
-        stack = lambda xs: torch.stack(xs).numpy()
+        where = "cuda" if torch.cuda.is_available() else "cpu"
+        to = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(where)
+        stack = lambda xs: torch.stack(xs).cpu().numpy()
     else:
         to, stack = np.array, lambda xs: np.array(xs, dtype=float)
 
     def back(params):
-        arrays = [np.asarray(p.detach() if hasattr(p, "detach") else p) for p in params]
+        arrays = [np.asarray(p.detach().cpu() if hasattr(p, "detach") else p) for p in params]
         return np.concatenate([a.ravel() for a in arrays[0::2] + arrays[1::2]])
     return [to(a) for a in model.arrays(theta)], to, back, stack
 
