@@ -19,8 +19,8 @@ class TrainResult:
     ``history`` is the list of the training losses, one per epoch (each before the epoch's
     update).  ``metrics`` holds the other per-epoch lists: ``accuracy`` (classifiers),
     ``val_loss`` and ``val_accuracy`` (with ``validation=``), and ``grad_W1``, ``grad_W2``, …,
-    the mean |∂L/∂W| of each layer's weights.  ``best_epoch`` is the epoch whose parameters
-    were kept (the last, unless early stopping kept an earlier one).
+    the mean |∂L/∂W| of each layer's weights (at the epoch's last step).  ``best_epoch`` is the
+    epoch whose parameters were kept (the last, unless early stopping kept an earlier one).
 
     >>> from symnet.network import Network
     >>> result = Network("1-1").fit([[0.0], [1.0]], [1.0, 3.0], lr=0.5, epochs=200, progress=False)

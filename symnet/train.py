@@ -51,7 +51,7 @@ def init_params(net, seed=0):
     inits = [a.entry.init for a in net.activations + [net.output_activation]]
     weights = init_weights(net.sizes, inits, seed)
     values = [w.ravel() for w in weights] + [np.zeros(sum(net.sizes[1:]))]
-    return dict(zip((str(p) for p in net.params), np.concatenate(values).tolist()))
+    return dict(zip(net.param_names, np.concatenate(values).tolist()))
 
 
 def init_weights(sizes, inits, seed=0):
@@ -240,7 +240,7 @@ class _Run:
         self.best, self.best_value, self.best_epoch, self.wait = None, math.inf, None, 0
 
     def step(self, Xt, Yt):
-        """One update on a batch; (the loss before it, mean |∂L/∂W| per layer)."""
+        """One update on a batch; (the loss before it, the gradients)."""
         loss, grads = self.program.grad(self.arrays, Xt, Yt)
         self.t += 1
         if self.plain:  # the lecture's rule, in place
@@ -253,7 +253,7 @@ class _Run:
                 np.copyto(v, w)
         if self.frozen is not None:
             self.theta[self.frozen] = self.fixed
-        return loss, mean_abs(self.program.weight_grads(grads))
+        return loss, grads
 
     def epoch(self, Xt, Yt, order, batch_size):
         """Score, then update (one step full-batch, or one per batch); record; return the loss."""
@@ -272,13 +272,13 @@ class _Run:
             if order is None:
                 loss, grads = self.step(Xt, Yt)
             else:
-                loss, grads, n = 0.0, np.zeros(len(self.net.sizes) - 1), Xt.shape[1]
+                loss, n = 0.0, Xt.shape[1]
                 for start in range(0, n, batch_size):
                     b = order[start:start + batch_size]
-                    part, g = self.step(Xt[:, b], Yt[:, b])
+                    part, grads = self.step(Xt[:, b], Yt[:, b])
                     loss += part * len(b) / n if mean else part
-                    grads += np.array(g) * len(b) / n
-                grads = grads.tolist()
+            # mean |∂L/∂W| per layer, once per epoch (of its last step): per step, it would
+            # cost a fifth of a mini-batch step
             # an update that overflows raises; a finite loss means finite parameters before
             finite = math.isfinite(loss) and math.isfinite(scores.get("val_loss", 0.0))
         except FloatingPointError:
@@ -287,7 +287,7 @@ class _Run:
             raise _diverged(epoch, self.lr, "loss", self.model.names, self.good, self.history)
         self.good, self.before = self.before, self.good  # good: the parameters just scored
         self.history.append(float(loss))
-        for l, g in enumerate(grads, start=1):
+        for l, g in enumerate(mean_abs(self.program.weight_grads(grads)), start=1):
             self.metrics[f"grad_W{l}"].append(g)
         for k, v in scores.items():
             self.metrics[k].append(v)
