@@ -33,3 +33,12 @@ def step_code(lr):
     return (f"lr = {float_text(lr)}\nnew_params = {{name: value - lr * "
             "gradient[name] for name, value in params.items()}\n"
             "new_params, model.loss(new_params, X, Y)")
+
+
+def optimizer_code(step):
+    """One epoch of ``fit`` from the sheet's parameters: the optimizer's first step."""
+    opts = "".join(f", {k}={v!r}" for k, v in step.options.items()
+                   if v != step.optimizer.defaults[k])
+    return (f"result = net.fit(X, Y, lr={float_text(step.lr)}, epochs=1, params=params, "
+            f"optimizer={step.optimizer.name!r}{opts}, progress=False)\n"
+            "result.params, model.loss(result.params, X, Y)")

@@ -148,24 +148,26 @@ def reduce(net, xs):
     return total / len(xs) if net.loss.reduction == "mean" else total
 
 
-def compute(net, derivations, sample_list, params, lr):
+def compute(net, derivations, sample_list, params, step=None):
     """The :class:`Numbers` of a worksheet.
 
     A network of sums and products stays exact; anything else is evaluated to 30 digits, or
     more where 30 are not enough (σ(100) rounds to 1, and ∂L/∂ŷ of bce divides by 1 − ŷ).
+    ``step`` (a :class:`~symnet.sheets.steps.Step`, or ``None``) gives the parameters after
+    one step and the loss there.
     """
     if all(d.is_polynomial() for d in net.definitions.values()):
-        return _compute_at(net, derivations, sample_list, params, lr, None)
+        return _compute_at(net, derivations, sample_list, params, step, None)
     for precision in (PRECISION, 120, 600):
         try:
-            return _compute_at(net, derivations, sample_list, params, lr, precision)
+            return _compute_at(net, derivations, sample_list, params, step, precision)
         except _Overflow:
             pass
     raise SymnetError("the numbers overflow even when computed to 600 digits; use smaller "
                       "inputs or parameters")
 
 
-def _compute_at(net, derivations, sample_list, params, lr, precision):
+def _compute_at(net, derivations, sample_list, params, step, precision):
     L = net.symbols["L"]
 
     def ev(expr, values=None):
@@ -182,8 +184,8 @@ def _compute_at(net, derivations, sample_list, params, lr, precision):
     nums = Numbers(values, ev(reduce(net, [v[L] for v in values])), grads,
                    {p: ev(reduce(net, [g[p] for g in grads])) for p in net.params},
                    factors, precision)
-    if lr is not None:
-        nums.new_params = {p: ev(v - lr * nums.grad[p]) for p, v in params.items()}
+    if step is not None:
+        nums.new_params = {p: ev(step.new_value(v, nums.grad[p])) for p, v in params.items()}
         after = [net.forward({**nums.new_params, **s}, precision=precision)[L]
                  for s in sample_list]
         nums.new_loss = ev(reduce(net, after))

@@ -17,6 +17,7 @@ from .numbers import DIGITS, MAX_SAMPLES, compute, parameters
 from .numbers import samples as read_samples
 from .saving import check_output, key_path, save_all, suffix_of
 from .sections import forward_section, network_section, no_update_section, title_section, update_section
+from .steps import check_options, step_section
 
 
 class Worksheet:
@@ -33,8 +34,9 @@ class Worksheet:
     student = False    # an exercise sheet: results are boxes
 
     def __init__(self, net, samples=None, params=None, lr=None, wrt=None, digits=DIGITS,
-                 title=None):
+                 title=None, step=None):
         self.net, self.samples, self.params, self.lr = net, samples, params, lr
+        self.step = step if lr is None or step is not None else check_options("sgd", lr, {})
         self.wrt = list(wrt) if wrt else list(net.params)
         self.digits, self.title = digits, title
         self.key = None
@@ -44,7 +46,7 @@ class Worksheet:
                 raise SymnetError(
                     f"a worksheet shows every chain-rule path, and ∂L/∂{p} has {d.n_paths} "
                     f"(at most {MAX_PATHS_SHOWN}); use a smaller network, or fewer --wrt")
-        self.numbers = compute(net, self.derivations, samples, params, lr) if samples else None
+        self.numbers = compute(net, self.derivations, samples, params, self.step) if samples else None
 
     @property
     def values(self):
@@ -154,9 +156,9 @@ def _document(ws, with_code):
         blocks += cell(f"{{name: sn.text(net.derive(name).result) for name in [{names}]}}")
     if ws.lr is None:
         return blocks + no_update_section(ws)
-    blocks += update_section(ws)
+    blocks += update_section(ws) if ws.step.plain else step_section(ws)
     if ws.numbers:
-        blocks += cell(code.step_code(ws.lr))
+        blocks += cell(code.step_code(ws.lr) if ws.step.plain else code.optimizer_code(ws.step))
     return blocks
 
 
@@ -187,9 +189,9 @@ def _check(net, digits, seed, samples_n):
 
 
 def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exercises=False,
-              seed=None, samples=1, title=None):
+              seed=None, samples=1, title=None, optimizer="sgd", **options):
     """A worksheet walking ``net`` through the lecture: definitions, forward pass, chain rule,
-    one gradient-descent step.
+    one step of gradient descent (or of another optimizer).
 
     * ``at``: a data point ``{"x1": 1, "x2": 0, "y": 1}``, a list of such dicts, or a dict of
       lists (a small table of samples); every input and target must be given.
@@ -197,8 +199,11 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     * ``seed``: draw "nice" numbers (one or two decimals, :func:`symnet.nice.nice_numbers`) for
       whatever of ``at`` and ``params`` is not given (``samples`` data points); the same seed
       gives the same worksheet, and ``draw --seed`` the same numbers.
-    * ``lr``: the learning rate α of the gradient-descent step (none: the sheet says that no
-      step is shown).
+    * ``lr``: the learning rate α of the step (none: the sheet says that no step is shown).
+    * ``optimizer``: the step's rule, a name of :func:`symnet.optimizers.names` (default
+      ``"sgd"``, ``w − α ∂L/∂w``), with its ``options`` by PyTorch's names (``momentum``,
+      ``betas``, ``eps``, ``alpha``, ``weight_decay``, …).  The update section shows the rule
+      (:func:`symnet.update_rule`) and its first step from the optimizer's initial state.
     * ``wrt``: the parameters to derive (default: all of them).
     * ``digits``: significant digits shown (numbers are computed to 30).
     * ``exercises``: results become blanks; ``.key`` is the answer key, and ``save`` writes it
@@ -213,6 +218,10 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     ...                            b1=.35, b2=.35, b3=.6), lr=0.5)
     >>> round(ws.loss, 6), round(ws.gradient["w5"], 6), round(ws.new_params["w5"], 6)
     (0.421018, 0.346403, 0.226798)
+    >>> adam = worksheet(ws.net, at={"x1": 0.05, "x2": 0.1, "y": 0.01}, params=ws.new_params,
+    ...                  lr=0.01, optimizer="adam")
+    >>> round(adam.new_params["w5"], 6)  # Adam's first step: w − α g/(|g| + ε)
+    0.216798
     """
     seed = _check(net, digits, seed, samples)
     if seed is not None:
@@ -230,7 +239,8 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
         lr = exact_number(lr, "the learning rate lr")
         if lr <= 0:
             raise SymnetError(f"the learning rate lr must be positive, got {float(lr):g}")
-    sheet = Worksheet(net, sample_list, param_values, lr, _choose(net, wrt), digits, title)
+    step = check_options(optimizer, lr, options)
+    sheet = Worksheet(net, sample_list, param_values, lr, _choose(net, wrt), digits, title, step)
     if not exercises:
         return sheet
     key = copy.copy(sheet)
