@@ -73,16 +73,10 @@ def _derive_arguments(p):
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")  # as symnet.optimizers.names()
 
 
-def _train_arguments(p):
-    p.add_argument("--data", required=True, metavar="FILE.csv",
-                   help="CSV with a header row: input columns, then target columns")
-    p.add_argument("--inputs", metavar="COLS", help="input column names, comma-separated")
-    p.add_argument("--targets", metavar="COLS", help="target column names, comma-separated")
+def _optimizer_arguments(p):
+    """--optimizer and its options, shared by train and worksheet."""
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
                    help="update rule, as torch.optim defines it (default sgd: w ← w − α ∂L/∂w)")
-    p.add_argument("--lr", type=float, default=None,
-                   help="learning rate α (default: 0.1 for sgd, momentum and nesterov; 0.01 for "
-                        "rmsprop and adam)")
     opts = p.add_argument_group("optimizer options (PyTorch's names and defaults)")
     opts.add_argument("--momentum", type=float, metavar="MU",
                       help="momentum μ (sgd 0, momentum and nesterov 0.9; rmsprop 0)")
@@ -95,6 +89,17 @@ def _train_arguments(p):
     opts.add_argument("--amsgrad", action="store_true", default=None, help="Adam's AMSGrad")
     opts.add_argument("--centered", action="store_true", default=None,
                       help="centered RMSprop")
+
+
+def _train_arguments(p):
+    p.add_argument("--data", required=True, metavar="FILE.csv",
+                   help="CSV with a header row: input columns, then target columns")
+    p.add_argument("--inputs", metavar="COLS", help="input column names, comma-separated")
+    p.add_argument("--targets", metavar="COLS", help="target column names, comma-separated")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate α (default: 0.1 for sgd, momentum and nesterov; 0.01 for "
+                        "rmsprop and adam)")
+    _optimizer_arguments(p)
     p.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
     p.add_argument("--batch-size", type=int, default=None,
                    help="mini-batch size (default: full batch)")
@@ -147,7 +152,8 @@ def _worksheet_arguments(p):
                    help="a data point (every input and target); repeat, or separate with ';', "
                         "for a table of samples")
     p.add_argument("--params", metavar="w1=.15,...", help="every weight and bias")
-    p.add_argument("--lr", metavar="ALPHA", help="learning rate of one gradient-descent step")
+    p.add_argument("--lr", metavar="ALPHA", help="learning rate of the one step shown")
+    _optimizer_arguments(p)
     p.add_argument("--exercises", action="store_true",
                    help="blanks for the results, and an answer key beside: FILE-key.SUFFIX")
     p.add_argument("--seed", type=int, metavar="N",

@@ -242,7 +242,8 @@ def worksheet(args):
     params = parse_assignments(args.params) if args.params else None
     wrt = _names(args.wrt) or []
     ws = make_worksheet(net, at=at, params=params, lr=args.lr, wrt=wrt, digits=args.digits,
-                   exercises=args.exercises, seed=args.seed, samples=args.samples)
+                        exercises=args.exercises, seed=args.seed, samples=args.samples,
+                        optimizer=args.optimizer, **_optimizer_options(args))
     for path in ws.save(args.output, slides=args.slides):
         print(f"wrote {path}")
     return 0

@@ -97,16 +97,6 @@ class RuleLine(Line):
         return [self.lhs + r" &\leftarrow " + self.sides]
 
 
-class Row(Line):
-    """One display row as it is (``lhs`` is the whole row)."""
-
-    def __init__(self, tex):
-        super().__init__(tex, [])
-
-    def rows(self, budget):
-        return ["&" + self.lhs]
-
-
 def check_options(optimizer, lr, options):
     """The :class:`Step` a worksheet takes; ``None`` without a learning rate (no step), where
     asking for another optimizer or its options is an error rather than silently ignored."""
@@ -120,15 +110,25 @@ def check_options(optimizer, lr, options):
 
 
 # the first step of each rule, in the rule's own letters (g after decay and maximize)
+_W = "w(t+1)"
+_RMS = [("s", [r"(1 - \rho) g^{2}"]), (_W, [r"w(t) - \frac{\alpha g}{\sqrt{s} + \epsilon}"])]
 FIRST = {
-    "momentum": r"v = g, \quad w(t+1) = w(t) - \alpha g",
-    "nesterov": r"v = g, \quad w(t+1) = w(t) - \alpha \left(1 + \mu\right) g",
-    "rmsprop": r"s = (1 - \rho) g^{2}, \quad w(t+1) = w(t) - \frac{\alpha g}{\sqrt{s} + \epsilon}",
-    "adam": r"\hat{m} = \frac{m}{1 - \beta_{1}} = g, \quad \hat{v} = \frac{v}{1 - \beta_{2}} = "
-            r"g^{2}, \quad w(t+1) = w(t) - \frac{\alpha g}{\sqrt{\hat{v}} + \epsilon} = "
-            r"w(t) - \frac{\alpha g}{|g| + \epsilon}",
+    "sgd": [(_W, [r"w(t) - \alpha g"])],
+    "momentum": [("v", ["g"]), (_W, [r"w(t) - \alpha v", r"w(t) - \alpha g"])],
+    "nesterov": [("v", ["g"]), (_W, [r"w(t) - \alpha \left(g + \mu v\right)",
+                                     r"w(t) - \alpha \left(1 + \mu\right) g"])],
+    "rmsprop": _RMS,
+    "centered": [_RMS[0], (r"\bar{g}", [r"(1 - \rho) g"]),
+                 (_W, [r"w(t) - \frac{\alpha g}{\sqrt{s - \bar{g}^{2}} + \epsilon}"])],
+    "adam": [(r"\hat{m}", [r"\frac{m}{1 - \beta_{1}}", r"\frac{(1 - \beta_{1}) g}{1 - \beta_{1}}",
+                           "g"]),
+             (r"\hat{v}", [r"\frac{v}{1 - \beta_{2}}", r"\frac{(1 - \beta_{2}) g^{2}}{1 - \beta_{2}}",
+                           "g^{2}"]),
+             (_W, [r"w(t) - \frac{\alpha \hat{m}}{\sqrt{\hat{v}} + \epsilon}",
+                   r"w(t) - \frac{\alpha g}{|g| + \epsilon}"])],
 }
-START = {"momentum": "v = 0", "nesterov": "v = 0", "rmsprop": "s = 0", "adam": "m = v = 0"}
+START = {"momentum": "v = 0", "nesterov": "v = 0", "rmsprop": "s = 0",
+         "centered": r"s = \bar{g} = 0", "adam": "m = v = 0"}
 LETTERS = {"momentum": r"\mu", "alpha": r"\rho", "eps": r"\epsilon", "weight_decay": r"\lambda",
            "dampening": r"\tau"}
 
@@ -148,6 +148,15 @@ def _constants(ws, step):
     if e["weight_decay"]:
         pairs.append((r"\lambda", e["weight_decay"]))
     return r",\ ".join(f"{k} = {num(ws, v)}" for k, v in pairs)
+
+
+def _first(step):
+    """The first step's rows, as display lines."""
+    return [Line(lhs, sides) for lhs, sides in FIRST[_kind(step)]]
+
+
+def _kind(step):
+    return "centered" if step.kind == "rmsprop" and step.options["centered"] else step.kind
 
 
 def _gradient_words(step):
@@ -179,14 +188,13 @@ def step_section(ws):
     with the numbers substituted, and the loss after the step."""
     step, net, nums = ws.step, ws.net, ws.numbers
     blocks = [Heading(2, [f"One step of {step.title}"]),
-              Paragraph(["The update rule, as ", Mono(entry(step.kind).torch.replace(
-                  "(params, lr", "(params, lr=α")), " defines it, with ",
+              Paragraph(["The update rule, as ", Mono(entry(step.kind).torch), " defines it, with ",
                          InlineMath(r"g = \partial L / \partial w"), ":"]),
               DisplayMath(step.rule_lines()),
               Paragraph(["With ", InlineMath(_constants(ws, step)), ". "] + (
                   ["Its first step (", InlineMath("t = 1"), ") starts from ",
-                   InlineMath(START[step.kind]), ":"] if step.kind in START else ["One step:"])),
-              DisplayMath([Row(FIRST.get(step.kind, r"w(t+1) = w(t) - \alpha g"))])]
+                   InlineMath(START[_kind(step)]), ":"] if step.kind in START else ["One step:"])),
+              DisplayMath(_first(step))]
     if _gradient_words(step):
         blocks.append(Paragraph(["Here ", *_gradient_words(step), "."]))
     if not nums:
