@@ -129,8 +129,6 @@ FIRST = {
 }
 START = {"momentum": "v = 0", "nesterov": "v = 0", "rmsprop": "s = 0",
          "centered": r"s = \bar{g} = 0", "adam": "m = v = 0"}
-LETTERS = {"momentum": r"\mu", "alpha": r"\rho", "eps": r"\epsilon", "weight_decay": r"\lambda",
-           "dampening": r"\tau"}
 
 
 def _constants(ws, step):
