@@ -54,6 +54,16 @@ class Step:
     def title(self):
         return TITLES[self.kind]
 
+    @property
+    def torch(self):
+        """The PyTorch call of this rule: ``torch.optim.SGD(params, lr=0.1, momentum=0.5)``."""
+        cls = self.optimizer.torch.split("(")[0]
+        plain = entry("sgd" if cls.endswith(".SGD") else self.optimizer.name).defaults
+        # the options that choose the rule; the numbers (betas, eps, …) are listed below it
+        given = [f"{k}={v!r}" for k, v in self.options.items() if v != plain[k] and k in
+                 ("momentum", "dampening", "nesterov", "centered", "amsgrad")]
+        return f"{cls}(params, lr={float(self.lr)!r}" + "".join(", " + g for g in given) + ")"
+
     def rule_lines(self):
         """The rule from :func:`symnet.optimizers.update_rule`, one display row a line."""
         tex = update_rule(self.kind, float(self.lr)).latex
@@ -79,9 +89,12 @@ class Step:
         if self.kind == "nesterov":
             return w - lr * (1 + self.exact["momentum"]) * g
         eps = self.exact["eps"]
-        if self.kind == "rmsprop":
-            return w - lr * g / (sp.sqrt(self.square(g)) + eps)
-        return w - lr * g / (sp.Abs(g) + eps)  # adam: m̂ = g, √v̂ = |g|
+        # adam: m̂ = g, √v̂ = |g|
+        denominator = sp.sqrt(self.square(g)) + eps if self.kind == "rmsprop" else sp.Abs(g) + eps
+        if denominator == 0:
+            raise SymnetError(f"{self.optimizer.name}'s step divides by zero: a gradient is 0 "
+                              "and eps is 0; give eps a positive value (default 1e-8)")
+        return w - lr * g / denominator
 
 
 def _exact(key, value):
@@ -186,9 +199,10 @@ def step_section(ws):
     with the numbers substituted, and the loss after the step."""
     step, net, nums = ws.step, ws.net, ws.numbers
     blocks = [Heading(2, [f"One step of {step.title}"]),
-              Paragraph(["The update rule, as ", Mono(entry(step.kind).torch), " defines it, with ",
-                         InlineMath(r"g = \partial L / \partial w"), ":"]),
+              Paragraph(["The update rule, with ", InlineMath(r"g = \partial L / \partial w"),
+                         ":"]),
               DisplayMath(step.rule_lines()),
+              Paragraph(["In PyTorch: ", Mono(step.torch), "."]),
               Paragraph(["With ", InlineMath(_constants(ws, step)), ". "] + (
                   ["Its first step (", InlineMath("t = 1"), ") starts from ",
                    InlineMath(START[_kind(step)]), ":"] if step.kind in START else ["One step:"])),
