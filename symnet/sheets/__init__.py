@@ -9,8 +9,9 @@ A worksheet has up to four sections, in order (one module function each,
    the numbers substituted (``N1 = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775``), and the loss;
 3. for each requested parameter: the chain rule's path formula, the local factors, the compact
    result, and with numbers each factor's value and the product;
-4. with a learning rate: one step of gradient descent (without one, the sheet says no step is
-   shown).
+4. with a learning rate: one step of gradient descent, or of another optimizer
+   (``optimizer="adam"``, :mod:`symnet.sheets.steps`: its rule, then its exact first step);
+   without one, the sheet says no step is shown.
 
 Numbers are shown to ``digits`` significant digits but computed to 30, so the values agree
 with the compiled model (``net.compile()``) and with exact evaluation.  A worksheet is written

@@ -27,7 +27,8 @@ class Worksheet:
     the document; ``.save(path)`` writes it by suffix (and the answer key beside an exercise
     sheet).  With numbers, ``.values`` (per sample, by name), ``.loss``, ``.gradient``,
     ``.new_params`` and ``.new_loss`` are the computed numbers as floats.  ``.key`` is the answer
-    key of an exercise sheet (``None`` otherwise).
+    key of an exercise sheet (``None`` otherwise).  ``.step`` is the optimizer's step
+    (:class:`symnet.sheets.steps.Step`; ``None`` without a learning rate).
     """
 
     is_key = False     # the answer key of an exercise sheet
