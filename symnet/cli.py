@@ -228,13 +228,18 @@ def _quiz_arguments(p):
 
 def _grade_arguments(p):
     p.add_argument("--answers", required=True, metavar="FILE.csv",
-                   help="columns student, wrt, answer; optionally variant or seed, at, steps")
-    p.add_argument("-o", "--output", required=True, metavar="REPORT.csv",
-                   help="one row per answer: verdict, credit, diagnosis")
+                   help="columns student, wrt, and answer or steps (a derivation, one step a "
+                        "line, graded line by line) or both; optionally variant or seed, at")
+    p.add_argument("-o", "--output", metavar="REPORT.csv",
+                   help="one row per answer: verdict, credit, diagnosis (default: standard "
+                        "output, the tally on standard error)")
     p.add_argument("--summary", metavar="FILE.md",
                    help="a summary per question, as Markdown (.md) or HTML (.html)")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="the seed of the quiz whose variants the variant column names (default 0)")
+    p.add_argument("--variants", type=int, default=30, metavar="N",
+                   help="how many variants that quiz has (default 30, as quiz); a variant beyond "
+                        "N is invalid")
 
 
 _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (and one bar) "

@@ -263,21 +263,32 @@ def quiz(args):
 
 
 def grade(args):
-    check_output(args.output, (".csv",))
+    if args.output:
+        check_output(args.output, (".csv",))
     if args.summary:
         check_output(args.summary, (".md", ".html"))
     net = _network(args)
-    results = grade_rows(net, read_answers(args.answers), seed=args.seed)
-    files = [(args.output, report_csv(results))]
+    results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants)
+    report = report_csv(results)
+    files = [(args.output, report)] if args.output else []
     if args.summary:
         fmt = "html" if args.summary.lower().endswith(".html") else "markdown"
         files.append((args.summary, summary(results, fmt)))
     verdicts = [g.verdict for g in results]
-    print(f"graded {len(results)} answers: {verdicts.count('correct')} correct, "
-          f"{verdicts.count('incorrect')} incorrect, {verdicts.count('invalid')} invalid")
+    # with the report on standard output, the tally goes to stderr: the output stays one CSV
+    tally = sys.stdout if args.output else sys.stderr
+    print(f"graded {_count(len(results), 'answer')}: {verdicts.count('correct')} correct, "
+          f"{verdicts.count('incorrect')} incorrect, {verdicts.count('invalid')} invalid",
+          file=tally)
+    if not args.output:
+        sys.stdout.write(report)
     for path in save_all(files):
-        print(f"wrote {path}")
+        print(f"wrote {path}", file=tally)
     return 0
+
+
+def _count(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def chain(args):

@@ -2,15 +2,18 @@
 answer traced to its slip, a malformed or hostile row ``invalid`` with its reason.
 
 A row has ``student``, ``wrt`` (the parameter of ∂L/∂wrt) and ``answer`` (an expression, or a
-number at a point); the point of a numeric answer is the row's ``at`` (``x1=…,w1=…``, every
-input, target and parameter), or its quiz ``variant`` (with the quiz's seed), or the worksheet
-``seed`` whose nice numbers it used.  A ``steps`` column (a whole derivation, one step a line)
-is graded line by line by ``sn.check_derivation`` where this symnet has it.  Credit is
-``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise.
+number at a point) or ``steps`` (a whole derivation, one step a line) or both; the point of a
+numeric answer is the row's ``at`` (``x1=…,w1=…``, every input, target and parameter), or its
+quiz ``variant`` (with the quiz's seed and count of variants), or the worksheet ``seed`` whose
+nice numbers it used.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an
+answer, their wrong lines join its diagnosis; alone, they are the answer.  Credit is
+``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise;
+steps alone earn the share of their judged lines that are right, a line wrong only because it
+carries an earlier error counted as right (error carried forward).
 
 >>> import symnet as sn
 >>> net = sn.Network("2-2-1")
->>> [(g.verdict, g.credit_given) for g in grade(net, [
+>>> [(g.verdict, g.credit_given) for g in sn.grade(net, [
 ...     {"student": "ann", "wrt": "w5", "answer": "2*(yhat - y)*N1"},
 ...     {"student": "bob", "wrt": "w5", "answer": "__import__('os')"}])]
 [('correct', 1.0), ('invalid', 0.0)]
@@ -24,7 +27,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from . import checking
+from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .checking import CheckResult, check
 from .errors import SymnetError
 from .nice import nice_numbers
@@ -37,6 +40,7 @@ MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
 MAX_BYTES = 5_000_000     # an answers file
 TOLERANCE = 1e-3          # relative, for numeric answers (4 significant digits shown)
+QUIZ_VARIANTS = 30        # sn.quiz's default count of variants
 COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "diagnosis")
 
 
@@ -90,7 +94,7 @@ def _whole(text, what):
     return int(text)
 
 
-def _point(net, row, seeds, p):
+def _point(net, row, seeds, p, variants=QUIZ_VARIANTS):
     """``(point, sheet)``: every leaf's value for a numeric answer, and the worksheet there."""
     if (row.get("at") or "").strip():
         values = parse_assignments(row["at"])
@@ -100,8 +104,10 @@ def _point(net, row, seeds, p):
         return values, worksheet(net, at=at, params=params, lr=LR, wrt=[p])
     seed, variant = _seed_of(row)
     if variant is not None:
-        if variant not in seeds:
-            raise SymnetError(f"variant must be from 1 to {MAX_VARIANTS}, got {variant}")
+        if not 1 <= variant <= variants:
+            raise SymnetError(f"variant {variant} is not in the quiz: its variants are 1 to "
+                              f"{variants} (give the quiz's count as variants=, on the command "
+                              "line --variants)")
         seed = seeds[variant]
     if seed is None:
         raise SymnetError("a numeric answer needs its point: an at, variant or seed column")
@@ -116,75 +122,113 @@ def _slip(net, sheet, p, value):
     return None
 
 
-def _steps(net, row, p, result):
-    check_derivation = getattr(checking, "check_derivation", None)
-    steps = (row.get("steps") or "").strip()
-    if not steps:
-        return []
-    if check_derivation is None:
-        return ["the steps were not graded: this symnet has no check_derivation"]
-    derivation = check_derivation(net, p, steps)
+def _derivation(net, row, p):
+    at = parse_assignments(row["at"]) if (row.get("at") or "").strip() else None
+    return checking.check_derivation(net, p, row["steps"].strip(), **({"at": at} if at else {}))
+
+
+def _wrong_lines(derivation):
     # a line wrong only because it carries an earlier error (``follows``) is not named again
     return [f"line {s.number}: {s.diagnosis}" for s in derivation.steps
             if s.correct is False and not getattr(s, "follows", None)]
 
 
-def grade_row(net, row, number=0, seeds=None):
+def _steps_result(net, row, p):
+    """Steps without an answer: right when every line is; credit the share of judged lines
+    that are right, a line carrying an earlier error counted as right."""
+    derivation = _derivation(net, row, p)
+    judged = [s for s in derivation.steps if s.correct is not None]
+    right = sum(s.correct is True or bool(getattr(s, "follows", None)) for s in judged)
+    wrong = _wrong_lines(derivation)
+    correct = not any(s.correct is False for s in judged)
+    message = "correct: every line is right" if correct else f"incorrect: {wrong[0]}"
+    return CheckResult(correct, message, None, None, diagnosis=wrong,
+                       credit=1.0 if correct else round(right / max(len(judged), 1), 4))
+
+
+def _answer_result(net, row, p, answer, seeds, variants):
+    value = _number(answer)
+    if value is not None:
+        point, sheet = _point(net, row, seeds, p, variants)
+        result = check(net, p, value, at=point, tolerance=TOLERANCE)
+        slip = None if result.correct else _slip(net, sheet, p, value)
+        if slip:
+            result.diagnosis = [f"{slip}: the number that slip gives", *result.diagnosis]
+    else:
+        result = check(net, p, answer)
+    if (row.get("steps") or "").strip():
+        result.diagnosis = list(result.diagnosis) + _wrong_lines(_derivation(net, row, p))
+    return result
+
+
+def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
     """One row graded (a :class:`Graded`); bad input makes it ``invalid``, with the reason.
-    ``seeds`` maps a quiz variant's number to its seed."""
+    ``seeds`` maps a quiz variant's number to its seed; ``variants`` is the quiz's count."""
     try:
-        for column in ("student", "wrt", "answer"):
+        for column in ("student", "wrt"):
             if not (row.get(column) or "").strip():
                 raise SymnetError(f"the {column} column is empty")
+        answer, steps = (row.get("answer") or "").strip(), (row.get("steps") or "").strip()
+        if not answer and not steps:
+            raise SymnetError("the answer column is empty (and there are no steps)")
         for column, value in row.items():
             if value is not None and len(str(value)) > MAX_FIELD:
                 raise SymnetError(f"the {column} column is {len(str(value))} characters long; "
                                   f"at most {MAX_FIELD}")
         p = net.param(row["wrt"].strip())
-        answer = row["answer"].strip()
-        value = _number(answer)
-        if value is not None:
-            point, sheet = _point(net, row, seeds or {}, p)
-            result = check(net, p, value, at=point, tolerance=TOLERANCE)
-            slip = None if result.correct else _slip(net, sheet, p, value)
-            if slip:
-                result.diagnosis = [f"{slip}: the number that slip gives", *result.diagnosis]
-        else:
-            result = check(net, p, answer)
-        diagnosis = list(result.diagnosis) + _steps(net, row, p, result)
+        result = _answer_result(net, row, p, answer, seeds or {}, variants) if answer \
+            else _steps_result(net, row, p)
     except (SymnetError, RecursionError, OverflowError) as exc:
         return _invalid(row, number, str(exc).splitlines()[0])
     data = {f.name: getattr(result, f.name) for f in fields(result)}
-    data["diagnosis"] = diagnosis
     return Graded(**data, student=row["student"].strip(), wrt=str(p),
                   variant=(row.get("variant") or row.get("seed") or "").strip(),
                   verdict="correct" if result.correct else "incorrect",
-                  credit_given=_credit(result), row=number, given=answer)
+                  credit_given=_credit(result), row=number, given=answer or steps)
 
 
-def grade(net, rows, seed=0):
-    """Grade every row of ``rows`` (dicts with ``student``, ``wrt``, ``answer`` and optionally
-    ``at``, ``variant``, ``seed``, ``steps``); a row's ``variant`` is that of ``sn.quiz(net,
-    seed=seed)`` with its default questions (a quiz made with other ``wrt`` or ``parts``: give
-    the variant's ``seed``, printed on each exam, instead).  Returns one :class:`Graded` (a
-    CheckResult) per row, in order."""
+def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
+    """Grade every row of ``rows`` (dicts with ``student``, ``wrt``, ``answer`` or ``steps`` or
+    both, and optionally ``at``, ``variant``, ``seed``); a row's ``variant`` is that of
+    ``sn.quiz(net, variants=variants, seed=seed)`` with its default questions (a quiz made with
+    other ``wrt`` or ``parts``: give the variant's ``seed``, printed on each exam, instead), and
+    a variant beyond ``variants`` is ``invalid``.  Returns one :class:`Graded` (a CheckResult)
+    per row, in order.
+
+    >>> import symnet as sn
+    >>> net = sn.Network("2-2-1")
+    >>> graded = sn.grade(net, [
+    ...     {"student": "ann", "wrt": "w5", "answer": "2*(yhat - y)*N1"},
+    ...     {"student": "bob", "wrt": "w5", "answer": "(yhat - y)*N1"},
+    ...     {"student": "cy", "wrt": "w5", "steps": "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\\n"
+    ...                                             "∂L/∂ŷ = 2(ŷ - y)\\n∂L/∂w5 = 2(ŷ - y) N1"},
+    ...     {"student": "dee", "wrt": "w5", "answer": "0.5", "variant": "99"}])
+    >>> [(g.student, g.verdict) for g in graded]
+    [('ann', 'correct'), ('bob', 'incorrect'), ('cy', 'correct'), ('dee', 'invalid')]
+    >>> print(graded[3].diagnosis[0][:50])
+    variant 99 is not in the quiz: its variants are 1
+    """
     rows = [row if isinstance(row, dict) else {} for row in rows]
     if len(rows) > MAX_ROWS:
         raise SymnetError(f"at most {MAX_ROWS} answers are graded in one run; got {len(rows)}")
-    seeds = _variant_seeds(net, rows, seed)
-    return [grade_row(net, row, i, seeds) for i, row in enumerate(rows, 1)]
+    if not isinstance(variants, int) or isinstance(variants, bool) or \
+            not 1 <= variants <= MAX_VARIANTS:
+        raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
+                          f"quiz's count), got {variants!r}")
+    seeds = _variant_seeds(net, rows, seed, variants)
+    return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
 
 
-def _variant_seeds(net, rows, seed):
+def _variant_seeds(net, rows, seed, variants):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
-    count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= MAX_VARIANTS] or [0])
+    count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= variants] or [0])
     variants = draw_variants(net, count, seed, default_wrt(net), PARTS) if count else []
     return {v.number: v.seed for v in variants}
 
 
 def read_answers(path):
-    """The rows of an answers CSV (a header with student, wrt, answer, …)."""
+    """The rows of an answers CSV (a header with student, wrt, and answer or steps, …)."""
     path = os.fspath(path)
     try:
         if os.path.getsize(path) > MAX_BYTES:
@@ -192,11 +236,13 @@ def read_answers(path):
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
             header = [h.strip().lower() for h in reader.fieldnames or []]
-            missing = [c for c in ("student", "wrt", "answer") if c not in header]
+            missing = [c for c in ("student", "wrt") if c not in header]
+            if "answer" not in header and "steps" not in header:
+                missing.append("answer")
             if missing:
                 raise SymnetError(f"{path} has no column {', '.join(missing)}; expected a header "
-                                  "row with student, wrt, answer (and optionally variant, seed, "
-                                  "at, steps)")
+                                  "row with student, wrt, answer or steps (and optionally "
+                                  "variant, seed, at)")
             reader.fieldnames = header
             return [{k: v for k, v in r.items() if k is not None} for r in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

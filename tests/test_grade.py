@@ -141,3 +141,85 @@ def test_a_written_derivation_is_graded_by_the_real_check_derivation():
     report = sn.check_derivation(NET, "w1", steps)
     assert report.first_error == 2
     assert graded.diagnosis[-1] == f"line 2: {report.steps[1].diagnosis}"
+
+
+DERIVATION_W5 = "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\n∂L/∂ŷ = 2(ŷ - y)\n∂L/∂w5 = 2(ŷ - y) h1"
+
+
+@pytest.mark.parametrize("answer", [None, "", "  "])
+def test_steps_without_an_answer_are_the_answer(answer):
+    row = {"student": "ann", "wrt": "w5", "steps": DERIVATION_W5}
+    if answer is not None:
+        row["answer"] = answer
+    wrong = dict(row, steps=DERIVATION_W5.replace(" h1", " h2"))
+    right, slipped = sn.grade(NET, [row, wrong])
+    assert (right.verdict, right.credit_given, right.diagnosis) == ("correct", 1.0, [])
+    assert right.given == DERIVATION_W5
+    report = sn.check_derivation(NET, "w5", wrong["steps"])
+    assert report.first_error == 3
+    assert slipped.verdict == "incorrect"
+    assert slipped.diagnosis == [f"line 3: {report.steps[2].diagnosis}"]
+    assert slipped.credit_given == 0.6667  # lines 1 and 2 of 3 are right (4 digits, as check)
+
+
+def test_a_row_with_neither_answer_nor_steps_is_invalid():
+    graded = sn.grade(NET, [{"student": "ann", "wrt": "w5", "answer": "", "steps": ""}])[0]
+    assert graded.verdict == "invalid"
+    assert graded.diagnosis == ["the answer column is empty (and there are no steps)"]
+
+
+@pytest.mark.parametrize("variant, variants, reason", [
+    ("99", 30, "variant 99 is not in the quiz: its variants are 1 to 30"),
+    ("31", 30, "variant 31 is not in the quiz: its variants are 1 to 30"),
+    ("0", 30, "variant 0 is not in the quiz: its variants are 1 to 30"),
+    ("4", 3, "variant 4 is not in the quiz: its variants are 1 to 3"),
+])
+def test_a_variant_beyond_the_quiz_is_invalid(variant, variants, reason):
+    row = {"student": "ann", "wrt": "w1", "answer": "0.5", "variant": variant}
+    graded = sn.grade(NET, [row], variants=variants)[0]
+    assert graded.verdict == "invalid"
+    assert graded.diagnosis[0].startswith(reason)
+
+
+def test_a_variant_within_a_larger_quiz_is_graded():
+    q = sn.quiz(NET, variants=40, seed=0)
+    dw1 = next(x for x in q.variants[34].questions if x.name == "dL/dw1")
+    row = {"student": "ann", "wrt": "w1", "answer": dw1.shown, "variant": "35"}
+    assert sn.grade(NET, [row])[0].verdict == "invalid"
+    assert sn.grade(NET, [row], variants=40)[0].verdict == "correct"
+
+
+@pytest.mark.parametrize("variants", [0, 501, True, "30"])
+def test_the_count_of_variants_is_bounded(variants):
+    with pytest.raises(sn.SymnetError, match="variants must be a whole number from 1 to 500"):
+        sn.grade(NET, ROWS, variants=variants)
+
+
+def test_the_grade_command_reads_steps_alone_and_writes_to_standard_output(tmp_path, capsys):
+    answers = tmp_path / "answers.csv"
+    with open(answers, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "wrt", "steps"])
+        w.writerow(["ann", "w5", DERIVATION_W5])
+    assert main(["grade", "2-2-1", "--activation", "sigmoid", "--answers", str(answers)]) == 0
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["student"], r["verdict"], r["credit"]) for r in rows] == [("ann", "correct", "1")]
+    assert err == "graded 1 answer: 1 correct, 0 incorrect, 0 invalid\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.csv"]
+
+
+def test_the_grade_command_takes_the_quiz_count_of_variants(tmp_path, capsys):
+    answers = tmp_path / "answers.csv"
+    answers.write_text("student,wrt,answer,variant\nann,w1,0.5,31\n")
+    assert main(["grade", "2-2-1", "--answers", str(answers), "--variants", "30"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["verdict"] == "invalid"
+    assert rows[0]["diagnosis"].startswith("variant 31 is not in the quiz: its variants are 1 to 30")
+    assert main(["grade", "2-2-1", "--answers", str(answers), "--variants", "501"]) == 2
+    assert "variants must be a whole number from 1 to 500" in capsys.readouterr().err
+
+
+def test_grade_help_says_the_report_goes_to_standard_output_without_o(capsys):
+    assert main(["grade", "--help"]) == 0
+    assert "(default: standard output" in " ".join(capsys.readouterr().out.split())
