@@ -20,7 +20,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .errors import SymnetError, UnknownNameError
+from .errors import SymnetError, UnknownNameError, did_you_mean
 from .functions import Activated, elu, leaky_relu, relu, sigmoid, silu, softplus
 from .values import exact_number
 
@@ -153,7 +153,8 @@ def entry(name):
     """The registry entry called ``name``; an :class:`UnknownNameError` listing the others."""
     key = name.strip().lower() if isinstance(name, str) else None
     if key not in REGISTRY:
-        raise UnknownNameError(f"unknown activation {name!r}; valid: {', '.join(REGISTRY)}")
+        raise UnknownNameError(f"unknown activation {name!r}{did_you_mean(name, REGISTRY)}; "
+                               f"valid: {', '.join(REGISTRY)}")
     return REGISTRY[key]
 
 

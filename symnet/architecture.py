@@ -99,7 +99,8 @@ def hidden_activations(activation, n_hidden):
     hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * n_hidden
     if len(hidden) != n_hidden:
         raise ArchitectureError(
-            f"{len(hidden)} activations given for {n_hidden} hidden layers; "
+            f"{len(hidden)} activation{'s' * (len(hidden) != 1)} given for {n_hidden} hidden "
+            f"layer{'s' * (n_hidden != 1)}; "
             "give one activation, or one per hidden layer")
     acts = [Activation.get(a) for a in hidden]
     if any(a.entry.output_only for a in acts):

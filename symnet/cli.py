@@ -169,10 +169,13 @@ def _worksheet_arguments(p):
 
 def _chain_arguments(p):
     p.add_argument("definitions", metavar="DEFINITIONS",
-                   help="definitions separated by ';', e.g. \"m = x**2; z = m**2; y = z**2\"")
-    p.add_argument("--wrt", required=True, metavar="NAME")
+                   help="plain definitions (not LaTeX) separated by ';', e.g. "
+                        "\"m = x**2; z = m**2; y = z**2\"")
+    p.add_argument("--wrt", required=True, metavar="NAME",
+                   help="the variable to differentiate with respect to, e.g. x")
     p.add_argument("--of", metavar="NAME", help="what to differentiate (default: the last)")
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text, latex or markdown (default text)")
 
 
 def _flow_arguments(p):
@@ -213,7 +216,8 @@ def _quiz_arguments(p):
                    help="FILE.xml (Moodle XML), FILE.zip (IMS QTI for Canvas), FILE.gift, or "
                         "FILE.pdf / FILE.tex (a printed exam, and its key FILE-key.pdf)")
     p.add_argument("--variants", type=int, metavar="N",
-                   help="how many variants (default: one per student of --students, else 30)")
+                   help="how many variants, at most 500 (default: one per student of "
+                        "--students, else 30)")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="variant 1 has the numbers of worksheet --seed S; the others derive "
                         "from S (default 0)")

@@ -1,6 +1,6 @@
 """Pictures of a training run: loss, accuracy and gradient curves per epoch, and the decision
 boundary of a 2-input classifier.  Plain numbers in, a :class:`~symnet.figures.Picture` out;
-needs matplotlib (``pip install 'symnet[plot]'``)."""
+needs matplotlib (``pip install matplotlib``)."""
 
 from .errors import SymnetError
 from .figures import Picture, figure

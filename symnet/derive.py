@@ -328,11 +328,21 @@ def chain(definitions, wrt, of=None):
     return Derivation(graph, graph.symbol(wrt), target, show_expanded=True)
 
 
+def _refuse_latex(definitions):
+    # the parser reads LaTeX answers, but a definition's left side and ';' have no LaTeX form
+    text = definitions if isinstance(definitions, str) else "; ".join(definitions)
+    if "\\" in text:
+        at = text.index("\\")
+        raise SymnetError(f"chain takes plain definitions like \"m = x**2; z = m**2\", not LaTeX "
+                          f"(found '{text[at:at + 12]}')")
+
+
 def _as_definitions(definitions):
     if isinstance(definitions, dict):
         items = list(definitions.items())
     elif isinstance(definitions, str) or (
             isinstance(definitions, (list, tuple)) and all(isinstance(d, str) for d in definitions)):
+        _refuse_latex(definitions)
         return parse_definitions(definitions)
     elif isinstance(definitions, (list, tuple)) and all(isinstance(d, sp.Eq) for d in definitions):
         items = [(d.lhs, d.rhs) for d in definitions]

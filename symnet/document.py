@@ -441,7 +441,8 @@ def render_notebook(blocks):
         import nbformat
         from nbformat import v4
     except ImportError:
-        raise SymnetError("writing a .ipynb needs nbformat: pip install 'symnet[notebook]'") \
+        raise SymnetError("writing a .ipynb needs nbformat: pip install nbformat "
+                          "nbclient (or pip install '.[notebook]' in symnet's folder)") \
             from None
     cells, pending = [], []
 

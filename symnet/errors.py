@@ -1,5 +1,7 @@
 """The exceptions symnet raises for bad input: all are ``ValueError`` subclasses."""
 
+import difflib
+
 
 class SymnetError(ValueError):
     """Base class: bad input to symnet. The message says what was wrong and what is accepted."""
@@ -19,3 +21,15 @@ class ParseError(SymnetError):
 
 class TooLargeError(SymnetError):
     """A request whose result would be too large to build (expanded forms, path lists)."""
+
+
+def did_you_mean(name, known):
+    """`` (did you mean 'sigmoid'?)`` for the known name nearest ``name``: the same name in
+    another case first, else the closest spelling (difflib); ``""`` when none is near."""
+    name, known = str(name), [str(k) for k in known]
+    same = [k for k in known if k.lower() == name.lower() and k != name]
+    near = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
+    if near and near[0] not in known:  # a lower-cased match: give the name as it is spelled
+        near = [k for k in known if k.lower() == near[0]]
+    return f" (did you mean {near[0]!r}?)" if near and near[0] != name else ""

@@ -1,4 +1,4 @@
-"""Figures drawn with matplotlib (an optional extra: ``pip install 'symnet[plot]'``).
+"""Figures drawn with matplotlib (an optional extra: ``pip install matplotlib``).
 
 Figures are built as ``matplotlib.figure.Figure`` objects, never through ``pyplot``: nothing
 here changes the global backend, so a notebook keeps its own.  A :class:`Picture` wraps a
@@ -14,7 +14,8 @@ from .errors import SymnetError
 from .files import write_atomic
 
 SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-INSTALL = "pip install 'symnet[plot]'"
+# symnet is installed from a checkout, not from a package index: name the package itself
+INSTALL = "pip install matplotlib (or pip install '.[plot]' in symnet's folder)"
 
 
 def need_matplotlib(what="plotting"):

@@ -16,7 +16,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from .errors import SymnetError, TooLargeError, UnknownNameError
+from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean
 from .functions import stable_logs
 from .values import sympy_number
 
@@ -56,8 +56,8 @@ class Graph:
         """The symbol called ``name`` (a string or a Symbol); a clear error if there is none."""
         found = self.symbols.get(str(name))
         if found is None:
-            raise UnknownNameError(
-                f"unknown name {str(name)!r}; known names: {', '.join(self.symbols)}")
+            raise UnknownNameError(f"unknown name {str(name)!r}{did_you_mean(name, self.symbols)}; "
+                                   f"known names: {', '.join(self.symbols)}")
         return found
 
     def local(self, child, parent):

@@ -14,7 +14,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .errors import SymnetError, UnknownNameError
+from .errors import SymnetError, UnknownNameError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class Loss:
         if isinstance(spec, Loss):
             return spec
         if not isinstance(spec, str) or spec.strip().lower() not in REGISTRY:
-            raise UnknownNameError(f"unknown loss {spec!r}; valid: {', '.join(REGISTRY)}")
+            hint = did_you_mean(spec, REGISTRY) if isinstance(spec, str) else ""
+            raise UnknownNameError(f"unknown loss {spec!r}{hint}; valid: {', '.join(REGISTRY)}")
         return REGISTRY[spec.strip().lower()]
 
     def check(self, output_activation, n_outputs):

@@ -16,7 +16,7 @@ from .activations import Activation
 from .architecture import Architecture
 from .compile import LayerDerivation, Model
 from .derive import Derivation, gradients
-from .errors import SymnetError, UnknownNameError
+from .errors import SymnetError, UnknownNameError, did_you_mean
 from .graph import Graph
 from .printing import definitions_latex, text
 from .train import FORMAT, fit, init_params
@@ -85,7 +85,8 @@ class Network(Graph):
         if str(name) not in self._param_index:
             names = self.param_names
             shown = ", ".join(names if len(names) <= 40 else names[:20] + ["…"] + names[-5:])
-            raise UnknownNameError(f"unknown parameter {str(name)!r}; this network has: {shown}")
+            raise UnknownNameError(f"unknown parameter {str(name)!r}{did_you_mean(name, names)}; "
+                                   f"this network has: {shown}")
         return self.params[self._param_index[str(name)]]
 
     @cached_property

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import symnet as sn
 from symnet.cli import main
 
 
@@ -72,6 +73,19 @@ def test_chain(capsys):
     ([], "error: choose a command: derive, train, check, chain"),
     (["chain", "m x**2", "--wrt", "x"], "error: 'm x**2' is not a definition; expected 'name = expression'"),
     (["chain", "m = x**2", "--wrt", "q"], "error: unknown name 'q'; known names: x, m"),
+    (["chain", r"m = x^2; z = \sin(m)", "--wrt", "x"],
+     "error: chain takes plain definitions like \"m = x**2; z = m**2\", not LaTeX (found "
+     "'\\sin(m)')\n"),
+    (["chain", r"z = \frac{x}{2}", "--wrt", "x"], "error: chain takes plain definitions like"),
+    (["derive", "2-2-1", "--activation", "sigmod"],
+     "error: unknown activation 'sigmod' (did you mean 'sigmoid'?); valid: linear, sigmoid"),
+    (["derive", "2-2-1", "--activation", "RelU,tanh"], "error: 2 activations given for 1 hidden "
+     "layer; give one activation"),
+    (["derive", "2-2-1", "--loss", "mes"], "error: unknown loss 'mes' (did you mean 'mse'?); valid"),
+    (["derive", "2-2-1", "--wrt", "W1"], "error: unknown name 'W1' (did you mean 'w1'?); known"),
+    (["derive", "2-2-1", "--wrt", "YHAT"], "error: unknown name 'YHAT' (did you mean 'yhat'?)"),
+    (["check", "2-2-1", "--wrt", "w1", "--activation", "tanhh", "1"],
+     "error: unknown activation 'tanhh' (did you mean 'tanh'?)"),
     (["chain", "m = __import__(os)", "--wrt", "x"], "error: '__import__' is not accepted as a name"),
     (["derive", "2-2-1", "--wrt", ","], "error: --wrt names no parameter"),
     (["flow", "2-4-1", "--activation", ","], "error: give at least one activation to compare"),
@@ -109,3 +123,32 @@ def test_a_drawing_title_is_text_not_mathtext(tmp_path):
 def test_help_exits_zero(capsys):
     assert main(["--help"]) == 0
     assert "derive" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, known, hint", [
+    ("sigmod", ["linear", "sigmoid", "tanh"], " (did you mean 'sigmoid'?)"),
+    ("W1", ["w1", "w2", "W10"], " (did you mean 'w1'?)"),      # the other case before spelling
+    ("Sigmoidd", ["linear", "sigmoid"], " (did you mean 'sigmoid'?)"),
+    ("w9", ["w1", "b1"], ""),                                   # nothing near: no guess
+    ("hinge", ["mse", "half_sse", "bce", "cross_entropy"], ""),
+])
+def test_an_unknown_name_suggests_the_nearest_known_one(name, known, hint):
+    from symnet.errors import did_you_mean
+    assert did_you_mean(name, known) == hint
+
+
+def test_a_network_parameter_suggests_its_nearest_name():
+    with pytest.raises(sn.SymnetError, match=r"^unknown parameter 'W5' \(did you mean 'w5'\?\); "
+                                             "this network has: w1"):
+        sn.Network("2-2-1").param("W5")
+
+
+@pytest.mark.parametrize("command, option, words", [
+    ("chain", "--wrt", "the variable to differentiate with respect to"),
+    ("chain", "DEFINITIONS", "plain definitions (not LaTeX)"),
+    ("quiz", "--variants", "at most 500"),
+])
+def test_help_explains_the_option(command, option, words, capsys):
+    assert main([command, "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert words in out[out.rindex(option):]

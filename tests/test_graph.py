@@ -98,7 +98,7 @@ def test_default_output_activation_follows_the_loss():
     (dict(arch="2-2-1", loss="bce", output_activation="linear"), "bce needs outputs in (0, 1)"),
     (dict(arch="2-2-1", loss="cross_entropy"), "cross_entropy takes softmax outputs"),
     (dict(arch="2-1", output_activation="softmax"), "a softmax output needs at least 2 outputs"),
-    (dict(arch="2-2-1", activation=["relu", "relu"]), "2 activations given for 1 hidden layers"),
+    (dict(arch="2-2-1", activation=["relu", "relu"]), "2 activations given for 1 hidden layer;"),
 ])
 def test_bad_networks_raise_value_errors_that_say_what_is_accepted(kwargs, message):
     with pytest.raises(ValueError) as info:
