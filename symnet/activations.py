@@ -167,12 +167,16 @@ def register_activation(name, f, *, derivative=None, latex=None, spellings=(), i
     ``latex`` is its LaTeX name (default ``\operatorname{name}``); ``spellings`` more names the
     parser accepts; ``init`` is ``"glorot"`` or ``"he"``.  Returns the registry entry.
 
-    >>> e = register_activation("cube", lambda x: x**3, spellings=("cubed",))
+    >>> import symnet as sn
+    >>> import sympy as sp
+    >>> e = sn.register_activation("cube", lambda x: x**3, spellings=("cubed",))
     >>> e.make(sp.Symbol("N1")).diff(sp.Symbol("N1"))
     3*N1**2
     >>> e.ranges({})[0]
     '[0, 7500]'
-    >>> unregister_activation("cube")
+    >>> sn.Network("1-1-1", activation="cube").derive("w1").expanded
+    6*w2*x1*(b1 + w1*x1)**2*(b2 + w2*cube(b1 + w1*x1) - y)
+    >>> sn.unregister_activation("cube")
     """
     if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
         raise SymnetError(f"an activation name is a plain identifier like 'softsign', got {name!r}")

@@ -319,8 +319,9 @@ def chain(definitions, wrt, of=None):
     whitelist parser, never by ``sympify``; an undefined function such as ``y = f(x)`` is refused
     ("unknown function 'f'"), not read as the product f·x nor as an unknown f(x).
 
-    >>> d = chain("a = x**2; b = x + a; c = a*b", wrt="x")
-    >>> len(d.paths), sp.expand(d.expanded)
+    >>> import symnet as sn
+    >>> d = sn.chain("a = x**2; b = x + a; c = a*b", wrt="x")
+    >>> len(d.paths), d.expanded.expand()
     (3, 4*x**3 + 3*x**2)
     """
     graph = Graph(_as_definitions(definitions))

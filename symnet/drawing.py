@@ -60,7 +60,8 @@ def draw(net, params=None, path=None, edge_labels=None, title=None):
     ``params`` (a dict by name, all or some of the parameters) adds values to the labels.
     ``edge_labels`` defaults to on when no layer has more than 6 neurons.
 
-    >>> picture = draw(Network("2-2-1"))
+    >>> import symnet as sn
+    >>> picture = sn.draw(sn.Network("2-2-1"))
     >>> svg = picture.to_bytes("svg").decode()
     >>> all(f">w{i}<" in svg for i in range(1, 7))
     True

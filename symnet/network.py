@@ -120,7 +120,8 @@ class Network(Graph):
     def derive(self, wrt, of="L"):
         """The derivation of ``of`` (default the loss) with respect to ``wrt``.
 
-        >>> Network("2-2-1").derive("w5").paths
+        >>> import symnet as sn
+        >>> sn.Network("2-2-1").derive("w5").paths
         [(L, yhat, w5)]
         """
         return Derivation(self, self.symbol(wrt), self.symbol(of))
@@ -151,7 +152,18 @@ class Network(Graph):
             callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
             validation=None, patience=None, backend="numpy", **options):
         """Train (see :func:`symnet.train.fit`: optimizers, frozen parameters, validation,
-        early stopping); returns a TrainResult."""
+        early stopping); returns a TrainResult.
+
+        >>> import symnet as sn
+        >>> import numpy as np
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> result = sn.linear_regression(1).fit(X, 2 * X + 1, lr=0.1, epochs=2000,
+        ...                                      progress=False)
+        >>> {name: round(value, 3) for name, value in result.params.items()}
+        {'w1': 2.0, 'b1': 1.0}
+        >>> result.history[-1] < 1e-12 < result.history[0]
+        True
+        """
         return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
                    seed=seed, callback=callback, progress=progress, form=form,
                    optimizer=optimizer, freeze=freeze, validation=validation, patience=patience,

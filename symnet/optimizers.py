@@ -269,10 +269,11 @@ class UpdateRule:
 def update_rule(optimizer, lr=None, **options):
     """The update rule of ``optimizer`` (a name from :func:`names`) with its numbers.
 
-    >>> print(update_rule("rmsprop"))
+    >>> import symnet as sn
+    >>> print(sn.update_rule("rmsprop"))
     s ← ρ s + (1 − ρ) g²
     w ← w − α g / (√s + ε)
-    >>> update_rule("rmsprop").numbers
+    >>> sn.update_rule("rmsprop").numbers
     'α = lr = 0.01; alpha = 0.99, eps = 1e-08, weight_decay = 0.0, momentum = 0.0'
     """
     return UpdateRule(optimizer, lr, **options)

@@ -168,7 +168,8 @@ def _piecewise_text(expr):
 def activation_atlas(names=None):
     """The :class:`Atlas` of the named activations (default: every element-wise one).
 
-    >>> [entry.name for entry in activation_atlas(["sigmoid", "relu"])]
+    >>> import symnet as sn
+    >>> [entry.name for entry in sn.activation_atlas(["sigmoid", "relu"])]
     ['sigmoid', 'relu']
     """
     names = names or activation_names(hidden=True)

@@ -272,7 +272,8 @@ def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMP
     (Glorot-uniform before sigmoid and tanh layers, He-normal before relu-like ones); without
     ``X`` and ``Y``, :func:`default_data` gives ``samples`` seeded random samples.
 
-    >>> flow = gradient_flow(Network("2-4-4-4-4-1", activation="sigmoid"))
+    >>> import symnet as sn
+    >>> flow = sn.gradient_flow(sn.Network("2-4-4-4-4-1", activation="sigmoid"))
     >>> len(flow.magnitudes), flow.ratio < 0.01
     (5, True)
     """

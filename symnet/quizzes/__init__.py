@@ -97,7 +97,7 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture
     assign the variants in turn for a printed exam.
 
     >>> import symnet as sn
-    >>> q = quiz(sn.Network("2-2-1"), variants=2, seed=4, wrt=["w5"], parts=["gradient"])
+    >>> q = sn.quiz(sn.Network("2-2-1"), variants=2, seed=4, wrt=["w5"], parts=["gradient"])
     >>> g = q.variants[0].questions[0]
     >>> g.value == sn.worksheet(q.net, seed=4, lr=0.5).gradient["w5"], sorted(g.slips)[-1]
     (True, 'sign error')

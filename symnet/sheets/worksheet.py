@@ -213,10 +213,11 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     Numbers need both ``at`` and ``params`` (or ``seed``); without them the worksheet is
     symbolic.
 
-    >>> from symnet.network import Network
-    >>> ws = worksheet(Network("2-2-1", loss="half_sse"), at={"x1": 0.05, "x2": 0.1, "y": 0.01},
-    ...                params=dict(w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45,
-    ...                            b1=.35, b2=.35, b3=.6), lr=0.5)
+    >>> import symnet as sn
+    >>> ws = sn.worksheet(sn.Network("2-2-1", loss="half_sse"),
+    ...                   at={"x1": 0.05, "x2": 0.1, "y": 0.01},
+    ...                   params=dict(w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45,
+    ...                               b1=.35, b2=.35, b3=.6), lr=0.5)
     >>> round(ws.loss, 6), round(ws.gradient["w5"], 6), round(ws.new_params["w5"], 6)
     (0.421018, 0.346403, 0.226798)
     >>> adam = worksheet(ws.net, at={"x1": 0.05, "x2": 0.1, "y": 0.01}, params=ws.new_params,
