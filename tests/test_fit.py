@@ -289,7 +289,8 @@ def test_train_validation_and_early_stopping(tmp_path, capsys):
     (["--betas", "0.9"], "error: optimizer 'sgd' has no option 'betas'"),
     (["--optimizer", "adam", "--betas", "a,b"], "error: --betas must be two numbers like 0.9,0.999, got 'a,b'"),
     (["--freeze", "w99"], "error: cannot freeze 'w99': no such parameter"),
-    (["--params", "w99=1"], "error: unknown parameter 'w99'; this network has: w1"),
+    (["--params", "w99=1"], "error: unknown parameter 'w99' (did you mean 'w9'?); this network "
+                            "has: w1"),
     (["--plot-boundary", "b.png"], "error: --plot-boundary draws 2-input classifiers (loss bce or cross_entropy); this is a 2-3-1 network with loss mse"),
     (["--l2", "-1"], "error: l2 must be a number ≥ 0, got '-1'"),
     (["--validation", "2"], "error: validation must be a fraction between 0 and 1"),

@@ -220,8 +220,8 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     ...                               b1=.35, b2=.35, b3=.6), lr=0.5)
     >>> round(ws.loss, 6), round(ws.gradient["w5"], 6), round(ws.new_params["w5"], 6)
     (0.421018, 0.346403, 0.226798)
-    >>> adam = worksheet(ws.net, at={"x1": 0.05, "x2": 0.1, "y": 0.01}, params=ws.new_params,
-    ...                  lr=0.01, optimizer="adam")
+    >>> adam = sn.worksheet(ws.net, at={"x1": 0.05, "x2": 0.1, "y": 0.01},
+    ...                     params=ws.new_params, lr=0.01, optimizer="adam")
     >>> round(adam.new_params["w5"], 6)  # Adam's first step: w − α g/(|g| + ε)
     0.216798
     """
