@@ -67,7 +67,7 @@ def _invalid(row, number, reason):
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
                   student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
                   variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
-                  given=str(row.get("answer") or "")[:MAX_FIELD])
+                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD])
 
 
 def _number(answer):

@@ -177,8 +177,15 @@ def test_a_row_with_neither_answer_nor_steps_is_invalid():
 def test_a_variant_beyond_the_quiz_is_invalid(variant, variants, reason):
     row = {"student": "ann", "wrt": "w1", "answer": "0.5", "variant": variant}
     graded = sn.grade(NET, [row], variants=variants)[0]
-    assert graded.verdict == "invalid"
+    assert (graded.verdict, graded.given, graded.variant) == ("invalid", "0.5", variant)
     assert graded.diagnosis[0].startswith(reason)
+
+
+def test_an_invalid_row_of_steps_alone_reports_its_steps():
+    graded = sn.grade(NET, [{"student": "ann", "wrt": "W5", "steps": DERIVATION_W5}])[0]
+    assert (graded.verdict, graded.given) == ("invalid", DERIVATION_W5)
+    assert graded.diagnosis == ["unknown parameter 'W5' (did you mean 'w5'?); this network "
+                                "has: w1, w2, w3, w4, w5, w6, b1, b2, b3"]
 
 
 def test_a_variant_within_a_larger_quiz_is_graded():
