@@ -20,6 +20,7 @@ from functools import cached_property
 import sympy as sp
 
 from .activations import Activation, names
+from .bounds import check_derivation_time
 from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
 from .losses import Loss
@@ -33,7 +34,8 @@ MAX_PARAMS = 100_000_000
 SCALAR_SECONDS_PER_PARAM = 3e-4
 MAX_SCALAR_SECONDS = 30
 
-_ARCH_RE = re.compile(r"^\s*\d+(\s*-\s*\d+)+\s*$")
+_ARCH_RE = re.compile(r"^\s*[0-9]+(\s*-\s*[0-9]+)+\s*$", re.ASCII)  # one number syntax (values)
+MAX_ARCH_TEXT = 4000  # characters: a 1,000-layer 1-1-…-1 is 1,999
 
 
 def parse_architecture(arch):
@@ -44,20 +46,26 @@ def parse_architecture(arch):
     """
     accepted = "expected layer sizes like '2-2-1' or [2, 2, 1]: at least two positive integers"
     if isinstance(arch, str):
+        if len(arch) > MAX_ARCH_TEXT:
+            raise ArchitectureError(f"architecture of {len(arch):,} characters; at most "
+                                    f"{MAX_ARCH_TEXT:,} are accepted")
         if not _ARCH_RE.match(arch):
-            raise ArchitectureError(f"malformed architecture {arch!r}; {accepted}")
-        sizes = [int(p) for p in arch.split("-")]
+            raise ArchitectureError(f"malformed architecture {arch[:60]!r}; {accepted} "
+                                    "(digits 0-9)")
+        # a layer wider than the parameter cap is refused by its digits: int() of 5,000
+        # digits would itself fail
+        sizes = [int(p) if len(p.strip()) <= 9 else MAX_PARAMS + 1 for p in arch.split("-")]
     elif isinstance(arch, (list, tuple)) and all(
             isinstance(n, int) and not isinstance(n, bool) for n in arch):
         sizes = list(arch)
     else:
-        raise ArchitectureError(f"malformed architecture {arch!r}; {accepted}")
+        raise ArchitectureError(f"malformed architecture {_short(arch)}; {accepted}")
     if len(sizes) < 2 or any(n < 1 for n in sizes):
-        raise ArchitectureError(f"malformed architecture {arch!r}; {accepted}")
+        raise ArchitectureError(f"malformed architecture {_short(arch)}; {accepted}")
     n_params = count_params(sizes)
     if n_params > MAX_PARAMS:
         raise ArchitectureError(
-            f"architecture {arch!r} has {n_params:,} parameters; symnet compiles networks "
+            f"architecture {_short(arch)} has {_count(n_params)} parameters; symnet compiles networks "
             f"of up to {MAX_PARAMS:,} ({8 * MAX_PARAMS // 10**6:,} MB of float64)")
     return sizes
 
@@ -90,6 +98,18 @@ def check_scalar_size(sizes):
             f"symnet does that work up to about {MAX_SCALAR_SECONDS} s "
             f"({int(MAX_SCALAR_SECONDS / SCALAR_SECONDS_PER_PARAM):,} parameters). compile(), "
             "fit() and derive_layers() work at any size, from the layer form")
+
+
+def _short(arch):
+    try:
+        text = repr(arch)
+    except ValueError:  # an integer too long to print
+        text = f"[{len(arch)} sizes, one of them thousands of digits long]"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _count(n):
+    return f"{n:,}" if n < 10**15 else "more than 10¹⁵"
 
 
 def hidden_activations(activation, n_hidden):
@@ -177,10 +197,18 @@ class Architecture:
         """The parameters as SymPy Symbols, weights then biases."""
         return [sp.Symbol(name) for name in self.param_names]
 
+    def check_scalar_work(self):
+        """Refuse, before any of it, per-weight symbolic work that would take too long: by the
+        parameters (:func:`check_scalar_size`) and by the depth (δ products grow a factor a
+        layer, :func:`symnet.bounds.check_derivation_time`)."""
+        check_scalar_size(self.sizes)
+        check_derivation_time(count_params(self.sizes), len(self.sizes),
+                              not all(a.is_linear for a in self.activations), _short(self.arch))
+
     @cached_property
     def definitions(self):
         """Every neuron's definition and the loss's, in topological order (checked for size)."""
-        check_scalar_size(self.sizes)
+        self.check_scalar_work()
         weights = iter(self.params)
         biases = iter(self.params[len(self.params) - sum(self.sizes[1:]):])
         acts = self.activations + [self.output_activation]

@@ -17,7 +17,9 @@ import importlib
 import os
 import sys
 
+from . import values
 from .errors import SymnetError
+from .files import Terminated
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
 LIST_ACTIVATIONS = "`symnet activations` lists them"
@@ -36,6 +38,44 @@ class _Version(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         print(f"symnet {sys.modules[__package__].__version__}")
         parser.exit()
+# Every number an option takes, and its bounds, checked before any work (symnet.values: the
+# same syntax and messages as the Python API).  Time per unit measured on the 2-2-1 network.
+MAX_BATCH = 10_000_000
+# --samples and --digits of a worksheet and --tolerance are bounded by the Python API
+
+
+def _whole(what, low=1, high=None, how=""):
+    def read(text):
+        try:
+            return values.integer_text(text, what, low, high, how)
+        except SymnetError as exc:  # past argparse, which would hide the message
+            raise _UsageError(str(exc)) from None
+    read.__name__ = "whole number"
+    return read
+
+
+def _real(what, low=None, high=None):
+    def read(text):
+        try:
+            number = values.number_text(text, what)
+            if low == 0:  # the message the Python API gives (values.positive)
+                values.positive(number, what, float)
+            if low is not None and number <= low:
+                raise SymnetError(f"{what} must be greater than {low:g}; got {text.strip()}")
+            if high is not None and number > high:
+                raise SymnetError(f"{what} must be at most {high:g}; got {text.strip()}")
+            return number
+        except SymnetError as exc:
+            raise _UsageError(str(exc)) from None
+    read.__name__ = "number"
+    return read
+
+
+def _SEED(text):  # noqa: N802 -- an argparse type, read like int
+    try:
+        return values.seed(values.integer_text(text, "--seed"))
+    except SymnetError as exc:
+        raise _UsageError(str(exc)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,13 +118,14 @@ def _optimizer_arguments(p):
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
                    help="update rule, as torch.optim defines it (default sgd: w ← w − α ∂L/∂w)")
     opts = p.add_argument_group("optimizer options (PyTorch's names and defaults)")
-    opts.add_argument("--momentum", type=float, metavar="MU",
+    opts.add_argument("--momentum", type=_real("--momentum"), metavar="MU",
                       help="momentum μ (sgd 0, momentum and nesterov 0.9; rmsprop 0)")
-    opts.add_argument("--dampening", type=float, metavar="TAU", help="SGD dampening (default 0)")
+    opts.add_argument("--dampening", type=_real("--dampening"), metavar="TAU",
+                      help="SGD dampening (default 0)")
     opts.add_argument("--betas", metavar="B1,B2", help="Adam's betas (default 0.9,0.999)")
-    opts.add_argument("--eps", type=float, help="ε of rmsprop and adam (default 1e-8)")
-    opts.add_argument("--alpha", type=float, help="RMSprop's smoothing constant (default 0.99)")
-    opts.add_argument("--weight-decay", type=float, metavar="WD",
+    opts.add_argument("--eps", type=_real("--eps"), help="ε of rmsprop and adam (default 1e-8)")
+    opts.add_argument("--alpha", type=_real("--alpha"), help="RMSprop's smoothing constant (default 0.99)")
+    opts.add_argument("--weight-decay", type=_real("--weight-decay"), metavar="WD",
                       help="add WD·w to every gradient, biases too (default 0)")
     opts.add_argument("--amsgrad", action="store_true", default=None, help="Adam's AMSGrad")
     opts.add_argument("--centered", action="store_true", default=None,
@@ -96,20 +137,21 @@ def _train_arguments(p):
                    help="CSV with a header row: input columns, then target columns")
     p.add_argument("--inputs", metavar="COLS", help="input column names, comma-separated")
     p.add_argument("--targets", metavar="COLS", help="target column names, comma-separated")
-    p.add_argument("--lr", type=float, default=None,
+    p.add_argument("--lr", type=_real("--lr", 0), default=None,
                    help="learning rate α (default: 0.1 for sgd, momentum and nesterov; 0.01 for "
                         "rmsprop and adam)")
     _optimizer_arguments(p)
-    p.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
-    p.add_argument("--batch-size", type=int, default=None,
+    p.add_argument("--epochs", type=_whole("--epochs", 1, values.MAX_EPOCHS, "train in several runs, "
+                   "starting each from the last --save"), default=1000, help="epochs (default 1000)")
+    p.add_argument("--batch-size", type=_whole("--batch-size", 1, MAX_BATCH), default=None,
                    help="mini-batch size (default: full batch)")
-    p.add_argument("--seed", type=int, default=0, help="seed for initial params and shuffling")
+    p.add_argument("--seed", type=_SEED, default=0, help="seed for initial params and shuffling")
     p.add_argument("--params", metavar="w1=.15,...",
                    help="start from these weights and biases (the others from --seed)")
     p.add_argument("--freeze", metavar="b1,b2", help="parameters that keep their values")
-    p.add_argument("--validation", type=float, metavar="FRACTION",
+    p.add_argument("--validation", type=_real("--validation"), metavar="FRACTION",
                    help="hold out this seeded fraction of the rows, scored every epoch")
-    p.add_argument("--patience", type=int, metavar="N",
+    p.add_argument("--patience", type=_whole("--patience", 1), metavar="N",
                    help="stop after N epochs without a better (validation) loss; keep the best")
     p.add_argument("--save", metavar="FILE.json", help="write the trained model as JSON")
     p.add_argument("--verbose", action="store_true", help="also print every parameter")
@@ -139,7 +181,7 @@ def _check_arguments(p):
                    "(correct, credit, diagnosis, counterexample)")
     p.add_argument("--at", metavar="x1=1,...", help="check at this point: every input, target "
                    "and parameter")
-    p.add_argument("--tolerance", type=float, default=1e-3,
+    p.add_argument("--tolerance", type=_real("--tolerance"), default=1e-3,
                    help="relative tolerance of a check --at a point (default 0.001)")
 
 
@@ -156,11 +198,11 @@ def _worksheet_arguments(p):
     _optimizer_arguments(p)
     p.add_argument("--exercises", action="store_true",
                    help="blanks for the results, and an answer key beside: FILE-key.SUFFIX")
-    p.add_argument("--seed", type=int, metavar="N",
+    p.add_argument("--seed", type=_SEED, metavar="N",
                    help="draw nice numbers for what --at and --params do not give")
-    p.add_argument("--samples", type=int, default=1, metavar="N",
+    p.add_argument("--samples", type=_whole("--samples", None), default=1, metavar="N",
                    help="how many data points --seed draws (default 1)")
-    p.add_argument("--digits", type=int, default=4, metavar="N",
+    p.add_argument("--digits", type=_whole("--digits", None), default=4, metavar="N",
                    help="significant digits shown (default 4; numbers are computed to 30)")
     p.add_argument("--slides", action="store_true",
                    help="Beamer slides instead (FILE.tex or FILE.pdf): one frame per parameter, "
@@ -181,9 +223,11 @@ def _chain_arguments(p):
 def _flow_arguments(p):
     p.add_argument("--wrt", default="w1", metavar="NAME",
                    help="the weight whose chain-rule product is shown (default w1)")
-    p.add_argument("--seeds", type=int, default=5, metavar="N",
+    p.add_argument("--seeds", type=_whole("--seeds", 1, values.MAX_FLOW_SEEDS, "average over fewer "
+                   "initialisations"), default=5, metavar="N",
                    help="average over init_params seeds 0 … N-1 (default 5)")
-    p.add_argument("--samples", type=int, default=64, metavar="N",
+    p.add_argument("--samples", type=_whole("--samples", 1, values.MAX_FLOW_SAMPLES, "the mean "
+                   "settles long before"), default=64, metavar="N",
                    help="seeded random samples, X ~ N(0, 1) (default 64)")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--plot", metavar="FILE.png",
@@ -203,7 +247,7 @@ def _draw_arguments(p):
                    help="the picture to write: FILE.svg, FILE.png or FILE.pdf")
     p.add_argument("--params", metavar="w1=.15,...",
                    help="label these weights and biases with their values (any subset)")
-    p.add_argument("--seed", type=int, metavar="N",
+    p.add_argument("--seed", type=_SEED, metavar="N",
                    help="label every parameter with the nice numbers of worksheet --seed N")
     p.add_argument("--title", help="a title above the drawing")
     p.add_argument("--no-edge-labels", action="store_true",
@@ -215,10 +259,10 @@ def _quiz_arguments(p):
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="FILE.xml (Moodle XML), FILE.zip (IMS QTI for Canvas), FILE.gift, or "
                         "FILE.pdf / FILE.tex (a printed exam, and its key FILE-key.pdf)")
-    p.add_argument("--variants", type=int, metavar="N",
+    p.add_argument("--variants", type=_whole("--variants", None), metavar="N",
                    help="how many variants, at most 500 (default: one per student of "
                         "--students, else 30)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
+    p.add_argument("--seed", type=_SEED, default=0, metavar="S",
                    help="variant 1 has the numbers of worksheet --seed S; the others derive "
                         "from S (default 0)")
     p.add_argument("--students", metavar="ROSTER.csv",
@@ -239,7 +283,7 @@ def _grade_arguments(p):
                         "output, the tally on standard error)")
     p.add_argument("--summary", metavar="FILE.md",
                    help="a summary per question, as Markdown (.md) or HTML (.html)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
+    p.add_argument("--seed", type=_SEED, default=0, metavar="S",
                    help="the seed of the quiz whose variants the variant column names (default 0)")
     p.add_argument("--variants", type=int, default=30, metavar="N",
                    help="how many variants that quiz has (default 30, as quiz); a variant beyond "
@@ -321,8 +365,10 @@ def main(argv=None) -> int:
         return 1
     except OSError as exc:  # e.g. standard output on a full disk
         return _fail(f"error: cannot write the output: {exc.strerror or exc}", 2)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+    except KeyboardInterrupt as exc:  # Ctrl-C; training says at which epoch
+        return _fail(f"interrupted: {exc}" if str(exc) else "interrupted", 130)
+    except Terminated:  # SIGTERM while files were written: the temporaries are gone
+        return _fail("terminated; no file was written", 143)
     except Exception as exc:  # a bug of symnet's: one line, the traceback on request
         if debug:
             raise

@@ -10,15 +10,16 @@ import json
 import sys
 import warnings
 
+from .bounds import SECONDS_PER_DERIVATION_SHOWN, check_seconds
 from .checking import check as check_answer
 from .checking import check_derivation
 from .data import read_csv
 from .derive import chain as derive_chain
 from .drawing import draw as draw_network
-from .errors import SymnetError
+from .errors import Interrupted, SymnetError
 from .explore import activation_atlas, compare_flow, compound, flow_caption, flow_table, plot_flow
 from .figures import file_format, need_matplotlib
-from .files import check_writable, read_text, write_atomic
+from .files import check_writable, read_text, write_all, write_atomic
 from .grading import grade as grade_rows
 from .grading import read_answers, report_csv, summary
 from .metrics import classes, is_classifier
@@ -32,7 +33,7 @@ from .quizzes import SUFFIXES as QUIZ_SUFFIXES
 from .quizzes import quiz as make_quiz
 from .quizzes import read_roster
 from .sheets import SUFFIXES as SHEET_SUFFIXES
-from .sheets import check_output, parse_samples, save_all
+from .sheets import check_output, key_path, parse_samples, save_all
 from .sheets import worksheet as make_worksheet
 from .train import TrainingWarning
 
@@ -55,6 +56,9 @@ def _names(wrt):
 def derive(args):
     net = _network(args)
     names = _names(args.wrt)
+    check_seconds(len(names or net.param_names) * SECONDS_PER_DERIVATION_SHOWN,
+                  f"printing {len(names or net.param_names):,} derivations",
+                  "name the parameters you want with --wrt")
     wrt = [net.symbol(n) for n in names] if names else net.params
     derivations = [net.derive(w) for w in wrt]
     for d in derivations:
@@ -123,12 +127,20 @@ def train(args):
                           f"this is a {net.arch} network with loss {net.loss.name}")
     if args.save:
         check_writable(args.save)
+    reached = [0]
+
+    def note(epoch, loss, params):
+        reached[0] = epoch
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TrainingWarning)
-        result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                         seed=args.seed, params=_start(net, args), optimizer=args.optimizer,
-                         freeze=args.freeze or (), validation=args.validation,
-                         patience=args.patience, **_optimizer_options(args))
+        try:
+            result = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                             seed=args.seed, params=_start(net, args), optimizer=args.optimizer,
+                             freeze=args.freeze or (), validation=args.validation,
+                             patience=args.patience, callback=note, **_optimizer_options(args))
+        except KeyboardInterrupt:
+            raise Interrupted(f"training stopped during epoch {reached[0] + 1:,} of "
+                              f"{args.epochs:,}; nothing was saved") from None
     for line in _summary(net, result, len(X), args):
         print(line)
     for w in caught:
@@ -137,15 +149,16 @@ def train(args):
         width = max(len(k) for k in result.params)
         for name, value in result.params.items():
             print(f"  {name:<{width}} = {value: .6g}")
-    if args.save:
-        result.save(args.save)
-        print(f"saved {args.save}")
+    # the model and the plots are written together, or none (an old file stays as it was)
+    outputs = [(args.save, result.dumps())] if args.save else []
     for path, picture in ((args.plot, lambda: result.plot()),
                           (args.plot_gradients, lambda: result.plot("gradients")),
                           (args.plot_boundary, lambda: result.plot_boundary(X, Y))):
         if path:
-            picture().save(path)
-            print(f"plotted {path}")
+            outputs.append((path, picture().to_bytes(file_format(path))))
+    write_all(outputs)
+    for path, _ in outputs:
+        print(f"{'saved' if path == args.save else 'plotted'} {path}")
     return 0
 
 
@@ -237,6 +250,8 @@ def check(args):
 
 def worksheet(args):
     check_output(args.output, (".tex", ".pdf") if args.slides else SHEET_SUFFIXES)
+    if args.exercises:
+        check_writable(key_path(args.output))
     net = _network(args)
     at = parse_samples(args.at) if args.at else None
     params = parse_assignments(args.params) if args.params else None
@@ -304,6 +319,9 @@ def flow(args):
         if getattr(args, what) < 1:
             raise SymnetError(f"--{what} must be a positive integer, got {getattr(args, what)}")
     names = [a.strip() for a in args.activation.split(",") if a.strip()]
+    for name in names:  # the chain-rule product is scalar work: bounded before any flow
+        Network(args.arch, activation=name, output_activation=args.output_activation,
+                loss=args.loss).check_scalar_work()
     flows = compare_flow(args.arch, names, output_activation=args.output_activation,
                          loss=args.loss, seeds=range(args.seeds), samples=args.samples,
                          wrt=args.wrt)

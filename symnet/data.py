@@ -1,11 +1,23 @@
-"""Reading training data from CSV files, with one clear error for each kind of bad input."""
+"""Reading training data from CSV files, with one clear error for each kind of bad input.
+
+A file is read as people write it: UTF-8 with or without a byte-order mark, lines ending in LF
+or CRLF, fields optionally quoted (``"1.5"``).  The header names every column once; numbers
+follow symnet's one syntax (:mod:`symnet.values`: ASCII digits, ``-1.5e-3``).  A file larger
+than :data:`MAX_BYTES` or with a line longer than :data:`MAX_LINE` characters is refused before
+it is parsed (``--data /dev/zero`` stops at once).
+"""
 
 import csv
 import gzip
+import io
 import math
 
 from .errors import SymnetError
 from .lazy import numpy as np
+from .values import number_text
+
+MAX_BYTES = 20_000_000  # 20 MB: about a million rows of a few numbers, read in seconds
+MAX_LINE = 10_000       # characters in one line
 
 
 def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
@@ -21,17 +33,9 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
     >>> X.tolist(), Y.tolist()
     ([[0.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
     """
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except FileNotFoundError:
-        raise SymnetError(f"data file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SymnetError(f"cannot read data file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    except csv.Error as exc:
-        raise SymnetError(f"{path} is not a valid CSV file: {exc}") from None
+    rows = _rows(path)
     # keep each row's line number for the messages; blank lines are skipped
-    rows = [(i, r) for i, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
+    rows = [(i, r) for i, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise SymnetError(f"{path} is empty; expected a header row and at least one data row")
     header = [h.strip() for h in rows[0][1]]
@@ -40,6 +44,7 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
             (["y"] if n_outputs == 1 else [f"y{k}" for k in range(1, n_outputs + 1)])
         raise SymnetError(f"{path}: the first row is numbers, not column names; add a header "
                           f"row, e.g. {','.join(names)}")
+    _unique(header, rows[0][0], path)
     if len(rows) < 2:
         raise SymnetError(f"{path} has a header but no data rows")
     if inputs or targets:
@@ -58,18 +63,66 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
             raise SymnetError(f"{path} line {line} has {len(row)} cells; the header has "
                               f"{len(header)}")
         for c, j in enumerate(used):
-            cell = row[j]
-            try:
-                value = float(cell)
-            except ValueError:
-                raise SymnetError(f"{path} line {line}, column {header[j]!r}: {cell!r} is not a "
-                                  "number") from None
+            value = number_text(row[j], f"{path} line {line}, column {header[j]!r}")
             if not math.isfinite(value):
-                raise SymnetError(f"{path} line {line}, column {header[j]!r}: {cell!r} is not a "
+                raise SymnetError(f"{path} line {line}, column {header[j]!r}: {row[j]!r} is not a "
                                   "finite number")
             data[k, c] = value
     n_in = len(cols[0])
     return data[:, :n_in], data[:, n_in:]
+
+
+def _rows(path):
+    """``[(line number, cells)]`` of the file, its size and line lengths bounded first."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SymnetError(f"data file {path} does not exist") from None
+    except OSError as exc:
+        raise SymnetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise SymnetError(f"data file {path} is larger than {MAX_BYTES // 1_000_000} MB; "
+                          "symnet trains on smaller files (take a sample of the rows)")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, if any, is not part of the header
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SymnetError(f"cannot read data file {path}: line {line} is not UTF-8 text") from None
+    start = 0
+    for number, end in enumerate(_line_ends(text), start=1):
+        if end - start > MAX_LINE:
+            raise SymnetError(f"{path} line {number} is longer than {MAX_LINE:,} characters; "
+                              "is it a CSV file?")
+        start = end + 1
+    if "\0" in text:
+        line = text[:text.index("\0")].count("\n") + 1
+        raise SymnetError(f"{path} line {line} holds a NUL character; is it a CSV file?")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise SymnetError(f"{path} line {reader.line_num} is not valid CSV: {exc}") from None
+    return rows
+
+
+def _line_ends(text):
+    at = text.find("\n")
+    while at != -1:
+        yield at
+        at = text.find("\n", at + 1)
+    yield len(text)
+
+
+def _unique(header, line, path):
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise SymnetError(f"{path} line {line}: the column name {name!r} appears twice; "
+                              "give each column its own name")
+        seen.add(name)
 
 
 def _columns(spec, header, what, count, path):

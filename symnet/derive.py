@@ -19,6 +19,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from .bounds import check_definitions
 from .errors import SymnetError, TooLargeError
 from .functions import softmax
 from .graph import Graph
@@ -175,16 +176,15 @@ class Derivation(Rendered):
         if self.n_paths > MAX_PATHS:
             raise TooLargeError(f"∂{self.of}/∂{self.wrt} has {self.n_paths:,} paths (limit "
                                 f"{MAX_PATHS:,}); use .result or the reverse-mode .delta form")
-        found = []
-
-        def walk(node, path):
+        # an explicit stack, not recursion: a 1,000-layer network has paths 1,000 long
+        found, stack = [], [(self.of, (self.of,))]
+        while stack:
+            node, path = stack.pop()
             if node == self.wrt:
-                found.append(tuple(path))
-                return
-            for p in self.graph.parents.get(node, ()):
-                if p in self.nodes:
-                    walk(p, path + [p])
-        walk(self.of, [self.of])
+                found.append(path)
+                continue
+            parents = [p for p in self.graph.parents.get(node, ()) if p in self.nodes]
+            stack.extend((p, path + (p,)) for p in reversed(parents))
         return found
 
     @cached_property
@@ -356,4 +356,5 @@ def _as_definitions(definitions):
         if not isinstance(rhs, sp.Expr):
             raise SymnetError(f"the definition of {lhs} must be a SymPy expression, got "
                               f"{type(rhs).__name__} {rhs!r:.40}; for text, pass 'name = expression' strings")
+    check_definitions(dict(items))  # as the parser does for text
     return dict(items)

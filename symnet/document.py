@@ -306,8 +306,26 @@ def inline_partial(partial):
     return r"\partial %s / \partial %s" % (latex(partial.num), latex(partial.den))
 
 
-def _tex_text(s):
-    return re.sub(r"([&%$#_{}])", r"\\\1", s).replace("~", r"\textasciitilde{}")
+# Every character TeX reads specially, written so that it prints as itself: text from a user (a
+# title, a name) must never become a command (\input /etc/passwd).
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+                "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+                "}": r"\}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+                **{chr(c): " " for c in range(32)}, "\x7f": " "}
+_TEX_TABLE = str.maketrans(_TEX_SPECIAL)
+
+
+def tex_escape(s):
+    r"""``s`` as TeX text that prints literally: every special character escaped, control
+    characters (a new line would end a paragraph mid-title) made spaces.
+
+    >>> print(tex_escape(r"\input /etc/passwd ^_^ 100% {x} ~"))
+    \textbackslash{}input /etc/passwd \textasciicircum{}\_\textasciicircum{} 100\% \{x\} \textasciitilde{}
+    """
+    return str(s).translate(_TEX_TABLE)
+
+
+_tex_text = tex_escape
 
 
 def _tex_parts(parts):
@@ -482,13 +500,16 @@ def compile_latex(tex, timeout=180):
     if pdflatex is None:
         raise SymnetError(NO_TEX)
     latexmk = shutil.which("latexmk")
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
-    opts = ["-interaction=nonstopmode", "-halt-on-error"]
+    # no shell escape, and TeX may open files only in the temporary folder (paranoid mode), so
+    # that no document, whatever slipped into it, can run a program or read ~/.ssh
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", shell_escape="f",
+               openin_any="p", openout_any="p")
+    opts = ["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"]
     with tempfile.TemporaryDirectory(prefix="symnet-tex-") as tmp:
         with open(os.path.join(tmp, "worksheet.tex"), "w", encoding="utf-8") as f:
             f.write(tex)
         if latexmk:
-            runs = [[latexmk, "-pdf", "-quiet", f"-pdflatex={pdflatex} %O %S", *opts,
+            runs = [[latexmk, "-pdf", "-quiet", f"-pdflatex={pdflatex} -no-shell-escape %O %S", *opts,
                      "worksheet.tex"]]
         else:
             runs = [[pdflatex, *opts, "worksheet.tex"]] * 2

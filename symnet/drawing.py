@@ -13,11 +13,13 @@ that column n + 1 label-heights apart, in the order w1, w2, … from top to bott
 from .errors import SymnetError
 from .figures import Picture, figure
 from .network import Network
+from .values import finite
 
 NODE_R = 0.27          # node radius, inches
 GAP = 2.5              # least distance between layers, inches
 CHAR = 0.068           # width of one character of an edge label, inches
 MAX_LABELLED = 6       # edge labels are drawn by default when no layer has more neurons
+MAX_WEIGHTS = 400      # a drawing of more edges is unreadable (and 2,000 took minutes)
 POSITIVE, NEGATIVE, PLAIN = "#2166ac", "#b2182b", "#8c8c8c"
 
 
@@ -70,6 +72,10 @@ def draw(net, params=None, path=None, edge_labels=None, title=None):
         raise SymnetError(f"draw takes a Network, got {type(net).__name__}")
     values = _values(net, params)
     sizes = net.sizes
+    n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    if n_weights > MAX_WEIGHTS:  # refused before matplotlib starts: 1-1000-1 took minutes
+        raise SymnetError(f"a drawing of {net.arch} would have {n_weights:,} edges, too many to "
+                          f"read; symnet draws networks of up to {MAX_WEIGHTS} weights")
     if edge_labels is None:
         edge_labels = max(sizes[:-1]) <= MAX_LABELLED
     widest = max(sizes)
@@ -134,10 +140,7 @@ def _values(net, params):
         if str(k) not in names:
             raise SymnetError(f"params: unknown parameter {str(k)!r}; this network has: "
                               f"{', '.join(names)}")
-        try:
-            out[str(k)] = float(v)
-        except (TypeError, ValueError):
-            raise SymnetError(f"params: {k} must be a number, got {v!r}") from None
+        out[str(k)] = finite(v, f"params: {k}")  # nan, inf, 10**5000 and text refused
     return out
 
 

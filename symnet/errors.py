@@ -33,3 +33,7 @@ def did_you_mean(name, known):
     if near and near[0] not in known:  # a lower-cased match: give the name as it is spelled
         near = [k for k in known if k.lower() == near[0]]
     return f" (did you mean {near[0]!r}?)" if near and near[0] != name else ""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during long work; the message says where it stopped and what was kept."""

@@ -1,8 +1,23 @@
-"""Writing files completely or not at all; reading the text files a user hands in."""
+"""Writing files completely or not at all, one file or several together; reading the files a
+user hands in (text, strict JSON).
 
+Every output is checked before anything is written: its folder must exist and be writable, and
+an existing output must be a regular file.  A symbolic link is followed: the file it points to
+is replaced (the link stays a link); a link to anything else (a device such as ``/dev/null``, a
+folder, nothing at all) is refused.  Data goes to temporary files beside the targets, which are
+renamed into place only when all are complete; if anything fails, every earlier file is left as
+it was and no temporary file stays behind, also on Ctrl-C or SIGTERM.
+"""
+
+import json
 import os
+import re
+import signal
+import stat
 import sys
 import tempfile
+import threading
+from contextlib import contextmanager
 
 from .errors import SymnetError
 
@@ -10,6 +25,7 @@ from .errors import SymnetError
 # while other threads create files.
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+_PREFIX = ".symnet-"
 
 
 def write_atomic(path, data):
@@ -23,40 +39,173 @@ def write_atomic(path, data):
     >>> open(path).read()
     'hello'
     """
+    write_all([(path, data)])
+
+
+def write_all(outputs):
+    """Write several files together: all of them, or none (every old file left as it was).
+
+    ``outputs`` is a list of ``(path, data)``; returns the paths.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> sheet, key = os.path.join(folder, "s.md"), os.path.join(folder, "s-key.md")
+    >>> write_all([(sheet, "sheet"), (key, "key")]) == [sheet, key]
+    True
+    >>> write_all([(sheet, "new sheet"), (os.path.join(folder, "no", "key.md"), "key")])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot write ...key.md: no folder ...no
+    >>> open(sheet).read()
+    'sheet'
+    """
+    outputs = [(os.fspath(p), d) for p, d in outputs]
+    targets = [target(p) for p, _ in outputs]  # everything refused before anything is written
+    done = []  # (target, temporary, backup or None, existed)
+    current = outputs[0][0] if outputs else ""
+    with _signals_raise():
+        try:
+            for (path, data), real in zip(outputs, targets):
+                current = path
+                done.append((real, _temporary(path, real, data), None, os.path.exists(real)))
+            for i, (real, tmp, _, existed) in enumerate(done):
+                current = outputs[i][0]
+                # a hard link keeps the old file, so that a later failure can put it back
+                backup = _backup(real) if existed and len(done) > 1 else None
+                done[i] = (real, tmp, backup, existed)
+                os.replace(tmp, real)
+                done[i] = (real, None, backup, existed)
+        except BaseException as exc:
+            _undo(done)
+            if isinstance(exc, OSError):
+                raise SymnetError(f"cannot write {current}: {exc.strerror or exc}") from None
+            raise
+        for _, _, backup, _ in done:
+            if backup:
+                _remove(backup)
+    return [p for p, _ in outputs]
+
+
+def target(path):
+    """The file that writing ``path`` replaces, or one clear error before any work.
+
+    A symbolic link is followed to a regular file (or to a new file in an existing folder);
+    an existing output that is not a regular file is refused.
+
+    >>> target("/dev/null")
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot write /dev/null: it exists and is not a regular file (a
+    device); give a new file name or remove it
+    """
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = "wb" if isinstance(data, bytes) else "w"
+    real = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
+    if os.path.islink(path) and not os.path.lexists(real):
+        raise SymnetError(f"cannot write {path}: it is a symbolic link to nothing ({real})")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".symnet-", suffix=".tmp")
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
     except OSError as exc:
         raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or \
+            stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a socket" \
+            if stat.S_ISSOCK(mode) else "not a file"
+        raise SymnetError(f"cannot write {path}: it exists and is not a regular file ({kind}); "
+                          "give a new file name or remove it")
+    folder = os.path.dirname(real)
+    if not os.path.isdir(folder):
+        raise SymnetError(f"cannot write {path}: no folder "
+                          f"{os.path.dirname(os.path.abspath(path))}")
+    if not os.access(folder, os.W_OK):
+        raise SymnetError(f"cannot write {path}: the folder is not writable")
+    return real
 
 
 def check_writable(path):
-    """Refuse, before any work, a path whose folder is missing or not writable.
+    """Refuse, before any work, a path whose folder is missing or not writable, or that exists
+    and is not a regular file (see :func:`target`).
 
     >>> check_writable("/no/such/folder/out.txt")
     Traceback (most recent call last):
     ...
     symnet.errors.SymnetError: cannot write /no/such/folder/out.txt: no folder /no/such/folder
     """
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    if not os.path.isdir(folder):
-        raise SymnetError(f"cannot write {os.fspath(path)}: no folder {folder}")
-    if not os.access(folder, os.W_OK):
-        raise SymnetError(f"cannot write {os.fspath(path)}: the folder is not writable")
+    target(path)
+
+
+def _temporary(path, real, data):
+    try:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=_PREFIX, suffix=".tmp")
+    except OSError as exc:
+        raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        mode = "wb" if isinstance(data, bytes) else "w"
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, _mode(real))
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp
+
+
+def _backup(real):
+    backup = os.path.join(os.path.dirname(real), f"{_PREFIX}{os.getpid()}-{id(real)}.old")
+    try:
+        os.link(real, backup)
+    except OSError:  # no hard links here: the old file cannot be put back, but is kept until now
+        return None
+    return backup
+
+
+def _undo(done):
+    for real, tmp, backup, existed in reversed(done):
+        if tmp:
+            _remove(tmp)
+        elif backup:  # already renamed into place: put the old file back
+            try:
+                os.replace(backup, real)
+            except OSError:
+                pass
+        elif not existed:
+            _remove(real)
+        if backup:
+            _remove(backup)
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while files were being written (the temporaries are removed first)."""
+
+
+@contextmanager
+def _signals_raise():
+    """While writing, SIGTERM raises :class:`Terminated` (as Ctrl-C raises KeyboardInterrupt),
+    so that the temporaries are removed; only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def stop(signum, frame):
+        raise Terminated(signum)
+    try:
+        old = signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _mode(path):
@@ -86,3 +235,59 @@ def read_text(path):
     if len(text) > MAX_TEXT:
         raise SymnetError(f"{path} is longer than {MAX_TEXT:,} characters")
     return text
+MAX_JSON_BYTES = 50_000_000
+MAX_JSON_DEPTH = 20
+
+
+def read_json(path, what="a JSON file"):
+    """The document in ``path``, read as strict JSON: no ``NaN`` or ``Infinity``, at most
+    :data:`MAX_JSON_BYTES` bytes and :data:`MAX_JSON_DEPTH` levels of nesting (checked before
+    parsing: Python's parser would recurse into a file nested 100,000 deep).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.json")
+    >>> _ = open(path, "w").write('{"w1": NaN}')
+    >>> read_json(path, "a model file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: .../m.json is not a model file: NaN is not a JSON number
+    """
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_JSON_BYTES + 1)
+    except OSError as exc:
+        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise SymnetError(f"{path} is larger than {MAX_JSON_BYTES // 1_000_000} MB; it is not "
+                          f"{what}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SymnetError(f"{path} is not {what} (not UTF-8 text)") from None
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise SymnetError(f"{path} is not {what}: nested {depth:,} levels deep (at most "
+                          f"{MAX_JSON_DEPTH})")
+
+    def refuse(constant):
+        raise SymnetError(f"{path} is not {what}: {constant} is not a JSON number")
+    def integer(digits):
+        if len(digits) > 300:
+            raise SymnetError(f"{path} is not {what}: it holds an integer of {len(digits):,} digits")
+        return int(digits)
+    try:
+        return json.loads(text, parse_constant=refuse, parse_int=integer)
+    except ValueError as exc:  # json.JSONDecodeError, and integers past 4,300 digits
+        if isinstance(exc, SymnetError):
+            raise
+        raise SymnetError(f"{path} is not {what} (not JSON: {exc})") from None
+
+
+def _json_depth(text):
+    """The deepest nesting of [ and { outside strings, without parsing (no recursion)."""
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    depth = deepest = 0
+    for char in re.findall(r"[\[\]{}]", outside):
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest

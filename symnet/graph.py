@@ -16,6 +16,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from .bounds import MAX_DEPTH, cost
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean
 from .functions import stable_logs
 from .values import sympy_number
@@ -123,6 +124,13 @@ class Graph:
         for node, definition in self.definitions.items():
             sizes[node] = _tree_size(definition, sizes)
         size = _tree_size(expr, sizes)
+        known = {}
+        for node, definition in self.definitions.items():
+            known[node] = cost(definition, known)
+        depth = cost(expr, known).depth
+        if depth > MAX_DEPTH:  # SymPy's printers and substitution recurse once per level
+            raise TooLargeError(f"the expanded form would nest {depth:,} levels deep (limit "
+                                f"{MAX_DEPTH}); use the compact .result instead")
         if size > limit:
             raise TooLargeError(
                 f"the expanded form would have about {size:,} terms (limit {limit:,}); "

@@ -8,7 +8,6 @@ yhat = N1*w5 + N2*w6 + b3
 L = (y - yhat)**2
 """
 
-import json
 import re
 from functools import cached_property
 
@@ -17,9 +16,11 @@ from .architecture import Architecture
 from .compile import LayerDerivation, Model
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean
+from .files import read_json
 from .graph import Graph
 from .printing import definitions_latex, text
 from .train import FORMAT, fit, init_params
+from .values import finite
 
 _GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
 
@@ -49,6 +50,11 @@ class Network(Graph):
         self.l2, self.penalty = a.l2, a.penalty
         self.activations, self.output_activation = a.activations, a.output_activation
         self.inputs, self.targets, self.param_names = a.inputs, a.targets, a.param_names
+
+    def check_scalar_work(self):
+        """Refuse, before any of it, per-weight symbolic work (derivations, checks, worksheets)
+        this network would take too long for (see :mod:`symnet.bounds`)."""
+        self._architecture.check_scalar_work()
 
     def __getattr__(self, name):
         # The scalar graph (one definition per neuron) is built when a derivation, worksheet
@@ -211,13 +217,7 @@ def load(path):
     >>> net.arch, params["w2"] == 1/3
     ('2-1', True)
     """
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as exc:
-        raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise SymnetError(f"{path} is not a symnet model file (not JSON: {exc})") from None
+    doc = read_json(path, "a symnet model file")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SymnetError(f"{path} is not a symnet model file (expected \"format\": \"{FORMAT}\")")
     try:
@@ -228,7 +228,9 @@ def load(path):
                       output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
                                                                        if k != "name"}),
                       loss=doc["loss"], l2=doc.get("l2", 0))
-        params = {p: float(doc["params"][p]) for p in net.param_names}
-    except (KeyError, TypeError) as exc:
-        raise SymnetError(f"{path} is not a complete symnet model file (missing {exc})") from None
+        stored = doc["params"]
+        params = {p: finite(stored[p], f"{path}: parameter {p}") for p in net.param_names}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SymnetError(f"{path} is not a complete symnet model file (missing or malformed "
+                          f"{exc})") from None
     return net, params

@@ -76,6 +76,10 @@ class TrainResult:
 
     def save(self, path):
         """Write the network, the parameters, the history and metrics as JSON, atomically."""
+        write_atomic(path, self.dumps())
+
+    def dumps(self):
+        """The JSON text :meth:`save` writes (strict JSON: every number finite)."""
         net = self.network
         doc = {
             "format": FORMAT, "version": 1, "arch": net.arch,
@@ -88,7 +92,7 @@ class TrainResult:
             **({"metrics": {k: [float(v) for v in s] for k, s in self.metrics.items()}}
                if self.metrics else {}),
         }
-        write_atomic(path, json.dumps(doc, indent=1) + "\n")
+        return json.dumps(doc, indent=1, allow_nan=False) + "\n"
 
 
 def _check_classifier(net):

@@ -20,6 +20,7 @@ from .lazy import numpy as np
 from .metrics import accuracy, is_classifier, mean_abs, split
 from .optimizers import entry as optimizer_entry
 from .result import FORMAT, TrainResult
+from .values import MAX_EPOCHS, bounded
 from .values import positive as _positive
 from .values import seed as _seed
 
@@ -174,7 +175,8 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     theta = model.theta(net.init_params(seed) if params is None else params)
     Xt, Yt = model.data(X, Y)
     lr = opt.lr if lr is None else _positive(lr, "lr", float)
-    epochs = _positive(epochs, "epochs", int)
+    epochs = bounded(_positive(epochs, "epochs", int), "epochs", high=MAX_EPOCHS,
+                     how_to_go_below="train in several runs, each from the last params")
     patience = None if patience is None else _positive(patience, "patience", int)
     frozen = _frozen(model, freeze)
     held = None

@@ -107,10 +107,12 @@ def test_check_command_exit_status(capsys):
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", "x1=1", "0.1"]) == 2
     assert capsys.readouterr().err.startswith("error: at= is missing values for b1, b2, b3")
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", "x1=one", "0.1"]) == 2
-    assert capsys.readouterr().err == "error: x1='one': 'one' is not a number\n"
+    assert capsys.readouterr().err == "error: x1 must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'one'\n"
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT + ",N1=5", "0.07"]) == 2
     assert capsys.readouterr().err.startswith("error: at= takes inputs, targets and parameters; N1")
     assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "--tolerance", "nan", "0.07"]) == 2
+    assert capsys.readouterr().err.startswith("error: --tolerance must be a number written with")
+    assert main(["check", "2-2-1", "--wrt", "w5", "--at", AT, "--tolerance", "2", "0.07"]) == 2
     assert capsys.readouterr().err.startswith("error: tolerance must be a number from 0 up to 1")
 
 

@@ -89,7 +89,7 @@ def test_chain(capsys):
     (["chain", "m = __import__(os)", "--wrt", "x"], "error: '__import__' is not accepted as a name"),
     (["derive", "2-2-1", "--wrt", ","], "error: --wrt names no parameter"),
     (["flow", "2-4-1", "--activation", ","], "error: give at least one activation to compare"),
-    (["draw", "2-2-1", "-o", "net.png", "--seed", "-1"], "error: seed must be a non-negative integer"),
+    (["draw", "2-2-1", "-o", "net.png", "--seed", "-1"], "error: seed must be an integer from 0 to 2**63 - 1"),
 ])
 def test_bad_input_gives_one_error_line_and_status_2(argv, message, capsys):
     assert main(argv) == 2

@@ -140,7 +140,7 @@ def test_bce_at_saturated_outputs_is_finite_and_exact():
 @pytest.mark.parametrize("call, message", [
     (lambda m: m.loss({"w1": 1}, [[1.0, 2.0]], [1.0]), "params: missing w2, b1; expected exactly w1, w2, b1"),
     (lambda m: m.loss({"w1": 1, "w2": 1, "b1": 0, "w9": 2}, [[1.0, 2.0]], [1.0]), "unknown w9"),
-    (lambda m: m.loss({"w1": "a", "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0]), "params values must be numbers"),
+    (lambda m: m.loss({"w1": "a", "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0]), "params: w1 must be a number, got str"),
     (lambda m: m.loss({"w1": float("nan"), "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0]), "w1 is not"),
     (lambda m: m.loss([1, 2, 0], [[1.0, 2.0]], [1.0]), "params must be a dict"),
     (lambda m: m.loss({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0, 3.0]], [1.0]), "X must have shape (n, 2)"),

@@ -189,7 +189,7 @@ def test_draw_command_png_without_edge_labels(tmp_path):
     (["draw", "2-2-1", "-o", "net.jpg"], "error: cannot tell the image format of 'net.jpg'"),
     (["draw", "2-2-1"], "error: the following arguments are required: -o/--output"),
     (["draw", "2-2-1", "-o", "n.svg", "--params", "w9=1"], "error: params: unknown parameter"),
-    (["draw", "2-2-1", "-o", "n.svg", "--params", "w1=x"], "error: w1='x': 'x' is not a number"),
+    (["draw", "2-2-1", "-o", "n.svg", "--params", "w1=x"], "error: w1 must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'x'"),
     (["draw", "2--1", "-o", "n.svg"], "error: malformed architecture '2--1'"),
 ])
 def test_draw_errors_are_one_line(argv, message, capsys, tmp_path, monkeypatch):

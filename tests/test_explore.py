@@ -296,7 +296,7 @@ def test_activations_command(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["flow", "2-2-1", "--activation", "sigmoid,bogus"], "error: unknown activation 'bogus'"),
     (["flow", "2-2-1", "--plot", "flow.txt"], "error: cannot tell the image format of 'flow.txt'"),
-    (["flow", "2-2-1", "--seeds", "0"], "error: --seeds must be a positive integer, got 0"),
+    (["flow", "2-2-1", "--seeds", "0"], "error: --seeds must be at least 1; got 0"),
     (["flow", "2-2-1", "--wrt", "b1"], "error: wrt must be a weight"),
     (["activations", "--format", "html"], "error: argument --format: invalid choice: 'html'"),
 ])

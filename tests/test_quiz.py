@@ -288,16 +288,17 @@ def test_bad_quiz_command_lines(argv, message, tmp_path, capsys, monkeypatch):
 
 
 def test_a_quiz_and_its_key_are_written_together_or_not_at_all(net, tmp_path, monkeypatch):
-    real, calls = sn.sheets.write_atomic, []
+    import symnet.files as files
+    real, calls = files.os.replace, []
 
-    def failing_second(path, data):
-        calls.append(path)
+    def failing_second(src, dst):
+        calls.append(dst)
         if len(calls) == 2:
-            raise sn.SymnetError(f"cannot write {path}: disk full")
-        real(path, data)
+            raise OSError(28, "No space left on device")
+        real(src, dst)
 
-    monkeypatch.setattr(sn.sheets, "write_atomic", failing_second)
-    with pytest.raises(sn.SymnetError, match="disk full"):
+    monkeypatch.setattr(files.os, "replace", failing_second)
+    with pytest.raises(sn.SymnetError, match="No space left on device"):
         sn.quiz(net, variants=1, picture=False).save(tmp_path / "exam.tex")
     assert list(tmp_path.iterdir()) == []
 

@@ -178,7 +178,7 @@ def test_train_command_with_named_columns(tmp_path, capsys):
 def test_unused_columns_are_not_read_and_lines_are_counted_as_in_the_file(tmp_path, capsys):
     data = write(tmp_path, "id,a,b,t\nfirst,0,1,1\n\nsecond,1,1,three\n")
     assert main(["train", "2-1", "--data", data, "--inputs", "a,b", "--targets", "t"]) == 2
-    assert capsys.readouterr().err == f"error: {data} line 4, column 't': 'three' is not a number\n"
+    assert capsys.readouterr().err == f"error: {data} line 4, column 't' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'three'\n"
 
 
 def test_train_plot(tmp_path):
@@ -210,13 +210,13 @@ def test_train_plot_with_an_unknown_image_suffix_fails_before_training(tmp_path,
     ("x1,x2,y\n", [], "error: {path} has a header but no data rows"),
     ("x1,y\n1,2\n", [], "error: {path} has 2 columns but the network needs 2 inputs + 1 targets = 3"),
     ("x1,x2,y\n1,2\n", [], "error: {path} line 2 has 2 cells; the header has 3"),
-    ("x1,x2,y\n1,two,3\n", [], "error: {path} line 2, column 'x2': 'two' is not a number"),
-    ("x1,x2,y\n1,nan,3\n", [], "error: {path} line 2, column 'x2': 'nan' is not a finite number"),
-    ("x1,x2,y\n1,,3\n", [], "error: {path} line 2, column 'x2': '' is not a number"),
+    ("x1,x2,y\n1,two,3\n", [], "error: {path} line 2, column 'x2' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'two'"),
+    ("x1,x2,y\n1,nan,3\n", [], "error: {path} line 2, column 'x2' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'nan'"),
+    ("x1,x2,y\n1,,3\n", [], "error: {path} line 2, column 'x2' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got ''"),
     ("a,b,c\n1,2,3\n", ["--inputs", "a,z", "--targets", "c"], "error: {path} has no column 'z'"),
     ("a,b,c\n1,2,3\n", ["--inputs", "a,b"], "error: give both --inputs and --targets"),
-    ("x1,x2,y\n1,2,3\n", ["--lr", "-1"], "error: lr must be a positive number, got -1.0"),
-    ("x1,x2,y\n1,2,3\n", ["--epochs", "x"], "error: argument --epochs: invalid int value: 'x'"),
+    ("x1,x2,y\n1,2,3\n", ["--lr", "-1"], "error: --lr must be a positive number, got -1.0"),
+    ("x1,x2,y\n1,2,3\n", ["--epochs", "x"], "error: --epochs must be a whole number written with the digits 0-9, like 3 or 1000; got 'x'"),
     ("x1,x2,y\n0,0,0\n0,1,1\n", ["--lr", "1e6", "--epochs", "50"], "error: training diverged at epoch"),
 ])
 def test_train_command_bad_input(tmp_path, capsys, content, extra, message):

@@ -12,7 +12,6 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-import symnet.sheets as worksheet_module
 from symnet.cli import main
 from symnet.document import WIDTH, compile_latex, tex_width
 from symnet.sheets import format_number, key_path, nice_numbers
@@ -456,7 +455,7 @@ def test_a_latex_error_is_quoted_in_one_line():
      "error: unknown name 'w1' in the data point; it takes x1, x2, y (parameters go in --params"),
     (["--at", "x1=1,x2", "--seed", "1"],
      "error: 'x2' is not name=value; expected a list like x1=1,x2=0,y=1"),
-    (["--at", "x1=1,x2=zero,y=1", "--seed", "1"], "error: x2='zero': 'zero' is not a number"),
+    (["--at", "x1=1,x2=zero,y=1", "--seed", "1"], "error: x2 must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'zero'"),
     (["--at", "x1=1,x2=0,y=1", "--params", "w1=.1,w2=.1"],
      "error: the parameters are missing w3, w4, w5, w6, b1, b2, b3; give every parameter"),
     (["--params", "w1=.1,w1=.2", "--seed", "1"], "error: w1 is given twice"),
@@ -464,11 +463,11 @@ def test_a_latex_error_is_quoted_in_one_line():
     (["--at", "x1=1,x2=0,y=1"], "error: numbers need both a data point (--at, at=) and "
                                 "parameters (--params, params=), and only a data point is given"),
     (["--seed", "1", "--lr", "-0.5"], "error: the learning rate lr must be positive, got -0.5"),
-    (["--seed", "1", "--lr", "fast"], "error: the learning rate lr must be a number, got 'fast'"),
+    (["--seed", "1", "--lr", "fast"], "error: the learning rate lr must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'fast'"),
     (["--seed", "1", "--digits", "0"], "error: digits must be a whole number from 1 to 15"),
     (["--samples", "3"], "error: samples (--samples) says how many data points a seed draws"),
     (["--seed", "1", "--samples", "11"], "error: samples must be from 1 to 10, got 11"),
-    (["--seed", "x"], "error: argument --seed: invalid int value: 'x'"),
+    (["--seed", "x"], "error: --seed must be a whole number written with the digits 0-9, like 3 or 1000; got 'x'"),
     (["--activation", "swish"], "error: unknown activation 'swish'"),
 ])
 def test_bad_input_is_one_error_line_status_2_and_no_file(args, message, tmp_path, capsys):
@@ -516,20 +515,24 @@ def test_a_read_only_folder_is_refused_before_any_work(tmp_path, capsys):
         folder.chmod(0o700)
 
 
-def test_when_the_key_cannot_be_written_the_sheet_is_removed_too(tmp_path, monkeypatch):
-    real, calls = worksheet_module.write_atomic, []
+def test_when_the_key_cannot_be_written_the_sheet_is_left_as_it_was(tmp_path, monkeypatch):
+    # changed with issue 11: the old sheet is kept as it was (it used to be replaced, then removed)
+    import symnet.files as files_module
+    (tmp_path / "s.md").write_text("old sheet")
+    real, calls = files_module.os.replace, []
 
-    def failing_second(path, data):
-        calls.append(path)
+    def failing_second(src, dst):
+        calls.append(dst)
         if len(calls) == 2:
-            raise sn.SymnetError(f"cannot write {path}: disk full")
-        real(path, data)
+            raise OSError(28, "No space left on device")
+        real(src, dst)
 
-    monkeypatch.setattr(worksheet_module, "write_atomic", failing_second)
+    monkeypatch.setattr(files_module.os, "replace", failing_second)
     sheet = sn.worksheet(sn.Network("2-1"), seed=1, exercises=True)
-    with pytest.raises(sn.SymnetError, match="disk full"):
+    with pytest.raises(sn.SymnetError, match="No space left on device"):
         sheet.save(tmp_path / "s.md")
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(tmp_path) == ["s.md"]
+    assert (tmp_path / "s.md").read_text() == "old sheet"
 
 
 @pytest.mark.parametrize("kw, message", [
@@ -543,7 +546,7 @@ def test_when_the_key_cannot_be_written_the_sheet_is_removed_too(tmp_path, monke
     (dict(at={"x1": math.inf, "x2": 0, "y": 1}, seed=0), "must be a finite number"),
     (dict(at=5, seed=0), "at= must be a dict like"),
     (dict(params=[1, 2, 3], seed=0), "params= must be a dict"),
-    (dict(seed=-1), "seed must be a non-negative integer"),
+    (dict(seed=-1), "seed must be an integer from 0 to 2**63 - 1"),
 ])
 def test_bad_python_arguments(kw, message):
     with pytest.raises(sn.SymnetError, match=re.escape(message)):

@@ -73,7 +73,10 @@ def _constant_ratio(a, e):
         return None
     ratios = [x / y for x, y in zip(a, e)]
     if all(same(r, ratios[0]) for r in ratios):
-        return sp.Rational(str(float(ratios[0]))).limit_denominator(1000)
+        r = ratios[0]
+        if r != 0 and not sp.Rational(1, 10**300) < abs(r) < 10**15:
+            return sp.Float(r, 6)  # 1e-400 times the derivative is not 0 times it
+        return sp.Rational(str(float(r))).limit_denominator(1000)
     return None
 
 

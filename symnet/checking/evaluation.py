@@ -13,6 +13,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import TooLargeError
 from ..parse import parse_answer, spellings
+from ..values import finite, show_number
 
 N_POINTS = 20
 PRECISION = 40
@@ -27,6 +28,7 @@ def read_answer(net, answer, wrt=None):
     δ symbols (``delta_N1``, ``delta_1``) and ∂A/∂B partials are replaced by their values.
     The parser gets the net (for f'(z)) and ``wrt`` (a left side ∂L/∂… must name it)."""
     if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        finite(answer, "your answer")  # nan, inf and 10**5000 are refused
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
         answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
@@ -109,7 +111,7 @@ def symbolically_equal(net, a, b):
 
 
 def number(v):
-    return "undefined" if v is sp.nan else f"{float(v):.6g}"
+    return "undefined" if v is sp.nan else show_number(v)  # 1e-400 is not shown as 0
 
 
 def counterexample(net, values, answer, derivation, a, e):

@@ -17,9 +17,11 @@ from dataclasses import asdict, dataclass, field
 
 import sympy as sp
 
+from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError
 from ..printing import text
+from ..values import exact_number
 from .engine import MAX_DIAGNOSED_PATHS, credit, diagnose
 from .evaluation import (
     PRECISION,
@@ -89,6 +91,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     target = net.symbol(wrt)
     derivation = net.derive(target)
     answer = read_answer(net, answer, target)
+    check_expansion(answer, derivation.result, net.definitions)  # before anything expands it
     name = f"∂{net.output}/∂{target}"
     if at is not None:
         return check_at(net, name, derivation, answer, at, tolerance)
@@ -163,7 +166,7 @@ def exact_point(net, at):
     for k, v in at.items():
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise SymnetError(f"at= values must be numbers; {k} is {v!r:.40}")
-        given[net.symbol(k)] = sp.Rational(str(v))
+        given[net.symbol(k)] = exact_number(v, f"at= value of {k}")  # finite, not huge
     missing = [str(s) for s in net.leaves if s not in given]
     if missing:
         raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "

@@ -4,6 +4,7 @@ import sympy as sp
 
 from ..errors import SymnetError
 from ..lazy import numpy as np
+from ..values import finite
 from .codegen import lambdify
 from .layers import layer_program
 from .scalar import scalar_program
@@ -82,7 +83,9 @@ class Model:
         try:
             theta = np.fromiter(map(float, map(params.__getitem__, self.names)), float,
                                 len(self.names))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # one message per value (values)
+            for n in self.names:
+                finite(params[n], f"params: {n}")
             raise SymnetError("params values must be numbers") from None
         self._check_finite(theta)
         return theta

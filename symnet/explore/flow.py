@@ -32,6 +32,7 @@ from ..network import Network
 from ..printing import Table, aligned, check_format, product
 from ..printing import latex as _latex
 from ..printing import text as _text
+from ..values import MAX_FLOW_SAMPLES, MAX_FLOW_SEEDS, bounded, count
 from .atlas import atlas_entry, latex_range
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -288,6 +289,7 @@ def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMP
     if X is None and Y is not None:
         raise SymnetError("Y given without X; give both, or neither for random data")
     if X is None:
+        samples = count(samples, "samples", 1, MAX_FLOW_SAMPLES, "the mean settles long before")
         X, Y = default_data(net, samples, data_seed)
     elif Y is None:
         Y = default_data(net, len(np.asarray(X)), data_seed)[1]
@@ -295,6 +297,9 @@ def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMP
     if params is not None:
         runs, seeds = [params], None
     else:
+        if hasattr(seeds, "__len__"):  # range(10**9) is refused before it is listed
+            bounded(len(seeds), "the number of seeds", None, MAX_FLOW_SEEDS,
+                    "average over fewer initialisations")
         seeds = tuple(seeds)
         if not seeds:
             raise SymnetError("seeds must name at least one seed")

@@ -1,13 +1,14 @@
 """Reading a student's answer (plain, Unicode or LaTeX, with an optional left side ∂L/∂w =),
 definitions for ``chain``, and ``name=value`` lists."""
 
-import math
 import re
 
 import sympy as sp
 
-from ..errors import ParseError
+from ..bounds import check_count, check_definitions
+from ..errors import ParseError, SymnetError
 from ..symbols import Delta, Partial
+from ..values import number_text
 from .grammar import Parser, parse_expression
 from .latex import latex_to_plain
 from .tokens import MAX_LENGTH, check_name
@@ -117,6 +118,7 @@ def parse_definitions(text):
     {a: x + 1, b: a*x}
     """
     parts = text if isinstance(text, (list, tuple)) else re.split(r"[;\n]", text)
+    check_count(parts)  # before any is parsed
     definitions = {}
     used = set()
     for part in parts:
@@ -142,6 +144,7 @@ def parse_definitions(text):
         definitions[symbol] = expr
     if not definitions:
         raise ParseError("no definitions given; expected 'name = expression', e.g. 'm = x**2'")
+    check_definitions(definitions)  # a name carries its definition's size into later ones
     return definitions
 
 
@@ -160,11 +163,9 @@ def parse_assignments(text):
             raise ParseError(f"{part.strip()!r} is not name=value; expected a list like "
                              "x1=1,x2=0,y=1")
         try:
-            number = float(value)
-        except ValueError:
-            raise ParseError(f"{name}={value!r}: {value!r} is not a number") from None
-        if not math.isfinite(number):
-            raise ParseError(f"{name}={value}: the value must be a finite number")
+            number = number_text(value, name)  # the one number syntax, as everywhere
+        except SymnetError as exc:
+            raise ParseError(str(exc)) from None
         if name in out:
             raise ParseError(f"{name} is given twice")
         out[name] = number

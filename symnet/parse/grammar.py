@@ -12,6 +12,7 @@ import re
 import sympy as sp
 
 from ..activations import REGISTRY
+from ..bounds import check_cost
 from ..errors import ParseError
 from ..functions import softmax
 from . import notation
@@ -374,4 +375,11 @@ def parse_expression(text, names=None, net=None, plain_names=()):
         raise ParseError(f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
-    return Parser(text, names, net, plain_names).parse()
+    expr = Parser(text, names, net, plain_names).parse()
+    check_cost(expr, _quoted(text))  # before anyone multiplies it out or evaluates it
+    return expr
+
+
+def _quoted(text):
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 60 else text[:57] + "...")

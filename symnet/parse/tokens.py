@@ -22,10 +22,10 @@ _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
-  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)  # ASCII digits only (values)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\*\*|>=|<=|[-+*/^(),\[\]'<>=∂|])
-""", re.VERBOSE)
+""", re.VERBOSE | re.ASCII)
 
 ALLOWED = ("numbers, names, + - * / ** ^, ( ) and [ ], the functions below, σ'(z) for an "
            "activation's derivative, θ(z) or [z > 0] for the step, δ1 and ∂L/∂N1 for a δ")

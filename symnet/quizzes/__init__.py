@@ -15,6 +15,7 @@ from ..errors import SymnetError
 from ..network import Network
 from ..sheets import check_output, key_path, save_all
 from ..values import seed as check_seed
+from ..values import shown
 from . import exam, gift, moodle, qti
 from .variants import LR, MAX_VARIANTS, PARTS, Question, Variant, check_parts, default_wrt, draw_variants
 
@@ -107,7 +108,7 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture
     if not isinstance(variants, int) or isinstance(variants, bool) or \
             not 1 <= variants <= MAX_VARIANTS:
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS}, "
-                          f"got {variants!r}")
+                          f"got {shown(variants)}")
     seed = check_seed(seed)
     parts = check_parts(parts)
     if isinstance(wrt, str):

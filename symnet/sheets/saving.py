@@ -2,9 +2,8 @@
 
 import os
 
-from .. import sheets  # the package: its write_atomic is the one place writes go through
 from ..errors import SymnetError
-from ..files import check_writable
+from ..files import check_writable, write_all
 
 SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
 
@@ -36,15 +35,7 @@ def check_output(path, suffixes=SUFFIXES):
 
 
 def save_all(files):
-    """Write every ``(path, data)`` of ``files``, or none of them: a failure removes those
-    already written.  Returns the paths.  (Each file goes through ``sheets.write_atomic``.)"""
-    written = []
-    try:
-        for path, data in files:
-            sheets.write_atomic(path, data)
-            written.append(path)
-    except BaseException:
-        for path in written:
-            os.unlink(path)
-        raise
-    return written
+    """Write every ``(path, data)`` of ``files``, or none of them: all are checked first, written
+    to temporary files and renamed together; on a failure every earlier file stays as it was
+    (:func:`symnet.files.write_all`).  Returns the paths."""
+    return write_all(files)

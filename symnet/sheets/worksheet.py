@@ -9,7 +9,7 @@ from ..document import Code, Paragraph, compile_latex, render_markdown, render_n
 from ..errors import SymnetError
 from ..network import Network
 from ..nice import nice_numbers
-from ..values import exact_number
+from ..values import exact_number, shown
 from ..values import seed as check_seed
 from . import code, slides
 from .chain import gradient_section
@@ -178,14 +178,14 @@ def _check(net, digits, seed, samples_n):
     if not isinstance(net, Network):
         raise SymnetError("worksheet() takes a symnet Network, e.g. sn.Network('2-2-1')")
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 15:
-        raise SymnetError(f"digits must be a whole number from 1 to 15, got {digits!r}")
+        raise SymnetError(f"digits must be a whole number from 1 to 15, got {shown(digits)}")
     if samples_n != 1 and seed is None:
         raise SymnetError("samples (--samples) says how many data points a seed draws; "
                           "give a seed (--seed) too")
     if seed is not None:
         seed = check_seed(seed)
         if not isinstance(samples_n, int) or not 1 <= samples_n <= MAX_SAMPLES:
-            raise SymnetError(f"samples must be from 1 to {MAX_SAMPLES}, got {samples_n!r}")
+            raise SymnetError(f"samples must be from 1 to {MAX_SAMPLES}, got {shown(samples_n)}")
     return seed
 
 
