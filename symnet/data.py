@@ -33,7 +33,7 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
     >>> X.tolist(), Y.tolist()
     ([[0.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
     """
-    rows = _rows(path)
+    rows = read_rows(path)
     # keep each row's line number for the messages; blank lines are skipped
     rows = [(i, r) for i, r in rows if any(cell.strip() for cell in r)]
     if not rows:
@@ -72,18 +72,18 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
     return data[:, :n_in], data[:, n_in:]
 
 
-def _rows(path):
-    """``[(line number, cells)]`` of the file, its size and line lengths bounded first."""
+def read_rows(path, max_bytes=MAX_BYTES):
+    """``[(line number, cells)]`` of a CSV file, its size and line lengths bounded first."""
     try:
         with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
+            raw = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise SymnetError(f"data file {path} does not exist") from None
     except OSError as exc:
         raise SymnetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise SymnetError(f"data file {path} is larger than {MAX_BYTES // 1_000_000} MB; "
-                          "symnet trains on smaller files (take a sample of the rows)")
+    if len(raw) > max_bytes:
+        raise SymnetError(f"data file {path} is larger than {max_bytes // 1_000_000} MB; "
+                          "symnet reads smaller files (take a sample of the rows)")
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, if any, is not part of the header
     except UnicodeDecodeError as exc:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .checking import CheckResult, check
+from .data import read_rows
 from .errors import SymnetError
 from .nice import nice_numbers
 from .parse import parse_assignments
@@ -230,23 +231,16 @@ def _variant_seeds(net, rows, seed, variants):
 def read_answers(path):
     """The rows of an answers CSV (a header with student, wrt, and answer or steps, …)."""
     path = os.fspath(path)
-    try:
-        if os.path.getsize(path) > MAX_BYTES:
-            raise SymnetError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB")
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            header = [h.strip().lower() for h in reader.fieldnames or []]
-            missing = [c for c in ("student", "wrt") if c not in header]
-            if "answer" not in header and "steps" not in header:
-                missing.append("answer")
-            if missing:
-                raise SymnetError(f"{path} has no column {', '.join(missing)}; expected a header "
-                                  "row with student, wrt, answer or steps (and optionally "
-                                  "variant, seed, at)")
-            reader.fieldnames = header
-            return [{k: v for k, v in r.items() if k is not None} for r in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SymnetError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    rows = [cells for _, cells in read_rows(path, MAX_BYTES) if cells]  # bounded, as data
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    missing = [c for c in ("student", "wrt") if c not in header]
+    if "answer" not in header and "steps" not in header:
+        missing.append("answer")
+    if missing:
+        raise SymnetError(f"{path} has no column {', '.join(missing)}; expected a header "
+                          "row with student, wrt, answer or steps (and optionally "
+                          "variant, seed, at)")
+    return [dict(zip(header, r + [None] * (len(header) - len(r)))) for r in rows[1:]]
 
 
 def _cell(value):

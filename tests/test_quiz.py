@@ -120,7 +120,7 @@ def test_a_dropped_path_is_a_slip_where_there_are_two_paths():
     (dict(variants=501), "variants must be a whole number from 1 to 500"),
     (dict(parts=["backward"]), "unknown quiz part 'backward'; valid: forward, gradient, update"),
     (dict(wrt="w9"), "unknown parameter 'w9'"),
-    (dict(seed=-2), "seed must be a non-negative integer"),
+    (dict(seed=-2), "seed must be an integer from 0 to 2**63 - 1"),
 ])
 def test_bad_quiz_arguments(kw, message):
     with pytest.raises(sn.SymnetError, match=re.escape(message)):

@@ -7,9 +7,9 @@ platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its k
 ([1, 2, 3], ['yhat', 'L', 'dL/dw1', 'dL/dw5', 'w1(t+1)'])
 """
 
-import csv
 import os
 
+from ..data import read_rows
 from ..document import compile_latex
 from ..errors import SymnetError
 from ..network import Network
@@ -68,12 +68,7 @@ class Quiz:
 
 def read_roster(path):
     """Student names from a CSV file: the column ``student``, or else the first column."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SymnetError(f"cannot read the roster {path}: {getattr(exc, 'strerror', exc)}") \
-            from None
+    rows = [cells for _, cells in read_rows(path)]  # bounded in size, BOM and CRLF as read_csv
     if not rows:
         raise SymnetError(f"the roster {path} is empty; expected a header row and one student "
                           "per row")
