@@ -151,7 +151,7 @@ def _train_arguments(p):
     p.add_argument("--freeze", metavar="b1,b2", help="parameters that keep their values")
     p.add_argument("--validation", type=_real("--validation"), metavar="FRACTION",
                    help="hold out this seeded fraction of the rows, scored every epoch")
-    p.add_argument("--patience", type=_whole("--patience", 1), metavar="N",
+    p.add_argument("--patience", type=_whole("--patience", None), metavar="N",
                    help="stop after N epochs without a better (validation) loss; keep the best")
     p.add_argument("--save", metavar="FILE.json", help="write the trained model as JSON")
     p.add_argument("--verbose", action="store_true", help="also print every parameter")

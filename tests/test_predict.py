@@ -78,8 +78,8 @@ def test_cross_entropy_gives_the_class_number(tmp_path, capsys):
 @pytest.mark.parametrize("content, message", [
     ("a\n1\n", "error: {data} has 1 columns; the model 2-3-1 reads 2 (its inputs) or 3 (its inputs, then its targets)"),
     ("a,b,c,d\n1,2,3,4\n", "error: {data} has 4 columns; the model 2-3-1 reads 2"),
-    ("x1,x2\n1,two\n", "error: {data} line 2, column 'x2': 'two' is not a number"),
-    ("x1,x2,y\n1,2,three\n", "error: {data} line 2, column 'y': 'three' is not a number"),
+    ("x1,x2\n1,two\n", "error: {data} line 2, column 'x2' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'two'"),
+    ("x1,x2,y\n1,2,three\n", "error: {data} line 2, column 'y' must be a number written with the digits 0-9, like 3, -0.25 or 1e-3; got 'three'"),
     ("0,1\n1,1\n", "error: {data}: the first row is numbers, not column names; add a header row, e.g. x1,x2"),
 ])
 def test_bad_data_files(tmp_path, capsys, xor_model, content, message):
