@@ -209,7 +209,7 @@ def check_cost(expr, what=None, known=None, terms=True, magnitude=True):
     if magnitude and c.largest > MAX_MAGNITUDE:
         raise TooLargeError(f"{what or _shown(expr)} can reach a number of {_size(c.largest)} "
                             f"digits (for values up to 2 in size); symnet evaluates numbers of "
-                            f"at most {MAX_MAGNITUDE:,} digits (exp of exp of exp is beyond any "
+                            f"at most {MAX_MAGNITUDE:,} digits (an exp of a huge number is beyond any "
                             "computer)")
     return c
 
