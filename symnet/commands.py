@@ -13,6 +13,7 @@ import warnings
 from .bounds import SECONDS_PER_DERIVATION_SHOWN, check_seconds
 from .checking import check as check_answer
 from .checking import check_derivation
+from .checking.hints import SPELLING
 from .data import read_csv
 from .derive import chain as derive_chain
 from .drawing import draw as draw_network
@@ -234,6 +235,18 @@ def _read_inputs(path, net):
 
 
 def check(args):
+    token = SPELLING.set("cli")  # hints name --activation, not activation=
+    try:
+        return _check(args)
+    except SymnetError as exc:
+        if args.json:  # a script reading the JSON gets the error too; stderr and exit 2 as always
+            print(json.dumps({"error": str(exc), "status": 2}, ensure_ascii=False))
+        raise
+    finally:
+        SPELLING.reset(token)
+
+
+def _check(args):
     if (args.answer is None) == (args.steps is None):
         raise SymnetError("give either an answer EXPR or --steps FILE (a derivation, '-' for "
                           "standard input), not both or neither")

@@ -6,11 +6,22 @@ slipped chain equals the answer at every check point to 40 digits.  When none do
 answer's difference is described as algebra, and the diagnosis says which paths and factors
 of the chain do agree with the answer.
 
+When no slip explains the answer, the algebra is described in factors when the answer is the
+derivative times extra factors, or the derivative with factors missing ("your answer has an
+extra factor x2"), in terms when the difference is a term the answer adds or leaves out ("an
+extra term 1"), and as factors replaced otherwise, when some factor is shared.  An answer that
+applies an activation the network's layer does not have (σ'(N1) in a linear net) gets a hint
+naming the option (:mod:`symnet.checking.hints`).
+
 Credit (:func:`credit`): the chain's items are its paths and its distinct local factors.  A
 named slip makes wrong the items it touches (a factor replaced, dropped or doubled; a path
 dropped, rerouted or added, with the factors only that path has; ∂L/∂ŷ for a constant factor or
 a sign); for an answer no slip explains, a factor is right when it divides the answer (or one
-of its terms) and a path when all its factors are.  Credit is the share of right items.
+of its terms) and a path when all its factors are; each factor or term the answer has on top
+of the derivative (an extra factor, beyond those it replaces; an extra term added to all of the
+derivative's) is one more item, a wrong one.  Credit is the share of right items, and a wrong
+answer always scores below 1 (one extra item at least): ``2(ŷ − y)·w5·x1·x2`` for ∂L/∂w1 in
+2-2-1 has its 3 factors and its path right and one extra factor, 4/5.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +32,7 @@ import sympy as sp
 from ..errors import TooLargeError
 from ..printing import text
 from .evaluation import same, value
+from .hints import activation_hints
 from .slips import DETECTORS, Context, Slip, constant_sentence, scale, true_chain
 from .wording import Names
 
@@ -34,6 +46,7 @@ class Diagnosis:
     sentences: list
     credit: float
     slips: list = field(default_factory=list)
+    extra: int = 0  # extra factors and terms the algebra found (each a wrong item of credit)
 
 
 def diagnose(net, derivation, answer, points):
@@ -65,7 +78,9 @@ def diagnose(net, derivation, answer, points):
     for s1, s2 in _pairs(singles):
         if matcher.matches(s2.edit(slipped[id(s1)])):
             return Diagnosis([f"two slips: {s1.sentence}; and {s2.sentence}"], None, [s1, s2])
-    return Diagnosis(_algebra(answer, derivation.result, show) + [_agreement(ctx, answer)], None)
+    algebra, extra = _algebra(net, answer, derivation.result, show)
+    return Diagnosis(activation_hints(net, answer) + algebra + [_agreement(ctx, answer)], None,
+                     extra=extra)
 
 
 def _constant_ratio(a, e):
@@ -128,22 +143,119 @@ class _Matcher:
                    for k in range(len(self.points)))
 
 
-def _algebra(answer, expected, show):
+def _algebra(net, answer, expected, show):
+    """(sentences, count of extra factors and terms) describing ``answer − expected``."""
     difference = sp.factor_terms(answer - expected)  # common factors out: one term, or a sum
-    if difference == 0 or difference.is_Add:
-        return []
-    terms = set(sp.Add.make_args(sp.expand(expected)))
-    if set(sp.Add.make_args(sp.expand(-difference))) <= terms:
-        return [f"your answer misses the term {show(-difference)}"]
-    return [f"your answer has an extra term {show(difference)}"]
+    if difference == 0:
+        return [], 0
+    plain = _plain(net)
+    change = _factor_change(plain(answer), plain(expected))
+    if change is not None and change.shared and not (change.extra and change.missing):
+        if change.extra:
+            return [f"your answer has {change.words(show)}"], len(change.extra)
+        return [f"your answer {change.words(show)}"], 0
+    if not difference.is_Add and _additive(plain(difference), plain(answer), plain(expected)):
+        terms = set(sp.Add.make_args(sp.expand(expected)))
+        if set(sp.Add.make_args(sp.expand(-difference))) <= terms:
+            return [f"your answer misses the term {show(-difference)}"], 0
+        # on top of every term of the derivative, it is one more item; else it replaces a factor
+        on_top = terms <= set(sp.Add.make_args(sp.expand(answer)))
+        return [f"your answer has an extra term {show(difference)}"], int(on_top)
+    if change is not None and change.shared:  # factors replaced: only a surplus is extra
+        return [f"your answer has {change.words(show)}"], \
+            max(0, len(change.extra) - len(change.missing))
+    return [], 0
+
+
+def _plain(net):
+    """Replaces each activated node by its formula (h1 → sigmoid(N1)), as the derivation has it."""
+    formulas = {n: d for n, d in net.definitions.items() if not d.is_Add and n != net.output}
+    return lambda x: x.xreplace(formulas)
+
+
+def _factors(expr):
+    """{factor: power} of ``expr`` up to sign (negative powers from its denominator), or None;
+    factors of one activation's argument are kept together (σ(N1)·(1 − σ(N1)) is one)."""
+    numerator, denominator = sp.fraction(sp.together(expr))
+    out = {}
+    try:
+        for part, sign in ((numerator, 1), (denominator, -1)):
+            for f, m in sp.factor_list(part)[1]:
+                out[f] = out.get(f, 0) + sign * m
+    except (sp.PolynomialError, sp.polys.polyerrors.PolificationFailed):
+        return None
+    return out
+
+
+@dataclass
+class _Change:
+    extra: list  # factors of the answer the derivative does not have, as the answer writes them
+    missing: list
+    shared: bool  # some non-constant factor is in both
+    constant: sp.Expr
+
+    def words(self, show):
+        parts = []
+        if self.extra:
+            parts.append(_listed("an extra factor", "the extra factors", self.extra, show))
+        if self.missing:
+            parts.append("misses " + _listed("the factor", "the factors", self.missing, show))
+        if self.constant != 1:
+            parts.append(f"a constant factor {self.constant}")
+        return " and ".join(parts)
+
+
+def _factor_change(answer, expected):
+    """The :class:`_Change` from ``expected`` to ``answer``, or None."""
+    a, e = _factors(answer), _factors(expected)
+    if a is None or e is None:
+        return None
+    change = {f: a.get(f, 0) - e.get(f, 0) for f in dict.fromkeys([*a, *e])}
+    extra = _grouped([_written(f ** m, answer) for f, m in change.items() if m > 0])
+    missing = _grouped([_written(f ** -m, expected) for f, m in change.items() if m < 0])
+    shared = any(min(a.get(f, 0), m) > 0 for f, m in e.items())
+    constant = sp.cancel(answer * sp.Mul(*missing) / (expected * sp.Mul(*extra)))
+    return _Change(extra, missing, shared, constant if constant.is_number else sp.S.One)
+
+
+def _written(factor, source):
+    """``factor`` or ``-factor``, whichever ``source`` has (y − ŷ against ŷ − y)."""
+    negated = sp.expand(-factor)
+    for arg in sp.Mul.make_args(source):
+        if sp.expand(arg) == negated:
+            return -factor
+    return factor
+
+
+def _grouped(factors):
+    """Factors with the same activation calls multiplied into one (σ(N1) and 1 − σ(N1))."""
+    groups = {}
+    for f in factors:
+        key = frozenset(f.atoms(sp.Function)) or f
+        groups[key] = groups.get(key, sp.S.One) * f
+    return list(groups.values())
+
+
+def _additive(difference, answer, expected):
+    """True when ``difference`` is a term of its own: each sum in it is a factor of a side."""
+    sides = set((_factors(answer) or {})) | set((_factors(expected) or {}))
+    return all(not f.is_Add or f in sides or -f in sides for f in (_factors(difference) or {}))
+
+
+def _listed(one, many, factors, show):
+    shown = [f"({show(f)})" if f.is_Add else show(f) for f in factors]
+    if len(shown) == 1:
+        return f"{one} {shown[0]}"
+    return f"{many} {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def agreeing(ctx, answer):
     """(factors that divide the answer, paths all of whose factors do), in the net's terms."""
-    formulas = {n: d for n, d in ctx.net.definitions.items() if not d.is_Add and n != ctx.of}
-    plain = lambda x: x.xreplace(formulas)
+    plain = _plain(ctx.net)
     target = plain(answer)
-    parts = [target] + list(sp.Add.make_args(sp.expand(target)))[:50]
+    # the terms as written, (a)(b) + c, and multiplied out, a*b + c: a factor divides either
+    parts = [target] + list(sp.Add.make_args(target))[:50] + \
+        list(sp.Add.make_args(sp.expand(target)))[:50]
     right = set()
     for factor, v in ctx.factors.items():
         if v.is_number or any(_divides(plain(v), part) for part in parts):
@@ -194,7 +306,9 @@ def credit(net, derivation, answer, diagnosis):
         return round(max(0.0, 1 - len(wrong) / total), 4)
     ctx = Context(net, derivation, chain, text)
     right, paths = agreeing(ctx, answer)
-    return round((len(right) + len(paths)) / total, 4)
+    score = len(right) + len(paths)
+    extra = diagnosis.extra or (score == total)  # wrong, so something is extra: one item at least
+    return round(score / (total + extra), 4)
 
 
 def _items(item, chain):

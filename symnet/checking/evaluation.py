@@ -11,9 +11,10 @@ import re
 import sympy as sp
 
 from ..derive import Partial
-from ..errors import TooLargeError
+from ..errors import ParseError, TooLargeError
 from ..parse import parse_answer, spellings
 from ..values import finite, show_number
+from .hints import unknown_name_hint
 
 N_POINTS = 20
 PRECISION = 40
@@ -31,7 +32,10 @@ def read_answer(net, answer, wrt=None):
         finite(answer, "your answer")  # nan, inf and 10**5000 are refused
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
-        answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
+        try:
+            answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
+        except ParseError as exc:
+            raise unknown_name_hint(net, exc) from None
     return resolve(net, answer)
 
 

@@ -22,6 +22,7 @@ from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..printing import text
 from .evaluation import points, resolve, same, value
+from .hints import unknown_name_hint
 from .notation import read_side, read_target, split_steps
 from .verdict import check, exact_point
 from .wording import Names
@@ -137,7 +138,8 @@ class _Judge:
                 self.target = read_target(self.net, written.lhs)
             rhs = read_side(self.net, written.rhs)
         except (ParseError, SymnetError) as exc:
-            return Step(number, line, "unread", False, f"cannot read this line: {exc}")
+            return Step(number, line, "unread", False,
+                        f"cannot read this line: {unknown_name_hint(self.net, exc)}")
         target = self.target
         if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
             return self._chain(number, line, target, rhs)

@@ -197,9 +197,11 @@ class Parser:
         if delta is not None:
             return delta
         if nxt == "(" and self.adjacent() and not self.is_symbol(value):
-            raise ParseError(f"unknown function {value!r} at position {pos}"
-                             f"{notation.nearest(value, functions)}; known: {_function_list()}; "
-                             f"for a product write {value}*(…)")
+            error = ParseError(f"unknown function {value!r} at position {pos}"
+                               f"{notation.nearest(value, functions)}; known: {_function_list()}; "
+                               f"for a product write {value}*(…)")
+            error.unknown = value  # the name, for callers that know why it is missing (h1)
+            raise error
         if nxt == "[" and self.adjacent():
             raise ParseError(f"{value}[ at position {pos}: indexing is not accepted; for a "
                              f"product write {value}*[…], for a subscript {value}_1")
@@ -314,8 +316,10 @@ class Parser:
                 hint = "; θ is the step function: write θ(N1)"
             elif name in notation.activation_spellings() or name == "delta":
                 hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
-            raise ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
-                             f"{', '.join(known)}; functions: {_function_list()}")
+            error = ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
+                               f"{', '.join(known)}; functions: {_function_list()}")
+            error.unknown = name
+            raise error
         return self.names[name]
 
 
