@@ -19,6 +19,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import ParseError
 from ..parse import parse_answer, spellings
+from .evaluation import delta_node
 
 MAX_STEPS = 60
 MAX_TEXT = 20_000
@@ -105,8 +106,18 @@ def read_side(net, text):
 
 
 def read_target(net, text):
-    """The left side ``∂A/∂B`` as a Partial; a ParseError for any other left side."""
+    """The left side ``∂A/∂B`` (or ``δ1``, ``δ_1``, ``\\delta_1``: ∂L/∂N1) as a Partial; a
+    ParseError for any other left side.
+
+    >>> from symnet.network import Network
+    >>> read_target(Network("2-2-1"), "δ1")
+    ∂L/∂N1
+    """
     side = read_side(net, text)
+    node = delta_node(net, side) if isinstance(side, sp.Symbol) else None
+    if node is not None:
+        return Partial(net.output, node)
     if not isinstance(side, Partial):
-        raise ParseError(f"the left side {text!r} is not a partial ∂A/∂B, e.g. ∂L/∂w5")
+        raise ParseError(f"the left side {text!r} is not a partial ∂A/∂B (or δ1 for ∂L/∂N1), "
+                         "e.g. ∂L/∂w5")
     return side

@@ -21,7 +21,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..printing import text
-from .evaluation import points, resolve, same, value
+from .evaluation import delta_node, points, resolve, same, value
 from .hints import unknown_name_hint
 from .notation import read_side, read_target, split_steps
 from .verdict import check, exact_point
@@ -128,6 +128,7 @@ class _Judge:
         self.points = points(net, seed, n=8)
         self.at = exact_point(net, at)[1] if at is not None else None
         self.factors, self.chains = {}, {}  # declared: Partial → (value, line); → (paths, line)
+        self.deltas = {}  # wrong δ's declared (δ1 = …): ∂L/∂N1 → (value, line of the root error)
         self.previous = None  # (target, expression, line number of its root error or None)
 
     def step(self, number, written, last):
@@ -143,9 +144,13 @@ class _Judge:
         target = self.target
         if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
             return self._chain(number, line, target, rhs)
+        own, roots = self._own_deltas(rhs)
         rhs = resolve(self.net, rhs)
         if rhs.is_number and rhs.free_symbols == set():
             return self._numeric(number, line, target, rhs, written.rhs)
+        if roots:  # a line written with the student's own wrong δ is judged with it
+            return self._with_deltas(number, line, target, resolve(self.net, own), rhs, roots,
+                                     self._kind(target, last))
         return self._value(number, line, target, rhs, self._kind(target, last))
 
     def _kind(self, target, last):
@@ -162,7 +167,7 @@ class _Judge:
         true = [tuple(prod) for prod in self.net.derive(target.den, of=target.num).chain]
         mine = [tuple(_ordered(p, target)) for p in products]
         self.chains[target] = (mine, number)
-        sentence = _paths_sentence(true, mine, target)
+        sentence = _paths_sentence(true, self._local(mine), target)
         return Step(number, line, "chain formula", sentence is None, sentence)
 
     def _numeric(self, number, line, target, rhs, typed):
@@ -187,12 +192,44 @@ class _Judge:
             self.factors[target] = (rhs, number)
         root = self._carried(target, rhs)
         if root is not None:
+            self._declare_delta(target, rhs, root)
             return self._remember(Step(number, line, kind, False, f"follows from line {root}",
                                        root), target, rhs, root)
+        self._declare_delta(target, rhs, number)
         sentence = self._diagnose(target, rhs)
         if self.previous and self.previous[0] == target and self.previous[2] is None:
             sentence = f"not equal to line {self.previous[3]}: {sentence}"
         return self._remember(Step(number, line, kind, False, sentence), target, rhs, number)
+
+    def _with_deltas(self, number, line, target, own, true_deltas, roots, kind):
+        """A line that uses wrong δ's the student declared: ``own`` is its value with them,
+        ``true_deltas`` with the true ones.  Right with the true δ's, it follows from them."""
+        if all(same(value(true_deltas, p), self._truth(target, p)) for p in self.points):
+            root = min(roots)
+            self._declare_delta(target, own, root)
+            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+                                       root), target, own, root)
+        return self._value(number, line, target, true_deltas, kind)
+
+    def _own_deltas(self, rhs):
+        """``rhs`` with the wrong δ's declared before put in for δ1 and ∂L/∂N1, and the lines
+        those come from."""
+        found, roots = {}, []
+        for s in rhs.free_symbols:
+            node = delta_node(self.net, s)
+            key = Partial(self.net.output, node) if node is not None else None
+            if key in self.deltas:
+                found[s], root = self.deltas[key]
+                roots.append(root)
+        for p in rhs.atoms(Partial):
+            if p in self.deltas:
+                found[p], root = self.deltas[p]
+                roots.append(root)
+        return rhs.xreplace(found), roots
+
+    def _declare_delta(self, target, rhs, root):
+        if target.num == self.net.output and target.den in self.net.definitions:
+            self.deltas[target] = (rhs, root)
 
     # ------------------------------------------------------------------------ helpers
 
@@ -217,6 +254,21 @@ class _Judge:
         if all(m is not None for m in mine) and all(same(value(rhs, p), m[0])
                                                     for p, m in zip(self.points, mine)):
             return mine[0][1]
+        return self._through_delta(target, rhs)
+
+    def _through_delta(self, target, rhs):
+        """The root line of a wrong δ_N declared before, when ``rhs`` is what that δ gives:
+        ∂L/∂w + (δ_N as declared − δ_N) · ∂N/∂w."""
+        if target.num != self.net.output:
+            return None
+        for delta, (declared, root) in self.deltas.items():
+            if delta == target:
+                continue
+            below = self.net.derive(target.den, of=delta.den)
+            implied = [self._truth(target, p) + (value(declared, p) - self._truth(delta, p))
+                       * below.value(p).evalf(40) for p in self.points]
+            if all(same(value(rhs, p), v) for p, v in zip(self.points, implied)):
+                return root
         return None
 
     def _declared(self, target, point):
@@ -238,22 +290,41 @@ class _Judge:
                     wrong.append(self.factors[f][1])
                 elif f.num in self.net.definitions and f.den in self.net.parents[f.num]:
                     term *= value(self.net.local(f.num, f.den), point)
+                elif f in self.deltas:
+                    term *= value(self.deltas[f][0], point)
+                    wrong.append(self.deltas[f][1])
                 else:
-                    return None
+                    term *= self._truth(f, point)
             total += term
         return (total, min(wrong)) if wrong else None
 
     def _chain_right(self, target, paths):
         true = [tuple(p) for p in self.net.derive(target.den, of=target.num).chain]
-        return sorted(map(str, true)) == sorted(map(str, paths))
+        return sorted(map(str, true)) == sorted(map(str, self._local(paths)))
+
+    def _local(self, paths):
+        """``paths`` with each partial that is no edge (∂L/∂N1 in ∂L/∂N1 · ∂N1/∂w1) replaced
+        by the paths of local partials it sums."""
+        out = []
+        for path in paths:
+            expanded = [()]
+            for f in path:
+                if not isinstance(f, Partial) or self._is_edge(f) or f.num not in self.net.definitions:
+                    inner = [(f,)]
+                else:
+                    inner = [tuple(p) for p in self.net.derive(f.den, of=f.num).chain] or [(f,)]
+                expanded = [a + b for a in expanded for b in inner]
+            out += expanded
+        return out
 
     def _diagnose(self, target, rhs):
         show = Names(self.net, rhs)
         if self._is_edge(target):
             return (f"{text(target)} = {show(self.net.local(target.num, target.den))}, "
                     f"not {show(rhs)}")
-        if target == self.goal:
-            result = check(self.net, self.wrt, rhs)
+        if target == self.goal or (target.num == self.net.output and
+                                   target.den in self.net.definitions):  # ∂L/∂w, or a δ
+            result = check(self.net, target.den, rhs)
             if result.diagnosis:
                 return result.diagnosis[0]
         return f"this is not {text(target)}"
