@@ -192,3 +192,115 @@ def test_partials_in_an_answer_stand_for_their_values():
     L, yhat, N1 = sp.symbols("L yhat N1")
     assert sn.check(SEED, "w5", sn.Partial(L, yhat) * N1).correct  # ∂L/∂ŷ · N1
     assert not sn.check(SEED, "w5", sn.Partial(L, yhat) * sp.Symbol("N2")).correct
+
+
+# ------------------------------------------------- extra factors and terms, activation hints
+
+@pytest.mark.parametrize("answer, credit", [
+    ("2*(yhat - y)*w5*x1*x2", 4 / 5),  # 3 factors and 1 path right, 1 extra factor
+    ("2(ŷ-y) w5 x1 (1+x2)", 4 / 5),
+    ("2(ŷ-y) w5 x1 + 1", 4 / 5),  # an extra term on top of the derivative
+    ("2*(yhat - y)*w5*x1/x2", 4 / 5),  # a factor the derivative lacks, below the line
+    ("2*(yhat - y)*w6*x1*x2", 2 / 5),  # w6 replaces w5 (its path goes too), x2 is extra
+    ("2*(yhat - y)*w5*x1", 1),  # the near miss: right, full credit
+])
+def test_an_extra_factor_or_term_is_a_wrong_item(answer, credit):
+    result = sn.check(SEED, "w1", answer)
+    assert result.credit == pytest.approx(credit, abs=1e-4)
+    assert result.correct == (credit == 1)
+
+
+@pytest.mark.parametrize("net, wrt, answer", [(net, wrt, answer) for _, net, wrt, answer, _, near
+                                              in SLIPS for answer in (answer, near)] + [
+    (SEED, "w1", "2*(yhat - y)*w5*x1*(1 + x2)"), (SEED, "w1", "2*(yhat - y)*w5*x1 + 1"),
+    (SIGMOID, "w1", "2*(yhat - y)*w5*h1*(1 - h1)*x1*w5"), (SEED, "x1", "2*(yhat - y)*(w5*w1 + w6*w3)*x2"),
+])
+def test_every_wrong_answer_scores_below_one(net, wrt, answer):
+    result = sn.check(net, wrt, answer)
+    assert not result.correct and result.credit < 1, result.message
+
+
+@pytest.mark.parametrize("net, wrt, answer, sentence", [
+    (SEED, "w1", "2*(yhat - y)*w5*x1*x2", "your answer has an extra factor x2"),
+    (SEED, "w1", "2(ŷ-y) w5 x1 (1+x2)", "your answer has an extra factor (x2 + 1)"),
+    (SEED, "w5", "2*(yhat - y)*N1*N2", "your answer has an extra factor N2"),
+    (SEED, "w1", "-2*(yhat - y)*w5*x1*x2", "your answer has an extra factor x2 and a constant factor -1"),
+    (SEED, "w1", "2*(yhat - y)*w5*x1/x2", "your answer misses the factor x2"),
+    (SIGMOID, "w1", "2*(yhat - y)*w5*(1 - h1)*x1", "your answer misses the factor h1"),
+    (SEED, "w5", "2|ŷ - y| N1",
+     "your answer has an extra factor abs(y - yhat) and misses the factor (yhat - y)"),
+    (SEED, "w1", "2*(yhat - y)*w6*x1*x2",
+     "your answer has the extra factors w6 and x2 and misses the factor w5"),
+    # near misses: differences that are terms are still called terms
+    (SEED, "w1", "2(ŷ-y) w5 x1 + 1", "your answer has an extra term 1"),
+    (SEED, "w1", "2*(yhat - y)*w5*(x1 + x2)", "your answer has an extra term 2*w5*x2*(yhat - y)"),
+    (SEED, "w1", "2*(yhat - y)*w5*x1 + x2", "your answer has an extra term x2"),
+])
+def test_a_product_off_by_factors_is_described_in_factors(net, wrt, answer, sentence):
+    result = sn.check(net, wrt, answer)
+    assert result.slips == [] and result.diagnosis[0] == sentence, result.diagnosis
+
+
+@pytest.mark.parametrize("answer, missing", [
+    ("2(ŷ-y) w5 x1 + 1", ""),  # ∂L/∂ŷ = 2(ŷ − y) is there, in the first term as written
+    ("2*yhat*w5*x1 - 2*y*w5*x1 + 1", ""),  # and multiplied out
+    ("2(ŷ+y) w5 x1 + 1", "; these do not appear in your answer: ∂L/∂yhat = 2*(yhat - y)"),
+])
+def test_a_factor_in_one_term_of_a_sum_appears_in_the_answer(answer, missing):
+    assert sn.check(SEED, "w1", answer).diagnosis[-1].endswith(
+        ("∂N1/∂w1 = x1" + missing) if missing else "∂yhat/∂N1 = w5, ∂N1/∂w1 = x1")
+
+
+@pytest.mark.parametrize("net, answer, hint", [
+    (SEED, "2(ŷ-y) w5 σ'(N1) x1", "did you mean activation='sigmoid'?"),
+    (SEED, "2(ŷ-y) w5 σ(N1) x1", "did you mean activation='sigmoid'?"),
+    (SEED, "2(ŷ-y) w5 tanh'(N1) x1", "did you mean activation='tanh'?"),
+    (SEED, "2(ŷ-y) w5 relu'(N1) x1", "did you mean activation='relu'?"),
+    (SIGMOID, "2(ŷ-y) w5 tanh(N1) x1", None),  # sigmoid's net: says so, with what was written
+    (SIGMOID, "2(ŷ-y) w5 σ(N1) x1", None),  # the near miss: its own activation, no hint
+    (SEED, "2(ŷ-y) w6 x1", None),
+])
+def test_an_activation_the_layer_lacks_gets_a_hint(net, answer, hint):
+    sentences = [d for d in sn.check(net, "w1", answer).diagnosis if "activation is" in d]
+    if net is SIGMOID and "tanh" in answer:
+        assert sentences == ["this network's hidden activation is sigmoid; did you mean "
+                             "activation='tanh'?"]
+    elif hint is None:
+        assert sentences == []
+    else:
+        assert sentences == [f"this network's hidden activation is linear (the default); {hint}"]
+
+
+def test_the_command_line_names_the_option(capsys):
+    assert main(["check", "2-2-1", "--wrt", "w1", "2(ŷ-y) w5 σ'(N1) x1"]) == 1
+    out = capsys.readouterr().out
+    assert "  diagnosis: this network's hidden activation is linear (the default); did you mean " \
+        "--activation sigmoid?\n" in out
+    assert "  diagnosis: your answer has an extra factor sigmoid(N1)*(1 - sigmoid(N1))\n" in out
+    assert "  credit: 0.80" in out
+    assert main(["check", "2-2-1", "--activation", "sigmoid", "--wrt", "w1",
+                 "2(ŷ-y) w5 σ'(N1) x1"]) == 0  # the near miss: the activation given, right
+    assert "activation is" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("net, answer, hinted", [
+    (SEED, "2(ŷ-y) w5 h1(1-h1) x1", True),  # h1 before '(': an unknown function
+    (SEED, "2(ŷ-y) w5 h1 x1", True),  # h1 alone: an unknown name
+    (SEED, "2(ŷ-y) w5 g1(1-g1) x1", False),  # not a neuron's output name
+    (SIGMOID, "2(ŷ-y) w5 h3 x1", False),  # a net with h's: h3 is just not one of them
+])
+def test_h1_in_a_linear_net_is_refused_with_a_hint(net, answer, hinted):
+    with pytest.raises(sn.ParseError) as info:
+        sn.check(net, "w1", answer)
+    message = str(info.value)
+    assert message.startswith("unknown ")
+    hint = "; this network's hidden activation is linear (the default), so it has no h1: did " \
+        "you mean activation='sigmoid'?"
+    assert message.endswith(hint) == hinted
+
+
+def test_the_h1_hint_on_the_command_line(capsys):
+    assert main(["check", "2-2-1", "--wrt", "w1", "2(ŷ-y) w5 h1(1-h1) x1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown function 'h1' at position 11")
+    assert err.endswith("so it has no h1: did you mean --activation sigmoid?\n")

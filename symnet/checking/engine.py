@@ -38,6 +38,7 @@ from .wording import Names
 
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
 MAX_PAIRS = 4000
+_SHORT_SUM = 12  # sums up to this many terms are searched for a factor with one term left out
 _CHEAP = 1e-9  # float agreement at the first point before the 40-digit comparison
 
 
@@ -253,9 +254,12 @@ def agreeing(ctx, answer):
     """(factors that divide the answer, paths all of whose factors do), in the net's terms."""
     plain = _plain(ctx.net)
     target = plain(answer)
-    # the terms as written, (a)(b) + c, and multiplied out, a*b + c: a factor divides either
-    parts = [target] + list(sp.Add.make_args(target))[:50] + \
-        list(sp.Add.make_args(sp.expand(target)))[:50]
+    # the terms as written, (a)(b) + c, and multiplied out, a*b + c: a factor divides either;
+    # in a short sum, the sum without one term too (2ŷ·x1 − 2y·x1 + 1 has 2(ŷ − y) in it)
+    expanded = sp.Add.make_args(sp.expand(target))
+    parts = [target] + list(sp.Add.make_args(target))[:50] + list(expanded)[:50]
+    if 2 < len(expanded) <= _SHORT_SUM:
+        parts += [sp.factor_terms(sp.Add(*expanded) - t) for t in expanded]
     right = set()
     for factor, v in ctx.factors.items():
         if v.is_number or any(_divides(plain(v), part) for part in parts):
