@@ -1,6 +1,7 @@
 """Checking hand-derived gradients: many spellings of right answers, diagnoses of wrong ones,
 and hostile input that must be refused without running anything."""
 
+import json
 import os
 import signal
 import subprocess
@@ -215,3 +216,19 @@ def test_rejections_name_the_offending_token(answer, message):
     with pytest.raises(sn.ParseError) as info:
         sn.check(SEED, "w5", answer)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("argv, error", [
+    (["check", "2-2-1", "--wrt", "w5", "--json", "foo(N1)"], "unknown function 'foo' at position 1"),
+    (["check", "2-2-1", "--wrt", "w9", "--json", "x1"], "unknown name 'w9'"),
+    (["check", "2-2-1", "--wrt", "w5", "--json", "--steps", "/nonexistent/d.txt"],
+     "cannot read /nonexistent/d.txt"),
+])
+def test_json_errors_are_json_too(argv, error, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    verdict = json.loads(captured.out)
+    assert verdict["status"] == 2 and verdict["error"].startswith(error)
+    assert captured.err == f"error: {verdict['error']}\n"
+    assert main([a for a in argv if a != "--json"]) == 2  # the near miss: no --json, no stdout
+    assert capsys.readouterr().out == ""

@@ -148,3 +148,55 @@ def test_steps_refusals(argv, message, capsys):
 def test_derivations_too_long_or_empty_are_refused(text, message):
     with pytest.raises(sn.ParseError, match=message):
         sn.check_derivation(SEED, "w5", text)
+
+
+SIGMA_FOR_SIGMA_PRIME = ("you used sigmoid(N1) where its derivative ∂h1/∂N1 = "
+                         "sigmoid(N1)*(1 - sigmoid(N1)) belongs")
+
+
+@pytest.mark.parametrize("delta", ["δ1", "δ_1", r"\delta_1", "∂L/∂N1", r"\delta_{N_1}"])
+def test_a_wrong_delta_is_an_intermediate_step_and_a_line_using_it_follows(delta):
+    report = sn.check_derivation(SIGMOID, "w1", f"{delta} = 2(ŷ-y) w5 σ(N1)\n∂L/∂w1 = δ1 x1")
+    assert kinds(report) == [("intermediate", False, None), ("result", False, 1)]
+    assert report.steps[0].diagnosis == SIGMA_FOR_SIGMA_PRIME
+    assert report.steps[1].diagnosis == "follows from line 1" and report.first_error == 1
+
+
+@pytest.mark.parametrize("text, expected, diagnosis", [
+    # the right δ, used: every line right
+    ("δ1 = 2(ŷ-y) w5 σ(N1)(1-σ(N1))\n∂L/∂w1 = δ1 x1",
+     [("intermediate", True, None), ("result", True, None)], None),
+    # the wrong δ, then a line that is wrong even with it: flagged, named with the true δ
+    ("δ1 = 2(ŷ-y) w5 σ(N1)\n∂L/∂w1 = δ1 x2",
+     [("intermediate", False, None), ("result", False, None)],
+     "you used x2 where x1 belongs: ∂N1/∂w1 = x1"),
+    # the wrong δ, then the result multiplied out with it: follows
+    ("δ1 = 2(ŷ-y) w5 σ(N1)\n∂L/∂w1 = 2(ŷ-y) w5 σ(N1) x1",
+     [("intermediate", False, None), ("result", False, 1)], "follows from line 1"),
+    # a chain formula through ∂L/∂N1 is the chain rule too, and the δ's error carries
+    ("∂L/∂w1 = ∂L/∂N1 · ∂N1/∂w1\nδ1 = 2(ŷ-y) w5 σ(N1)\n∂L/∂w1 = δ1 x1",
+     [("chain formula", True, None), ("intermediate", False, None), ("result", False, 2)],
+     "follows from line 2"),
+])
+def test_lines_after_a_delta_are_judged_with_the_students_own_delta(text, expected, diagnosis):
+    report = sn.check_derivation(SIGMOID, "w1", text)
+    assert kinds(report) == expected
+    assert report.steps[-1].diagnosis == diagnosis
+
+
+def test_a_chain_formula_through_a_delta_that_misses_a_path():
+    report = sn.check_derivation(SEED, "x1", "∂L/∂x1 = ∂L/∂N1 · ∂N1/∂x1")
+    assert report.steps[0].diagnosis == "your chain rule for ∂L/∂x1 misses the path through N2"
+    right = sn.check_derivation(SEED, "x1", "∂L/∂x1 = ∂L/∂N1 · ∂N1/∂x1 + ∂L/∂N2 · ∂N2/∂x1")
+    assert right.correct
+
+
+def test_the_delta_example_on_the_command_line(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("δ1 = 2(ŷ-y) w5 σ(N1)\n∂L/∂w1 = δ1 x1\n"))
+    assert main(["check", "2-2-1", "--activation", "sigmoid", "--wrt", "w1", "--steps", "-"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "line 1  wrong  intermediate  δ1 = 2(ŷ-y) w5 σ(N1)",
+        f"        {SIGMA_FOR_SIGMA_PRIME}",
+        "line 2  carry  result        ∂L/∂w1 = δ1 x1",
+        "        follows from line 1",
+        "first error: line 1"]
