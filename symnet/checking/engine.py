@@ -38,6 +38,7 @@ from .wording import Names
 
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
 MAX_PAIRS = 4000
+_SMALL_FACTOR = 12  # operations in a factor the algebra names (a longer one is no help)
 _SHORT_SUM = 12  # sums up to this many terms are searched for a factor with one term left out
 _CHEAP = 1e-9  # float agreement at the first point before the 40-digit comparison
 
@@ -212,29 +213,32 @@ def _factor_change(answer, expected):
     if a is None or e is None:
         return None
     change = {f: a.get(f, 0) - e.get(f, 0) for f in dict.fromkeys([*a, *e])}
-    extra = _grouped([_written(f ** m, answer) for f, m in change.items() if m > 0])
-    missing = _grouped([_written(f ** -m, expected) for f, m in change.items() if m < 0])
+    extra = _grouped([f ** m for f, m in change.items() if m > 0], answer)
+    missing = _grouped([f ** -m for f, m in change.items() if m < 0], expected)
+    if any(sp.count_ops(f) > _SMALL_FACTOR for f in extra + missing):
+        return None  # a long sum is no factor to point at
     shared = any(min(a.get(f, 0), m) > 0 for f, m in e.items())
     constant = sp.cancel(answer * sp.Mul(*missing) / (expected * sp.Mul(*extra)))
     return _Change(extra, missing, shared, constant if constant.is_number else sp.S.One)
 
 
 def _written(factor, source):
-    """``factor`` or ``-factor``, whichever ``source`` has (y − ŷ against ŷ − y)."""
-    negated = sp.expand(-factor)
+    """``factor`` as ``source`` writes it, up to sign (ŷ − y, not −(y − ŷ); 1 − tanh²(N1))."""
+    plus, minus = sp.expand(factor), sp.expand(-factor)
     for arg in sp.Mul.make_args(source):
-        if sp.expand(arg) == negated:
-            return -factor
+        if sp.expand(arg) in (plus, minus):
+            return arg
     return factor
 
 
-def _grouped(factors):
-    """Factors with the same activation calls multiplied into one (σ(N1) and 1 − σ(N1))."""
+def _grouped(factors, source):
+    """Factors with the same activation calls multiplied into one (σ(N1) and 1 − σ(N1)), each
+    as ``source`` writes it."""
     groups = {}
     for f in factors:
         key = frozenset(f.atoms(sp.Function)) or f
-        groups[key] = groups.get(key, sp.S.One) * f
-    return list(groups.values())
+        groups[key] = groups.get(key, sp.S.One) * _written(f, source)
+    return [_written(g, source) for g in groups.values()]
 
 
 def _additive(difference, answer, expected):

@@ -5,12 +5,16 @@ Each step is judged as what it is:
 * a **chain formula** (a sum of products of partials): the right paths, each a product of the
   local partials along it;
 * a **local factor** (``∂h1/∂N1 = σ(N1)(1 − σ(N1))``): the partial of the child's definition;
+* a **δ** (``δ1 = …``, ``δ_1``, ``\\delta_1``, ``∂L/∂N1 = …``), an intermediate step: ∂L/∂N1,
+  with the mistake engine's diagnosis (σ where σ' belongs);
 * a **numeric** step (a number; with ``at``): the value there, within the digits shown;
 * an **algebra** step or the **result** (any other expression): equal to its left side's
   derivative (the mistake engine names the slip of a wrong ∂L/∂w).
 
 A wrong step is an error once: later steps that agree with it (the same wrong value, or the
-value that the student's own wrong factors and paths give) are marked "follows from line N".
+value that the student's own wrong factors, paths and δ's give) are marked "follows from line
+N".  A line that uses a δ the student defined wrongly (``∂L/∂w1 = δ1 x1``) is judged with that
+δ: it follows from the δ's line when it is right but for it, and is an error of its own when not.
 """
 
 import re
