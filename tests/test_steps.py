@@ -200,3 +200,14 @@ def test_the_delta_example_on_the_command_line(capsys, monkeypatch):
         "line 2  carry  result        ∂L/∂w1 = δ1 x1",
         "        follows from line 1",
         "first error: line 1"]
+
+
+@pytest.mark.parametrize("net, rhs, hinted", [
+    (SEED, "2(ŷ-y) w5 h1(1-h1) x1", True),  # no h1 in a linear net: the hint says why
+    (SEED, "2(ŷ-y) w5 foo(N1) x1", False),
+    (SIGMOID, "2(ŷ-y) w5 h3(1-h3) x1", False),
+])
+def test_an_unread_line_with_h1_in_a_linear_net_gets_the_hint(net, rhs, hinted):
+    step = sn.check_derivation(net, "w1", f"∂L/∂w1 = {rhs}").steps[0]
+    assert step.kind == "unread" and step.diagnosis.startswith("cannot read this line: unknown")
+    assert step.diagnosis.endswith("so it has no h1: did you mean activation='sigmoid'?") == hinted

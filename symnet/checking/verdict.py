@@ -40,8 +40,9 @@ from .evaluation import (
 @dataclass
 class CheckResult:
     """The verdict on an answer: ``correct``, a ``message`` to show, a ``credit`` in [0, 1]
-    (the share of the chain's paths and factors that are right, see
-    :mod:`symnet.checking.engine`; None beyond 64 paths), and for a wrong answer a
+    (the share of the chain's paths and factors that are right, an extra factor or term of the
+    answer counting as one more wrong item, see :mod:`symnet.checking.engine`: 1 only for a
+    right answer; None beyond 64 paths), and for a wrong answer a
     ``counterexample`` (``{"point": {...}, "answer": float, "expected": float}``), a
     ``diagnosis`` (sentences in
     chain-rule terms) and the kinds of the ``slips`` that explain it (empty when none does).
