@@ -224,7 +224,8 @@ def test_every_wrong_answer_scores_below_one(net, wrt, answer):
     (SEED, "w1", "2*(yhat - y)*w5*x1*x2", "your answer has an extra factor x2"),
     (SEED, "w1", "2(ŷ-y) w5 x1 (1+x2)", "your answer has an extra factor (x2 + 1)"),
     (SEED, "w5", "2*(yhat - y)*N1*N2", "your answer has an extra factor N2"),
-    (SEED, "w1", "-2*(yhat - y)*w5*x1*x2", "your answer has an extra factor x2 and a constant factor -1"),
+    (SEED, "w1", "-2*(yhat - y)*w5*x1*x2", "your answer has an extra factor x2; a constant factor -1 "
+     "is off too"),
     (SEED, "w1", "2*(yhat - y)*w5*x1/x2", "your answer misses the factor x2"),
     (SIGMOID, "w1", "2*(yhat - y)*w5*(1 - h1)*x1", "your answer misses the factor h1"),
     (SEED, "w5", "2|ŷ - y| N1",

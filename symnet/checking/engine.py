@@ -39,6 +39,7 @@ from .wording import Names
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
 MAX_PAIRS = 4000
 _SMALL_FACTOR = 12  # operations in a factor the algebra names (a longer one is no help)
+_CANCELLED = 200  # operations in a derivative up to which a constant factor is worked out
 _SHORT_SUM = 12  # sums up to this many terms are searched for a factor with one term left out
 _CHEAP = 1e-9  # float agreement at the first point before the 40-digit comparison
 
@@ -176,16 +177,19 @@ def _plain(net):
 
 
 def _factors(expr):
-    """{factor: power} of ``expr`` up to sign (negative powers from its denominator), or None;
-    factors of one activation's argument are kept together (σ(N1)·(1 − σ(N1)) is one)."""
-    numerator, denominator = sp.fraction(sp.together(expr))
+    """{factor: power} of ``expr`` up to sign and constants (negative powers from its
+    denominator): the common factors that ``factor_terms`` takes out, cheap on long sums."""
     out = {}
-    try:
-        for part, sign in ((numerator, 1), (denominator, -1)):
-            for f, m in sp.factor_list(part)[1]:
-                out[f] = out.get(f, 0) + sign * m
-    except (sp.PolynomialError, sp.polys.polyerrors.PolificationFailed):
-        return None
+    numerator, denominator = sp.fraction(sp.together(expr))
+    for part, sign in ((numerator, 1), (denominator, -1)):
+        for f in sp.Mul.make_args(sp.factor_terms(part)):
+            base, power = f.as_base_exp()
+            if not (power.is_Integer and (base.is_Add or base.is_Symbol or base.is_Function)):
+                base, power = f, sp.S.One
+            if base.is_number:
+                continue
+            base = -base if base.could_extract_minus_sign() else base
+            out[base] = out.get(base, 0) + sign * int(power)
     return out
 
 
@@ -202,23 +206,21 @@ class _Change:
             parts.append(_listed("an extra factor", "the extra factors", self.extra, show))
         if self.missing:
             parts.append("misses " + _listed("the factor", "the factors", self.missing, show))
-        if self.constant != 1:
-            parts.append(f"a constant factor {self.constant}")
-        return " and ".join(parts)
+        out = " and ".join(parts)
+        return out + (f"; a constant factor {self.constant} is off too" if self.constant != 1 else "")
 
 
 def _factor_change(answer, expected):
     """The :class:`_Change` from ``expected`` to ``answer``, or None."""
     a, e = _factors(answer), _factors(expected)
-    if a is None or e is None:
-        return None
     change = {f: a.get(f, 0) - e.get(f, 0) for f in dict.fromkeys([*a, *e])}
     extra = _grouped([f ** m for f, m in change.items() if m > 0], answer)
     missing = _grouped([f ** -m for f, m in change.items() if m < 0], expected)
     if any(sp.count_ops(f) > _SMALL_FACTOR for f in extra + missing):
         return None  # a long sum is no factor to point at
     shared = any(min(a.get(f, 0), m) > 0 for f, m in e.items())
-    constant = sp.cancel(answer * sp.Mul(*missing) / (expected * sp.Mul(*extra)))
+    constant = sp.cancel(answer * sp.Mul(*missing) / (expected * sp.Mul(*extra))) \
+        if sp.count_ops(expected) <= _CANCELLED else sp.S.One
     return _Change(extra, missing, shared, constant if constant.is_number else sp.S.One)
 
 
@@ -243,8 +245,8 @@ def _grouped(factors, source):
 
 def _additive(difference, answer, expected):
     """True when ``difference`` is a term of its own: each sum in it is a factor of a side."""
-    sides = set((_factors(answer) or {})) | set((_factors(expected) or {}))
-    return all(not f.is_Add or f in sides or -f in sides for f in (_factors(difference) or {}))
+    sides = set(_factors(answer)) | set(_factors(expected))
+    return all(not f.is_Add or f in sides for f in _factors(difference))
 
 
 def _listed(one, many, factors, show):
