@@ -294,7 +294,8 @@ _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (
                     "each, every hidden layer using that one (default sigmoid,tanh,relu); unlike "
                     "derive, where a comma list gives one activation per hidden layer")
 
-# name: (help, its own arguments, takes the network options); the handler is commands.<name>
+# name: (help, its own arguments, takes the network options); the handler is
+# symnet.commands.<name>.run
 COMMANDS = {
     "derive": ("derive ∂L/∂w for a network's parameters", _derive_arguments, True),
     "train": ("train a network on a CSV file (gradient descent, momentum, RMSprop, Adam)",
@@ -353,9 +354,9 @@ def main(argv=None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             raise _UsageError(f"choose a command: {', '.join(COMMANDS)} (see symnet --help)")
-        # the one deferred import: the subcommands need SymPy, --help and --version do not
-        commands = importlib.import_module(".commands", __package__)
-        return getattr(commands, args.command)(args)
+        # the one deferred import, of the chosen subcommand's module only: the subcommands
+        # need SymPy, --help and --version do not, and derive needs no quiz or worksheet code
+        return importlib.import_module(f".commands.{args.command}", __package__).run(args)
     except (_UsageError, SymnetError) as exc:
         return _fail(f"error: {exc}", 2)
     except SystemExit as exc:  # --help and --version

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import symnet as sn
-import symnet.commands  # noqa: F401 -- imported once here, so that no case pays for SymPy's import
+import symnet.commands.check  # noqa: F401 -- imported once here, so that no case pays for SymPy's import
 from symnet.cli import COMMANDS, main
 from symnet.data import read_csv
 from symnet.parse import parse_definitions, parse_expression

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symnet as sn
-import symnet.commands as commands
+import symnet.commands.derive as derive_command
 import symnet.document as document
 import symnet.files as files
 from symnet.cli import main
@@ -127,7 +127,7 @@ def test_train_writes_the_model_and_the_plot_together(tmp_path, capsys):
 def test_an_unexpected_exception_is_one_line_and_status_70(monkeypatch, capsys):
     def broken(args):
         raise RuntimeError("a bug")
-    monkeypatch.setattr(commands, "derive", broken)
+    monkeypatch.setattr(derive_command, "run", broken)
     assert main(["derive", "2-1"]) == 70
     assert capsys.readouterr().err == ("internal error: RuntimeError: a bug; run with --debug "
                                        "for the traceback\n")

@@ -1,0 +1,38 @@
+"""``symnet check``: check a derivative (or a whole derivation) computed by hand."""
+
+import json
+
+from ..checking import check as check_answer
+from ..checking import check_derivation
+from ..checking.hints import SPELLING
+from ..errors import SymnetError
+from ..files import read_text
+from ..parse import parse_assignments
+from .common import network_from
+
+
+def run(args):
+    token = SPELLING.set("cli")  # hints name --activation, not activation=
+    try:
+        return _check(args)
+    except SymnetError as exc:
+        if args.json:  # a script reading the JSON gets the error too; stderr and exit 2 as always
+            print(json.dumps({"error": str(exc), "status": 2}, ensure_ascii=False))
+        raise
+    finally:
+        SPELLING.reset(token)
+
+
+def _check(args):
+    if (args.answer is None) == (args.steps is None):
+        raise SymnetError("give either an answer EXPR or --steps FILE (a derivation, '-' for "
+                          "standard input), not both or neither")
+    net = network_from(args)
+    at = parse_assignments(args.at) if args.at else None
+    if args.steps is not None:
+        result = check_derivation(net, args.wrt, read_text(args.steps), at=at)
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result)
+        return 0 if result.correct else 1
+    result = check_answer(net, args.wrt, args.answer, at=at, tolerance=args.tolerance)
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.message)
+    return 0 if result.correct else 1

@@ -1,0 +1,24 @@
+"""``symnet worksheet``: write a worksheet, its key, or slides."""
+
+from ..files import check_writable
+from ..parse import parse_assignments
+from ..sheets import SUFFIXES as SHEET_SUFFIXES
+from ..sheets import check_output, key_path, parse_samples
+from ..sheets import worksheet as make_worksheet
+from .common import names_from, network_from, optimizer_options
+
+
+def run(args):
+    check_output(args.output, (".tex", ".pdf") if args.slides else SHEET_SUFFIXES)
+    if args.exercises:
+        check_writable(key_path(args.output))
+    net = network_from(args)
+    at = parse_samples(args.at) if args.at else None
+    params = parse_assignments(args.params) if args.params else None
+    wrt = names_from(args.wrt) or []
+    ws = make_worksheet(net, at=at, params=params, lr=args.lr, wrt=wrt, digits=args.digits,
+                        exercises=args.exercises, seed=args.seed, samples=args.samples,
+                        optimizer=args.optimizer, **optimizer_options(args))
+    for path in ws.save(args.output, slides=args.slides):
+        print(f"wrote {path}")
+    return 0
