@@ -147,11 +147,15 @@ def test_ctrl_c_during_training_says_where_and_that_nothing_was_saved(tmp_path):
     data = tmp_path / "d.csv"
     data.write_text("x1,x2,y\n" + "".join(f"{i % 7},{i % 3},{i % 5}\n" for i in range(500)))
     model = tmp_path / "m.json"
-    child = subprocess.Popen([sys.executable, "-m", "symnet", "train", "2-16-16-1", "--activation",
-                              "tanh", "--lr", "0.001", "--data", str(data), "--epochs", "1000000",
-                              "--save", str(model)], stdout=subprocess.PIPE,
+    argv = ["train", "2-16-16-1", "--activation", "tanh", "--lr", "0.001", "--data", str(data),
+            "--epochs", "1000000", "--save", str(model)]
+    # the child says when its imports are done; training starts a moment later
+    script = ("import sys, symnet.commands.train; from symnet.cli import main; "
+              f"print('ready', flush=True); sys.exit(main({argv!r}))")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    time.sleep(10)  # long past the imports, even on a busy machine
+    assert child.stdout.readline() == "ready\n"
+    time.sleep(2)  # past reading the data and compiling, even on a busy machine
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130
