@@ -17,6 +17,7 @@ import symnet as sn
 import symnet.commands.derive as derive_command
 import symnet.document as document
 import symnet.files as files
+import symnet.pdf as pdf
 from symnet.cli import main
 from symnet.data import read_csv
 from symnet.errors import ParseError, SymnetError
@@ -52,9 +53,9 @@ def test_tex_runs_without_shell_escape_and_with_paranoid_file_access(monkeypatch
         seen.append((cmd, env))
         open(os.path.join(cwd, "worksheet.pdf"), "wb").write(b"%PDF")
         return subprocess.CompletedProcess(cmd, 0)
-    monkeypatch.setattr(document.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(document.subprocess, "run", fake_run)
-    document.compile_latex(r"\documentclass{article}\begin{document}x\end{document}")
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(pdf.subprocess, "run", fake_run)
+    pdf.compile_latex(r"\documentclass{article}\begin{document}x\end{document}")
     cmd, env = seen[0]
     assert env["openin_any"] == env["openout_any"] == "p" and env["shell_escape"] == "f"
     assert "-no-shell-escape" in cmd and "shell-escape" not in " ".join(cmd).replace("-no-shell-escape", "")
@@ -66,7 +67,7 @@ def test_tex_cannot_read_files_outside_its_folder(tmp_path):
     secret.write_text("the secret")
     doc = r"\documentclass{article}\begin{document}\input{%s}\end{document}" % secret
     with pytest.raises(SymnetError, match="could not compile"):
-        document.compile_latex(doc)
+        pdf.compile_latex(doc)
 
 
 # ---------------------------------------------------------------------------------- files

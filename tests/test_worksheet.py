@@ -13,7 +13,8 @@ import sympy as sp
 
 import symnet as sn
 from symnet.cli import main
-from symnet.document import WIDTH, compile_latex, tex_width
+from symnet.linebreak import WIDTH, tex_width
+from symnet.pdf import compile_latex
 from symnet.sheets import format_number, key_path, nice_numbers
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

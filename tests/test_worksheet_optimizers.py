@@ -16,8 +16,8 @@ import pytest
 
 import symnet as sn
 from symnet.cli import main
-from symnet.document import compile_latex
 from symnet.optimizers import entry
+from symnet.pdf import compile_latex
 
 mpmath.mp.dps = 50
 

@@ -10,9 +10,9 @@ platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its k
 import os
 
 from ..data import read_rows
-from ..document import compile_latex
 from ..errors import SymnetError
 from ..network import Network
+from ..pdf import compile_latex
 from ..sheets import check_output, key_path, save_all
 from ..values import seed as check_seed
 from ..values import shown

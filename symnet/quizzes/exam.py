@@ -1,7 +1,8 @@
 """A printed exam, one variant per student (named from the roster), and its key: the answers,
 and for each question the number each common slip gives, so a wrong number names its slip."""
 
-from ..document import DisplayMath, Formula, Heading, InlineMath, Line, Paragraph, Table, render_tex
+from ..document import DisplayMath, Heading, InlineMath, Paragraph, Table, render_tex
+from ..linebreak import Formula, Line
 from ..printing import latex
 from ..sheets import format_number
 from ..sheets.sections import BLANK

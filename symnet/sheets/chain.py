@@ -5,18 +5,8 @@ import sympy as sp
 from sympy.core.function import _coeff_isneg
 
 from ..derive import Partial
-from ..document import (
-    DisplayMath,
-    Formula,
-    Heading,
-    InlineMath,
-    Line,
-    NumberPrinter,
-    Paragraph,
-    Table,
-    Terms,
-    inline_partial,
-)
+from ..document import DisplayMath, Heading, InlineMath, Paragraph, Table, inline_partial
+from ..linebreak import Formula, Line, NumberPrinter, Terms
 from ..printing import latex
 from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, scaled, shown, value_tex
 

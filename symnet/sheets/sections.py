@@ -4,7 +4,8 @@ chain-rule section is in :mod:`symnet.sheets.chain`.)  Each returns document blo
 
 import sympy as sp
 
-from ..document import DisplayMath, Formula, Heading, InlineMath, Line, Mono, NumberPrinter, Paragraph, Table
+from ..document import DisplayMath, Heading, InlineMath, Mono, Paragraph, Table
+from ..linebreak import Formula, Line, NumberPrinter
 from ..printing import latex
 from .numbers import format_number
 

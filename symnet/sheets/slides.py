@@ -4,7 +4,8 @@ factor with overlays (``\only<n->``), the numbers on the last overlay."""
 import sympy as sp
 
 from ..derive import Partial
-from ..document import Formula, Line, NumberPrinter, inline_partial
+from ..document import inline_partial
+from ..linebreak import Formula, Line, NumberPrinter
 from ..printing import aligned, latex
 from .chain import factor_tex, path_tokens, product_tokens
 from .sections import forward_lines, num, shown

@@ -14,8 +14,9 @@ does not dampen the first step), Nesterov moves by ``(1 + μ) g``, RMSprop has
 
 import sympy as sp
 
-from ..document import DisplayMath, Heading, InlineMath, Line, Mono, Paragraph
+from ..document import DisplayMath, Heading, InlineMath, Mono, Paragraph
 from ..errors import SymnetError
+from ..linebreak import Line
 from ..optimizers import entry, update_rule
 from ..printing import latex
 from ..values import exact_number

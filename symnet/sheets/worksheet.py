@@ -5,10 +5,11 @@ import os
 import re
 
 from ..derive import MAX_PATHS_SHOWN
-from ..document import Code, Paragraph, compile_latex, render_markdown, render_notebook, render_tex
+from ..document import Code, Paragraph, render_markdown, render_notebook, render_tex
 from ..errors import SymnetError
 from ..network import Network
 from ..nice import nice_numbers
+from ..pdf import compile_latex
 from ..values import exact_number, shown
 from ..values import seed as check_seed
 from . import code, slides
