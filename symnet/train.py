@@ -179,11 +179,7 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
                      how_to_go_below="train in several runs, each from the last params")
     patience = None if patience is None else _positive(patience, "patience", int)
     frozen = _frozen(model, freeze)
-    held = None
-    if validation is not None:
-        train_idx, val_idx = split(Xt.shape[1], validation, _seed(seed))
-        held = (np.ascontiguousarray(Xt[:, val_idx]), np.ascontiguousarray(Yt[:, val_idx]))
-        Xt, Yt = np.ascontiguousarray(Xt[:, train_idx]), np.ascontiguousarray(Yt[:, train_idx])
+    Xt, Yt, held = _held_out(Xt, Yt, validation, seed)
     n = Xt.shape[1]
     if batch_size is not None:
         batch_size = _positive(batch_size, "batch_size", int)
@@ -202,18 +198,32 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     if progress and epochs >= 100 and sys.stderr.isatty():
         from tqdm import tqdm
         epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
+    _loop(run, epochs_iter, Xt, Yt, batch_size, rng, patience, callback)
+    return run.result()
+
+
+def _held_out(Xt, Yt, validation, seed):
+    """(training X, Y, held-out (X, Y) or None): a seeded split of the columns."""
+    if validation is None:
+        return Xt, Yt, None
+    train_idx, val_idx = split(Xt.shape[1], validation, _seed(seed))
+    held = (np.ascontiguousarray(Xt[:, val_idx]), np.ascontiguousarray(Yt[:, val_idx]))
+    return np.ascontiguousarray(Xt[:, train_idx]), np.ascontiguousarray(Yt[:, train_idx]), held
+
+
+def _loop(run, epochs_iter, Xt, Yt, batch_size, rng, patience, callback):
+    n = Xt.shape[1]
     # Overflow is ignored (σ's e^{−x} overflows harmlessly to give exactly 0); an update that
-    # overflows makes the next loss non-finite, which is caught below, as are invalid results.
+    # overflows makes the next loss non-finite, which is caught in the epoch, as are invalid results.
     with np.errstate(over="ignore", divide="raise", invalid="raise"):
         for epoch in epochs_iter:
             order = None if batch_size is None else rng.permutation(n)
             loss = run.epoch(Xt, Yt, order, batch_size)
             if patience is not None and run.stalled(patience):
                 break
-            if callback is not None and callback(epoch + 1, loss,
-                                                 dict(zip(model.names, theta.tolist()))) is False:
+            if callback is not None and callback(
+                    epoch + 1, loss, dict(zip(run.model.names, run.theta.tolist()))) is False:
                 break
-    return run.result()
 
 
 class _Run:
