@@ -653,3 +653,12 @@ def test_slides_of_a_deeper_network_fit_their_frames(arch, activation):
     assert pdf.startswith(b"%PDF")
     too_high = [float(x) for x in re.findall(r"Overfull \\vbox \(([\d.]+)pt too high\)", log)]
     assert max(too_high, default=0) <= 3 and max(overfull_boxes(log), default=0) <= 3
+
+
+def test_a_softmax_sheet_defines_softmax_and_states_that_targets_sum_to_1():
+    ws = sn.worksheet(sn.Network("2-2-2", activation="tanh", loss="cross_entropy"), seed=2, lr=0.1)
+    rows = math_rows(ws.markdown())
+    assert r"\operatorname{softmax}_{k}\left(N_{3}, N_{4}\right) = \frac{e^{N_{k}}}{e^{N_{3}} + e^{N_{4}}}" in rows
+    assert "a probability distribution (one-hot for a class): $y_{1} + y_{2} = 1$" in ws.markdown()
+    mse = sn.worksheet(sn.Network("2-2-2", output_activation="softmax", loss="mse"), seed=2)
+    assert "The softmax turns" in mse.markdown() and "probability distribution" not in mse.markdown()

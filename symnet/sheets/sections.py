@@ -64,11 +64,31 @@ def network_section(ws):
     blocks = [Heading(2, ["The network"]),
               Paragraph(["Every quantity has its own name, defined from its immediate parents:"]),
               DisplayMath(lines)]
+    if net.output_activation.name == "softmax":
+        blocks += softmax_definition(net)
     reduction = net.loss.reduction
     blocks.append(Paragraph([InlineMath("L"), " is the loss of one sample. Over ", InlineMath("n"),
                              f" samples the loss is the {reduction} of the samples' losses:"]))
     blocks.append(DisplayMath([Line("L", [loss_sum(net)])]))
     blocks += [Heading(3, ["Parameters"]), parameter_table(ws)]
+    return blocks
+
+
+def softmax_definition(net):
+    """The softmax written out, and the assumption its derivation with cross-entropy makes."""
+    pre = [n for n, _ in net.layers[-1]]
+    args = ", ".join(latex(n) for n in pre)
+    total = " + ".join(r"e^{%s}" % latex(n) for n in pre)
+    blocks = [Paragraph(["The softmax turns the output layer's pre-activations into probabilities "
+                         "that sum to 1:"]),
+              DisplayMath([Line(r"\operatorname{softmax}_{k}\left(%s\right)" % args,
+                                [r"\frac{e^{N_{k}}}{%s}" % total])])]
+    if net.loss.targets == "distribution":
+        blocks.append(Paragraph([
+            "The targets of each sample are a probability distribution (one-hot for a class): ",
+            InlineMath(" + ".join(latex(t) for t in net.targets) + " = 1"),
+            ". With it the chain through the softmax cancels to ",
+            InlineMath(r"\frac{\partial L}{\partial N_{k}} = \hat{y}_{k} - y_{k}"), "."]))
     return blocks
 
 
