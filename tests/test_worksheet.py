@@ -662,3 +662,14 @@ def test_a_softmax_sheet_defines_softmax_and_states_that_targets_sum_to_1():
     assert "a probability distribution (one-hot for a class): $y_{1} + y_{2} = 1$" in ws.markdown()
     mse = sn.worksheet(sn.Network("2-2-2", output_activation="softmax", loss="mse"), seed=2)
     assert "The softmax turns" in mse.markdown() and "probability distribution" not in mse.markdown()
+
+
+def test_a_sum_loss_with_l2_over_several_samples_is_refused_not_miscounted():
+    net = sn.Network("2-1", loss="half_sse", l2=0.1)
+    with pytest.raises(sn.SymnetError, match="needs a mean loss: half_sse sums the samples"):
+        sn.worksheet(net, seed=1, samples=2, lr=0.5)
+    one = sn.worksheet(net, seed=1, lr=0.5)  # one sample: the penalty is counted once either way
+    point = one.values[0]
+    trained = net.fit([[point["x1"], point["x2"]]], [point["y"]], lr=0.5, epochs=1,
+                      params={str(k): float(v) for k, v in one.params.items()}, progress=False)
+    assert trained.params == pytest.approx(one.new_params, abs=5e-4)  # the sheet shows 3 digits

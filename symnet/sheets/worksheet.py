@@ -237,6 +237,11 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
                           f"(--params, params=), and only {given} is given; give both, or a "
                           "seed (--seed) to draw the other")
     sample_list = read_samples(net, at) if at is not None else None
+    if sample_list and len(sample_list) > 1 and net.l2 and net.loss.reduction == "sum":
+        # the sheet sums each sample's L, penalty included; training counts the penalty once
+        raise SymnetError(f"a worksheet of several samples with l2 needs a mean loss: {net.loss.name} "
+                          "sums the samples' losses, which would count the penalty once per sample; "
+                          "use loss='mse' or one sample")
     param_values = parameters(net, params) if params is not None else None
     if lr is not None:
         lr = exact_number(lr, "the learning rate lr")
