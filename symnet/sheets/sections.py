@@ -205,11 +205,27 @@ def value_tex(ws, v, paren):
     return r"\left(%s\right)" % s if paren and s.startswith("-") else s
 
 
+def update_intro(ws):
+    """(the parameters an update shows, whether they are all of them, the sentence before
+    them): an exercise sheet and its key show only the parameters asked about."""
+    net = ws.net
+    exercise = ws.student or ws.is_key
+    asked = ws.wrt if exercise else list(net.params)
+    whole = len(asked) == len(net.params)
+    if exercise:
+        return asked, whole, [Paragraph(["Update ", *names(asked), ":" if not whole else
+                                         "; the last line is the loss after the step:"])]
+    if whole:
+        return asked, whole, [Paragraph([f"The last line is the loss after the step (before "
+                                         f"it: {num(ws, ws.numbers.loss)}):"])]
+    return asked, whole, []
+
+
 def update_section(ws):
     """One step of gradient descent: on a worksheet for every parameter and the new loss; on an
     exercise sheet and its key only for the parameters asked about (the others' gradients would
     give answers away), and the new loss only when every parameter is asked about."""
-    net, nums = ws.net, ws.numbers
+    nums = ws.numbers
     alpha = num(ws, ws.lr)
     blocks = [Heading(2, ["One step of gradient descent"]),
               Paragraph(["Every parameter moves against its gradient, with learning rate ",
@@ -217,15 +233,8 @@ def update_section(ws):
               DisplayMath([Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
     if not nums:
         return blocks
-    exercise = ws.student or ws.is_key
-    asked = ws.wrt if exercise else list(net.params)
-    whole = len(asked) == len(net.params)
-    if exercise:
-        blocks.append(Paragraph(["Update ", *names(asked), ":" if not whole else
-                                 "; the last line is the loss after the step:"]))
-    elif whole:
-        blocks.append(Paragraph([f"The last line is the loss after the step (before it: "
-                                 f"{num(ws, nums.loss)}):"]))
+    asked, whole, intro = update_intro(ws)
+    blocks += intro
     lines = []
     for p in asked:
         g = value_tex(ws, nums.grad[p], paren=True)

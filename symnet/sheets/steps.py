@@ -20,7 +20,7 @@ from ..linebreak import Line
 from ..optimizers import entry, update_rule
 from ..printing import latex
 from ..values import exact_number
-from .sections import BLANK, answer, names, num, value_tex
+from .sections import BLANK, answer, num, update_intro, value_tex
 
 TITLES = {"sgd": "gradient descent", "momentum": "SGD with momentum",
           "nesterov": "SGD with Nesterov momentum", "rmsprop": "RMSprop", "adam": "Adam"}
@@ -198,7 +198,7 @@ def step_section(ws):
     """One step of the chosen optimizer: its rule (as :func:`symnet.optimizers.update_rule`
     prints it), its first step from the initial state in letters, then each parameter's line
     with the numbers substituted, and the loss after the step."""
-    step, net, nums = ws.step, ws.net, ws.numbers
+    step, nums = ws.step, ws.numbers
     blocks = [Heading(2, [f"One step of {step.title}"]),
               Paragraph(["The update rule, with ", InlineMath(r"g = \partial L / \partial w"),
                          ":"]),
@@ -212,15 +212,8 @@ def step_section(ws):
         blocks.append(Paragraph(["Here ", *_gradient_words(step), "."]))
     if not nums:
         return blocks
-    exercise = ws.student or ws.is_key
-    asked = ws.wrt if exercise else list(net.params)
-    whole = len(asked) == len(net.params)
-    if exercise:
-        blocks.append(Paragraph(["Update ", *names(asked), ":" if not whole else
-                                 "; the last line is the loss after the step:"]))
-    elif whole:
-        blocks.append(Paragraph([f"The last line is the loss after the step (before it: "
-                                 f"{num(ws, nums.loss)}):"]))
+    asked, whole, intro = update_intro(ws)
+    blocks += intro
     lines = []
     for p in asked:
         sides = [BLANK] if ws.student else [_substituted(ws, step, p),
