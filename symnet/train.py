@@ -80,7 +80,7 @@ class TrainingWarning(UserWarning):
 
 class _Program:
     """A compiled model's loss and gradient on per-layer arrays: for the layer form the views
-    [W1, b1, W2, b2, …] of the parameter vector that :meth:`Model._views` gives, for the scalar
+    [W1, b1, W2, b2, …] of the parameter vector that :meth:`Model.arrays` gives, for the scalar
     form the whole vector as one array.  Updating an array updates the parameter vector."""
 
     def __init__(self, model):
@@ -88,7 +88,7 @@ class _Program:
         sizes = model.net.sizes
         self.layer = model.form == "layer"
         if self.layer:
-            self.arrays = model._views
+            self.arrays = model.arrays
             self._grad = lambda arrays, Xt, Yt: fn(*arrays, Xt, Yt, Xt.shape[1])
             self.predict = lambda arrays, Xt: model._fn_predict(*arrays, Xt)
         else:

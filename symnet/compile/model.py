@@ -106,7 +106,6 @@ class Model:
         """
         return [theta[a:b].reshape(shape) for a, b, shape in self._shapes]
 
-    _views = arrays  # the name symnet.train uses
 
     def as_dict(self, theta):
         """``{name: float}`` of a flat vector, in ``net.params`` order."""
@@ -196,28 +195,6 @@ class Model:
             return float(loss), flat
         loss, *grads = self._fn(*theta, *Xt, *Yt, n)
         return float(loss), np.array(grads, dtype=float)
-
-    def stepper(self, theta, lr):
-        """``step(Xt, Yt)``: one gradient-descent step on ``theta`` in place, w ← w − lr·∂L/∂w;
-        it returns the loss before the step.  Data as laid out by :meth:`data`.
-
-        For NumPy the step calls the generated code directly, without the wrapper that quiets
-        overflow on every call: the caller (``fit``) runs it with overflow ignored."""
-        fn = self._fn.generated if self.backend == "numpy" else self._fn
-        if self.form == "layer":
-            views = self.arrays(theta)
-
-            def step(Xt, Yt):
-                loss, *grads = fn(*views, Xt, Yt, Xt.shape[1])
-                for v, g in zip(views, grads):
-                    v -= lr * g
-                return loss
-        else:
-            def step(Xt, Yt):
-                loss, *grads = fn(*theta, *Xt, *Yt, Xt.shape[1])
-                theta[:] -= lr * np.array(grads)
-                return loss
-        return step
 
     def loss_and_grads(self, params, Xt, Yt):
         """``(loss, [dW1, db1, …])`` of per-layer ``params`` on data laid out by :meth:`data`,

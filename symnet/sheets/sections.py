@@ -234,17 +234,20 @@ def update_section(ws):
     if not nums:
         return blocks
     asked, whole, intro = update_intro(ws)
-    blocks += intro
-    lines = []
-    for p in asked:
-        g = value_tex(ws, nums.grad[p], paren=True)
-        sides = [BLANK] if ws.student else [
-            [("", num(ws, ws.params[p])), ("-", alpha), (".", g)], num(ws, nums.new_params[p])]
-        lines.append(Line(latex(p) + "(t+1)", sides))
+    substituted = lambda p: [("", num(ws, ws.params[p])), ("-", alpha),
+                             (".", value_tex(ws, nums.grad[p], paren=True))]
+    return blocks + intro + [update_display(ws, asked, whole, substituted)]
+
+
+def update_display(ws, asked, whole, substituted):
+    """``p(t+1) = substituted(p) = new value`` for each parameter asked (blank on a student's
+    sheet), then the loss after the step when every parameter is updated."""
+    nums = ws.numbers
+    lines = [Line(latex(p) + "(t+1)", [BLANK] if ws.student
+                  else [substituted(p), num(ws, nums.new_params[p])]) for p in asked]
     if whole:  # in the same display, so it never stands alone on a page
         lines.append(Line("L", [answer(ws, num(ws, nums.new_loss))]))
-    blocks.append(DisplayMath(lines))
-    return blocks
+    return DisplayMath(lines)
 
 
 def no_update_section(ws):

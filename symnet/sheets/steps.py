@@ -18,9 +18,8 @@ from ..document import DisplayMath, Heading, InlineMath, Mono, Paragraph
 from ..errors import SymnetError
 from ..linebreak import Line
 from ..optimizers import entry, update_rule
-from ..printing import latex
 from ..values import exact_number
-from .sections import BLANK, answer, num, update_intro, value_tex
+from .sections import num, update_display, update_intro, value_tex
 
 TITLES = {"sgd": "gradient descent", "momentum": "SGD with momentum",
           "nesterov": "SGD with Nesterov momentum", "rmsprop": "RMSprop", "adam": "Adam"}
@@ -213,13 +212,5 @@ def step_section(ws):
     if not nums:
         return blocks
     asked, whole, intro = update_intro(ws)
-    blocks += intro
-    lines = []
-    for p in asked:
-        sides = [BLANK] if ws.student else [_substituted(ws, step, p),
-                                            num(ws, nums.new_params[p])]
-        lines.append(Line(latex(p) + "(t+1)", sides))
-    if whole:
-        lines.append(Line("L", [answer(ws, num(ws, nums.new_loss))]))
-    blocks.append(DisplayMath(lines))
-    return blocks
+    return blocks + intro + [update_display(ws, asked, whole,
+                                            lambda p: _substituted(ws, step, p))]
