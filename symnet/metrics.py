@@ -60,6 +60,44 @@ def split(n, fraction, seed):
     return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
-def mean_abs(arrays):
-    """The mean |a| of each array (one number per layer's ∂L/∂W)."""
-    return [float(np.abs(a).sum()) / a.size for a in arrays]  # np.mean costs 3x more here
+class GradientSizes:
+    """Each epoch's mean |∂L/∂W| per layer, from gradient vectors kept in blocks of epochs.
+
+    On a small network an epoch is a few dozen NumPy calls, and two more per layer for this
+    metric cost a tenth of it; so :meth:`add` copies the epoch's gradient vector (weights
+    first, ``weights`` numbers per layer) into a block, and a block is reduced at once.
+
+    >>> sizes = GradientSizes([2, 1])
+    >>> sizes.add(np.array([1.0, -3.0, -0.5, 7.0]))  # the last number is a bias's
+    >>> sizes.lists()
+    [[2.0], [0.5]]
+    """
+
+    NUMBERS = 1 << 16  # the size of a block: at most 256 epochs, at least one
+
+    def __init__(self, weights):
+        self._sizes = np.array(weights, dtype=float)
+        self._starts = np.cumsum([0, *weights[:-1]])
+        self._values = [[] for _ in weights]
+        self._weights = sum(weights)
+        self._block = np.empty((min(256, max(1, self.NUMBERS // self._weights)), self._weights))
+        self._row = 0
+
+    def add(self, gradient):
+        """Record one epoch's gradient vector."""
+        self._block[self._row] = gradient[:self._weights]
+        self._row += 1
+        if self._row == len(self._block):
+            self._reduce()
+
+    def _reduce(self):
+        if self._row:
+            sums = np.add.reduceat(np.abs(self._block[:self._row]), self._starts, axis=1)
+            for values, column in zip(self._values, (sums / self._sizes).T.tolist()):
+                values.extend(column)
+            self._row = 0
+
+    def lists(self):
+        """The mean |∂L/∂W| of each layer (a list per layer, a number per epoch)."""
+        self._reduce()
+        return self._values

@@ -53,7 +53,8 @@ def _sgd_update(params, grads, state, lr, t, momentum=0.0, dampening=0.0, weight
     out = []
     for i, (p, g) in enumerate(zip(params, grads)):
         if momentum:
-            bufs[i] = g if bufs[i] is None else momentum * bufs[i] + (1 - dampening) * g
+            # the first buffer is a copy of g (1 * g): the caller may reuse g's memory
+            bufs[i] = 1 * g if bufs[i] is None else momentum * bufs[i] + (1 - dampening) * g
             g = g + momentum * bufs[i] if nesterov else bufs[i]
         out.append(p - lr * g)
     return out, {"momentum_buffer": bufs}

@@ -17,7 +17,7 @@ import warnings
 from .compile.fused import fused_epochs
 from .errors import SymnetError
 from .lazy import numpy as np
-from .metrics import accuracy, is_classifier, mean_abs, split
+from .metrics import GradientSizes, accuracy, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import FORMAT, TrainResult
 from .values import MAX_EPOCHS, bounded
@@ -79,39 +79,28 @@ class TrainingWarning(UserWarning):
 
 
 class _Program:
-    """A compiled model's loss and gradient on per-layer arrays: for the layer form the views
-    [W1, b1, W2, b2, …] of the parameter vector that :meth:`Model.arrays` gives, for the scalar
-    form the whole vector as one array.  Updating an array updates the parameter vector."""
+    """A compiled model's loss and gradient at the parameter vector ``theta`` (which training
+    updates in place): the gradient is written into ``gradient``, in θ's order (weights, then
+    biases), so that one update moves all of θ."""
 
-    def __init__(self, model):
+    def __init__(self, model, theta):
         fn = model._fn.generated if model.backend == "numpy" else model._fn
-        sizes = model.net.sizes
-        self.layer = model.form == "layer"
-        if self.layer:
-            self.arrays = model.arrays
-            self._grad = lambda arrays, Xt, Yt: fn(*arrays, Xt, Yt, Xt.shape[1])
-            self.predict = lambda arrays, Xt: model._fn_predict(*arrays, Xt)
+        self.gradient = g = np.empty_like(theta)
+        if model.form == "layer":
+            arrays, into = model.arrays(theta), model.arrays(g)
+
+            def grad(Xt, Yt):
+                loss, *parts = fn(*arrays, Xt, Yt, Xt.shape[1])
+                for view, part in zip(into, parts):
+                    view[...] = part
+                return loss
+            self.predict = lambda Xt: model._fn_predict(*arrays, Xt)
         else:
-            self.arrays = lambda theta: [theta]
-
-            def grad(arrays, Xt, Yt):
-                loss, *g = fn(*arrays[0], *Xt, *Yt, Xt.shape[1])
-                return loss, np.array(g, dtype=float)
-            self._grad = grad
-            self.predict = lambda arrays, Xt: np.array(model._fn_predict(*arrays[0], *Xt))
-            ends = np.cumsum([a * b for a, b in zip(sizes, sizes[1:])])
-            self._slices = [slice(a, b) for a, b in zip([0, *ends[:-1]], ends)]
-
-    def grad(self, arrays, Xt, Yt):
-        """(loss, gradients as a list like ``arrays``)."""
-        out = self._grad(arrays, Xt, Yt)
-        return out[0], out[1:]
-
-    def weight_grads(self, grads):
-        """∂L/∂W of each layer, from ``grad``'s list."""
-        if self.layer:
-            return grads[0::2]
-        return [grads[0][s] for s in self._slices]
+            def grad(Xt, Yt):
+                loss, *g[:] = fn(*theta, *Xt, *Yt, Xt.shape[1])
+                return loss
+            self.predict = lambda Xt: np.array(model._fn_predict(*theta, *Xt))
+        self.grad = grad
 
 
 def _frozen(model, freeze):
@@ -233,15 +222,15 @@ class _Run:
         self.net, self.model, self.opt, self.opts, self.lr = net, model, opt, opts, lr
         self.theta, self.frozen, self.held = theta, frozen, held
         self.fixed = None if frozen is None else theta[frozen].copy()
-        self.program = _Program(model)
-        self.arrays = self.program.arrays(theta)
-        self.state = opt.init(self.arrays)
+        self.program = _Program(model, theta)
+        self.state = opt.init([theta])  # every rule is elementwise: one vector for all of θ
         self.plain = opt.name == "sgd" and not opts["momentum"] and not opts["weight_decay"] \
             and not opts["maximize"]
         self.t = 0
         self.classifier = is_classifier(net.loss.name)
         self.history = []
-        self.metrics = {f"grad_W{l}": [] for l in range(1, len(net.sizes))}
+        self.gradients = GradientSizes([a * b for a, b in zip(net.sizes, net.sizes[1:])])
+        self.metrics = {}
         if self.classifier:
             self.metrics["accuracy"] = []
         if held is not None:
@@ -252,58 +241,60 @@ class _Run:
         self.best, self.best_value, self.best_epoch, self.wait = None, math.inf, None, 0
 
     def step(self, Xt, Yt):
-        """One update on a batch; (the loss before it, the gradients)."""
-        loss, grads = self.program.grad(self.arrays, Xt, Yt)
+        """One update on a batch; the loss before it (the gradient is ``program.gradient``)."""
+        loss, g = self.program.grad(Xt, Yt), self.program.gradient
         self.t += 1
         if self.plain:  # the lecture's rule, in place
-            for v, g in zip(self.arrays, grads):
-                v -= self.lr * g
+            self.theta -= self.lr * g
         else:
-            new, self.state = self.opt.update(self.arrays, grads, self.state, self.lr, self.t,
+            new, self.state = self.opt.update([self.theta], [g], self.state, self.lr, self.t,
                                               **self.opts)
-            for v, w in zip(self.arrays, new):
-                np.copyto(v, w)
+            np.copyto(self.theta, new[0])
         if self.frozen is not None:
             self.theta[self.frozen] = self.fixed
-        return loss, grads
+        return loss
+
+    def scores(self, Xt, Yt):
+        """Accuracy and validation scores of the parameters before this epoch's updates."""
+        name, out, program = self.net.loss.name, {}, self.program
+        if self.classifier:
+            out["accuracy"] = accuracy(name, program.predict(Xt), Yt)
+        if self.held is not None:
+            Xv, Yv = self.held
+            out["val_loss"] = float(program.grad(Xv, Yv))
+            if self.classifier:
+                out["val_accuracy"] = accuracy(name, program.predict(Xv), Yv)
+        return out
 
     def epoch(self, Xt, Yt, order, batch_size):
         """Score, then update (one step full-batch, or one per batch); record; return the loss."""
         np.copyto(self.before, self.theta)
-        name, mean = self.net.loss.name, self.net.loss.reduction == "mean"
-        scores = {}
-        epoch = len(self.history) + 1
         try:
-            if self.classifier:
-                scores["accuracy"] = accuracy(name, self.program.predict(self.arrays, Xt), Yt)
-            if self.held is not None:
-                Xv, Yv = self.held
-                scores["val_loss"] = float(self.program.grad(self.arrays, Xv, Yv)[0])
-                if self.classifier:
-                    scores["val_accuracy"] = accuracy(name, self.program.predict(self.arrays, Xv), Yv)
+            scores = self.scores(Xt, Yt) if self.metrics else None
             if order is None:
-                loss, grads = self.step(Xt, Yt)
+                loss = self.step(Xt, Yt)
             else:
-                loss, n = 0.0, Xt.shape[1]
+                loss, n, mean = 0.0, Xt.shape[1], self.net.loss.reduction == "mean"
                 for start in range(0, n, batch_size):
                     b = order[start:start + batch_size]
-                    part, grads = self.step(Xt[:, b], Yt[:, b])
+                    part = self.step(Xt[:, b], Yt[:, b])
                     loss += part * len(b) / n if mean else part
-            # mean |∂L/∂W| per layer, once per epoch (of its last step): per step, it would
-            # cost a fifth of a mini-batch step
             # an update that overflows raises; a finite loss means finite parameters before
-            finite = math.isfinite(loss) and math.isfinite(scores.get("val_loss", 0.0))
+            finite = math.isfinite(loss) and (scores is None or
+                                              math.isfinite(scores.get("val_loss", 0.0)))
         except FloatingPointError:
             finite = False
         if not finite:
-            raise _diverged(epoch, self.lr, "loss", self.model.names, self.good, self.history)
+            raise _diverged(len(self.history) + 1, self.lr, "loss", self.model.names, self.good,
+                            self.history)
         self.good, self.before = self.before, self.good  # good: the parameters just scored
-        self.history.append(float(loss))
-        for l, g in enumerate(mean_abs(self.program.weight_grads(grads)), start=1):
-            self.metrics[f"grad_W{l}"].append(g)
-        for k, v in scores.items():
-            self.metrics[k].append(v)
-        return float(loss)
+        loss = float(loss)
+        self.history.append(loss)
+        self.gradients.add(self.program.gradient)  # mean |∂L/∂W| of the epoch's last step
+        if scores:
+            for k, v in scores.items():
+                self.metrics[k].append(v)
+        return loss
 
     def stalled(self, patience):
         """Early stopping: keep the best parameters scored; True after ``patience`` epochs
@@ -326,8 +317,9 @@ class _Run:
             warnings.warn(f"the loss rose during training, from {h[0]:.6g} to {h[-1]:.6g}; try a "
                           f"smaller learning rate (e.g. {self.lr / 10:g})", TrainingWarning,
                           stacklevel=3)
-        return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h, self.metrics,
-                           self.best_epoch or len(h), self.opt.name)
+        metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)}
+        return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h,
+                           {**metrics, **self.metrics}, self.best_epoch or len(h), self.opt.name)
 
 
 # ---- backend="jax" | "torch": the fused step of symnet.compile.fused (kept apart from the loop above)

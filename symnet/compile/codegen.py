@@ -34,7 +34,9 @@ def _numeric(xp):
         "softmax_cols": softmax_cols,
         "matmul": xp.dot,
         "colsum": lambda d: d.sum(axis=0, keepdims=True),
+        "rowsum": lambda d: d.sum(axis=1, keepdims=True),
         "total": xp.sum,
+        "sumsq": lambda r: (r * r).sum(),
     }
 
 
@@ -84,7 +86,11 @@ BACKENDS = ("numpy", "torch", "jax")
 def _numpy_namespace():
     # a dict, not lambdify's "numpy" module string, which builds SymPy's whole translation
     # table (≈ 150 ms and 14 MiB on first use) for the few names the generated code calls
-    return {**{k: v for k, v in vars(np).items() if not k.startswith("_")}, **_numeric(np)}
+    # a small net's step is a few dozen NumPy calls: the ufunc's own reduce skips ndarray.sum's
+    # Python layer, and BLAS's dot product makes no temporary for Σ R²
+    return {**{k: v for k, v in vars(np).items() if not k.startswith("_")}, **_numeric(np),
+            "rowsum": functools.partial(np.add.reduce, axis=1, keepdims=True),
+            "sumsq": lambda r: np.vdot(r, r)}
 
 
 def _backend(name):
@@ -115,14 +121,17 @@ def _backend(name):
 
 
 class _Printer(NumPyPrinter):
-    """NumPy code: ``1/x`` not ``x**(-1.0)``, two-argument min/max, NumPy's heaviside, and
-    array methods (``A.T``, ``D.sum(axis=1, keepdims=True)``) instead of function calls."""
+    """NumPy code: ``1/x`` not ``x**(-1.0)``, two-argument min/max, NumPy's heaviside, ``A.T``
+    and ``sumsq(R)`` for Σ R²."""
 
     def _print_transpose(self, expr):
         return "%s.T" % self.parenthesize(expr.args[0], 1000)
 
-    def _print_rowsum(self, expr):
-        return "%s.sum(axis=1, keepdims=True)" % self.parenthesize(expr.args[0], 1000)
+    def _print_total(self, expr):
+        arg = expr.args[0]
+        if arg.is_Pow and arg.exp == 2:
+            return "sumsq(%s)" % self._print(arg.base)
+        return "total(%s)" % self._print(arg)
 
     def _print_outer(self, expr):
         return self._print_hadamard(expr)

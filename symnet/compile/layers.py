@@ -137,6 +137,24 @@ def layer_program(net):
     return forward, backward, [loss] + grads, args, A_L, helpers
 
 
+def inline_single_use(program, outputs):
+    """``(program, outputs)`` with each layer array that is used once written where it is
+    used (Z1 into σ(Z1)): NumPy then frees that temporary as soon as it is consumed, and the
+    next array reuses memory still in the cache.  Scalar helpers (2/n) stay named, so they
+    are computed once and not folded into a product of arrays."""
+    program, outputs = list(program), list(outputs)
+    i = 0
+    while i < len(program):
+        lhs, rhs = program[i]
+        later = [r for _, r in program[i + 1:]] + outputs
+        if isinstance(lhs, LayerSymbol) and sum(e.count(lhs) for e in later) == 1:
+            program = program[:i] + [(l, r.xreplace({lhs: rhs})) for l, r in program[i + 1:]]
+            outputs = [o.xreplace({lhs: rhs}) for o in outputs]
+        else:
+            i += 1
+    return program, outputs
+
+
 class LayerDerivation(Rendered):
     r"""The layer (matrix) form of backpropagation, as equations one can print.
 

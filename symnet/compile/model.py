@@ -6,7 +6,7 @@ from ..errors import SymnetError
 from ..lazy import numpy as np
 from ..values import finite
 from .codegen import lambdify
-from .layers import layer_program
+from .layers import inline_single_use, layer_program
 from .scalar import scalar_program
 
 FORMS = ("layer", "scalar")
@@ -177,7 +177,9 @@ class Model:
     def _build_layer(self):
         forward, backward, outputs, args, a_out, _ = layer_program(self.net)
         X, Y, n = sp.symbols("X Y n_samples")
-        self._fn = lambdify([*args, X, Y, n], outputs, forward + backward, self.backend)
+        program, outputs = inline_single_use(forward + backward, outputs)
+        self._fn = lambdify([*args, X, Y, n], outputs, program, self.backend)
+        forward, (a_out,) = inline_single_use(forward, [a_out])
         self._fn_predict = lambdify([*args, X], a_out, forward, self.backend)
 
     def _predict(self, theta, Xt):
