@@ -319,8 +319,10 @@ COMMANDS = {
 }
 
 
-def build_parser():
-    """The whole argument parser (no SymPy needed to build it)."""
+def build_parser(command=None):
+    """The argument parser (no SymPy needed to build it): the whole of it, or, for one
+    ``command``, with that subcommand only (building all of them is a fifth of ``symnet
+    check``'s own work)."""
     parser = _Parser(prog="symnet", description="Symbolic differentiation of small neural "
                      "networks: the chain rule step by step.")
     parser.add_argument("--version", action=_Version)
@@ -332,6 +334,8 @@ def build_parser():
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the traceback of an internal error")
     for name, (help_text, arguments, net) in COMMANDS.items():
+        if command not in (None, name):
+            continue
         parents = [flow] if net == "flow" else [network] if net else []
         p = sub.add_parser(name, help=help_text, parents=[*parents, debug])
         if net == "flow":
@@ -342,8 +346,10 @@ def build_parser():
 
 def main(argv=None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)  # after --debug, if any
+    parser = build_parser(chosen if chosen in COMMANDS else None)
+    debug = "--debug" in argv
     try:
         args, extra = parser.parse_known_args(argv)
         if extra and getattr(args, "answer", "") is None and len(extra) == 1:

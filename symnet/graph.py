@@ -171,11 +171,14 @@ def _applied_partial(expr, var):
 
 def _partial(expr, var):
     # A neuron's weighted sum is differentiated term by term, only where the variable occurs,
-    # and a product that holds the variable once, to the first power, by dropping it: this
-    # is diff's answer, and much faster for the thousands of edges of a network.
+    # a product that holds the variable once, to the first power, by dropping it, and an
+    # integer power by the power rule: this is diff's answer, and much faster for the
+    # thousands of edges of a network (and for a loss's square, a sixth of `symnet check`).
     if expr.is_Add:
         return sp.Add(*[_partial(t, var) for t in expr.args if t.has(var)])
     if expr.is_Mul and expr.args.count(var) == 1 and \
             not any(a.has(var) for a in expr.args if a != var):
         return sp.Mul(*[a for a in expr.args if a != var])
+    if expr.is_Pow and expr.exp.is_Integer:  # (y − ŷ)² of a loss
+        return expr.exp * expr.base ** (expr.exp - 1) * _partial(expr.base, var)
     return sp.diff(expr, var)

@@ -13,14 +13,17 @@ from functools import cached_property
 
 from .activations import Activation
 from .architecture import Architecture
-from .compile import LayerDerivation, Model
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean
 from .files import read_json
 from .graph import Graph
+from .lazy import lazy_import
 from .printing import definitions_latex, text
-from .train import FORMAT, fit, init_params
+from .result import FORMAT
 from .values import finite
+
+# bound on first use: derive and check, most of the command line, never compile or train
+_compile, _train = lazy_import(f"{__package__}.compile"), lazy_import(f"{__package__}.train")
 
 _GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
 
@@ -143,16 +146,16 @@ class Network(Graph):
         models = self.__dict__.setdefault("_models", {})
         key = (form, backend)
         if key not in models:
-            models[key] = Model(self, form, backend)
+            models[key] = _compile.Model(self, form, backend)
         return models[key]
 
     def derive_layers(self):
         """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
-        return LayerDerivation(self)
+        return _compile.LayerDerivation(self)
 
     def init_params(self, seed=0):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
-        return init_params(self, seed)
+        return _train.init_params(self, seed)
 
     def fit(self, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
             callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
@@ -170,10 +173,10 @@ class Network(Graph):
         >>> result.history[-1] < 1e-12 < result.history[0]
         True
         """
-        return fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, params=params,
-                   seed=seed, callback=callback, progress=progress, form=form,
-                   optimizer=optimizer, freeze=freeze, validation=validation, patience=patience,
-                   backend=backend, **options)
+        return _train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
+                          params=params, seed=seed, callback=callback, progress=progress,
+                          form=form, optimizer=optimizer, freeze=freeze, validation=validation,
+                          patience=patience, backend=backend, **options)
 
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.

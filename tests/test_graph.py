@@ -134,3 +134,18 @@ def test_forward_pass_with_exact_numbers():
     assert v[sp.Symbol("L")] == sp.Rational(9, 8)
     with pytest.raises(sn.SymnetError, match="missing values for b1"):
         net.forward({k: val for k, val in values.items() if k != "b1"})
+
+
+_y, _yhat, _w = sp.symbols("y yhat w")
+
+
+@pytest.mark.parametrize("expr", [
+    (_y - _yhat) ** 2,                       # mse's term
+    (_yhat - _y) ** 3 + (_y - 2 * _yhat) ** 2,
+    (_w * _yhat + 1) ** -2,
+    _y ** 2,                                 # no ŷ in it
+    sp.Rational(1, 2) * (_y - _yhat) ** 2,   # half_sse: a product, left to diff
+])
+def test_local_partial_of_a_power_is_what_sympy_diff_gives(expr):
+    graph = sn.graph.Graph({sp.Symbol("L"): expr})
+    assert sp.expand(graph.local(sp.Symbol("L"), _yhat) - sp.diff(expr, _yhat)) == 0

@@ -24,12 +24,14 @@ from .evaluation import delta_node
 MAX_STEPS = 60
 MAX_TEXT = 20_000
 
-_BLOCK = re.compile(r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}", re.S)
+# patterns, not compiled ones: re compiles (and caches) them on first use, and a check of one
+# answer never uses them
+_BLOCK = r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}"
 _NAME = r"(?:\\hat\s*\{\s*y\s*\}|\\hat\s+y|[A-Za-zŷ][A-Za-z0-9\u0302]*)(?:_\{?[A-Za-z0-9]+\}?)?"
 _PARTIALS = [
-    re.compile(rf"\\[dt]?frac\s*\{{\s*\\partial\s*({_NAME})\s*\}}\s*\{{\s*\\partial\s*({_NAME})\s*\}}"),
-    re.compile(rf"\\partial\s*({_NAME})\s*/\s*\\partial\s*({_NAME})"),
-    re.compile(rf"∂\s*({_NAME})\s*/\s*∂\s*({_NAME})"),
+    rf"\\[dt]?frac\s*\{{\s*\\partial\s*({_NAME})\s*\}}\s*\{{\s*\\partial\s*({_NAME})\s*\}}",
+    rf"\\partial\s*({_NAME})\s*/\s*\\partial\s*({_NAME})",
+    rf"∂\s*({_NAME})\s*/\s*∂\s*({_NAME})",
 ]
 _PLACEHOLDER = "partialq"
 
@@ -52,7 +54,7 @@ def split_steps(text):
     if len(text) > MAX_TEXT:
         raise ParseError(f"the derivation is {len(text):,} characters long; at most {MAX_TEXT:,} "
                          "are checked")
-    block = _BLOCK.search(text)
+    block = re.search(_BLOCK, text, re.S)
     rows = re.split(r"\\\\", block.group(2)) if block else text.splitlines()
     steps, lhs = [], None
     for row in rows:
@@ -86,7 +88,7 @@ def read_partials(net, text):
         found[key] = Partial(read_name(net, m.group(1)), read_name(net, m.group(2)))
         return f" {key} "
     for pattern in _PARTIALS:
-        text = pattern.sub(replace, text)
+        text = re.sub(pattern, replace, text)
     return text, found
 
 
