@@ -1,6 +1,8 @@
 """The exceptions symnet raises for bad input: all are ``ValueError`` subclasses."""
 
-import difflib
+from .lazy import lazy_import
+
+difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 
 class SymnetError(ValueError):

@@ -19,7 +19,6 @@ from .files import read_json
 from .graph import Graph
 from .lazy import lazy_import
 from .printing import definitions_latex, text
-from .result import FORMAT
 from .values import finite
 
 # bound on first use: derive and check, most of the command line, never compile or train
@@ -221,8 +220,9 @@ def load(path):
     ('2-1', True)
     """
     doc = read_json(path, "a symnet model file")
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise SymnetError(f"{path} is not a symnet model file (expected \"format\": \"{FORMAT}\")")
+    if not isinstance(doc, dict) or doc.get("format") != _train.FORMAT:
+        raise SymnetError(f"{path} is not a symnet model file (expected \"format\": "
+                          f"\"{_train.FORMAT}\")")
     try:
         acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
                 for a in doc["activation"]]

@@ -4,12 +4,14 @@ r"""LaTeX as students type it, translated to symnet's plain syntax; other comman
 " sigma'(z_1) * yhat_1"
 """
 
-import difflib
 import re
 
 from ..activations import REGISTRY
 from ..errors import ParseError
+from ..lazy import lazy_import
 from .tokens import MAX_LENGTH
+
+difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 MAX_DEPTH = 100
 

@@ -4,13 +4,15 @@ Each function here turns one recognised notation into its SymPy value, or refuse
 line that says what to write instead.
 """
 
-import difflib
 
 import sympy as sp
 
 from ..activations import REGISTRY
 from ..errors import ParseError
+from ..lazy import lazy_import
 from ..symbols import Delta, Partial
+
+difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 LAYER_DERIVATIVES = ("f", "g")  # f'(z), g'(z): the activation of the layer z belongs to
 
