@@ -6,12 +6,30 @@ Modules: ``evaluation`` (reading answers, check points, 40-digit values), ``verd
 slip), ``engine`` (slips alone and in pairs, credit), ``wording`` (the student's own names),
 ``steps`` (:func:`check_derivation`).
 
+The names are re-exported on first use: ``symnet check`` of one answer loads neither the
+line-by-line checker nor, for a right answer, the mistake engine.
+
 >>> from symnet.network import Network
+>>> from symnet.checking import check
 >>> check(Network("2-2-1"), "w5", "2*(yhat - y)*N1").correct
 True
 """
 
-from .steps import DerivationCheck, Step, check_derivation
-from .verdict import CheckResult, check
+import importlib
 
-__all__ = ["CheckResult", "DerivationCheck", "Step", "check", "check_derivation"]
+_WHERE = {"CheckResult": "verdict", "check": "verdict",
+          "DerivationCheck": "steps", "Step": "steps", "check_derivation": "steps"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module("." + _WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

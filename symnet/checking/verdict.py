@@ -20,9 +20,9 @@ import sympy as sp
 from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError
+from ..lazy import lazy_import
 from ..printing import text
 from ..values import exact_number
-from .engine import MAX_DIAGNOSED_PATHS, credit, diagnose
 from .evaluation import (
     PRECISION,
     counterexample,
@@ -35,6 +35,8 @@ from .evaluation import (
     symbolically_equal,
     value,
 )
+
+engine = lazy_import(f"{__package__}.engine")  # the mistake engine, for a wrong answer only
 
 
 @dataclass
@@ -112,8 +114,9 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
 
 
 def _wrong(net, name, derivation, answer, pts, counter, a, e):
-    found = diagnose(net, derivation, answer, pts)
-    share = credit(net, derivation, answer, found) if derivation.n_paths <= MAX_DIAGNOSED_PATHS \
+    found = engine.diagnose(net, derivation, answer, pts)
+    share = engine.credit(net, derivation, answer, found) \
+        if derivation.n_paths <= engine.MAX_DIAGNOSED_PATHS \
         else None  # too many paths to weigh
     lines = [f"incorrect: your answer is not {name}.",
              f"  at {show_point(counter['point'])}:",

@@ -2,8 +2,7 @@
 
 import json
 
-from ..checking import check as check_answer
-from ..checking import check_derivation
+from .. import checking
 from ..checking.hints import SPELLING
 from ..errors import SymnetError
 from ..files import read_text
@@ -30,9 +29,9 @@ def _check(args):
     net = network_from(args)
     at = parse_assignments(args.at) if args.at else None
     if args.steps is not None:
-        result = check_derivation(net, args.wrt, read_text(args.steps), at=at)
+        result = checking.check_derivation(net, args.wrt, read_text(args.steps), at=at)
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result)
         return 0 if result.correct else 1
-    result = check_answer(net, args.wrt, args.answer, at=at, tolerance=args.tolerance)
+    result = checking.check(net, args.wrt, args.answer, at=at, tolerance=args.tolerance)
     print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.message)
     return 0 if result.correct else 1
