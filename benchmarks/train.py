@@ -9,7 +9,7 @@ Nets ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="
 at N = 256 (400 epochs) and N = 4096 (60 epochs), full-batch gradient descent, lr = 0.1, all
 methods starting from ``net.init_params(0)``.  For each case the table gives:
 
-* fit: a whole training run, best of 5 rounds in which the methods take turns (compile
+* fit: a whole training run, best of 15 rounds in which the methods take turns (compile
   excluded: ``net.compile(form)`` runs first), and per epoch; ratios are to the hand-written
   NumPy loop;
 * symnet ``net.fit(..., form="layer")`` and ``form="scalar"``;
@@ -375,7 +375,7 @@ def main(argv=None):
     if os.getloadavg()[0] > 0.5 and threads > 1:
         print("note: the machine is busy; multi-threaded BLAS then swings up to 20x "
               "(try OPENBLAS_NUM_THREADS=1)")
-    print(f"nets: sigmoid hidden, linear output, mse; full batch, lr {LR}; best of {k}\n")
+    print(f"nets: sigmoid hidden, linear output, mse; full batch, lr {LR}; best of {3 * k}\n")
 
     header = (f"{'method':<34}{'fit s':>10}{'ms/epoch':>10}{'x numpy':>9}"
               f"{'loss+grad ms':>14}{'x numpy':>9}   target")
@@ -383,7 +383,9 @@ def main(argv=None):
     for arch in NETS:
         for n, epochs in cases:
             micro = (1 if args.quick else MICRO_EPOCHS) if (arch, n) == ("2-8-8-1", 256) else 0
-            rows, notes = run_case(arch, n, epochs, k, micro)
+            # a run is 20-70 ms: 15 rounds, so that the best of each is its own floor, not
+            # the machine's noise (±10 % between single runs here)
+            rows, notes = run_case(arch, n, epochs, 3 * k, micro)
             print(f"{arch}, N = {n}, {epochs} epochs")
             print(header)
             print("-" * len(header))

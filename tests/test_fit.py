@@ -137,6 +137,32 @@ def test_accuracy_and_gradients_are_recorded_every_epoch():
     assert r.metrics["accuracy"][0] == np.mean((net.compile().predict(p0, XOR_X).ravel() > 0.5) == XOR_Y)
 
 
+_LX, _LY = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 2.5, 5.5, 7.0])
+
+
+def _replay(epochs, batch_size, lr=0.01):
+    """|∂L/∂w| of each epoch's last step for ŷ = w x + b, L = mean((ŷ − y)²), in closed form,
+    replaying fit's seeded batch order."""
+    rng, w, b, out = np.random.default_rng(0), 0.0, 0.0, []
+    for _ in range(epochs):
+        order = np.arange(4) if batch_size is None else rng.permutation(4)
+        for start in range(0, 4, batch_size or 4):
+            i = order[start:start + (batch_size or 4)]
+            e = w * _LX[i] + b - _LY[i]
+            gw, gb = np.mean(2 * e * _LX[i]), np.mean(2 * e)
+            w, b = w - lr * gw, b - lr * gb
+        out.append(abs(gw))
+    return out
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+def test_every_epochs_gradient_size_is_recorded_across_blocks(batch_size):
+    # 600 epochs cross two of GradientSizes' blocks of 256 epochs
+    r = sn.linear_regression(1).fit(_LX[:, None], _LY, lr=0.01, epochs=600, progress=False,
+                                    batch_size=batch_size, params={"w1": 0.0, "b1": 0.0})
+    assert r.metrics["grad_W1"] == pytest.approx(_replay(600, batch_size), rel=1e-9)
+
+
 def test_history_stays_a_list_of_losses():
     r = sn.Network("2-2-1").fit(XOR_X, XOR_Y, epochs=5, progress=False)
     assert isinstance(r.history, list) and len(r.history) == 5 and all(isinstance(v, float) for v in r.history)
