@@ -347,7 +347,9 @@ def build_parser(command=None):
 def main(argv=None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    chosen = next((a for a in argv if not a.startswith("-")), None)  # after --debug, if any
+    # the command is the first argument, after --debug if any; anything else before it (-h,
+    # --, a misspelling) needs the whole parser, whose help and errors list every command
+    chosen = next((a for a in argv if a != "--debug"), None)
     parser = build_parser(chosen if chosen in COMMANDS else None)
     debug = "--debug" in argv
     try:

@@ -152,3 +152,22 @@ def test_help_explains_the_option(command, option, words, capsys):
     assert main([command, "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert words in out[out.rindex(option):]
+
+
+_COMMANDS = ["derive", "train", "check", "chain", "worksheet", "flow", "activations", "draw",
+             "predict", "quiz", "grade"]
+
+
+@pytest.mark.parametrize("argv", [["-h", "derive"], ["--help", "check"], ["--debug", "-h", "train"],
+                                  ["-h"], ["--help", "grade", "x.csv"]])
+def test_help_before_a_command_lists_every_command(argv, capsys):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert all(f"    {name}" in out for name in _COMMANDS), out
+
+
+@pytest.mark.parametrize("argv", [["--", "derive", "2-2-1"], ["dervie", "2-2-1"]])
+def test_an_unknown_command_lists_every_command(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert all(repr(name) in err for name in _COMMANDS), err
