@@ -21,6 +21,9 @@ def lazy_import(name):
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:  # as an import binds it: `import symnet.train` then finds symnet.train
+        setattr(sys.modules[parent], child, module)
     return module
 
 

@@ -272,3 +272,18 @@ def test_fuzz_the_parser_over_its_alphabet(text):
 def test_fuzz_the_parser_over_unicode(text):
     result = _parsed(text)
     assert result is None or isinstance(result, sp.Basic)
+
+
+@pytest.mark.parametrize("code", [
+    # symnet.network binds compile and train lazily; `import symnet.train` must still bind them
+    "import symnet.network, symnet.train; assert callable(symnet.train.fit)",
+    "import symnet as sn; sn.Network('2-1'); import symnet.compile; symnet.compile.Model",
+    "import symnet.checking.verdict, symnet.checking.engine; symnet.checking.engine.diagnose",
+    "import symnet.errors, difflib; difflib.get_close_matches",
+    "from unittest import mock; import symnet.network\n"
+    "with mock.patch('symnet.train.init_params', lambda net, seed: 'patched'):\n"
+    "    assert symnet.network.Network('2-1').init_params() == 'patched'",
+])
+def test_a_lazily_bound_module_is_its_packages_attribute(code):
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
