@@ -38,3 +38,33 @@ def test_an_unknown_or_missing_backend_is_a_clear_error():
     except ImportError:
         with pytest.raises(sn.SymnetError, match="backend 'torch' needs PyTorch: pip install torch"):
             sn.Network("2-1").compile(backend="torch")
+
+
+def _adam_or_rmsprop(name, w, lr, steps, X, Y):
+    """Plain-Python Adam / RMSprop (torch.optim's defaults) on ŷ = w1 x + b1, L = mean((ŷ − y)²)."""
+    m, v = [0.0, 0.0], [0.0, 0.0]
+    for t in range(1, steps + 1):
+        r = [w[0] * x + w[1] - y for x, y in zip(X, Y)]
+        g = [2 / len(X) * sum(ri * x for ri, x in zip(r, X)), 2 / len(X) * sum(r)]
+        for i in range(2):
+            if name == "adam":
+                m[i] = 0.9 * m[i] + 0.1 * g[i]
+                v[i] = 0.999 * v[i] + 0.001 * g[i] ** 2
+                denom = (v[i] / (1 - 0.999 ** t)) ** 0.5 + 1e-8
+                w[i] -= lr / (1 - 0.9 ** t) * m[i] / denom
+            else:
+                v[i] = 0.99 * v[i] + 0.01 * g[i] ** 2
+                w[i] -= lr * g[i] / (v[i] ** 0.5 + 1e-8)
+    return w
+
+
+@pytest.mark.parametrize("backend", ["torch", "jax"])
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_a_fused_optimizer_with_state_follows_the_reference(backend, optimizer):
+    pytest.importorskip(backend)
+    X, Y = [0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0]
+    result = sn.linear_regression(1).fit(np.array(X)[:, None], Y, optimizer=optimizer, lr=0.05,
+                                         epochs=20, params={"w1": 0.3, "b1": -0.2},
+                                         progress=False, backend=backend)
+    ref = _adam_or_rmsprop(optimizer, [0.3, -0.2], 0.05, 20, X, Y)
+    assert [result.params["w1"], result.params["b1"]] == pytest.approx(ref, rel=1e-12, abs=1e-12)
