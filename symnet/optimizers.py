@@ -126,7 +126,10 @@ def _adam_update(params, grads, state, lr, t, betas=(0.9, 0.999), eps=1e-8, weig
 class Optimizer:
     """One optimizer: ``name``, ``torch`` (the PyTorch class and arguments it equals),
     ``defaults`` (PyTorch's, by PyTorch's names), ``lr`` (symnet's default learning rate),
-    ``init``/``update`` (see the module), and the rule as ``text`` and ``latex`` lines."""
+    ``init``/``update`` (see the module), and the rule as ``text`` and ``latex`` lines.
+
+    Rules are elementwise: NumPy training hands ``update`` the whole parameter vector as one
+    array, the fused JAX and PyTorch steps one array per layer, with the same result."""
 
     name: str
     torch: str

@@ -84,7 +84,7 @@ class _Program:
     biases), so that one update moves all of θ."""
 
     def __init__(self, model, theta):
-        fn = model._fn.generated if model.backend == "numpy" else model._fn
+        fn = model._fn.generated  # NumPy: the other backends train by fused steps
         self.gradient = g = np.empty_like(theta)
         if model.form == "layer":
             arrays, into = model.arrays(theta), model.arrays(g)
@@ -216,7 +216,8 @@ def _loop(run, epochs_iter, Xt, Yt, batch_size, rng, patience, callback):
 
 
 class _Run:
-    """One training run's state: the arrays, the optimizer's state, what was recorded."""
+    """One training run's state: the parameter vector, the optimizer's state, what was
+    recorded."""
 
     def __init__(self, net, model, opt, opts, lr, theta, frozen, held):
         self.net, self.model, self.opt, self.opts, self.lr = net, model, opt, opts, lr

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -157,3 +158,13 @@ def test_bad_arguments_raise_value_errors(call, message):
 def test_unknown_form():
     with pytest.raises(sn.SymnetError, match="unknown form 'fast'; valid: layer, scalar"):
         sn.Network("2-1").compile("fast")
+
+
+def test_arrays_used_once_are_inlined_but_a_squared_one_stays_named():
+    from symnet.compile.layers import LayerSymbol, inline_single_use
+    X = sp.Symbol("X")
+    Z, A, D = LayerSymbol("Z", 1), LayerSymbol("A", 1), LayerSymbol("delta", 1)
+    program, outputs = inline_single_use([(Z, X + 1), (A, sp.tanh(Z)), (D, A ** 2)], [D + 1])
+    # Z is used once and goes into tanh(…); A is squared (printed A*A) and keeps its name
+    assert program == [(A, sp.tanh(X + 1))]
+    assert outputs == [A ** 2 + 1]

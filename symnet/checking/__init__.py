@@ -32,4 +32,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return __all__
+    return sorted({*__all__, *globals()})

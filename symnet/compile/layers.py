@@ -147,7 +147,9 @@ def inline_single_use(program, outputs):
     while i < len(program):
         lhs, rhs = program[i]
         later = [r for _, r in program[i + 1:]] + outputs
-        if isinstance(lhs, LayerSymbol) and sum(e.count(lhs) for e in later) == 1:
+        squared = any(p.base == lhs and p.exp == 2 for e in later for p in e.atoms(sp.Pow))
+        # a square is printed x*x: an inlined x would be computed twice
+        if isinstance(lhs, LayerSymbol) and sum(e.count(lhs) for e in later) == 1 and not squared:
             program = program[:i] + [(l, r.xreplace({lhs: rhs})) for l, r in program[i + 1:]]
             outputs = [o.xreplace({lhs: rhs}) for o in outputs]
         else:
