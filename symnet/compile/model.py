@@ -198,11 +198,6 @@ class Model:
         loss, *grads = self._fn(*theta, *Xt, *Yt, n)
         return float(loss), np.array(grads, dtype=float)
 
-    def loss_and_grads(self, params, Xt, Yt):
-        """``(loss, [dW1, db1, …])`` of per-layer ``params`` on data laid out by :meth:`data`,
-        in the backend's own arrays, unchecked: the generated code itself (layer form)."""
-        return _split(self._fn.generated(*params, Xt, Yt, Xt.shape[1]))
-
     # -- scalar form
 
     def _build_scalar(self):
@@ -211,11 +206,6 @@ class Model:
         n_inputs = len(self.net.params) + len(self.net.inputs)
         self._fn_predict = lambdify(args[:n_inputs], list(self.net.outputs), forward,
                                     self.backend)
-
-
-def _split(out):
-    loss, *grads = out
-    return loss, grads
 
 
 def _some(names, limit=30):
