@@ -11,6 +11,8 @@ start without importing SymPy.
 
 import importlib
 
+from .lazy import lazy_exports
+
 _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
@@ -40,6 +42,7 @@ _EXPORTS = {
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted([*_WHERE, "ACTIVATIONS"])
+_reexport = lazy_exports(__name__, _WHERE)
 
 
 def __getattr__(name):
@@ -53,11 +56,7 @@ def __getattr__(name):
         return value
     if name == "ACTIVATIONS":  # follows the registry, so computed when asked for
         return importlib.import_module(".activations", __name__).names()
-    if name in _WHERE:
-        value = getattr(importlib.import_module("." + _WHERE[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'symnet' has no attribute {name!r}")
+    return _reexport(name)
 
 
 def __dir__():

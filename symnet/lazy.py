@@ -6,6 +6,7 @@ and importing NumPy is a sixth of their start-up.
 6
 """
 
+import importlib
 import importlib.util
 import sys
 
@@ -28,3 +29,17 @@ def lazy_import(name):
 
 
 numpy = lazy_import("numpy")
+
+
+def lazy_exports(package, where):
+    """A ``__getattr__`` for ``package`` that imports each re-exported name on first use:
+    ``where`` maps a name to the submodule that defines it.  The value is then bound in the
+    package, so the hook runs once per name."""
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name):
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        namespace[name] = getattr(importlib.import_module("." + where[name], package), name)
+        return namespace[name]
+    return __getattr__

@@ -14,7 +14,7 @@ import math
 import sys
 import warnings
 
-from .compile.fused import device, fused_epochs
+from .compile.fused import fused_epochs
 from .errors import SymnetError
 from .lazy import numpy as np
 from .metrics import GradientSizes, accuracy, is_classifier, split
@@ -327,10 +327,9 @@ class _Run:
 
 def _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng, callback):
     update = functools.partial(opt.update, **opts)
-    state = opt.init(device(model, theta)[0])  # on the device: torch adds no NumPy array to a tensor
     history, good = [], theta
     epochs_run = fused_epochs(model, theta, Xt, Yt, lr, batch_size, rng,
-                              mean=net.loss.reduction == "mean", update=update, state=state)
+                              mean=net.loss.reduction == "mean", update=update, init=opt.init)
     for epoch, (loss, current) in zip(range(1, epochs + 1), epochs_run):
         if not math.isfinite(loss):
             raise _diverged(epoch, lr, "loss", model.names, good, history)

@@ -15,20 +15,13 @@ line-by-line checker nor, for a right answer, the mistake engine.
 True
 """
 
-import importlib
+from ..lazy import lazy_exports
 
 _WHERE = {"CheckResult": "verdict", "check": "verdict",
           "DerivationCheck": "steps", "Step": "steps", "check_derivation": "steps"}
 
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        value = getattr(importlib.import_module("." + _WHERE[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 def __dir__():

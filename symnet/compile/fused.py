@@ -84,12 +84,14 @@ def device(model, theta):
 
 
 def fused_epochs(model, theta, Xt, Yt, lr, batch_size=None, rng=None, mean=True,
-                 update=sgd, state=None):
+                 update=sgd, init=None):
     """Train on the backend, one epoch per iteration: yields ``(loss, params)`` after each
     epoch, the loss combined over its batches as the loss defines (mean or sum) and
     ``params()`` the current parameters as a flat NumPy vector.  The parameters stay on the
-    device between steps; the data go there once."""
+    device between steps, and so does the update rule's state, ``init(params)``; the data go
+    there once."""
     params, to, back = device(model, theta)
+    state = None if init is None else init(params)
     X, Y, n = to(Xt.T), to(Yt.T), Xt.shape[1]
     step = fused_step(model, update)
     t = 0
