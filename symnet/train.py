@@ -231,13 +231,13 @@ class _Run:
         self.classifier = is_classifier(net.loss.name)
         self.history = []
         self.gradients = GradientSizes([a * b for a, b in zip(net.sizes, net.sizes[1:])])
-        self.metrics = {}
+        self.scored = {}
         if self.classifier:
-            self.metrics["accuracy"] = []
+            self.scored["accuracy"] = []
         if held is not None:
-            self.metrics["val_loss"] = []
+            self.scored["val_loss"] = []
             if self.classifier:
-                self.metrics["val_accuracy"] = []
+                self.scored["val_accuracy"] = []
         self.good, self.before = theta.copy(), np.empty_like(theta)
         self.best, self.best_value, self.best_epoch, self.wait = None, math.inf, None, 0
 
@@ -271,7 +271,7 @@ class _Run:
         """Score, then update (one step full-batch, or one per batch); record; return the loss."""
         np.copyto(self.before, self.theta)
         try:
-            scores = self.scores(Xt, Yt) if self.metrics else None
+            scores = self.scores(Xt, Yt) if self.scored else None
             if order is None:
                 loss = self.step(Xt, Yt)
             else:
@@ -294,13 +294,13 @@ class _Run:
         self.gradients.add(self.program.gradient)  # mean |∂L/∂W| of the epoch's last step
         if scores:
             for k, v in scores.items():
-                self.metrics[k].append(v)
+                self.scored[k].append(v)
         return loss
 
     def stalled(self, patience):
         """Early stopping: keep the best parameters scored; True after ``patience`` epochs
         without improvement."""
-        value = self.metrics["val_loss"][-1] if self.held is not None else self.history[-1]
+        value = self.scored["val_loss"][-1] if self.held is not None else self.history[-1]
         if value < self.best_value:
             self.best_value, self.best, self.wait = value, self.good.copy(), 0
             self.best_epoch = len(self.history)
@@ -320,7 +320,7 @@ class _Run:
                           stacklevel=3)
         metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)}
         return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h,
-                           {**metrics, **self.metrics}, self.best_epoch or len(h), self.opt.name)
+                           {**metrics, **self.scored}, self.best_epoch or len(h), self.opt.name)
 
 
 # ---- backend="jax" | "torch": the fused step of symnet.compile.fused (kept apart from the loop above)
@@ -328,8 +328,8 @@ class _Run:
 def _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng, callback):
     update = functools.partial(opt.update, **opts)
     history, good = [], theta
-    epochs_run = fused_epochs(model, theta, Xt, Yt, lr, batch_size, rng,
-                              mean=net.loss.reduction == "mean", update=update, init=opt.init)
+    epochs_run = fused_epochs(model, theta, Xt, Yt, lr, batch_size, rng, update=update,
+                              init=opt.init)
     for epoch, (loss, current) in zip(range(1, epochs + 1), epochs_run):
         if not math.isfinite(loss):
             raise _diverged(epoch, lr, "loss", model.names, good, history)

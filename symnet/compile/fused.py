@@ -26,10 +26,11 @@ def sgd(params, grads, state, lr, t):
 
 
 def fused_step(model, update=sgd):
-    """``step(params, state, X, Y, index, lr, t, total=0, weight=1) -> (params, state, total +
-    weight · loss)`` for a layer-form ``model``: one training step on the samples ``index``
-    (rows of X, shape (n, inputs), and of Y, shape (n, outputs); None for all), in the
-    backend's arrays; an epoch's loss is summed on the device, batch by batch.  On JAX the
+    """``step(params, state, X, Y, index, lr, t, total=0) -> (params, state, total + loss)``
+    for a layer-form ``model``: one training step on the samples ``index`` (rows of X, shape
+    (n, inputs), and of Y, shape (n, outputs); None for all), in the backend's arrays; the
+    epoch's loss is summed on the device, batch by batch, each batch's share of a mean loss
+    weighted by its size (batch / n).  On JAX the
     whole step is one jitted function (the batch is taken inside it, so a step is one
     dispatch); on NumPy and PyTorch it is a plain function."""
     if model.form != "layer":
@@ -49,14 +50,15 @@ def _rule_key(update):
 
 
 def _fused(model, update):
-    fn = model._fn.generated
+    fn, mean = model._fn.generated, model.net.loss.reduction == "mean"
 
-    def step(params, state, X, Y, index, lr, t, total=0.0, weight=1.0):
+    def step(params, state, X, Y, index, lr, t, total=0.0):
         # rows are gathered, then transposed: 3x faster than gathering columns on JAX
         Xt, Yt = (X.T, Y.T) if index is None else (X[index].T, Y[index].T)
         loss, *grads = fn(*params, Xt, Yt, Xt.shape[1])
         params, state = update(list(params), grads, state, lr, t)
-        return params, state, total + weight * loss
+        share = Xt.shape[1] / X.shape[0] if mean else 1  # shapes: constants under jit
+        return params, state, total + share * loss
 
     if model.backend == "jax":
         import jax
@@ -83,8 +85,7 @@ def device(model, theta):
     return [to(a) for a in model.arrays(theta)], to, back
 
 
-def fused_epochs(model, theta, Xt, Yt, lr, batch_size=None, rng=None, mean=True,
-                 update=sgd, init=None):
+def fused_epochs(model, theta, Xt, Yt, lr, batch_size=None, rng=None, update=sgd, init=None):
     """Train on the backend, one epoch per iteration: yields ``(loss, params)`` after each
     epoch, the loss combined over its batches as the loss defines (mean or sum) and
     ``params()`` the current parameters as a flat NumPy vector.  The parameters stay on the
@@ -101,14 +102,13 @@ def fused_epochs(model, theta, Xt, Yt, lr, batch_size=None, rng=None, mean=True,
             params, state, loss = step(params, state, X, Y, None, lr, t)
             yield float(loss), functools.partial(back, params)
     starts = range(0, n, batch_size)
-    weights = [(min(s + batch_size, n) - s) / n if mean else 1.0 for s in starts]
     # JAX takes NumPy indices as they are; PyTorch slices its own tensors without a copy
     index = to if model.backend == "torch" else np.asarray
     while True:
         order = index(rng.permutation(n))
         total = 0.0
-        for s, weight in zip(starts, weights):
+        for s in starts:
             t += 1
             params, state, total = step(params, state, X, Y, order[s:s + batch_size], lr, t,
-                                        total, weight)
+                                        total)
         yield float(total), functools.partial(back, params)

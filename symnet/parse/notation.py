@@ -4,7 +4,6 @@ Each function here turns one recognised notation into its SymPy value, or refuse
 line that says what to write instead.
 """
 
-
 import sympy as sp
 
 from ..activations import REGISTRY
