@@ -161,28 +161,33 @@ def _dropped_factor(ctx):
                        f"{ctx.show(value)}", set_factor(factor, sp.S.One), frozenset([factor]))
 
 
-@detector("neighbouring symbol")
-def _neighbour(ctx):
+def _symbols_in_factors(ctx):
+    """(factor, its value, each symbol in the value), in a fixed order."""
     for factor, value in ctx.factors.items():
         for old in sorted(value.free_symbols, key=sp.default_sort_key):
-            for new in ctx.neighbours(old):
-                yield Slip("neighbouring symbol",
-                           f"you used {ctx.show(new)} where {ctx.show(old)} belongs: "
-                           f"{ctx.show(factor)} = {ctx.show(value)}",
-                           set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
+            yield factor, value, old
+
+
+@detector("neighbouring symbol")
+def _neighbour(ctx):
+    for factor, value, old in _symbols_in_factors(ctx):
+        for new in ctx.neighbours(old):
+            yield Slip("neighbouring symbol",
+                       f"you used {ctx.show(new)} where {ctx.show(old)} belongs: "
+                       f"{ctx.show(factor)} = {ctx.show(value)}",
+                       set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
 
 
 @detector("weighted sum for output")
 def _sum_for_output(ctx):
-    for factor, value in ctx.factors.items():
-        for old in sorted(value.free_symbols, key=sp.default_sort_key):
-            new = ctx.other_side(old)
-            if new is not None:
-                what = "output" if old in ctx.outputs_of else "weighted sum"
-                yield Slip("weighted sum for output",
-                           f"you used {new} where {old} belongs: {ctx.show(factor)} = "
-                           f"{ctx.show(value)}, the neuron's {what}",
-                           set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
+    for factor, value, old in _symbols_in_factors(ctx):
+        new = ctx.other_side(old)
+        if new is not None:
+            what = "output" if old in ctx.outputs_of else "weighted sum"
+            yield Slip("weighted sum for output",
+                       f"you used {new} where {old} belongs: {ctx.show(factor)} = "
+                       f"{ctx.show(value)}, the neuron's {what}",
+                       set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
 
 
 @detector("another activation's derivative")
