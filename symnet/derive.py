@@ -24,6 +24,7 @@ from .errors import SymnetError, TooLargeError
 from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
+from .paths import Chain, Path
 from .printing import Rendered, divides, latex, path_sum, text
 from .symbols import Delta, Partial
 
@@ -199,6 +200,32 @@ class Derivation(Rendered):
             if factor not in out:
                 out[factor] = self.graph.local(factor.num, factor.den)
         return out
+
+    @cached_property
+    def chain_value(self):
+        """The path sum as a :class:`~symnet.paths.Chain`: the value that slips edit and that
+        is evaluated at a point.  A node whose δ has a closed form (a softmax input under
+        cross-entropy, δ = ŷ_i − y_i) is one factor ∂of/∂node there, as lectures write it,
+        and the paths above it merge.
+
+        >>> from symnet.network import Network
+        >>> c = Network("2-2-2", loss="cross_entropy").derive("w1").chain_value
+        >>> [p.nodes for p in c.paths]
+        [(L, N3, N1, w1), (L, N4, N1, w1)]
+        >>> c.factors
+        {∂L/∂N3: -y1 + yhat1, ∂N3/∂N1: w5, ∂N1/∂w1: x1, ∂L/∂N4: -y2 + yhat2, ∂N4/∂N1: w7}
+        """
+        paths = {}
+        for nodes, product in zip(self.paths, self.chain):
+            factors = tuple((f, self.factors[f]) for f in product)
+            for i, node in enumerate(nodes[1:-1], start=1):
+                closed = _softmax_delta(self.graph, node, self.of)
+                if closed is not None:
+                    nodes = (self.of,) + nodes[i:]
+                    factors = ((Partial(self.of, node), closed),) + factors[i:]
+                    break
+            paths.setdefault(nodes, Path(nodes, factors))
+        return Chain(tuple(paths.values()))
 
     @cached_property
     def result(self):

@@ -67,7 +67,12 @@ def inline_partial(partial):
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
                 "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
                 "}": r"\}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-                **{chr(c): " " for c in range(32)}, "\x7f": " "}
+                **{chr(c): " " for c in range(32)}, "\x7f": " ",
+                # the mathematical characters of symnet's own sentences (diagnoses, slips)
+                **{c: r"\ensuremath{%s}" % m for c, m in {
+                    "∂": r"\partial", "−": "-", "½": r"\tfrac{1}{2}", "²": "^{2}", "·": r"\cdot",
+                    "ŷ": r"\hat{y}", "α": r"\alpha", "σ": r"\sigma", "δ": r"\delta",
+                    "θ": r"\theta", "Σ": r"\Sigma", "′": "'", "∼": r"\sim", "…": r"\ldots"}.items()}}
 _TEX_TABLE = str.maketrans(_TEX_SPECIAL)
 
 
@@ -77,6 +82,8 @@ def tex_escape(s):
 
     >>> print(tex_escape(r"\input /etc/passwd ^_^ 100% {x} ~"))
     \textbackslash{}input /etc/passwd \textasciicircum{}\_\textasciicircum{} 100\% \{x\} \textasciitilde{}
+    >>> print(tex_escape("∂L/∂ŷ = −2"))
+    \ensuremath{\partial}L/\ensuremath{\partial}\ensuremath{\hat{y}} = \ensuremath{-}2
     """
     return str(s).translate(_TEX_TABLE)
 

@@ -1,5 +1,6 @@
 """Grading a class's answers in one run: each row checked with :func:`symnet.check`, a numeric
-answer traced to its slip, a malformed or hostile row ``invalid`` with its reason.
+answer traced to its slip by the same catalogue (every slipped chain evaluated at the row's
+point), a malformed or hostile row ``invalid`` with its reason.
 
 A row has ``student``, ``wrt`` (the parameter of ∂L/∂wrt) and ``answer`` (an expression, or a
 number at a point) or ``steps`` (a whole derivation, one step a line) or both; the point of a
@@ -29,13 +30,14 @@ from dataclasses import dataclass, fields
 
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .checking import CheckResult, check
+from .checking.engine import diagnose_number
+from .checking.evaluation import PRECISION
 from .data import read_rows
 from .errors import SymnetError
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table
-from .quizzes.variants import LR, MAX_VARIANTS, PARTS, default_wrt, draw_variants, gradient_slips
-from .sheets import worksheet
+from .quizzes.variants import MAX_VARIANTS, PARTS, default_wrt, draw_variants
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
@@ -95,14 +97,11 @@ def _whole(text, what):
     return int(text)
 
 
-def _point(net, row, seeds, p, variants=QUIZ_VARIANTS):
-    """``(point, sheet)``: every leaf's value for a numeric answer, and the worksheet there."""
+def _point(net, row, seeds, variants=QUIZ_VARIANTS):
+    """Every leaf's value for a numeric answer: the row's ``at``, or the nice numbers of its
+    variant's or its own seed."""
     if (row.get("at") or "").strip():
-        values = parse_assignments(row["at"])
-        names = {str(x) for x in list(net.inputs) + list(net.targets)}
-        at = {k: v for k, v in values.items() if k in names}
-        params = {k: v for k, v in values.items() if k not in names}
-        return values, worksheet(net, at=at, params=params, lr=LR, wrt=[p])
+        return parse_assignments(row["at"])
     seed, variant = _seed_of(row)
     if variant is not None:
         if not 1 <= variant <= variants:
@@ -113,14 +112,7 @@ def _point(net, row, seeds, p, variants=QUIZ_VARIANTS):
     if seed is None:
         raise SymnetError("a numeric answer needs its point: an at, variant or seed column")
     at, params = nice_numbers(net, seed)
-    return {**at[0], **params}, worksheet(net, seed=seed, lr=LR, wrt=[p])
-
-
-def _slip(net, sheet, p, value):
-    for slip, number in gradient_slips(net, sheet, p).items():
-        if abs(value - float(number)) <= TOLERANCE * max(abs(float(number)), 1e-12):
-            return slip
-    return None
+    return {**at[0], **params}
 
 
 def _derivation(net, row, p):
@@ -150,11 +142,13 @@ def _steps_result(net, row, p):
 def _answer_result(net, row, p, answer, seeds, variants):
     value = _number(answer)
     if value is not None:
-        point, sheet = _point(net, row, seeds, p, variants)
+        point = _point(net, row, seeds, variants)
         result = check(net, p, value, at=point, tolerance=TOLERANCE)
-        slip = None if result.correct else _slip(net, sheet, p, value)
-        if slip:
-            result.diagnosis = [f"{slip}: the number that slip gives", *result.diagnosis]
+        if not result.correct:
+            values = net.forward(point, precision=PRECISION)
+            found = diagnose_number(net, net.derive(p), value, values, TOLERANCE)
+            result.diagnosis = found.sentences + result.diagnosis
+            result.slips = [slip.kind for slip in found.slips]
     else:
         result = check(net, p, answer)
     if (row.get("steps") or "").strip():

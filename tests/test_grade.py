@@ -60,8 +60,12 @@ def test_numeric_answers_of_a_quiz_variant_are_graded_and_slips_named():
             {"student": "cy", "wrt": "w1", "variant": "2", "answer": str(2 * dw1.value)}]
     graded = sn.grade(NET, rows, seed=7)
     assert [g.verdict for g in graded] == ["correct", "incorrect", "incorrect"]
-    assert graded[1].diagnosis[0] == "sign error: the number that slip gives"
-    assert graded[2].diagnosis[0].startswith("a factor 2 too many")
+    # named as symnet check names the same slip, and as the quiz's feedback names its number
+    assert graded[1].diagnosis[0] == sn.check(NET, "w1", "-2*(yhat - y)*w5*h1*(1 - h1)*x1").diagnosis[0] \
+        == "sign error: your answer is −∂L/∂w1; check the sign of ∂L/∂ŷ (the derivative of " \
+           "(y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))"
+    assert graded[2].diagnosis[0] == "your answer is 2 times ∂L/∂w1: a constant factor is off"
+    assert graded[1].slips == graded[2].slips == ["constant factor"]
     # the same answer at the variant's point, given as at=, is graded the same way
     point = {**q.variants[1].sheet.values[0]}
     at = ",".join(f"{k}={point[k]}" for k in ["x1", "x2", "y"] + [str(p) for p in NET.params])

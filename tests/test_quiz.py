@@ -2,6 +2,7 @@
 its answers compared with the worksheet of the same variant and with a hand-written oracle."""
 
 import base64
+import html
 import io
 import math
 import re
@@ -15,6 +16,7 @@ import pytest
 import symnet as sn
 from symnet.cli import main
 from symnet.quizzes import gift, moodle
+from symnet.quizzes.variants import plain_number
 
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None or
                                     shutil.which("pdftotext") is None,
@@ -95,12 +97,25 @@ def test_each_slip_gives_its_own_number(net, class_set):
         h1, w5, x1 = vals["h1"], vals["w5"], vals["x1"]
         right = 2 * (vals["yhat"] - vals["y"]) * w5 * h1 * (1 - h1) * x1
         assert g1.value == pytest.approx(right, rel=1e-12)
-        assert g1.slips == pytest.approx({
-            "sign error": -right,
-            "a factor 2 missing (the 2 of the square's derivative)": right / 2,
-            "a factor 2 too many (the 1/2 dropped)": 2 * right,
-            "the activation instead of its derivative (sigma for sigma')":
-                2 * (vals["yhat"] - vals["y"]) * w5 * h1 * x1}, rel=1e-12)
+        assert {sentence: g1.slips[sentence] for sentence in HAND_SLIPS} == pytest.approx({
+            sentence: by_hand(vals, right) for sentence, by_hand in HAND_SLIPS.items()}, rel=1e-12)
+
+
+# slips of ∂L/∂w1 in the 2-2-1 sigmoid net, each with its number worked out by hand
+HAND_SLIPS = {
+    "sign error: your answer is −∂L/∂w1; check the sign of ∂L/∂ŷ (the derivative of (y − ŷ)² "
+    "with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))": lambda v, g: -g,
+    "your answer is 1/2 of ∂L/∂w1: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?":
+        lambda v, g: g / 2,
+    "your answer is 2 times ∂L/∂w1: a constant factor is off": lambda v, g: 2 * g,
+    "you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs":
+        lambda v, g: 2 * (v["yhat"] - v["y"]) * v["w5"] * v["h1"] * v["x1"],
+    "you left out the factor ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1))":
+        lambda v, g: 2 * (v["yhat"] - v["y"]) * v["w5"] * v["x1"],
+    "a sign in the activation's derivative is off: ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)), "
+    "not sigmoid(N1)*(sigmoid(N1) + 1)":
+        lambda v, g: 2 * (v["yhat"] - v["y"]) * v["w5"] * v["h1"] * (1 + v["h1"]) * v["x1"],
+}
 
 
 def test_a_dropped_path_is_a_slip_where_there_are_two_paths():
@@ -108,9 +123,9 @@ def test_a_dropped_path_is_a_slip_where_there_are_two_paths():
                 parts=["gradient"], picture=False)
     slips = q.variants[0].questions[0].slips
     ws = q.variants[0].sheet
-    paths = [s for s in slips if s.startswith("a dropped path")]
-    assert paths == ["a dropped path (the one through yhat1, h1, N1)",
-                     "a dropped path (the one through yhat2, h1, N1)"]
+    paths = [s for s in slips if "misses the path" in s]
+    assert paths == ["your answer has the path through yhat1 but misses the path through yhat2",
+                     "your answer has the path through yhat2 but misses the path through yhat1"]
     total = ws.gradient["w1"]
     assert slips[paths[0]] + slips[paths[1]] == pytest.approx(total, rel=1e-12)
 
@@ -129,7 +144,7 @@ def test_bad_quiz_arguments(kw, message):
 
 # --------------------------------------------------------------------------- Moodle XML
 
-CLOZE = re.compile(r"\{1:NUMERICAL:=([^:]+):([^#]+)#right((?:~%0%[^~}]+)*)\}")
+CLOZE = re.compile(r"\{1:NUMERICAL:=([^:]+):([^#]+)#right((?:~%0%(?:[^~}\\]|\\.)+)*)\}")
 
 
 def test_moodle_xml_has_a_category_and_one_cloze_question_per_variant(net, class_set):
@@ -148,10 +163,19 @@ def test_moodle_xml_has_a_category_and_one_cloze_question_per_variant(net, class
             assert abs(float(value) - expected[question.name]) <= float(tol)
             # the tolerance is half a unit of the last digit shown
             assert float(tol) == 0.5 * 10 ** (math.floor(math.log10(abs(float(value)))) - 3)
-            fed_back = dict(re.findall(r"~%0%([^:]+):[^#]+#([^~]+)", slips))
-            assert len(fed_back) == len(question.slips)
+            fed_back = moodle_feedback(slips)
+            assert fed_back == {plain_number(x): sentence for sentence, x in question.slips.items()}
             sign = fed_back.get(value.lstrip("-") if value.startswith("-") else "-" + value)
-            assert sign in (None, "sign error")
+            assert sign is None or sign.startswith("sign error: your answer is −∂L/∂w")
+
+
+def moodle_feedback(alternatives):
+    r"""{number: feedback} of a cloze part's wrong answers, read as Moodle's qtype_multianswer
+    reads them (ANSWER_ALTERNATIVE_FEEDBACK_REGEX): a feedback runs to the next ~ or } that no
+    backslash escapes, is HTML-decoded, and \} and \# are unescaped."""
+    found = re.findall(r"~%0%([^:~}]+):[^#~}]+#(.*?(?<!\\)(?=[~}]|$))", alternatives)
+    return {number: html.unescape(text).replace("\\}", "}").replace("\\#", "#")
+            for number, text in found}
 
 
 def test_moodle_xml_embeds_the_picture_of_the_variant(net):
@@ -165,8 +189,9 @@ def test_moodle_xml_embeds_the_picture_of_the_variant(net):
     assert base64.b64decode(image.text).startswith(b"\x89PNG")
 
 
-def test_cloze_text_escapes_its_special_characters():
-    assert moodle.cloze_escape('a}b#c~d/e"f\\g') == 'a\\}b\\#c\\~d\\/e\\"f\\\\g'
+def test_cloze_feedback_escapes_what_moodle_unescapes_and_nothing_else():
+    # Moodle's qtype_multianswer ends a feedback at ~ or } and unescapes only \} and \#
+    assert moodle.feedback_escape('a}b#c~d/e"f<g') == 'a\\}b\\#c∼d/e"f&lt;g'
 
 
 # ----------------------------------------------------------------------------------- QTI
@@ -202,31 +227,59 @@ def test_the_qti_package_has_a_manifest_and_numeric_items(net, class_set, tmp_pa
 
 # ---------------------------------------------------------------------------------- GIFT
 
+_GIFT_ESCAPES = {"\\\\": "\0a", "\\~": "\0b", "\\=": "\0c", "\\#": "\0d", "\\{": "\0e",
+                 "\\}": "\0f", "\\:": "\0g"}
+
+
 def read_gift(text):
-    """A small GIFT reader: categories, and per question its name and {#value:tolerance}."""
+    """A small GIFT reader after Moodle's qformat_gift: escaped characters set aside first
+    (escapedchar_pre), a numerical question's answers split at '=', each with its %weight%,
+    its value:tolerance and its #feedback.  Per question: category, name, body and
+    [(weight, value, tolerance, feedback)]."""
+    def pre(s):
+        for escaped, mark in _GIFT_ESCAPES.items():
+            s = s.replace(escaped, mark)
+        return s
+
+    def post(s):
+        for escaped, mark in _GIFT_ESCAPES.items():
+            s = s.replace(mark, escaped[1])
+        return s
+
     questions, category = [], None
     for block in text.strip().split("\n\n"):
         if block.startswith("$CATEGORY: "):
             category = block[len("$CATEGORY: "):]
             continue
-        m = re.fullmatch(r"::(.*?)(?<!\\)::\[html\](.*) \{#([-0-9.]+):([0-9.]+)\}", block, re.S)
+        m = re.fullmatch(r"::(.*?)::\[html\](.*) \{#(.*)\}", pre(block), re.S)
         assert m, block
-        unescape = lambda s: re.sub(r"\\(.)", r"\1", s)
-        questions.append((category, unescape(m.group(1)), unescape(m.group(2)),
-                          float(m.group(3)), float(m.group(4))))
+        answers = []
+        for answer in [a.strip() for a in m.group(3).split("=") if a.strip()]:
+            w = re.match(r"%(-?[0-9]+)%", answer)
+            answer = answer[w.end():] if w else answer
+            answer, _, feedback = answer.partition("#")
+            value, tol = answer.split(":")
+            answers.append((int(w.group(1)) if w else 100, float(value), float(tol),
+                            post(feedback.strip())))
+        questions.append((category, post(m.group(1)), post(m.group(2)), answers))
     return questions
 
 
-def test_gift_questions_parse_back_to_the_worksheets_numbers(net, class_set):
+def test_gift_questions_parse_back_to_the_worksheets_numbers_and_slips(net, class_set):
     questions = read_gift(gift.render(class_set))
     assert len(questions) == 4 * 5
     for k, variant in enumerate(class_set.variants):
         expected = sheet_numbers(net, variant)
-        for (category, name, body, value, tol), q in zip(questions[5 * k:], variant.questions):
+        for (category, name, body, answers), q in zip(questions[5 * k:], variant.questions):
             assert category == f"$course$/top/symnet 2-2-1 seed 7/variant {variant.number}"
             assert name == f"v{variant.number:03d} {q.name}"
             assert r"\(\begin{aligned}N_{1} &= w_{1} x_{1}" in body
+            (weight, value, tol, feedback), *slips = answers
+            assert (weight, feedback) == (100, "right")
             assert abs(value - expected[q.name]) <= tol
+            # each slip's number scores 0 and names the slip, as check and grade do
+            assert [(w, f) for w, _, _, f in slips] == [(0, sentence) for sentence in q.slips]
+            assert [v for _, v, _, _ in slips] == [float(plain_number(x)) for x in q.slips.values()]
 
 
 # ---------------------------------------------------------------------- reproducibility

@@ -31,9 +31,9 @@ import sympy as sp
 
 from ..errors import TooLargeError
 from ..printing import text
-from .evaluation import same, value
+from .evaluation import evalf, same, value
 from .hints import activation_hints
-from .slips import DETECTORS, Context, Slip, constant_sentence, scale, true_chain
+from .slips import DETECTORS, Context, Slip, constant_sentence, scale
 from .wording import Names
 
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
@@ -61,13 +61,13 @@ def diagnose(net, derivation, answer, points):
     if ratio is not None:  # constant at three points: then look at all of them
         ratio = _constant_ratio(a, [derivation.value(p).evalf(40) for p in points])
     if ratio is not None:
-        sentence = constant_sentence(net, name, ratio)
+        sentence = constant_sentence(getattr(net, "loss", None), name, ratio)
         return Diagnosis([sentence], 0.0 if ratio == 0 else None,
                          [Slip("constant factor", sentence, scale(ratio), frozenset(["scale"]))])
     if derivation.n_paths > MAX_DIAGNOSED_PATHS:
         return Diagnosis([], None)
     try:
-        chain = true_chain(derivation)
+        chain = derivation.chain_value
     except TooLargeError:
         return Diagnosis([], None)
     ctx = Context(net, derivation, chain, show)
@@ -125,25 +125,73 @@ class _Matcher:
         return values[k][0 if exact else 1]
 
     def _chain_at(self, chain, k, exact):
-        total = 0
-        for path in chain.paths:
-            term = 1
-            for _, v in path.factors:
-                x = self._at(v, k, exact)
-                if x is sp.nan:
-                    return sp.nan
-                term *= x
-            total += term
-        return chain.scale * total if exact else float(chain.scale) * total
+        try:
+            return chain.evaluate(lambda v: _defined(self._at(v, k, exact)))
+        except _Undefined:
+            return sp.nan
 
     def matches(self, chain):
         if self.first is None:
             return False
         guess = self._chain_at(chain, 0, exact=False)
-        if guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
+        if guess is sp.nan or guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
             return False
         return all(same(self.a[k], sp.Float(self._chain_at(chain, k, exact=True), 40))
                    for k in range(len(self.points)))
+
+
+class _Undefined(Exception):
+    """A factor has no value at the point (nan): so has the chain."""
+
+
+def _defined(x):
+    if x is sp.nan or x != x:
+        raise _Undefined
+    return x
+
+
+def slips_at(net, derivation, values):
+    """``[(slip, number)]``: every single slip of the catalogue whose chain has a value at the
+    point ``values`` (a forward pass's, exact or to some digits), in the catalogue's order, as
+    a float — the numbers a quiz offers as wrong answers, and that grading traces back.
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-2-1")
+    >>> at = net.forward(dict(x1=1, x2=2, y=1, w1=1, w2=1, w3=1, w4=1, w5=2, w6=1,
+    ...                       b1=0, b2=0, b3=0))
+    >>> [(s.kind, x) for s, x in slips_at(net, net.derive("w5"), at)][2:5]
+    [('constant factor', -48.0), ('dropped factor', 3.0), ('dropped factor', 16.0)]
+    """
+    if derivation.n_paths > MAX_DIAGNOSED_PATHS:
+        return []
+    chain = derivation.chain_value
+    ctx = Context(net, derivation, chain, Names(net, sp.S.Zero))
+    floats = {}
+
+    def value_of(expr):
+        if expr not in floats:
+            x = evalf(sp.sympify(expr).xreplace(values))
+            floats[expr] = _defined(x if x is sp.nan else float(x))
+        return floats[expr]
+
+    out = []
+    singles = [s for d in DETECTORS for s in d.propose(ctx)]
+    # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere
+    for slip in sorted(singles, key=lambda s: s.kind != "constant factor"):
+        try:
+            out.append((slip, float(slip.edit(chain).evaluate(value_of))))
+        except _Undefined:
+            continue
+    return out
+
+
+def diagnose_number(net, derivation, number, values, tolerance):
+    """A :class:`Diagnosis` of a wrong ``number`` at the point ``values``: the first slip of
+    the catalogue whose number is within the relative ``tolerance`` of it, or none."""
+    for slip, x in slips_at(net, derivation, values):
+        if abs(number - x) <= tolerance * max(abs(x), 1e-12):
+            return Diagnosis([slip.sentence], None, [slip])
+    return Diagnosis([], None)
 
 
 def _algebra(net, answer, expected, show):
@@ -275,15 +323,19 @@ def agreeing(ctx, answer):
 
 
 def _divides(factor, expr):
+    """True when ``expr`` is ``factor`` times something with none of its symbols below the
+    line; a factor with a denominator (−y1/ŷ1) divides only what has that denominator."""
     if expr == 0 or not factor.free_symbols <= expr.free_symbols:
         return False
     numerator, denominator = sp.fraction(sp.cancel(expr / factor))
-    return not (denominator.free_symbols & factor.free_symbols)
+    if denominator.free_symbols & factor.free_symbols:
+        return False
+    below = sp.fraction(sp.cancel(factor))[1]
+    return below.is_number or sp.fraction(sp.cancel(expr))[1].free_symbols >= below.free_symbols
 
 
 def _agreement(ctx, answer):
     right, paths = agreeing(ctx, answer)
-    ctx.agreeing = right, paths
     listed = lambda fs: ", ".join([f"{ctx.show(f)} = {ctx.show(ctx.factors[f])}" for f in fs[:6]]
                                   + ["…"] * (len(fs) > 6))
     good = [f for f in ctx.factors if f in right and not ctx.factors[f].is_number]
@@ -303,7 +355,7 @@ def credit(net, derivation, answer, diagnosis):
     if diagnosis.credit is not None:
         return diagnosis.credit
     try:
-        chain = true_chain(derivation)
+        chain = derivation.chain_value
     except TooLargeError:
         return 0.0
     factors = {f for p in chain.paths for f, _ in p.factors}

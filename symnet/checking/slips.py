@@ -1,10 +1,15 @@
 """The slips of the mistake engine: one small detector each, registered in :data:`DETECTORS`.
 
-A derivation's chain is a sum of paths, each a product of local factors (:class:`Chain`).  A
-detector looks at the true chain and proposes :class:`Slip` s, each an edit of the chain (a
-factor dropped, doubled or replaced; a path dropped, added or rerouted; a constant) with one
-sentence in the chain rule's words.  The engine (:mod:`symnet.checking.engine`) keeps a slip
-only when the edited chain equals the answer exactly.  To teach it a new slip, add one detector:
+This is the one slip catalogue: ``symnet check``, ``check_derivation``, the quiz's wrong
+numbers with their Moodle, GIFT and exam-key feedback, and ``symnet grade`` all read it, so a
+slip has one name (its kind) and one sentence everywhere.  A derivation's chain is a sum of
+paths, each a product of local factors (``Derivation.chain_value``, a
+:class:`~symnet.paths.Chain`).  A detector looks at the true chain and proposes :class:`Slip` s,
+each an edit of the chain (a factor dropped, doubled or replaced; a path dropped, added or
+rerouted; a constant) with one sentence in the chain rule's words.  The engine
+(:mod:`symnet.checking.engine`) keeps a slip only when the edited chain equals the answer
+exactly, or for a number, when the edited chain's value is the number.  To teach it a new
+slip, add one detector:
 
 >>> @detector("halved factor")
 ... def _halved(ctx):
@@ -25,37 +30,11 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
+from ..functions import softmax
+from ..paths import Path
 from ..printing import text
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
-
-
-@dataclass(frozen=True)
-class Path:
-    nodes: tuple
-    factors: tuple  # ((Partial, value), ...) in chain order
-
-    @cached_property
-    def term(self):
-        return sp.Mul(*[v for _, v in self.factors])
-
-
-@dataclass(frozen=True)
-class Chain:
-    """A sum of paths times a constant ``scale`` (1 for the true chain)."""
-
-    paths: tuple
-    scale: sp.Expr = sp.S.One
-
-    @cached_property
-    def expr(self):
-        return self.scale * sp.Add(*[p.term for p in self.paths])
-
-
-def true_chain(derivation):
-    """The derivation's path sum as a :class:`Chain`."""
-    return Chain(tuple(Path(nodes, tuple((f, derivation.factors[f]) for f in prod))
-                       for nodes, prod in zip(derivation.paths, derivation.chain)))
 
 
 @dataclass(frozen=True)
@@ -92,33 +71,20 @@ def detector(kind):
 
 def set_factor(factor, new):
     """The edit that gives ``factor`` the value ``new`` on every path that has it."""
-    key = hash(factor)  # SymPy's == is slow; hashes are cached
-
-    def edit(chain):
-        return Chain(tuple(Path(p.nodes, tuple(
-            (f, new if hash(f) == key and f == factor else v) for f, v in p.factors))
-            for p in chain.paths), chain.scale)
-    return edit
+    return lambda chain: chain.with_factor(factor, new)
 
 
 def keep_paths(kept):
-    def edit(chain):
-        return Chain(tuple(p for p in chain.paths if p.nodes in kept), chain.scale)
-    return edit
+    return lambda chain: chain.keeping(kept)
 
 
 def reroute(old, path, add=False):
     """Replace the path through ``old`` nodes by ``path`` (or, with ``add``, add it)."""
-    def edit(chain):
-        paths = tuple(p for p in chain.paths if add or p.nodes != old)
-        return Chain(paths + (path,), chain.scale)
-    return edit
+    return lambda chain: chain.rerouted(old, path, add)
 
 
 def scale(c):
-    def edit(chain):
-        return Chain(chain.paths, chain.scale * c)
-    return edit
+    return lambda chain: chain.scaled(c)
 
 
 # -------------------------------------------------------------------------- detectors
@@ -142,15 +108,21 @@ def _activation_for_derivative(ctx):
 
 @detector("cancelled factor kept")
 def _cancelled_factor_kept(ctx):
-    if ctx.net.loss.targets != "probability":
-        return
+    kind = getattr(ctx.loss, "targets", None)
     for factor, value in ctx.factors.items():
-        if factor.num in ctx.net.outputs and _activated(ctx, factor):
-            yhat, y = factor.num, ctx.net.targets[ctx.net.outputs.index(factor.num)]
-            yield Slip("cancelled factor kept",
-                       f"you kept the factor {ctx.show(factor)} = {ctx.show(value)}, which "
-                       f"{ctx.net.loss.name} cancels: ∂{ctx.of}/∂{yhat} · {ctx.show(factor)} = "
-                       f"{ctx.show(yhat - y)}", set_factor(factor, value ** 2), frozenset([factor]))
+        if kind == "probability" and factor.num in ctx.outputs and _activated(ctx, factor):
+            yhat, kept = factor.num, factor  # σ' that cancels the quotient of ∂L/∂ŷ (bce)
+        elif kind == "distribution" and factor.num == ctx.of and factor.den in ctx.softmax_of:
+            yhat = ctx.softmax_of[factor.den]  # δ = ŷ_i − y_i of softmax with cross-entropy
+            kept = Partial(yhat, factor.den)
+        else:
+            continue
+        y = ctx.targets[ctx.outputs.index(yhat)]
+        slope = value if kept == factor else yhat * (1 - yhat)
+        yield Slip("cancelled factor kept",
+                   f"you kept the factor {ctx.show(kept)} = {ctx.show(slope)}, which "
+                   f"{ctx.loss.name} cancels: ∂{ctx.of}/∂{yhat} · {ctx.show(kept)} = "
+                   f"{ctx.show(yhat - y)}", set_factor(factor, value * slope), frozenset([factor]))
 
 
 @detector("dropped factor")
@@ -212,6 +184,47 @@ def _other_activation(ctx):
                            set_factor(factor, used), frozenset([factor]))
 
 
+def _in_derivatives(ctx, kind, rewrite, sentence):
+    """A slip of ``kind`` for each activation factor that ``rewrite`` changes."""
+    for factor, value in ctx.factors.items():
+        if _activated(ctx, factor):
+            used = rewrite(value, factor)
+            if used != value and used is not None:
+                yield Slip(kind, f"{sentence}: {ctx.show(factor)} = {ctx.show(value)}, not "
+                           f"{ctx.show(used)}", set_factor(factor, used), frozenset([factor]))
+
+
+@detector("sign in the activation's derivative")
+def _sign_inside(ctx):
+    # σ(1 + σ) for σ(1 − σ), 1 + tanh² for 1 − tanh²
+    flip = lambda v, f: v.replace(lambda e: e.is_Add and any(t.could_extract_minus_sign()
+                                                             for t in e.args),
+                                  lambda e: sp.Add(*[_positive(t) for t in e.args]))
+    yield from _in_derivatives(ctx, "sign in the activation's derivative", flip,
+                               "a sign in the activation's derivative is off")
+
+
+def _positive(t):
+    return -t if t.could_extract_minus_sign() else t
+
+
+@detector("square dropped from the activation's derivative")
+def _square_dropped(ctx):
+    # tanh' written 1 − h instead of 1 − h²
+    drop = lambda v, f: v.replace(lambda e: e.is_Pow and e.exp == 2, lambda e: e.base)
+    yield from _in_derivatives(ctx, "square dropped from the activation's derivative", drop,
+                               "the activation's derivative has a square")
+
+
+@detector("weighted sum inside the activation's derivative")
+def _sum_inside(ctx):
+    # σ'(N1) written N1(1 − N1): the sum where the activation of it belongs
+    bare = lambda v, f: v.xreplace({ctx.net.definitions[f.num]: f.den}) \
+        if ctx.net.definitions[f.num].is_Function else None
+    yield from _in_derivatives(ctx, "weighted sum inside the activation's derivative", bare,
+                               "the derivative takes the activation's value, not the sum")
+
+
 _X = sp.Dummy("x")
 _SLOPES = {}  # name → (registry entry, f(x), f'(x)); re-derived when the entry changes
 
@@ -228,7 +241,7 @@ def _slope(name):
 @detector("doubled factor")
 def _doubled(ctx):
     for factor, value in ctx.factors.items():
-        if not value.is_number:
+        if not value.is_number and not isinstance(value, sp.Heaviside):  # θ² is θ: no slip
             yield Slip("doubled factor", f"you used the factor {ctx.show(factor)} = "
                        f"{ctx.show(value)} twice", set_factor(factor, value ** 2), frozenset([factor]))
 
@@ -245,9 +258,9 @@ def _sign(ctx):
 @detector("input factor on a bias")
 def _bias_input(ctx):
     for factor, value in ctx.factors.items():
-        if factor.den == ctx.wrt and value == 1 and ctx.wrt in ctx.net.params:
+        if factor.den == ctx.wrt and value == 1 and ctx.wrt in ctx.params:
             for extra in ctx.net.parents[factor.num]:
-                if extra not in ctx.net.params:
+                if extra not in ctx.params:
                     yield Slip("input factor on a bias",
                                f"a bias has no input: {ctx.show(factor)} = 1, but your answer has "
                                f"the extra factor {ctx.show(extra)}",
@@ -293,24 +306,26 @@ def _added_path(ctx):
 @detector("constant factor")
 def _constant(ctx):
     for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
-        yield Slip("constant factor", constant_sentence(ctx.net, ctx.name, c), scale(c),
+        yield Slip("constant factor", constant_sentence(ctx.loss, ctx.name, c), scale(c),
                    frozenset(["scale"]))
 
 
 # ---------------------------------------------------------------------------- wording
 
-def constant_sentence(net, name, c):
-    """The sentence for an answer that is ``c`` times the derivative."""
+def constant_sentence(loss, name, c):
+    """The sentence for an answer that is ``c`` times the derivative (``loss`` the graph's
+    loss, or None)."""
+    loss = getattr(loss, "name", None)
     if c == 0:
         return f"your answer is 0, but {name} is not"
-    if c == -1 and net.loss.name in ("mse", "half_sse"):
+    if c == -1 and loss in ("mse", "half_sse"):
         return (f"sign error: your answer is −{name}; check the sign of ∂L/∂ŷ "
                 "(the derivative of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))")
     if c == -1:
         return f"sign error: your answer is −{name}"
-    if c == sp.Rational(1, 2) and net.loss.name == "mse":
+    if c == sp.Rational(1, 2) and loss == "mse":
         return f"your answer is 1/2 of {name}: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"
-    if c == 2 and net.loss.name == "half_sse":
+    if c == 2 and loss == "half_sse":
         return f"your answer is twice {name}: did you differentiate (y − ŷ)² instead of ½(y − ŷ)²?"
     return f"your answer is {c} times {name}: a constant factor is off"
 
@@ -330,25 +345,36 @@ def path_sentence(paths, keep):
 
 
 class Context:
-    """What the detectors read: the net, the derivation, its true chain, and the student's names."""
+    """What the detectors read: the graph (a network's, or any), the derivation, its true
+    chain, and the student's names.  A network's facts (loss, outputs, targets, parameters,
+    layers) are empty for a graph that has none."""
 
     def __init__(self, net, derivation, chain, show):
         self.net, self.derivation, self.chain, self.show = net, derivation, chain, show
         self.of, self.wrt = derivation.of, derivation.wrt
-        self.factors = dict(f for p in chain.paths for f in p.factors)
+        self.factors = chain.factors
         self.name = f"∂{self.of}/∂{self.wrt}"
-        self.outputs_of = {h: n for layer in net.layers for n, h in layer if h is not None
-                           and h not in net.outputs}
+        self.loss = getattr(net, "loss", None)
+        self.outputs, self.targets = getattr(net, "outputs", ()), getattr(net, "targets", ())
+        self.params = getattr(net, "params", ())
+        self.layers = getattr(net, "layers", ())
+        self.outputs_of = {h: n for layer in self.layers for n, h in layer if h is not None
+                           and h not in self.outputs}
         self.sums_of = {n: h for h, n in self.outputs_of.items()}
+        self.softmax_of = {}  # the i-th input of a softmax output → that output
+        for o in self.outputs:
+            d = net.definitions.get(o)
+            if isinstance(d, softmax):
+                self.softmax_of[d.args[d.args[0]]] = o  # softmax(i, N3, N4): args[i] is N_i
 
     @cached_property
     def groups(self):
         """Symbols that can stand in for each other: same letter, same layer."""
-        out = {}
+        out, layer_of = {}, getattr(self.net, "layer_of", {})
         for s in self.net.symbols.values():
             stem = s.name.rstrip("0123456789")
-            node = self.net.children[s][0] if s in self.net.params else s
-            out.setdefault((stem, self.net.layer_of.get(node)), []).append(s)
+            node = self.net.children[s][0] if s in self.params else s
+            out.setdefault((stem, layer_of.get(node)), []).append(s)
         return {s: g for g in out.values() for s in g}
 
     def neighbours(self, s):
@@ -360,7 +386,7 @@ class Context:
 
     def rerouted(self, path):
         """(neuron, sibling, path) for each hidden neuron of ``path`` moved to a sibling."""
-        layers = self.net.layers[:-1]
+        layers = self.layers[:-1]
         for node in path.nodes[1:-1]:
             for layer in layers:
                 own = next((n for n in layer if node in n), None)
@@ -383,3 +409,29 @@ class Context:
             else:
                 factors.append((Partial(num, den), v.xreplace(swap)))
         return Path(nodes, tuple(factors))
+
+
+# ------------------------------------------------ slips of a quiz's forward pass and update
+
+def forward_slips(net, node, values):
+    """``[(sentence, number)]`` for the forward value of ``node`` (an output or the loss ``L``)
+    at a point's ``values``: an output activation left out; the ½ of a squared loss."""
+    if node in net.outputs:
+        pre = next(pre for pre, post in net.layers[-1] if (post if post is not None else pre) == node)
+        if pre == node:
+            return []
+        return [(f"you left out the output activation: {node} = {text(net.definitions[node])}, "
+                 f"not {pre}", values[pre])]
+    if net.loss.name == "half_sse":
+        return [("you left out the ½ of the loss, ½(y − ŷ)²", 2 * values[node])]
+    if net.loss.name == "mse":
+        return [("you put in a ½ the loss does not have: it is (y − ŷ)², not ½(y − ŷ)²",
+                 values[node] / 2)]
+    return []
+
+
+def update_slips(w, g, lr):
+    """``[(sentence, number)]`` for one step of gradient descent, w − lr·g: the step taken
+    uphill, the learning rate left out."""
+    return [("you stepped uphill: the update is w − α ∂L/∂w, not w + α ∂L/∂w", w + lr * g),
+            ("you left out the learning rate: the update is w − α ∂L/∂w, not w − ∂L/∂w", w - g)]

@@ -1,6 +1,7 @@
 """Diagnoses in the student's own names: h1 if they wrote h1, sigmoid(N1) if they wrote that."""
 
 from ..derive import Partial
+from ..functions import softmax
 from ..printing import text
 
 
@@ -9,7 +10,8 @@ class Names:
 
     An activated node (h1 = sigmoid(N1), ŷ = σ(N3)) is shown by its name when the answer uses
     the name and not the formula, by the formula when the answer uses the formula and not the
-    name, and as the derivation has it otherwise.
+    name, and as the derivation has it otherwise.  A softmax output is always shown by its
+    name (ŷ1, not the internal ``softmax(1, N3, N4)``).
 
     >>> import sympy as sp
     >>> from symnet.network import Network
@@ -28,7 +30,7 @@ class Names:
             if formula.is_Add or node == net.output:
                 continue
             named, written = node in answer.free_symbols, answer.has(formula)
-            if named and not written:
+            if isinstance(formula, softmax) or (named and not written):
                 self.to_name[formula] = node
             elif written and not named:
                 self.to_formula[node] = formula

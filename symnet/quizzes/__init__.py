@@ -88,15 +88,19 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture
     layer), and ``wrt[0]`` after one gradient-descent step (learning rate 0.5).
 
     Variant 1 has the numbers of ``sn.worksheet(net, seed=seed)``; the others' seeds are
-    derived from ``seed`` (``variant.seed``).  Every number is nice (one or two decimals), and
-    a variant is drawn again until each common slip gives its own number.  ``students`` (names)
-    assign the variants in turn for a printed exam.
+    derived from ``seed`` (``variant.seed``).  Every number is nice (one or two decimals); the
+    wrong numbers are those of the slip catalogue, each named by the sentence ``symnet check``
+    gives (see :mod:`symnet.quizzes.variants`).  ``students`` (names) assign the variants in turn
+    for a printed exam.
 
     >>> import symnet as sn
     >>> q = sn.quiz(sn.Network("2-2-1"), variants=2, seed=4, wrt=["w5"], parts=["gradient"])
     >>> g = q.variants[0].questions[0]
-    >>> g.value == sn.worksheet(q.net, seed=4, lr=0.5).gradient["w5"], sorted(g.slips)[-1]
-    (True, 'sign error')
+    >>> g.value == sn.worksheet(q.net, seed=4, lr=0.5).gradient["w5"]
+    True
+    >>> g.slips["sign error: your answer is −∂L/∂w5; check the sign of ∂L/∂ŷ (the derivative "
+    ...         "of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))"] == -g.value
+    True
     """
     if not isinstance(net, Network):
         raise SymnetError("quiz() takes a symnet Network, e.g. sn.Network('2-2-1')")

@@ -1,7 +1,10 @@
-r"""GIFT: per variant a category, and one numeric question ``{#value:tolerance}`` for each
-thing asked, math as ``\( … \)`` with GIFT's special characters escaped."""
+r"""GIFT: per variant a category, and one numeric question for each thing asked,
+``{#=value:tolerance#right =%0%slip:tolerance#sentence …}`` (each slip's number scored 0 with
+the slip's sentence as its feedback), math as ``\( … \)`` with GIFT's special characters
+escaped."""
 
 from .statement import definitions_tex, description, numbers_tex, tolerance_text
+from .variants import plain_number
 
 _SPECIAL = "\\~=#{}:"
 
@@ -18,8 +21,10 @@ def question(quiz, variant, q):
             f"with the parameters \\({params}\\), compute {q.label} \\({q.tex}\\) to 4 "
             "significant digits.")
     name = f"v{variant.number:03d} {q.name}"
-    return (f"::{escape(name)}::[html]{escape(body)} "
-            f"{{#{q.shown}:{tolerance_text(q.tolerance)}}}")
+    tol = tolerance_text(q.tolerance)
+    answers = [f"={q.shown}:{tol}#right"]
+    answers += [f"=%0%{plain_number(v)}:{tol}#{escape(slip)}" for slip, v in q.slips.items()]
+    return f"::{escape(name)}::[html]{escape(body)} {{#\n" + "\n".join(answers) + "\n}"
 
 
 def render(quiz):

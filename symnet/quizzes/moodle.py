@@ -2,24 +2,31 @@ r"""Moodle XML: a category per quiz, per variant one cloze question whose parts
 ``{1:NUMERICAL:=value:tolerance#…~%0%slip:tolerance#feedback}`` ask for the forward values,
 the gradients and the updated weight, each slip's number answered with its feedback."""
 
+import html
 import xml.etree.ElementTree as ET
 
 from .statement import intro_html, picture_png, tolerance_text
 from .variants import plain_number
 
-_CLOZE_SPECIAL = "\\}#~/\""
 
+def feedback_escape(s):
+    r"""A cloze part's feedback as Moodle reads it back: the feedback runs to the next ``~`` or
+    ``}``, then is HTML-decoded and only ``\}`` and ``\#`` are unescaped (``\/`` would show its
+    backslash), so ``}`` and ``#`` are escaped, HTML's characters too, and ``~`` is written ∼.
 
-def cloze_escape(s):
-    """Text inside a cloze part with Moodle's special characters escaped."""
-    return "".join("\\" + c if c in _CLOZE_SPECIAL else c for c in s)
+    >>> feedback_escape("∂L/∂w1 = {x} ~ a<b #2")
+    '∂L/∂w1 = {x\\} ∼ a&lt;b \\#2'
+    """
+    return html.escape(s, quote=False).replace("}", "\\}").replace("#", "\\#").replace("~", "∼")
 
 
 def cloze_part(q):
-    """``{1:NUMERICAL:=0.9276:0.00005#right~%0%-0.9276:0.00005#sign error}``."""
+    """``{1:NUMERICAL:=0.9276:0.00005#right~%0%-0.9276:0.00005#sign error: …}``, each slip's
+    number with the slip's sentence as its feedback."""
     tol = tolerance_text(q.tolerance)
-    answers = [f"={q.shown}:{tol}#{cloze_escape('right')}"]
-    answers += [f"%0%{plain_number(v)}:{tol}#{cloze_escape(slip)}" for slip, v in q.slips.items()]
+    answers = [f"={q.shown}:{tol}#{feedback_escape('right')}"]
+    answers += [f"%0%{plain_number(v)}:{tol}#{feedback_escape(slip)}"
+                for slip, v in q.slips.items()]
     return "{1:NUMERICAL:" + "~".join(answers) + "}"
 
 

@@ -1,11 +1,15 @@
 """A quiz's variants: per variant the worksheet of its seed, the questions asked of it, each
-with its answer, its tolerance, and the numbers the common slips give.
+with its answer, its tolerance, and the numbers the slips give.
 
-A slip's number is computed from the derivation's local factors: a sign error gives −g, a
-missing or an extra factor 2 (the ½ of ½(y − ŷ)²) g/2 and 2g, an activation where its
-derivative belongs replaces every ∂h/∂N by h, a dropped path leaves out one path's product.
-A variant is drawn again (from the next derived seed) until every question's answer and its
-slips differ at the digits shown, so a wrong number can be traced to its slip.
+A gradient's wrong numbers are those of the slip catalogue (:mod:`symnet.checking.slips`):
+each slipped chain evaluated at the variant's point, named by the slip's own sentence, as
+``symnet check`` and ``symnet grade`` name it.  Where two slips give the same number at the
+digits shown, the first in the catalogue's order keeps it.  A variant is drawn again (from the
+next derived seed) until the slips that any point shows give numbers apart from the answer:
+a constant factor off (so the gradient is not 0), the forward pass's and the update's slips.
+A slip of one factor or one path that gives the answer's own number at this point (θ(N1) left
+out where N1 > 0) cannot be told apart there, and is left out of the question.  A question
+names at most :data:`MAX_SLIPS` slips, the first in the catalogue's order.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sympy as sp
 
+from ..checking.engine import slips_at
+from ..checking.slips import forward_slips, update_slips
 from ..derive import Partial
 from ..errors import SymnetError
 from ..nice import variant_seed
@@ -23,16 +29,17 @@ PARTS = ("forward", "gradient", "update")
 LR = 0.5                # the learning rate of the update question
 DIGITS = 4              # significant digits of an answer
 MAX_VARIANTS = 500
-SQUARED = ("mse", "half_sse")   # losses whose derivative has the factor 2 (or ½·2)
 MAX_DRAWS = 200         # seeds tried for one variant before giving up
+MAX_SLIPS = 40          # wrong numbers named per question (Moodle's feedback, the exam key)
 
 
 @dataclass
 class Question:
     """One numeric question of a variant: ``label`` (text) and ``tex`` (LaTeX) name what is
     asked, ``value`` is the exact answer, ``shown`` the answer at the digits shown, and
-    ``tolerance`` half a unit of its last digit.  ``slips`` maps a slip's description to the
-    number it gives."""
+    ``tolerance`` half a unit of its last digit.  ``slips`` maps a slip's sentence to the
+    number it gives, each number apart from the answer and the others at the digits shown;
+    ``clash`` is true when a slip that any point shows gives the answer's number."""
 
     part: str
     name: str            # "yhat", "dL/dw1", "w1(t+1)": the question's key in reports
@@ -42,6 +49,7 @@ class Question:
     shown: str
     tolerance: float
     slips: dict = field(default_factory=dict)
+    clash: bool = False
 
 
 @dataclass
@@ -79,45 +87,25 @@ def tolerance(value, digits=DIGITS):
 
 
 def _question(part, name, label, tex, value, slips):
+    """``slips``: ``(sentence, number, shown at any point)`` triples, in the catalogue's order."""
     value = float(value)
+    gap, numbers, clash = 2 * tolerance(value), {}, False
+    for sentence, number, always in slips:
+        number = float(number)
+        if abs(number - value) <= gap:
+            clash = clash or always
+        elif len(numbers) < MAX_SLIPS and all(abs(number - x) > gap for x in numbers.values()):
+            numbers.setdefault(sentence, number)
     return Question(part, name, label, tex, value, plain_number(value), tolerance(value),
-                    {k: float(v) for k, v in slips.items()})
-
-
-def _activation_factors(net, d):
-    """The local factors ∂h/∂N of a non-linear activation, with h."""
-    out = {}
-    for f in d.factors:
-        definition = net.definitions.get(f.num)
-        if definition is not None and not definition.is_Add and f.den in definition.args \
-                and not definition.is_polynomial():
-            out[f] = f.num
-    return out
+                    numbers, clash)
 
 
 def gradient_slips(net, sheet, p):
-    """The numbers the common slips give for ∂L/∂p, at the sheet's (single) data point."""
-    d = sheet.derivations[p]
-    fv = sheet.numbers.factors[p][0]
-    values = sheet.numbers.values[0]
-    g = sheet.numbers.grad[p]
-    products = [sp.Mul(*[fv[f] for f in prod]) for prod in d.chain]
-    slips = {"sign error": -g}  # the slips' names are ASCII: they go into TeX, XML and CSV
-    if net.loss.name in SQUARED:
-        slips.update({"a factor 2 missing (the 2 of the square's derivative)": g / 2,
-                      "a factor 2 too many (the 1/2 dropped)": 2 * g})
-    acts = _activation_factors(net, d)
-    if acts:
-        swapped = sp.Add(*[sp.Mul(*[values[acts[f]] if f in acts else fv[f] for f in prod])
-                           for prod in d.chain])
-        slips["the activation instead of its derivative (sigma for sigma')"] = swapped
-    if len(d.chain) > 1:
-        for i, prod in enumerate(d.chain):
-            if products[i] == 0:  # a path that is 0 (∂L/∂ŷ2 when y2 = 0): leaving it out is no slip
-                continue
-            via = ", ".join(text(f.num) for f in prod[1:])
-            slips[f"a dropped path (the one through {via})"] = g - products[i]
-    return slips
+    """``[(sentence, number, shown at any point)]``: what each slip of the catalogue gives for
+    ∂L/∂p at the sheet's (single) data point, in the catalogue's order; a constant factor
+    off shows at any point where the gradient is not 0."""
+    return [(slip.sentence, x, slip.kind == "constant factor")
+            for slip, x in slips_at(net, sheet.derivations[p], sheet.numbers.values[0])]
 
 
 def _questions(net, sheet, wrt, parts):
@@ -126,16 +114,10 @@ def _questions(net, sheet, wrt, parts):
     L = net.symbols["L"]
     if "forward" in parts:
         for o in net.outputs:
-            pre = next(pre for pre, post in net.layers[-1]
-                       if (post if post is not None else pre) == o)
-            slips = {} if pre == o else {"the output activation left out": values[pre]}
-            questions.append(_question("forward", text(o), "the output", latex(o),
-                                       values[o], slips))
-        slips = {}
-        if net.loss.name in SQUARED:
-            slips = {"the 1/2 of the loss left out, or put in where it is not": values[L] * 2
-                     if net.loss.name == "half_sse" else values[L] / 2}
-        questions.append(_question("forward", "L", "the loss", "L", values[L], slips))
+            questions.append(_question("forward", text(o), "the output", latex(o), values[o],
+                                       _always(forward_slips(net, o, values))))
+        questions.append(_question("forward", "L", "the loss", "L", values[L],
+                                   _always(forward_slips(net, L, values))))
     if "gradient" in parts:
         for p in wrt:
             dp = Partial(L, p)
@@ -146,18 +128,18 @@ def _questions(net, sheet, wrt, parts):
         w, g = sheet.params[p], sheet.numbers.grad[p]
         questions.append(_question(
             "update", f"{p}(t+1)", f"after one step of gradient descent (learning rate {LR}), "
-            "the weight",
-            latex(p) + r"(t+1)", sheet.numbers.new_params[p],
-            {"the step taken uphill (w + lr*g)": w + sp.Rational(str(LR)) * g,
-             "the learning rate left out (w - g)": w - g}))
+            "the weight", latex(p) + r"(t+1)", sheet.numbers.new_params[p],
+            _always(update_slips(w, g, sp.Rational(str(LR))))))
     return questions
 
 
+def _always(slips):
+    return [(sentence, number, True) for sentence, number in slips]
+
+
 def distinct(question):
-    """Whether the answer and every slip differ by more than the tolerance, pairwise."""
-    numbers = [question.value, *question.slips.values()]
-    gap = 2 * question.tolerance
-    return all(abs(a - b) > gap for i, a in enumerate(numbers) for b in numbers[i + 1:])
+    """Whether the slips that any point shows all give numbers apart from the answer."""
+    return not question.clash
 
 
 def draw_variant(net, number, seed, wrt, parts, taken=()):
