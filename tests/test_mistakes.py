@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 
 import symnet as sn
+from symnet.checking.engine import _divides
 from symnet.checking.evaluation import points
 from symnet.checking.slips import DETECTORS
 from symnet.cli import main
@@ -201,6 +202,29 @@ def test_the_textbook_softmax_answer_is_correct(answer):
 def test_a_softmax_slip_is_still_caught():
     result = sn.check(SOFTMAX, "w5", "(y1 - yhat1)*N1")
     assert not result.correct and result.diagnosis[0].startswith("sign error")
+
+
+def test_a_softmax_diagnosis_agrees_only_with_factors_the_answer_has_in_their_names():
+    net = sn.Network("2-2-2", activation="sigmoid", loss="cross_entropy")
+    result = sn.check(net, "w1", "(yhat1 - y1)*w5*x1*h1 + yhat2*w7*x1")
+    assert result.slips == []
+    assert result.diagnosis[-1] == (
+        "it is not one of the known slips; these factors agree with the chain rule: "
+        "∂L/∂N3 = yhat1 - y1, ∂N3/∂h1 = w5, ∂N1/∂w1 = x1, ∂N4/∂h1 = w7; these do not appear in "
+        "your answer: ∂h1/∂N1 = h1*(1 - h1), ∂L/∂N4 = yhat2 - y2; 0 of the 2 paths agree")
+
+
+def test_a_softmax_output_is_shown_by_its_name_never_by_the_internal_call():
+    net = sn.Network("2-2-2", output_activation="softmax", loss="mse")
+    diagnosis = " ".join(sn.check(net, "w1", "2*(yhat1 - y1)*w5*x1 + w7*x1").diagnosis)
+    assert "∂yhat1/∂N4 = -yhat1*yhat2" in diagnosis and "softmax(" not in diagnosis
+
+
+def test_a_factor_with_a_denominator_agrees_only_with_an_answer_that_has_it():
+    # −y1/ŷ1 does not divide (ŷ1 − y1)·N1: a quotient agrees only where its denominator is
+    y1, yhat1, N1 = sp.symbols("y1 yhat1 N1")
+    assert not _divides(-y1 / yhat1, (yhat1 - y1) * N1)
+    assert _divides(-y1 / yhat1, -y1 * N1 / yhat1)
 
 
 def test_partials_in_an_answer_stand_for_their_values():
