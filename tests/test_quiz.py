@@ -316,7 +316,8 @@ def test_a_printed_exam_names_each_student_and_its_key_names_the_slips(net, tmp_
     gradient = next(x for x in q.variants[0].questions if x.name == "dL/dw1")
     shown = gradient.shown.replace("-", "−")
     assert shown not in pages[0] and shown in key
-    assert "sign error" in key and "the activation instead of its derivative" in key
+    assert "sign error: your answer is −∂L/∂w1" in key
+    assert "you used sigmoid(N1) where its derivative ∂h1/∂N1" in key
 
 
 def test_a_roster_without_students_is_refused(tmp_path, capsys):

@@ -420,8 +420,9 @@ def forward_slips(net, node, values):
         pre = next(pre for pre, post in net.layers[-1] if (post if post is not None else pre) == node)
         if pre == node:
             return []
-        return [(f"you left out the output activation: {node} = {text(net.definitions[node])}, "
-                 f"not {pre}", values[pre])]
+        inputs = ", ".join(map(str, net.parents[node]))  # softmax(1, N3, N4) reads N3 and N4
+        return [(f"you left out the output activation: {node} is the "
+                 f"{net.output_activation.name} of {inputs}, not {pre}", values[pre])]
     if net.loss.name == "half_sse":
         return [("you left out the ½ of the loss, ½(y − ŷ)²", 2 * values[node])]
     if net.loss.name == "mse":
