@@ -12,8 +12,9 @@ import gzip
 import io
 import math
 
+import numpy as np
+
 from .errors import SymnetError
-from .lazy import numpy as np
 from .values import number_text
 
 MAX_BYTES = 20_000_000  # 20 MB: about a million rows of a few numbers, read in seconds

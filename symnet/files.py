@@ -235,8 +235,13 @@ def read_text(path):
     if len(text) > MAX_TEXT:
         raise SymnetError(f"{path} is longer than {MAX_TEXT:,} characters")
     return text
+
+
 MAX_JSON_BYTES = 50_000_000
 MAX_JSON_DEPTH = 20
+# the "format" of a model file: written by TrainResult.save, read by symnet.network.load (which
+# imports no NumPy, so the tag is kept here, below both)
+MODEL_FORMAT = "symnet-model"
 
 
 def read_json(path, what="a JSON file"):

@@ -1,5 +1,12 @@
 """Network: the facade over the architecture, the graph, derivation, compiling and training.
 
+Deriving and checking run where NumPy is not installed (and start without the time to import
+it), so this module imports only the symbolic side at its top.  The four methods on the array
+side, :meth:`~Network.compile`, :meth:`~Network.derive_layers`, :meth:`~Network.init_params`
+and :meth:`~Network.fit`, import :mod:`symnet.compile` or :mod:`symnet.train` when called:
+plain import statements, which import-linter, type checkers and editors see as they see the
+others (the layer contract puts this module above both).
+
 >>> net = Network("2-2-1")
 >>> for name, expr in net.definitions.items(): print(name, "=", expr)
 N1 = b1 + w1*x1 + w2*x2
@@ -15,14 +22,10 @@ from .activations import Activation
 from .architecture import Architecture
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean
-from .files import read_json
+from .files import MODEL_FORMAT, read_json
 from .graph import Graph
-from .lazy import lazy_import
 from .printing import definitions_latex, text
 from .values import finite
-
-# bound on first use: derive and check, most of the command line, never compile or train
-_compile, _train = lazy_import(f"{__package__}.compile"), lazy_import(f"{__package__}.train")
 
 _GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
 
@@ -142,19 +145,22 @@ class Network(Graph):
         >>> model.gradient({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0])
         {'w1': 4.0, 'w2': 8.0, 'b1': 4.0}
         """
+        from .compile import Model  # when called: see the module docstring
         models = self.__dict__.setdefault("_models", {})
         key = (form, backend)
         if key not in models:
-            models[key] = _compile.Model(self, form, backend)
+            models[key] = Model(self, form, backend)
         return models[key]
 
     def derive_layers(self):
         """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
-        return _compile.LayerDerivation(self)
+        from .compile import LayerDerivation  # when called: see the module docstring
+        return LayerDerivation(self)
 
     def init_params(self, seed=0):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
-        return _train.init_params(self, seed)
+        from . import train  # when called: see the module docstring
+        return train.init_params(self, seed)
 
     def fit(self, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
             callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
@@ -172,7 +178,8 @@ class Network(Graph):
         >>> result.history[-1] < 1e-12 < result.history[0]
         True
         """
-        return _train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
+        from . import train  # when called: see the module docstring
+        return train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
                           params=params, seed=seed, callback=callback, progress=progress,
                           form=form, optimizer=optimizer, freeze=freeze, validation=validation,
                           patience=patience, backend=backend, **options)
@@ -220,9 +227,9 @@ def load(path):
     ('2-1', True)
     """
     doc = read_json(path, "a symnet model file")
-    if not isinstance(doc, dict) or doc.get("format") != _train.FORMAT:
+    if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
         raise SymnetError(f"{path} is not a symnet model file (expected \"format\": "
-                          f"\"{_train.FORMAT}\")")
+                          f"\"{MODEL_FORMAT}\")")
     try:
         acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
                 for a in doc["activation"]]
