@@ -15,7 +15,6 @@ yhat = N1*w5 + N2*w6 + b3
 L = (y - yhat)**2
 """
 
-import re
 from functools import cached_property
 
 from .activations import Activation
@@ -23,14 +22,12 @@ from .architecture import Architecture
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean
 from .files import MODEL_FORMAT, read_json
-from .graph import Graph
+from .graph import EXPAND_LIMIT, Graph
 from .printing import definitions_latex, text
 from .values import finite
 
-_GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
 
-
-class Network(Graph):
+class Network:
     """A fully connected network whose every quantity is a named SymPy definition.
 
     ``arch`` is ``"2-2-1"`` or ``[2, 2, 1]``.  ``activation`` is one activation for every hidden
@@ -61,13 +58,73 @@ class Network(Graph):
         this network would take too long for (see :mod:`symnet.bounds`)."""
         self._architecture.check_scalar_work()
 
-    def __getattr__(self, name):
-        # The scalar graph (one definition per neuron) is built when a derivation, worksheet
-        # or check first asks for it; compiling and training use the layer form and never do.
-        if name in _GRAPH and "_architecture" in self.__dict__:
-            Graph.__init__(self, self._architecture.definitions)
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    @cached_property
+    def graph(self):
+        """The network's :class:`~symnet.graph.Graph`: one definition per neuron, then the loss.
+
+        Built when first asked for (by a derivation, a worksheet, a check): compiling and
+        training use the layer form and never ask.  Under a cross-entropy loss it records that
+        the targets are a distribution over the outputs (their sum is 1).
+
+        >>> Network("2-1").graph.output
+        L
+        """
+        a = self._architecture
+        distribution = (a.outputs, a.targets) if a.loss.targets == "distribution" else None
+        return Graph(a.definitions, distribution=distribution)
+
+    # The graph's reading, as the network's own
+
+    @property
+    def definitions(self):
+        """``{symbol: definition}`` in topological order, the loss ``L`` last."""
+        return self.graph.definitions
+
+    @property
+    def output(self):
+        """The loss's symbol, ``L``."""
+        return self.graph.output
+
+    @property
+    def order(self):
+        """Each defined symbol's position in :attr:`definitions`."""
+        return self.graph.order
+
+    @property
+    def parents(self):
+        """The symbols each definition is written in."""
+        return self.graph.parents
+
+    @property
+    def children(self):
+        """The definitions each symbol appears in."""
+        return self.graph.children
+
+    @property
+    def leaves(self):
+        """The symbols without a definition: inputs, targets, parameters."""
+        return self.graph.leaves
+
+    @property
+    def symbols(self):
+        """Every symbol of the network by name."""
+        return self.graph.symbols
+
+    def symbol(self, name):
+        """The symbol called ``name``; a clear error if there is none."""
+        return self.graph.symbol(name)
+
+    def local(self, child, parent):
+        """The local partial ∂child/∂parent (see :meth:`symnet.graph.Graph.local`)."""
+        return self.graph.local(child, parent)
+
+    def forward(self, values, precision=None):
+        """Every symbol's value, given the leaves' (see :meth:`symnet.graph.Graph.forward`)."""
+        return self.graph.forward(values, precision)
+
+    def expand(self, expr, limit=EXPAND_LIMIT):
+        """``expr`` in terms of the leaves (see :meth:`symnet.graph.Graph.expand`)."""
+        return self.graph.expand(expr, limit)
 
     @property
     def params(self):
@@ -84,12 +141,6 @@ class Network(Graph):
         """
         return {node: l for l, layer in enumerate(self.layers, start=1)
                 for neuron in layer for node in neuron if node is not None}
-
-    def leaves_named(self, letter):
-        """The leaves whose names are ``letter`` or ``letter`` followed by digits, in order."""
-        pat = re.compile(rf"^{letter}\d*$")
-        return sorted((s for s in self.leaves if pat.match(s.name)),
-                      key=lambda s: int(s.name[1:] or 0))
 
     def param(self, name):
         """The parameter called ``name``; a clear error naming the parameters if there is none."""
@@ -135,7 +186,7 @@ class Network(Graph):
         >>> sn.Network("2-2-1").derive("w5").paths
         [(L, yhat, w5)]
         """
-        return Derivation(self, self.symbol(wrt), self.symbol(of))
+        return Derivation(self.graph, self.symbol(wrt), self.symbol(of))
 
     def compile(self, form="layer", backend="numpy"):
         """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
@@ -192,7 +243,7 @@ class Network(Graph):
         >>> g[sp.Symbol("b3")]
         2*(-y + yhat)
         """
-        return gradients(self, self.params)
+        return gradients(self.graph, self.params)
 
 
 def linear_regression(n_inputs):

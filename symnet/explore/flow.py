@@ -174,7 +174,7 @@ class GradientFlow:
     @cached_property
     def paths(self):
         """How many paths lead from L down to ``wrt`` (∂L/∂wrt is the sum over all of them)."""
-        return Derivation(self.network, self.wrt).n_paths
+        return Derivation(self.network.graph, self.wrt).n_paths
 
     @cached_property
     def groups(self):
