@@ -29,8 +29,8 @@ from dataclasses import dataclass, fields
 
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .checking import CheckResult, check
-from .data import read_rows
 from .errors import SymnetError
+from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table
