@@ -72,8 +72,8 @@ _EXPORTS = {
     "parse": ["parse_definitions", "parse_expression"],
     "printing": ["latex", "text"],
     "quizzes": ["Quiz", "quiz"],
-    "result": ["TrainResult"],
     "sheets": ["Worksheet", "worksheet"],
+    "result": ["TrainResult"],
     "train": ["DivergenceError", "TrainingWarning", "init_params"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

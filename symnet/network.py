@@ -231,9 +231,9 @@ class Network:
         """
         from . import train  # when called: see the module docstring
         return train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
-                          params=params, seed=seed, callback=callback, progress=progress,
-                          form=form, optimizer=optimizer, freeze=freeze, validation=validation,
-                          patience=patience, backend=backend, **options)
+                         params=params, seed=seed, callback=callback, progress=progress,
+                         form=form, optimizer=optimizer, freeze=freeze, validation=validation,
+                         patience=patience, backend=backend, **options)
 
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
