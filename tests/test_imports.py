@@ -1,7 +1,8 @@
 """Plain imports: the namespace does not depend on what was imported before, no function hides
 its module, deriving and checking run without NumPy, and everything runs from many threads.
 
-Each test runs a fresh interpreter (``sys.executable``), where nothing is imported yet."""
+What happens on import is seen in a fresh interpreter (``sys.executable``), where nothing is
+imported yet."""
 
 import ast
 import importlib
@@ -15,6 +16,7 @@ import symnet
 import symnet.cli
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(symnet.__file__).parent
 
 
 def run(code):
@@ -38,19 +40,19 @@ def type_checking_imports(path):
 
 def test_the_type_checking_imports_are_the_names_symnet_exports():
     """What mypy and editors read is what ``symnet.__getattr__`` imports on first use."""
-    assert type_checking_imports(ROOT / "symnet" / "__init__.py") == symnet._EXPORTS
+    assert type_checking_imports(PACKAGE / "__init__.py") == symnet._EXPORTS
 
 
 def test_the_type_checking_imports_of_the_cli_are_its_commands():
     """import-linter sees the edge from the CLI to each subcommand it imports when chosen."""
-    found = type_checking_imports(ROOT / "symnet" / "cli.py")
+    found = type_checking_imports(PACKAGE / "cli.py")
     assert found == {"commands": sorted(symnet.cli.COMMANDS)}
 
 
 SUBMODULES = sorted(m.name for m in pkgutil.iter_modules(symnet.__path__) if m.name != "__main__")
 
 DESCRIBE = """
-import json, sys, types
+import json, types
 import symnet
 def describe(obj):
     if isinstance(obj, types.ModuleType):
