@@ -1,7 +1,10 @@
 """symnet: symbolic differentiation of small neural networks, step by step.
 
-The names below are imported on first use, so that ``symnet --help`` and ``symnet --version``
-start without importing SymPy.
+The names below are imported on first use (PEP 562), so that ``symnet --help`` and
+``symnet --version`` start without importing SymPy, and ``import symnet`` imports no NumPy;
+type checkers and editors read them from the ``TYPE_CHECKING`` imports.  ``symnet.<module>``
+is always the module (``symnet.derive`` is :mod:`symnet.derive`), imported when asked for:
+the namespace is the same whatever was imported before.
 
 >>> import symnet as sn
 >>> net = sn.Network("2-2-1")
@@ -10,8 +13,42 @@ start without importing SymPy.
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
-from .lazy import lazy_exports
+if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
+    from .activations import Activation, register_activation, unregister_activation
+    from .checking import CheckResult, DerivationCheck, check, check_derivation
+    from .compile import Model
+    from .data import read_idx
+    from .derive import Delta, Derivation, Partial, chain, gradients
+    from .drawing import draw
+    from .errors import ArchitectureError, ParseError, SymnetError, TooLargeError, UnknownNameError
+    from .explore import (
+        Atlas,
+        AtlasEntry,
+        GradientFlow,
+        activation_atlas,
+        compare_flow,
+        compound,
+        flow_table,
+        gradient_flow,
+        plot_flow,
+    )
+    from .figures import Picture
+    from .functions import elu, leaky_relu, relu, sigmoid, silu, softmax, softplus, to_elementary
+    from .grading import grade
+    from .graph import Graph
+    from .losses import LOSSES, Loss
+    from .network import Network, linear_regression, load, logistic_regression
+    from .optimizers import UpdateRule, update_rule
+    from .parse import parse_definitions, parse_expression
+    from .printing import latex, text
+    from .quizzes import Quiz, quiz
+    from .result import TrainResult
+    from .sheets import Worksheet, worksheet
+    from .train import DivergenceError, TrainingWarning, init_params
+
+    ACTIVATIONS: list
 
 _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
@@ -42,7 +79,6 @@ _EXPORTS = {
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted([*_WHERE, "ACTIVATIONS"])
-_reexport = lazy_exports(__name__, _WHERE)
 
 
 def __getattr__(name):
@@ -56,7 +92,17 @@ def __getattr__(name):
         return value
     if name == "ACTIVATIONS":  # follows the registry, so computed when asked for
         return importlib.import_module(".activations", __name__).names()
-    return _reexport(name)
+    if name in _WHERE:
+        value = getattr(importlib.import_module("." + _WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_"):  # a submodule, as `import symnet.<name>` would bind it
+        try:
+            return importlib.import_module("." + name, __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":  # the module exists; something it imports not
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():

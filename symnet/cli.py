@@ -16,10 +16,26 @@ import argparse
 import importlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from . import values
 from .errors import SymnetError
 from .files import Terminated
+
+if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see every edge here
+    from .commands import (  # noqa: F401 -- the modules of COMMANDS (a test checks the two agree)
+        activations,
+        chain,
+        check,
+        derive,
+        draw,
+        flow,
+        grade,
+        predict,
+        quiz,
+        train,
+        worksheet,
+    )
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
 LIST_ACTIVATIONS = "`symnet activations` lists them"

@@ -2,9 +2,10 @@
 boundary of a 2-input classifier.  Plain numbers in, a :class:`~symnet.figures.Picture` out;
 needs matplotlib (``pip install matplotlib``)."""
 
+import numpy as np
+
 from .errors import SymnetError
 from .figures import Picture, figure
-from .lazy import numpy as np
 
 KINDS = ("loss", "accuracy", "gradients")
 

@@ -2,22 +2,19 @@
 
 A file is read as people write it: UTF-8 with or without a byte-order mark, lines ending in LF
 or CRLF, fields optionally quoted (``"1.5"``).  The header names every column once; numbers
-follow symnet's one syntax (:mod:`symnet.values`: ASCII digits, ``-1.5e-3``).  A file larger
-than :data:`MAX_BYTES` or with a line longer than :data:`MAX_LINE` characters is refused before
-it is parsed (``--data /dev/zero`` stops at once).
+follow symnet's one syntax (:mod:`symnet.values`: ASCII digits, ``-1.5e-3``).  The rows are
+read by :func:`symnet.files.read_rows`, which refuses a file too large or with too long a line
+before parsing it (``--data /dev/zero`` stops at once).
 """
 
-import csv
 import gzip
-import io
 import math
 
-from .errors import SymnetError
-from .lazy import numpy as np
-from .values import number_text
+import numpy as np
 
-MAX_BYTES = 20_000_000  # 20 MB: about a million rows of a few numbers, read in seconds
-MAX_LINE = 10_000       # characters in one line
+from .errors import SymnetError
+from .files import read_rows
+from .values import number_text
 
 
 def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
@@ -70,50 +67,6 @@ def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
             data[k, c] = value
     n_in = len(cols[0])
     return data[:, :n_in], data[:, n_in:]
-
-
-def read_rows(path, max_bytes=MAX_BYTES):
-    """``[(line number, cells)]`` of a CSV file, its size and line lengths bounded first."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise SymnetError(f"data file {path} does not exist") from None
-    except OSError as exc:
-        raise SymnetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
-        raise SymnetError(f"data file {path} is larger than {max_bytes // 1_000_000} MB; "
-                          "symnet reads smaller files (take a sample of the rows)")
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, if any, is not part of the header
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise SymnetError(f"cannot read data file {path}: line {line} is not UTF-8 text") from None
-    start = 0
-    for number, end in enumerate(_line_ends(text), start=1):
-        if end - start > MAX_LINE:
-            raise SymnetError(f"{path} line {number} is longer than {MAX_LINE:,} characters; "
-                              "is it a CSV file?")
-        start = end + 1
-    if "\0" in text:
-        line = text[:text.index("\0")].count("\n") + 1
-        raise SymnetError(f"{path} line {line} holds a NUL character; is it a CSV file?")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise SymnetError(f"{path} line {reader.line_num} is not valid CSV: {exc}") from None
-    return rows
-
-
-def _line_ends(text):
-    at = text.find("\n")
-    while at != -1:
-        yield at
-        at = text.find("\n", at + 1)
-    yield len(text)
 
 
 def _unique(header, line, path):

@@ -76,13 +76,12 @@ def _deltas(graph, of):
 def _softmax_delta(graph, node, of):
     """δ = ŷ_i − y_i for the i-th input of a softmax output under cross-entropy, else None.
 
-    The assumption is stated here, where it is used: the targets of a ``"distribution"`` loss
-    sum to 1 (one-hot by default), so Σ_k y_k ŷ_i − y_i, the chain rule's sum, is ŷ_i − y_i.
+    The assumption is the graph's ``distribution``: the targets sum to 1 (one-hot by default),
+    so Σ_k y_k ŷ_i − y_i, the chain rule's sum, is ŷ_i − y_i.
     """
-    loss = getattr(graph, "loss", None)
-    if getattr(loss, "targets", None) != "distribution" or of != graph.output:
+    if graph.distribution is None or of != graph.output:
         return None
-    outputs, targets = getattr(graph, "outputs", ()), getattr(graph, "targets", ())
+    outputs, targets = graph.distribution
     children = graph.children.get(node, ())
     if not children or any(c not in outputs or not isinstance(graph.definitions[c], softmax)
                            for c in children):
@@ -107,7 +106,7 @@ def gradients(graph, wrt, of=None):
     """``{symbol: ∂of/∂symbol}`` for each symbol in ``wrt``, from one reverse-mode sweep.
 
     >>> from symnet.network import Network
-    >>> gradients(Network("2-2-1"), [sp.Symbol("w5")])
+    >>> gradients(Network("2-2-1").graph, [sp.Symbol("w5")])
     {w5: 2*N1*(-y + yhat)}
     """
     of = graph.output if of is None else of
@@ -303,7 +302,7 @@ class Derivation(Rendered):
         cross-entropy, that the targets sum to 1 (δ of a softmax input is then ŷ_i − y_i)."""
         if not any(_softmax_delta(self.graph, n, self.of) is not None for n in self.nodes):
             return None
-        return f"the targets sum to 1: {' + '.join(map(str, self.graph.targets))} = 1"
+        return f"the targets sum to 1: {' + '.join(map(str, self.graph.distribution[1]))} = 1"
 
     def rows(self, fmt):
         """(lhs, rhs) per line of the derivation, in ``fmt`` (``"text"`` or ``"latex"``)."""

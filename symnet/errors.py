@@ -1,9 +1,5 @@
 """The exceptions symnet raises for bad input: all are ``ValueError`` subclasses."""
 
-from .lazy import lazy_import
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
-
 
 class SymnetError(ValueError):
     """Base class: bad input to symnet. The message says what was wrong and what is accepted."""
@@ -28,6 +24,7 @@ class TooLargeError(SymnetError):
 def did_you_mean(name, known):
     """`` (did you mean 'sigmoid'?)`` for the known name nearest ``name``: the same name in
     another case first, else the closest spelling (difflib); ``""`` when none is near."""
+    import difflib  # here, not at the top: only a mistake needs it (start-up)
     name, known = str(name), [str(k) for k in known]
     same = [k for k in known if k.lower() == name.lower() and k != name]
     near = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6) or \

@@ -1,5 +1,5 @@
 """Writing files completely or not at all, one file or several together; reading the files a
-user hands in (text, strict JSON).
+user hands in (text, strict JSON, CSV rows).
 
 Every output is checked before anything is written: its folder must exist and be writable, and
 an existing output must be a regular file.  A symbolic link is followed: the file it points to
@@ -9,6 +9,8 @@ renamed into place only when all are complete; if anything fails, every earlier 
 it was and no temporary file stays behind, also on Ctrl-C or SIGTERM.
 """
 
+import csv
+import io
 import json
 import os
 import re
@@ -218,6 +220,8 @@ def _mode(path):
 
 
 MAX_TEXT = 100_000  # characters of a text file a user hands in (a derivation)
+MAX_CSV_BYTES = 20_000_000  # 20 MB: about a million rows of a few numbers, read in seconds
+MAX_CSV_LINE = 10_000       # characters in one line
 
 
 def read_text(path):
@@ -235,8 +239,13 @@ def read_text(path):
     if len(text) > MAX_TEXT:
         raise SymnetError(f"{path} is longer than {MAX_TEXT:,} characters")
     return text
+
+
 MAX_JSON_BYTES = 50_000_000
 MAX_JSON_DEPTH = 20
+# the "format" of a model file: written by TrainResult.save, read by symnet.network.load (which
+# imports no NumPy, so the tag is kept here, below both)
+MODEL_FORMAT = "symnet-model"
 
 
 def read_json(path, what="a JSON file"):
@@ -291,3 +300,48 @@ def _json_depth(text):
         depth += 1 if char in "[{" else -1
         deepest = max(deepest, depth)
     return deepest
+
+
+def read_rows(path, max_bytes=MAX_CSV_BYTES):
+    """``[(line number, cells)]`` of a CSV file, its size and line lengths bounded first
+    (training data, a class roster, a class's answers: text, no arrays)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise SymnetError(f"data file {path} does not exist") from None
+    except OSError as exc:
+        raise SymnetError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise SymnetError(f"data file {path} is larger than {max_bytes // 1_000_000} MB; "
+                          "symnet reads smaller files (take a sample of the rows)")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, if any, is not part of the header
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SymnetError(f"cannot read data file {path}: line {line} is not UTF-8 text") from None
+    start = 0
+    for number, end in enumerate(_line_ends(text), start=1):
+        if end - start > MAX_CSV_LINE:
+            raise SymnetError(f"{path} line {number} is longer than {MAX_CSV_LINE:,} characters; "
+                              "is it a CSV file?")
+        start = end + 1
+    if "\0" in text:
+        line = text[:text.index("\0")].count("\n") + 1
+        raise SymnetError(f"{path} line {line} holds a NUL character; is it a CSV file?")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise SymnetError(f"{path} line {reader.line_num} is not valid CSV: {exc}") from None
+    return rows
+
+
+def _line_ends(text):
+    at = text.find("\n")
+    while at != -1:
+        yield at
+        at = text.find("\n", at + 1)
+    yield len(text)

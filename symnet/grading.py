@@ -32,8 +32,8 @@ from . import checking  # checking.check_derivation looked up at call time (test
 from .checking import CheckResult, check
 from .checking.engine import diagnose_number
 from .checking.evaluation import PRECISION
-from .data import read_rows
 from .errors import SymnetError
+from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table

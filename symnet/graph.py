@@ -21,9 +21,15 @@ from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean
 from .functions import stable_logs
 from .values import sympy_number
 
+EXPAND_LIMIT = 20_000  # nodes of an expanded expression
+
 
 class Graph:
     """Named definitions in topological order; the last one is the output (``of``).
+
+    ``distribution``, a pair ``(outputs, targets)`` of equal-length lists of symbols, states
+    that the targets sum to 1, one per output (one-hot labels under a cross-entropy loss): the
+    assumption under which δ of a softmax input is ŷ_i − y_i (see :mod:`symnet.derive`).
 
     >>> m, x, z = sp.symbols("m x z")
     >>> g = Graph({m: x**2, z: m**2})
@@ -31,7 +37,7 @@ class Graph:
     ([z], [x])
     """
 
-    def __init__(self, definitions, output=None):
+    def __init__(self, definitions, output=None, distribution=None):
         self.definitions = dict(definitions)
         if not self.definitions:
             raise SymnetError("no definitions given; expected at least one 'name = expression'")
@@ -44,6 +50,7 @@ class Graph:
                 self.children.setdefault(p, []).append(node)
         seen = set(self.definitions)
         self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen)
+        self.distribution = distribution
         self._locals = {}
 
     @cached_property
@@ -115,7 +122,7 @@ class Graph:
             given[node] = value
         return given
 
-    def expand(self, expr, limit=20_000):
+    def expand(self, expr, limit=EXPAND_LIMIT):
         """``expr`` with every intermediate replaced by its definition, down to the leaves.
 
         Refuses with :class:`TooLargeError` when the result would exceed ``limit`` nodes.

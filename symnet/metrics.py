@@ -9,8 +9,9 @@ Arrays are laid out as inside a compiled model: one sample per column, (outputs,
 0.5
 """
 
+import numpy as np
+
 from .errors import SymnetError
-from .lazy import numpy as np
 
 CLASSIFIERS = ("bce", "cross_entropy")
 

@@ -1,5 +1,12 @@
 """Network: the facade over the architecture, the graph, derivation, compiling and training.
 
+Deriving and checking run where NumPy is not installed (and start without the time to import
+it), so this module imports only the symbolic side at its top.  The four methods on the array
+side, :meth:`~Network.compile`, :meth:`~Network.derive_layers`, :meth:`~Network.init_params`
+and :meth:`~Network.fit`, import :mod:`symnet.compile` or :mod:`symnet.train` when called:
+plain import statements, which import-linter, type checkers and editors see as they see the
+others (the layer contract puts this module above both).
+
 >>> net = Network("2-2-1")
 >>> for name, expr in net.definitions.items(): print(name, "=", expr)
 N1 = b1 + w1*x1 + w2*x2
@@ -8,26 +15,19 @@ yhat = N1*w5 + N2*w6 + b3
 L = (y - yhat)**2
 """
 
-import re
 from functools import cached_property
 
 from .activations import Activation
 from .architecture import Architecture
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean
-from .files import read_json
-from .graph import Graph
-from .lazy import lazy_import
+from .files import MODEL_FORMAT, read_json
+from .graph import EXPAND_LIMIT, Graph
 from .printing import definitions_latex, text
 from .values import finite
 
-# bound on first use: derive and check, most of the command line, never compile or train
-_compile, _train = lazy_import(f"{__package__}.compile"), lazy_import(f"{__package__}.train")
 
-_GRAPH = frozenset({"definitions", "output", "order", "parents", "children", "leaves", "_locals"})
-
-
-class Network(Graph):
+class Network:
     """A fully connected network whose every quantity is a named SymPy definition.
 
     ``arch`` is ``"2-2-1"`` or ``[2, 2, 1]``.  ``activation`` is one activation for every hidden
@@ -58,13 +58,73 @@ class Network(Graph):
         this network would take too long for (see :mod:`symnet.bounds`)."""
         self._architecture.check_scalar_work()
 
-    def __getattr__(self, name):
-        # The scalar graph (one definition per neuron) is built when a derivation, worksheet
-        # or check first asks for it; compiling and training use the layer form and never do.
-        if name in _GRAPH and "_architecture" in self.__dict__:
-            Graph.__init__(self, self._architecture.definitions)
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    @cached_property
+    def graph(self):
+        """The network's :class:`~symnet.graph.Graph`: one definition per neuron, then the loss.
+
+        Built when first asked for (by a derivation, a worksheet, a check): compiling and
+        training use the layer form and never ask.  Under a cross-entropy loss it records that
+        the targets are a distribution over the outputs (their sum is 1).
+
+        >>> Network("2-1").graph.output
+        L
+        """
+        a = self._architecture
+        distribution = (a.outputs, a.targets) if a.loss.targets == "distribution" else None
+        return Graph(a.definitions, distribution=distribution)
+
+    # The graph's reading, as the network's own
+
+    @property
+    def definitions(self):
+        """``{symbol: definition}`` in topological order, the loss ``L`` last."""
+        return self.graph.definitions
+
+    @property
+    def output(self):
+        """The loss's symbol, ``L``."""
+        return self.graph.output
+
+    @property
+    def order(self):
+        """Each defined symbol's position in :attr:`definitions`."""
+        return self.graph.order
+
+    @property
+    def parents(self):
+        """The symbols each definition is written in."""
+        return self.graph.parents
+
+    @property
+    def children(self):
+        """The definitions each symbol appears in."""
+        return self.graph.children
+
+    @property
+    def leaves(self):
+        """The symbols without a definition: inputs, targets, parameters."""
+        return self.graph.leaves
+
+    @property
+    def symbols(self):
+        """Every symbol of the network by name."""
+        return self.graph.symbols
+
+    def symbol(self, name):
+        """The symbol called ``name``; a clear error if there is none."""
+        return self.graph.symbol(name)
+
+    def local(self, child, parent):
+        """The local partial ∂child/∂parent (see :meth:`symnet.graph.Graph.local`)."""
+        return self.graph.local(child, parent)
+
+    def forward(self, values, precision=None):
+        """Every symbol's value, given the leaves' (see :meth:`symnet.graph.Graph.forward`)."""
+        return self.graph.forward(values, precision)
+
+    def expand(self, expr, limit=EXPAND_LIMIT):
+        """``expr`` in terms of the leaves (see :meth:`symnet.graph.Graph.expand`)."""
+        return self.graph.expand(expr, limit)
 
     @property
     def params(self):
@@ -81,12 +141,6 @@ class Network(Graph):
         """
         return {node: l for l, layer in enumerate(self.layers, start=1)
                 for neuron in layer for node in neuron if node is not None}
-
-    def leaves_named(self, letter):
-        """The leaves whose names are ``letter`` or ``letter`` followed by digits, in order."""
-        pat = re.compile(rf"^{letter}\d*$")
-        return sorted((s for s in self.leaves if pat.match(s.name)),
-                      key=lambda s: int(s.name[1:] or 0))
 
     def param(self, name):
         """The parameter called ``name``; a clear error naming the parameters if there is none."""
@@ -132,7 +186,7 @@ class Network(Graph):
         >>> sn.Network("2-2-1").derive("w5").paths
         [(L, yhat, w5)]
         """
-        return Derivation(self, self.symbol(wrt), self.symbol(of))
+        return Derivation(self.graph, self.symbol(wrt), self.symbol(of))
 
     def compile(self, form="layer", backend="numpy"):
         """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
@@ -142,19 +196,22 @@ class Network(Graph):
         >>> model.gradient({"w1": 1, "w2": 1, "b1": 0}, [[1.0, 2.0]], [1.0])
         {'w1': 4.0, 'w2': 8.0, 'b1': 4.0}
         """
+        from .compile import Model  # when called: see the module docstring
         models = self.__dict__.setdefault("_models", {})
         key = (form, backend)
         if key not in models:
-            models[key] = _compile.Model(self, form, backend)
+            models[key] = Model(self, form, backend)
         return models[key]
 
     def derive_layers(self):
         """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
-        return _compile.LayerDerivation(self)
+        from .compile import LayerDerivation  # when called: see the module docstring
+        return LayerDerivation(self)
 
     def init_params(self, seed=0):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
-        return _train.init_params(self, seed)
+        from . import train  # when called: see the module docstring
+        return train.init_params(self, seed)
 
     def fit(self, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
             callback=None, progress=True, form="layer", optimizer="sgd", freeze=(),
@@ -172,10 +229,11 @@ class Network(Graph):
         >>> result.history[-1] < 1e-12 < result.history[0]
         True
         """
-        return _train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
-                          params=params, seed=seed, callback=callback, progress=progress,
-                          form=form, optimizer=optimizer, freeze=freeze, validation=validation,
-                          patience=patience, backend=backend, **options)
+        from . import train  # when called: see the module docstring
+        return train.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size,
+                         params=params, seed=seed, callback=callback, progress=progress,
+                         form=form, optimizer=optimizer, freeze=freeze, validation=validation,
+                         patience=patience, backend=backend, **options)
 
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
@@ -185,7 +243,7 @@ class Network(Graph):
         >>> g[sp.Symbol("b3")]
         2*(-y + yhat)
         """
-        return gradients(self, self.params)
+        return gradients(self.graph, self.params)
 
 
 def linear_regression(n_inputs):
@@ -220,9 +278,9 @@ def load(path):
     ('2-1', True)
     """
     doc = read_json(path, "a symnet model file")
-    if not isinstance(doc, dict) or doc.get("format") != _train.FORMAT:
+    if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
         raise SymnetError(f"{path} is not a symnet model file (expected \"format\": "
-                          f"\"{_train.FORMAT}\")")
+                          f"\"{MODEL_FORMAT}\")")
     try:
         acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
                 for a in doc["activation"]]

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 
 from .curves import plot_boundary, plot_curves
 from .errors import SymnetError
-from .files import write_atomic
+from .files import MODEL_FORMAT, write_atomic
 from .metrics import classes, is_classifier
-
-FORMAT = "symnet-model"
 
 
 @dataclass
@@ -82,7 +80,7 @@ class TrainResult:
         """The JSON text :meth:`save` writes (strict JSON: every number finite)."""
         net = self.network
         doc = {
-            "format": FORMAT, "version": 1, "arch": net.arch,
+            "format": MODEL_FORMAT, "version": 1, "arch": net.arch,
             "activation": [_activation_doc(a) for a in net.activations],
             "output_activation": _activation_doc(net.output_activation),
             "loss": net.loss.name,

@@ -14,17 +14,18 @@ import math
 import sys
 import warnings
 
+import numpy as np
+
 from .compile.fused import fused_epochs
 from .errors import SymnetError
-from .lazy import numpy as np
 from .metrics import GradientSizes, accuracy, is_classifier, split
 from .optimizers import entry as optimizer_entry
-from .result import FORMAT, TrainResult
+from .result import TrainResult
 from .values import MAX_EPOCHS, bounded
 from .values import positive as _positive
 from .values import seed as _seed
 
-__all__ = ["FORMAT", "DivergenceError", "TrainResult", "TrainingWarning", "fit", "init_params"]
+__all__ = ["DivergenceError", "TrainResult", "TrainingWarning", "fit", "init_params"]
 
 
 class DivergenceError(SymnetError):

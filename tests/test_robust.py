@@ -275,7 +275,7 @@ def test_fuzz_the_parser_over_unicode(text):
 
 
 @pytest.mark.parametrize("code", [
-    # symnet.network binds compile and train lazily; `import symnet.train` must still bind them
+    # symnet.network imports compile and train when asked to; `import symnet.train` binds them
     "import symnet.network, symnet.train; assert callable(symnet.train.fit)",
     "import symnet as sn; sn.Network('2-1'); import symnet.compile; symnet.compile.Model",
     "import symnet.checking.verdict, symnet.checking.engine; symnet.checking.engine.diagnose",
@@ -284,6 +284,6 @@ def test_fuzz_the_parser_over_unicode(text):
     "with mock.patch('symnet.train.init_params', lambda net, seed: 'patched'):\n"
     "    assert symnet.network.Network('2-1').init_params() == 'patched'",
 ])
-def test_a_lazily_bound_module_is_its_packages_attribute(code):
+def test_a_module_imported_when_asked_for_is_its_packages_attribute(code):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -20,9 +20,9 @@ import sympy as sp
 from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError
-from ..lazy import lazy_import
 from ..printing import text
 from ..values import exact_number
+from . import engine
 from .evaluation import (
     PRECISION,
     counterexample,
@@ -35,8 +35,6 @@ from .evaluation import (
     symbolically_equal,
     value,
 )
-
-engine = lazy_import(f"{__package__}.engine")  # the mistake engine, for a wrong answer only
 
 
 @dataclass

@@ -3,12 +3,12 @@
 import functools
 import math
 
+import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from ..activations import REGISTRY
 from ..errors import SymnetError
-from ..lazy import numpy as np
 from .ops import without_unknown
 
 

@@ -17,7 +17,7 @@ is given (so one rule serves NumPy, PyTorch and JAX); ``t`` counts steps from 1.
 
 import functools
 
-from ..lazy import numpy as np
+import numpy as np
 
 
 def sgd(params, grads, state, lr, t):

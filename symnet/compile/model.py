@@ -1,9 +1,9 @@
 """Model: a network's loss, gradient and prediction as generated array code."""
 
+import numpy as np
 import sympy as sp
 
 from ..errors import SymnetError
-from ..lazy import numpy as np
 from ..values import finite
 from .codegen import lambdify
 from .layers import inline_single_use, layer_program

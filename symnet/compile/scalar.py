@@ -32,7 +32,7 @@ def scalar_program(net):
         elif activated_out and set(children) <= set(activated_out):
             # through the output activation: the engine's δ, whose division it already
             # cancelled (σ output with bce gives ŷ − y)
-            expr = scale * numeric_local(gradients(net, [node])[node], applied)
+            expr = scale * numeric_local(gradients(net.graph, [node])[node], applied)
         else:
             expr = sp.Add(*[Delta(c) * numeric_local(net.local(c, node), applied)
                             for c in children])

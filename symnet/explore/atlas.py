@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import sympy as sp
 
 from ..activations import Activation
@@ -17,7 +18,6 @@ from ..activations import names as activation_names
 from ..errors import SymnetError
 from ..figures import Picture, figure
 from ..functions import to_elementary
-from ..lazy import numpy as np
 from ..printing import Renderable, Table
 from ..printing import latex as _latex
 from ..printing import text as _text

@@ -22,12 +22,12 @@ layer 1: ∂h1/∂N1 · ∂N1/∂w1 = sigmoid(N1)*(1 - sigmoid(N1)) · x1   (sig
 import math
 from functools import cached_property
 
+import numpy as np
 import sympy as sp
 
 from ..derive import Derivation, Partial
 from ..errors import SymnetError
 from ..figures import Picture, figure
-from ..lazy import numpy as np
 from ..network import Network
 from ..printing import Table, aligned, check_format, product
 from ..printing import latex as _latex
@@ -174,7 +174,7 @@ class GradientFlow:
     @cached_property
     def paths(self):
         """How many paths lead from L down to ``wrt`` (∂L/∂wrt is the sum over all of them)."""
-        return Derivation(self.network, self.wrt).n_paths
+        return Derivation(self.network.graph, self.wrt).n_paths
 
     @cached_property
     def groups(self):

@@ -8,10 +8,7 @@ import re
 
 from ..activations import REGISTRY
 from ..errors import ParseError
-from ..lazy import lazy_import
 from .tokens import MAX_LENGTH
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 MAX_DEPTH = 100
 
@@ -168,6 +165,7 @@ class _Latex:
             return _WORDS[name]
         if name in ("{", "}"):
             return "(" if name == "{" else ")"
+        import difflib  # here, not at the top: only a mistake needs it (start-up)
         close = difflib.get_close_matches(name, [w for w in _WORDS if w.isalpha()] + [
             "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"], n=1)
         hint = f"; did you mean \\{close[0]}?" if close else ""

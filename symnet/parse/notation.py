@@ -8,10 +8,7 @@ import sympy as sp
 
 from ..activations import REGISTRY
 from ..errors import ParseError
-from ..lazy import lazy_import
 from ..symbols import Delta, Partial
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 LAYER_DERIVATIVES = ("f", "g")  # f'(z), g'(z): the activation of the layer z belongs to
 
@@ -29,6 +26,7 @@ def activation_spellings():
 
 def nearest(word, candidates, n=3):
     """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``."""
+    import difflib  # here, not at the top: only a mistake needs it (start-up)
     close = difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 

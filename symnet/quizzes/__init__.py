@@ -9,8 +9,8 @@ platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its k
 
 import os
 
-from ..data import read_rows
 from ..errors import SymnetError
+from ..files import read_rows
 from ..network import Network
 from ..pdf import compile_latex
 from ..sheets import check_output, key_path, save_all

@@ -177,7 +177,7 @@ def _compute_at(net, derivations, sample_list, params, step, precision):
         return value
 
     values = [net.forward({**params, **s}, precision=precision) for s in sample_list]
-    compact = gradients(net, net.params)
+    compact = gradients(net.graph, net.params)
     grads = [{p: ev(compact[p], v) for p in net.params} for v in values]
     factors = {p: [{f: ev(e, v) for f, e in d.factors.items()} for v in values]
                for p, d in derivations.items()}
