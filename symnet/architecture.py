@@ -1,4 +1,4 @@
-"""Layer sizes, activations and a loss → the network's named definitions (DESIGN.md, Naming).
+"""Layer sizes, activations and a loss → the network's named definitions (docs/architecture.md, Naming).
 
 The sizes, activations, neurons and parameter names are known at once; the scalar definitions
 (one per neuron, one product per weight) are built on first use, since the layer form that

@@ -115,7 +115,7 @@ def test_an_answers_file_without_the_columns_is_one_error(tmp_path, capsys):
 
 
 def test_a_steps_column_is_graded_line_by_line_by_check_derivation(monkeypatch):
-    """DESIGN.md's sn.check_derivation(net, wrt, text) -> .steps (each .correct, .diagnosis);
+    """The contract's sn.check_derivation(net, wrt, text) -> .steps (each .correct, .diagnosis);
     a stand-in here, so the wiring is tested apart from the checker's own judgement."""
     import symnet.checking
     seen = []

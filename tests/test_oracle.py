@@ -1,6 +1,6 @@
 """symnet's derivatives against oracles that share no code with symnet.
 
-Three oracles, each written here from DESIGN.md alone:
+Three oracles, each written here from the naming rules of docs/architecture.md alone:
 
 1. an independent float64 NumPy forward pass (weights numbered layer by layer, by target neuron
    then by source; biases one per neuron) and central finite differences of its loss;
@@ -69,7 +69,7 @@ def numpy_forward(case, theta):
 
 
 def numpy_loss(case, theta):
-    """The per-sample loss of DESIGN.md, in float64."""
+    """The per-sample loss of docs/architecture.md, in float64."""
     z, _ = numpy_forward(case, theta)
     y = case.y
     if case.loss == "bce":  # ŷ = σ(z): log ŷ = −softplus(−z), log(1 − ŷ) = −softplus(z)
@@ -102,7 +102,7 @@ class Case:
                           loss=self.loss)
 
     def values(self):
-        """Every leaf's value by its DESIGN.md name."""
+        """Every leaf's value by its name in docs/architecture.md."""
         ys = ["y"] if len(self.y) == 1 else [f"y{k}" for k in range(1, len(self.y) + 1)]
         values = dict(zip(param_names(self.sizes), map(float, self.theta)))
         values.update({f"x{i}": float(v) for i, v in enumerate(self.x, 1)})

@@ -16,7 +16,7 @@ def sigmoid(z):
 
 def oracle_loss(sizes, theta, X, Y):
     """mse of a sigmoid network (every layer sigmoid), weights layer by layer, by target then
-    source, then one bias per neuron (DESIGN.md, Naming)."""
+    source, then one bias per neuron (docs/architecture.md, Naming)."""
     A, w, b = X.T, 0, sum(a * c for a, c in zip(sizes, sizes[1:]))
     for n_in, n_out in zip(sizes, sizes[1:]):
         W = theta[w:w + n_in * n_out].reshape(n_out, n_in)
