@@ -32,15 +32,20 @@ CASES = [
     ("doubled factor", SIGMOID, "w1"),
     ("sign of the loss's derivative", sn.Network("2-2-2"), "w1"),
     ("input factor on a bias", SIGMOID, "b1"),
-    ("dropped path", sn.Network("2-2-2", activation="tanh"), "w1"),
+    ("fork's gradients not added", sn.Network("2-2-2", activation="tanh"), "w1"),
+    ("dropped path", sn.Network("2-2-2-2", activation="tanh"), "w1"),
     ("path through the wrong neuron", SIGMOID, "w1"),
     ("added path", SIGMOID, "w1"),
     ("constant factor", SIGMOID, "w5"),
 ]
 
 
+# the gates of a computational graph: its quizzes come with sn.circuit (issue 19)
+CIRCUIT_ONLY = {"max routed to the smaller input", "multiply gate not swapped", "add gate splitting"}
+
+
 def test_every_detector_has_a_case():
-    assert {d.kind for d in DETECTORS} == {kind for kind, _, _ in CASES}
+    assert {d.kind for d in DETECTORS} == {kind for kind, _, _ in CASES} | CIRCUIT_ONLY
 
 
 def moodle_feedback(xml, name):

@@ -47,9 +47,11 @@ def test_right_answers_in_many_spellings(net, wrt, answer):
 
 @pytest.mark.parametrize("net, wrt, answer, diagnosis", [
     (SEED, "x1", "2*(yhat - y)*w5*w1",
-     "your answer has the path through N1 but misses the path through N2"),
+     "x1 is used by N1 and N2, and its gradient adds the paths through each: your answer misses "
+     "the path through N2"),
     (DEEP, "w1", "2*(yhat - y)*w10*sigma(N4)*(1-sigma(N4))*w7*sigma(N1)*(1-sigma(N1))*x1",
-     "your answer has the path through N4 but misses the path through N3"),
+     "h1 is used by N3 and N4, and its gradient adds the paths through each: your answer misses "
+     "the path through N3"),
     (SEED, "w5", "2*(y - yhat)*N1", "sign error: your answer is −∂L/∂w5"),
     (SEED, "w5", "(yhat - y)*N1",
      "your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"),

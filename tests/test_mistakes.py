@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-from symnet.checking.engine import _divides
+from symnet.checking.engine import _divides, diagnose
 from symnet.checking.evaluation import points
 from symnet.checking.slips import DETECTORS
 from symnet.cli import main
@@ -19,6 +19,7 @@ TANH = sn.Network("2-2-1", activation="tanh")
 BCE = sn.Network("2-1", output_activation="sigmoid", loss="bce")
 TWO_OUT = sn.Network("2-2-2")
 SOFTMAX = sn.Network("2-2-2", loss="cross_entropy")
+DEEP_LINEAR = sn.Network("1-2-2-1")
 
 # kind, net, wrt, an answer with exactly that slip, the start of its diagnosis, a near miss
 SLIPS = [
@@ -59,9 +60,14 @@ SLIPS = [
     ("input factor on a bias", SIGMOID, "b1", "2*(yhat - y)*w5*h1*(1 - h1)*x1",
      "a bias has no input: ∂N1/∂b1 = 1, but your answer has the extra factor x1",
      "2*(yhat - y)*w5*h1*(1 - h1)*w1"),
-    ("dropped path", SEED, "x1", "2*(yhat - y)*w5*w1",
-     "your answer has the path through N1 but misses the path through N2",
+    ("fork's gradients not added", SEED, "x1", "2*(yhat - y)*w5*w1",
+     "x1 is used by N1 and N2, and its gradient adds the paths through each: your answer misses "
+     "the path through N2",
      "2*(yhat - y)*w5*w1*x1"),
+    ("dropped path", DEEP_LINEAR, "x1", "2*(yhat - y)*(w7*w4*w2 + w8*w5*w1)",
+     "your answer has the paths through N3 then N2, N4 then N1 but misses the paths through "
+     "N3 then N1, N4 then N2",
+     "2*(yhat - y)*(w7*w4*w2 + w8*w5*w1*x1)"),
     ("path through the wrong neuron", SIGMOID, "w1", "2*(yhat - y)*w6*h2*(1 - h2)*x1",
      "you took the path through N2 instead of the path through N1",
      "2*(yhat - y)*w6*h2*(1 - h1)*x1"),
@@ -100,8 +106,49 @@ def test_each_slip_is_named_and_a_near_miss_is_not(kind, net, wrt, answer, sente
     assert kind not in miss.slips and sentence not in miss.diagnosis, miss.diagnosis
 
 
+_x, _y, _z, _w, _a, _m, _s = sp.symbols("x y z w a m s")
+MAX_GATES = {_a: _x * _y, _m: sp.Max(_z, _w), _s: _a + _m, sp.Symbol("f"): 2 * _s}  # CS231n
+
+# the slips of a computational graph's gates: kind, definitions, wrt, an answer with the slip,
+# its diagnosis, a near miss
+GATE_SLIPS = [
+    ("max routed to the smaller input", MAX_GATES, "z",
+     "2*Heaviside(w - z)",
+     "max gives all of the gradient to the larger input: ∂m/∂z = Heaviside(z - w, 1/2), "
+     "not Heaviside(w - z, 1/2)", "2*Heaviside(w - z)*z"),
+    ("multiply gate not swapped", "q = x + y; f = q*z", "x", "q",
+     "a multiply gate gives each input the gradient times the other input: ∂f/∂q = z, not q",
+     "q*x"),
+    ("add gate splitting", "q = x + y; r = x*y; f = q*r", "x", "r/2 + q*y",
+     "an add gate passes the whole gradient on to each input, it does not split it: "
+     "∂q/∂x = 1, not 1/2", "r/3 + q*y"),
+    ("fork's gradients not added", "c = a + b; d = a*b; e = c + d; f = c*d; y = e + f", "a",
+     "1 + d", "a is used by c and d, and its gradient adds the paths through each: your answer "
+     "misses the paths through d", "2 + d + b"),
+]
+
+
+def diagnosis_on_graph(definitions, wrt, answer):
+    """The engine's diagnosis of ``answer`` for ∂/∂wrt of the graph's last definition."""
+    graph = sn.Graph(definitions if isinstance(definitions, dict)
+                     else sn.parse_definitions(definitions))
+    derivation = sn.Derivation(graph, graph.symbol(wrt))
+    expr = sn.parse_expression(answer, names=graph.symbols)
+    return diagnose(graph, derivation, expr, points(graph, 0))
+
+
+@pytest.mark.parametrize("kind, definitions, wrt, answer, sentence, near", GATE_SLIPS,
+                         ids=[row[0] for row in GATE_SLIPS])
+def test_each_gate_slip_is_named_and_a_near_miss_is_not(kind, definitions, wrt, answer, sentence,
+                                                        near):
+    hit = diagnosis_on_graph(definitions, wrt, answer)
+    assert [s.kind for s in hit.slips] == [kind] and hit.sentences == [sentence]
+    miss = diagnosis_on_graph(definitions, wrt, near)
+    assert kind not in [s.kind for s in miss.slips] and sentence not in miss.sentences
+
+
 def test_every_registered_detector_has_a_case():
-    assert {d.kind for d in DETECTORS} == {row[0] for row in SLIPS}
+    assert {d.kind for d in DETECTORS} == {row[0] for row in SLIPS + GATE_SLIPS}
 
 
 def test_two_slips_at_once_are_named_together():

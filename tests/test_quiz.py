@@ -118,16 +118,18 @@ HAND_SLIPS = {
 }
 
 
-def test_a_dropped_path_is_a_slip_where_there_are_two_paths():
+def test_a_forks_other_use_left_out_is_a_slip_where_there_are_two_paths():
     q = sn.quiz(sn.Network("2-2-2", activation="tanh"), variants=1, seed=3, wrt="w1",
                 parts=["gradient"], picture=False)
     slips = q.variants[0].questions[0].slips
     ws = q.variants[0].sheet
-    paths = [s for s in slips if "misses the path" in s]
-    assert paths == ["your answer has the path through yhat1 but misses the path through yhat2",
-                     "your answer has the path through yhat2 but misses the path through yhat1"]
+    forks = [s for s in slips if s.startswith("h1 is used by yhat1 and yhat2")]
+    assert forks == ["h1 is used by yhat1 and yhat2, and its gradient adds the paths through "
+                     "each: your answer misses the path through yhat2",
+                     "h1 is used by yhat1 and yhat2, and its gradient adds the paths through "
+                     "each: your answer misses the path through yhat1"]
     total = ws.gradient["w1"]
-    assert slips[paths[0]] + slips[paths[1]] == pytest.approx(total, rel=1e-12)
+    assert slips[forks[0]] + slips[forks[1]] == pytest.approx(total, rel=1e-12)
 
 
 @pytest.mark.parametrize("kw, message", [

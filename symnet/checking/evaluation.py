@@ -73,7 +73,7 @@ def points(net, seed, n=N_POINTS):
     """Random exact points (inputs, targets and parameters), with every node's value to 40 digits."""
     rng = random.Random(seed)
     targets = set(getattr(net, "targets", ()))
-    kind = getattr(net.loss, "targets", "real")
+    kind = getattr(getattr(net, "loss", None), "targets", "real")  # a circuit has no loss
     out = []
     for _ in range(n):
         values = {}

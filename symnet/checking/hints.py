@@ -48,7 +48,10 @@ def _layer(net, node):
 
 
 def activation_hints(net, answer):
-    """Sentences for each activation the answer applies to a sum whose layer does not have it."""
+    """Sentences for each activation the answer applies to a sum whose layer does not have it
+    (none on a model without layers, such as a circuit)."""
+    if not getattr(net, "layers", None):
+        return []
     known, out = _function_names(), []
     for call in sorted(answer.atoms(sp.Function), key=sp.default_sort_key):
         used = known.get(call.func)

@@ -90,9 +90,10 @@ def scale(c):
 # -------------------------------------------------------------------------- detectors
 
 def _activated(ctx, factor):
-    """True when ``factor`` is ∂h/∂N of an activation (h = act(N))."""
+    """True when ``factor`` is ∂h/∂N of an activation (h = act(N)): a function applied, not a
+    gate of a circuit (d = a*b) nor the loss."""
     definition = ctx.net.definitions.get(factor.num)
-    return definition is not None and not definition.is_Add and factor.num != ctx.of \
+    return definition is not None and definition.is_Function and factor.num != ctx.of \
         and factor.den in definition.free_symbols and not definition.has(sp.log)
 
 
@@ -267,6 +268,82 @@ def _bias_input(ctx):
                                set_factor(factor, extra), frozenset([factor]))
 
 
+def _gate(ctx, factor):
+    """The definition of the gate ``factor`` differentiates (∂q/∂x of ``q = x + y``), or None."""
+    return ctx.net.definitions.get(factor.num)
+
+
+@detector("max routed to the smaller input")
+def _max_to_smaller(ctx):
+    for factor, value in ctx.factors.items():
+        gate = _gate(ctx, factor)
+        if isinstance(gate, (sp.Max, sp.Min)) and len(gate.args) == 2 and factor.den in gate.args:
+            larger = "larger" if isinstance(gate, sp.Max) else "smaller"
+            other = sp.Heaviside(-value.args[0], *value.args[1:]) \
+                if isinstance(value, sp.Heaviside) else 1 - value  # θ(w − z) for θ(z − w)
+            yield Slip("max routed to the smaller input",
+                       f"{gate.func.__name__.lower()} gives all of the gradient to the {larger} "
+                       f"input: {ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
+                       set_factor(factor, other), frozenset([factor]))
+
+
+@detector("multiply gate not swapped")
+def _multiply_unswapped(ctx):
+    for factor, value in ctx.factors.items():
+        gate = _gate(ctx, factor)
+        if gate is not None and gate.is_Mul and factor.den in gate.args:
+            others = [a for a in gate.args if a != factor.den and not a.is_number]
+            if len(others) == 1 and others[0].is_Symbol:
+                own = value.xreplace({others[0]: factor.den})
+                yield Slip("multiply gate not swapped",
+                           f"a multiply gate gives each input the gradient times the other input: "
+                           f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(own)}",
+                           set_factor(factor, own), frozenset([factor]))
+
+
+@detector("add gate splitting")
+def _add_splitting(ctx):
+    for factor, value in ctx.factors.items():
+        gate = _gate(ctx, factor)
+        if gate is not None and gate.is_Add and value == 1 and \
+                all(a.is_Symbol for a in gate.args):  # q = x + y, not a neuron's weighted sum
+            share = sp.Rational(1, len(gate.args))
+            yield Slip("add gate splitting",
+                       f"an add gate passes the whole gradient on to each input, it does not "
+                       f"split it: {ctx.show(factor)} = 1, not {share}",
+                       set_factor(factor, share), frozenset([factor]))
+
+
+@detector("fork's gradients not added")
+def _fork(ctx):
+    # a node used by several others (x1 by N1 and N2; a by c and d): its gradient is the sum
+    # over its uses, and the answer kept the paths through some of them only
+    uses = {}
+    for p in ctx.chain.paths:
+        for child, node in zip(p.nodes, p.nodes[1:]):
+            uses.setdefault(node, {}).setdefault(child, []).append(p.nodes)
+    for node, by_child in uses.items():
+        if len(by_child) < 2:
+            continue
+        children = list(by_child)
+        for child in children:
+            missed = [n for c in children if c != child for n in by_child[c]]
+            kept = {p.nodes for p in ctx.chain.paths} - set(missed)
+            lost = {f for p in ctx.chain.paths if p.nodes in missed for f, _ in p.factors} - \
+                {f for p in ctx.chain.paths if p.nodes in kept for f, _ in p.factors}
+            others = [str(c) for c in children if c != child]
+            many = len(missed) > 1
+            yield Slip("fork's gradients not added",
+                       f"{node} is used by {_and(children)}, and its gradient adds the paths "
+                       f"through each: your answer misses the path{'s' * many} through "
+                       f"{_and(others)}", keep_paths(kept), frozenset(missed) | lost)
+
+
+def _and(items):
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 @detector("dropped path")
 def _dropped_paths(ctx):
     paths = [p.nodes for p in ctx.chain.paths]
@@ -340,6 +417,10 @@ def path_sentence(paths, keep):
     missed_nodes = {s for i in missed for s in inner(paths[i])}
     has = sorted({str(through(i, missed_nodes)) for i in keep})
     misses = sorted({str(through(i, kept)) for i in missed})
+    if set(has) & set(misses):  # crossing paths: no one node tells them apart, so name them all
+        common = set.intersection(*[set(inner(p)) for p in paths])
+        whole = lambda i: " then ".join(str(s) for s in inner(paths[i]) if s not in common)
+        has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
     return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
             f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
 

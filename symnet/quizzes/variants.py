@@ -9,7 +9,8 @@ next derived seed) until the slips that any point shows give numbers apart from 
 a constant factor off (so the gradient is not 0), the forward pass's and the update's slips.
 A slip of one factor or one path that gives the answer's own number at this point (θ(N1) left
 out where N1 > 0) cannot be told apart there, and is left out of the question.  A question
-names at most :data:`MAX_SLIPS` slips, the first in the catalogue's order.
+names at most :data:`MAX_SLIPS` slips: the first of each kind, then the second of each, … so
+that every kind of slip the catalogue finds is offered.
 """
 
 from dataclasses import dataclass, field
@@ -87,24 +88,30 @@ def tolerance(value, digits=DIGITS):
 
 
 def _question(part, name, label, tex, value, slips):
-    """``slips``: ``(sentence, number, shown at any point)`` triples, in the catalogue's order."""
+    """``slips``: ``(sentence, number, kind)`` triples in the catalogue's order; a slip of the
+    forward pass or the update has no kind, and shows at any point as a constant factor does."""
     value = float(value)
-    gap, numbers, clash = 2 * tolerance(value), {}, False
-    for sentence, number, always in slips:
+    gap, kept, clash = 2 * tolerance(value), [], False
+    for sentence, number, kind in slips:
         number = float(number)
         if abs(number - value) <= gap:
-            clash = clash or always
-        elif len(numbers) < MAX_SLIPS and all(abs(number - x) > gap for x in numbers.values()):
-            numbers.setdefault(sentence, number)
+            clash = clash or kind in (None, "constant factor")
+        elif all(abs(number - x) > gap for _, x, _ in kept):
+            kept.append((sentence, number, kind))
+    rank, seen = {}, {}  # the first of each kind, then the second of each, …
+    for sentence, _, kind in kept:
+        seen[kind] = seen.get(kind, -1) + 1
+        rank[sentence] = seen[kind]
+    chosen = {s for s, _, _ in sorted(kept, key=lambda s: rank[s[0]])[:MAX_SLIPS]}
+    numbers = {sentence: number for sentence, number, _ in kept if sentence in chosen}
     return Question(part, name, label, tex, value, plain_number(value), tolerance(value),
                     numbers, clash)
 
 
 def gradient_slips(net, sheet, p):
-    """``[(sentence, number, shown at any point)]``: what each slip of the catalogue gives for
-    ∂L/∂p at the sheet's (single) data point, in the catalogue's order; a constant factor
-    off shows at any point where the gradient is not 0."""
-    return [(slip.sentence, x, slip.kind == "constant factor")
+    """``[(sentence, number, kind)]``: what each slip of the catalogue gives for ∂L/∂p at the
+    sheet's (single) data point, in the catalogue's order."""
+    return [(slip.sentence, x, slip.kind)
             for slip, x in slips_at(net, sheet.derivations[p], sheet.numbers.values[0])]
 
 
@@ -115,9 +122,9 @@ def _questions(net, sheet, wrt, parts):
     if "forward" in parts:
         for o in net.outputs:
             questions.append(_question("forward", text(o), "the output", latex(o), values[o],
-                                       _always(forward_slips(net, o, values))))
+                                       _kindless(forward_slips(net, o, values))))
         questions.append(_question("forward", "L", "the loss", "L", values[L],
-                                   _always(forward_slips(net, L, values))))
+                                   _kindless(forward_slips(net, L, values))))
     if "gradient" in parts:
         for p in wrt:
             dp = Partial(L, p)
@@ -129,12 +136,13 @@ def _questions(net, sheet, wrt, parts):
         questions.append(_question(
             "update", f"{p}(t+1)", f"after one step of gradient descent (learning rate {LR}), "
             "the weight", latex(p) + r"(t+1)", sheet.numbers.new_params[p],
-            _always(update_slips(w, g, sp.Rational(str(LR))))))
+            _kindless(update_slips(w, g, sp.Rational(str(LR))))))
     return questions
 
 
-def _always(slips):
-    return [(sentence, number, True) for sentence, number in slips]
+def _kindless(slips):
+    """Slips of the forward pass or the update: no kind of the chain's."""
+    return [(sentence, number, None) for sentence, number in slips]
 
 
 def distinct(question):
