@@ -98,9 +98,9 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     ``text`` is plain text or LaTeX; ``at`` (every input, target and parameter) lets numeric
     lines be checked.
 
-    >>> from symnet.network import Network
-    >>> net = Network("2-2-1", activation="sigmoid")
-    >>> report = check_derivation(net, "w1", r'''
+    >>> import symnet as sn
+    >>> net = sn.Network("2-2-1", activation="sigmoid")
+    >>> report = sn.check_derivation(net, "w1", r'''
     ... \\begin{aligned}
     ... \\frac{\\partial L}{\\partial w_1} &= \\frac{\\partial L}{\\partial \\hat y} \\cdot
     ...   \\frac{\\partial \\hat y}{\\partial h_1} \\cdot \\frac{\\partial h_1}{\\partial N_1}

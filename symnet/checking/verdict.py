@@ -84,11 +84,11 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     With ``at`` (values for the inputs, targets and parameters), the answer may be a number:
     it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there.
 
-    >>> from symnet.network import Network
-    >>> net = Network("2-2-1", activation="sigmoid")
-    >>> check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
+    >>> import symnet as sn
+    >>> net = sn.Network("2-2-1", activation="sigmoid")
+    >>> sn.check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
     True
-    >>> print(check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
+    >>> print(sn.check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
     you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
     """
     target = net.symbol(wrt)
