@@ -1,21 +1,18 @@
 """Hostile and broken input, every subcommand and the Python API, each held to the promise:
 one line ``error: …``, exit status 2, bounded work, no side effect, nothing lost.
 
-The work bound is a guard against hangs, not a speed goal: the inputs here used to take
-minutes, or forever.  Work is counted, not timed (the Python calls a case makes, the same on an
-idle machine and a busy one), and a case that goes over is stopped there, so that a protection
-taken away fails its case instead of hanging the suite.
+The work bound (workbound.py: Python calls counted, not seconds) is a guard against hangs, not
+a speed goal: the inputs here used to take minutes, or forever.
 """
 
-import contextlib
 import json
 import math
 import os
 import re
-import sys
 import tempfile
 
 import pytest
+from workbound import bounded_work
 
 import symnet as sn
 import symnet.commands.check  # noqa: F401 -- imported once here, so that no case pays for SymPy's import
@@ -23,10 +20,6 @@ from symnet.cli import COMMANDS, main
 from symnet.data import read_csv
 from symnet.parse import parse_definitions, parse_expression
 
-# Python calls a case may make: the most any case makes is 3.5 million (deriving a network of
-# 600 layers, about 0.8 s, before refusing to write it out); the refusals the bound guards,
-# taken away, would make hundreds of millions
-WORK_BOUND = 10_000_000
 AT = "x1=1,x2=0,y=1,w1=1,w2=1,w3=1,w4=1,w5=1,w6=1,b1=0,b2=0,b3=0"
 P221 = "w1=1,w2=1,w3=1,w4=1,w5=1,w6=1,b1=0,b2=0,b3=0"
 DEEP = "-".join(["1"] * 600)
@@ -66,29 +59,6 @@ def _files(root):
                      ("devnull.png", "/dev/null"), ("dangling.tex", "nowhere/x.tex"),
                      ("dangling.json", "nowhere/x.json")):
         os.symlink(to, root / name)
-
-
-class WorkBoundExceeded(BaseException):
-    """Not an Exception: no ``except Exception`` in symnet may turn it into a SymnetError."""
-
-
-@contextlib.contextmanager
-def bounded_work(bound=WORK_BOUND):
-    """Stop the work inside after ``bound`` Python calls (a profile hook counts them)."""
-    calls = 0
-
-    def count(frame, event, arg):
-        nonlocal calls
-        if event == "call":
-            calls += 1
-            if calls > bound:  # raised inside the call; Python then removes the hook
-                raise WorkBoundExceeded(f"more than {bound:,} Python calls: is a bound missing?")
-
-    sys.setprofile(count)
-    try:
-        yield
-    finally:
-        sys.setprofile(None)
 
 
 def _snapshot(root):
@@ -532,11 +502,3 @@ def test_every_subcommand_has_hostile_cases():
     assert {argv[0] for _, argv in CLI if argv} >= set(COMMANDS)
     assert set(ESTIMATED) <= {case for case, _ in CLI + API}  # no estimate checked in vain
 
-
-def test_the_work_bound_stops_work_that_would_not_end():
-    def step():
-        pass
-
-    with pytest.raises(WorkBoundExceeded), bounded_work(1000):
-        while True:
-            step()
