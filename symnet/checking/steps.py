@@ -24,10 +24,10 @@ import sympy as sp
 
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
+from ..parse.derivation import read_side, read_target, split_steps
 from ..printing import text
 from .evaluation import delta_node, points, resolve, same, value
 from .hints import unknown_name_hint
-from .notation import read_side, read_target, split_steps
 from .verdict import check, exact_point
 from .wording import Names
 
