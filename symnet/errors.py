@@ -1,9 +1,5 @@
 """The exceptions symnet raises for bad input: all are ``ValueError`` subclasses."""
 
-from .lazy import lazy_import
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
-
 
 class SymnetError(ValueError):
     """Base class: bad input to symnet. The message says what was wrong and what is accepted."""
@@ -25,16 +21,37 @@ class TooLargeError(SymnetError):
     """A request whose result would be too large to build (expanded forms, path lists)."""
 
 
+def near_names(name, known, n=1):
+    """Up to ``n`` of the ``known`` names nearest ``name``, nearest first: the same name in
+    another case, then the closest spellings (difflib), as written and in lower case; ``[]``
+    when none is near (or ``name`` is known).
+
+    >>> near_names("sigmod", ["linear", "sigmoid"]), near_names("W1", ["w1", "W10"])
+    (['sigmoid'], ['w1'])
+    """
+    import difflib  # only after a mistake: no start-up pays for it
+
+    name, known = str(name), list(dict.fromkeys(str(k) for k in known))
+    if name in known:
+        return []
+    lower = {}
+    for k in known:
+        lower.setdefault(k.lower(), k)
+    same = [k for k in known if k.lower() == name.lower()]
+    close = difflib.get_close_matches(name, known, n=n, cutoff=0.6)
+    close_lower = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.6)
+    return list(dict.fromkeys(same + close + [lower[k] for k in close_lower]))[:n]
+
+
 def did_you_mean(name, known):
-    """`` (did you mean 'sigmoid'?)`` for the known name nearest ``name``: the same name in
-    another case first, else the closest spelling (difflib); ``""`` when none is near."""
-    name, known = str(name), [str(k) for k in known]
-    same = [k for k in known if k.lower() == name.lower() and k != name]
-    near = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6) or \
-        difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
-    if near and near[0] not in known:  # a lower-cased match: give the name as it is spelled
-        near = [k for k in known if k.lower() == near[0]]
-    return f" (did you mean {near[0]!r}?)" if near and near[0] != name else ""
+    """`` (did you mean 'sigmoid'?)`` for the known name nearest ``name`` (:func:`near_names`);
+    ``""`` when none is near.
+
+    >>> did_you_mean("sigmod", ["linear", "sigmoid"])
+    " (did you mean 'sigmoid'?)"
+    """
+    near = near_names(name, known)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 class Interrupted(KeyboardInterrupt):

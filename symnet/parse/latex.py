@@ -7,11 +7,8 @@ r"""LaTeX as students type it, translated to symnet's plain syntax; other comman
 import re
 
 from ..activations import REGISTRY
-from ..errors import ParseError
-from ..lazy import lazy_import
+from ..errors import ParseError, near_names
 from .tokens import MAX_LENGTH
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 MAX_DEPTH = 100
 
@@ -168,8 +165,8 @@ class _Latex:
             return _WORDS[name]
         if name in ("{", "}"):
             return "(" if name == "{" else ")"
-        close = difflib.get_close_matches(name, [w for w in _WORDS if w.isalpha()] + [
-            "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"], n=1)
+        close = near_names(name, [w for w in _WORDS if w.isalpha()] + [
+            "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"])
         hint = f"; did you mean \\{close[0]}?" if close else ""
         raise ParseError(f"LaTeX command \\{name} is not allowed{hint}; allowed: {LATEX_ALLOWED}")
 

@@ -7,11 +7,8 @@ line that says what to write instead.
 import sympy as sp
 
 from ..activations import REGISTRY
-from ..errors import ParseError
-from ..lazy import lazy_import
+from ..errors import ParseError, near_names
 from ..symbols import Delta, Partial
-
-difflib = lazy_import("difflib")  # for a did-you-mean, only after a mistake
 
 LAYER_DERIVATIVES = ("f", "g")  # f'(z), g'(z): the activation of the layer z belongs to
 
@@ -28,8 +25,9 @@ def activation_spellings():
 
 
 def nearest(word, candidates, n=3):
-    """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
+    """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``: the
+    parser's phrasing of :func:`~symnet.errors.near_names`."""
+    close = near_names(word, candidates, n)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
