@@ -54,5 +54,28 @@ def did_you_mean(name, known):
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
+def listed(names, width=100):
+    """``names`` as one comma list of at most about ``width`` characters, so that an error line
+    stays one short line: a longer list keeps its first names and its last, and says how many
+    it leaves out.
+
+    >>> listed(["w1", "w2", "b1"])
+    'w1, w2, b1'
+    >>> listed([f"w{i}" for i in range(1, 23_521)], width=40)
+    'w1, w2, w3, … (23,516 more), w23520'
+    """
+    names = [str(n) for n in names]
+    text = ", ".join(names)
+    if len(text) <= width:
+        return text
+    head, size = [], len(names[-1]) + 20  # the last name and "… (n more), "
+    for name in names[:-1]:
+        size += len(name) + 2
+        if size > width:
+            break
+        head.append(name)
+    return ", ".join([*head, f"… ({len(names) - len(head) - 1:,} more)", names[-1]])
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during long work; the message says where it stopped and what was kept."""

@@ -19,7 +19,7 @@ import sympy as sp
 
 from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
-from ..errors import SymnetError
+from ..errors import SymnetError, listed
 from ..lazy import lazy_import
 from ..printing import text
 from ..values import exact_number
@@ -173,6 +173,6 @@ def exact_point(net, at):
         given[net.symbol(k)] = exact_number(v, f"at= value of {k}")  # finite, not huge
     missing = [str(s) for s in net.leaves if s not in given]
     if missing:
-        raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "
+        raise SymnetError(f"at= is missing values for {listed(missing)}; a numeric check "
                           "needs every input, target and parameter")
     return given, net.forward(given, precision=PRECISION)

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..activations import REGISTRY
 from ..bounds import check_cost
-from ..errors import ParseError
+from ..errors import ParseError, listed
 from ..functions import softmax
 from . import notation
 from .tokens import ALLOWED, MAX_LENGTH, check_name, tokenize
@@ -50,10 +50,10 @@ def known_functions():
     return table
 
 
-def _function_list():
+def _function_list(width):
     names = [n for n in _ELEMENTARY if n not in ("Abs", "ln")]
     names += [e.name for e in REGISTRY.values() if e.function is not None]
-    return ", ".join(sorted(set(names))) + ", Heaviside (θ, H), softmax, Piecewise"
+    return listed([*sorted(set(names)), "Heaviside (θ, H)", "softmax", "Piecewise"], width)
 
 
 class Parser:
@@ -201,7 +201,7 @@ class Parser:
             return delta
         if nxt == "(" and self.adjacent() and not self.is_symbol(value):
             error = ParseError(f"unknown function {value!r} at position {pos}"
-                               f"{notation.nearest(value, functions)}; known: {_function_list()}; "
+                               f"{notation.nearest(value, functions)}; known: {_function_list(150)}; "
                                f"for a product write {value}*(…)")
             error.unknown = value  # the name, for callers that know why it is missing (h1)
             raise error
@@ -320,7 +320,7 @@ class Parser:
             elif name in notation.activation_spellings() or name == "delta":
                 hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
             error = ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
-                               f"{', '.join(known)}; functions: {_function_list()}")
+                               f"{listed(known, 80)}; functions: {_function_list(80)}")
             error.unknown = name
             raise error
         return self.names[name]
