@@ -112,6 +112,7 @@ def test_a_dict_missing_names_says_which():
 
 BIG = sn.Network("100-50-10")  # 5,560 parameters and 5,730 names; its scalar graph is built once
 ZEROS = np.zeros((2, 100)), np.zeros((2, 10))
+POINT = {**{f"x{i}": 0 for i in range(1, 101)}, **{f"y{i}": 0 for i in range(1, 11)}}
 
 
 @pytest.mark.parametrize("call", [
@@ -129,9 +130,12 @@ ZEROS = np.zeros((2, 100)), np.zeros((2, 10))
     lambda: BIG.compile().loss(dict.fromkeys(BIG.param_names, np.nan), *ZEROS),
     lambda: BIG.fit(*ZEROS, epochs=1, freeze=["nope"], progress=False),
     lambda: sn.draw(sn.Network("10-30-1"), params={"nope": 1}),  # a drawing has ≤ 400 weights
+    lambda: sn.worksheet(BIG, params={"w1": 1}, at={"x1": 1}),
+    lambda: sn.worksheet(BIG, params={"w1": 1}, at=POINT),
 ], ids=["symbol", "param", "derive-wrt", "derive-of", "forward-missing", "check-wrt",
         "check-unknown-name", "check-at-missing", "check-unknown-function", "check-latex",
-        "params-missing-and-unknown", "params-nan", "fit-freeze", "draw-params"])
+        "params-missing-and-unknown", "params-nan", "fit-freeze", "draw-params",
+        "worksheet-point-missing", "worksheet-params-missing"])
 def test_an_error_on_a_large_network_is_one_short_line(call):
     with pytest.raises(sn.SymnetError) as caught:
         call()
@@ -144,10 +148,12 @@ def test_an_error_on_a_large_network_is_one_short_line(call):
     ["check", "100-50-10", "--wrt", "w1", "2*q"],
     ["check", "100-50-10", "--wrt", "w1", "--at", "x1=1", "1"],
     ["worksheet", "100-50-10", "--wrt", "nope", "-o", "x.md"],
-], ids=["derive", "check-unknown-name", "check-at-missing", "worksheet-wrt"])
+    ["train", "100-1", "--data", "wide.csv", "--inputs", "nope", "--targets", "label"],
+], ids=["derive", "check-unknown-name", "check-at-missing", "worksheet-wrt", "train-column"])
 def test_an_error_of_the_command_line_on_a_large_network_is_one_short_line(argv, capsys,
                                                                           tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "wide.csv").write_text(",".join(f"pixel{i}" for i in range(784)) + ",label\n")
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) <= 301, f"{len(err):,} characters"

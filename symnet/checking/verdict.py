@@ -164,7 +164,7 @@ def exact_point(net, at):
     """``(given, values)``: the point ``at`` as exact numbers, and every node's value there."""
     not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
     if not_leaves:
-        raise SymnetError(f"at= takes inputs, targets and parameters; {', '.join(not_leaves)} "
+        raise SymnetError(f"at= takes inputs, targets and parameters; {listed(not_leaves)} "
                           "is computed from them")
     given = {}
     for k, v in at.items():
