@@ -21,7 +21,6 @@ from symnet.data import read_csv
 from symnet.parse import parse_definitions, parse_expression
 
 AT = "x1=1,x2=0,y=1,w1=1,w2=1,w3=1,w4=1,w5=1,w6=1,b1=0,b2=0,b3=0"
-P221 = "w1=1,w2=1,w3=1,w4=1,w5=1,w6=1,b1=0,b2=0,b3=0"
 DEEP = "-".join(["1"] * 600)
 
 
