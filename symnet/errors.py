@@ -1,4 +1,5 @@
-"""The exceptions symnet raises for bad input: all are ``ValueError`` subclasses."""
+"""The exceptions symnet raises for bad input, all ``ValueError`` subclasses, and what keeps
+their messages one short line: the nearest known name, a long list shortened."""
 
 
 class SymnetError(ValueError):

@@ -20,6 +20,8 @@ from .answers import parse_answer
 MAX_STEPS = 60
 MAX_TEXT = 20_000
 
+# a pattern, not a compiled one: re compiles (and caches) it on first use, and a check of one
+# answer never uses it
 _BLOCK = r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}"
 
 
