@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .errors import SymnetError
+from .errors import SymnetError, listed
 from .files import read_rows
 from .values import number_text
 
@@ -84,7 +84,7 @@ def _columns(spec, header, what, count, path):
     names = [n.strip() for n in spec.split(",") if n.strip()]
     missing = [n for n in names if n not in header]
     if missing:
-        raise SymnetError(f"{path} has no column {missing[0]!r}; columns: {', '.join(header)}")
+        raise SymnetError(f"{path} has no column {missing[0]!r}; columns: {listed(header)}")
     if len(names) != count:
         raise SymnetError(f"--{what} names {len(names)} columns; the network has {count}")
     return [header.index(n) for n in names]

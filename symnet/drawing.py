@@ -10,7 +10,7 @@ i to target j goes at the fraction t = n/(n + 1) of the way (n sources), where t
 that column n + 1 label-heights apart, in the order w1, w2, … from top to bottom.
 """
 
-from .errors import SymnetError
+from .errors import SymnetError, listed
 from .figures import Picture, figure
 from .network import Network
 from .values import finite
@@ -139,7 +139,7 @@ def _values(net, params):
     for k, v in params.items():
         if str(k) not in names:
             raise SymnetError(f"params: unknown parameter {str(k)!r}; this network has: "
-                              f"{', '.join(names)}")
+                              f"{listed(names)}")
         out[str(k)] = finite(v, f"params: {k}")  # nan, inf, 10**5000 and text refused
     return out
 

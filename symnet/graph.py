@@ -17,7 +17,7 @@ from functools import cached_property
 import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
-from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean
+from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import stable_logs
 from .values import sympy_number
 
@@ -65,7 +65,7 @@ class Graph:
         found = self.symbols.get(str(name))
         if found is None:
             raise UnknownNameError(f"unknown name {str(name)!r}{did_you_mean(name, self.symbols)}; "
-                                   f"known names: {', '.join(self.symbols)}")
+                                   f"known names: {listed(self.symbols)}")
         return found
 
     def local(self, child, parent):
@@ -109,7 +109,7 @@ class Graph:
         given = {self.symbol(k): sympy_number(v, k) for k, v in values.items()}
         missing = [str(s) for s in self.leaves if s not in given]
         if missing:
-            raise SymnetError(f"missing values for {', '.join(missing)}")
+            raise SymnetError(f"missing values for {listed(missing)}")
         for node, expr in self.definitions.items():
             if node == self.output and expr.has(sp.log):
                 # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)

@@ -20,7 +20,7 @@ from functools import cached_property
 from .activations import Activation
 from .architecture import Architecture
 from .derive import Derivation, gradients
-from .errors import SymnetError, UnknownNameError, did_you_mean
+from .errors import SymnetError, UnknownNameError, did_you_mean, listed
 from .files import MODEL_FORMAT, read_json
 from .graph import EXPAND_LIMIT, Graph
 from .printing import definitions_latex, text
@@ -146,9 +146,8 @@ class Network:
         """The parameter called ``name``; a clear error naming the parameters if there is none."""
         if str(name) not in self._param_index:
             names = self.param_names
-            shown = ", ".join(names if len(names) <= 40 else names[:20] + ["…"] + names[-5:])
             raise UnknownNameError(f"unknown parameter {str(name)!r}{did_you_mean(name, names)}; "
-                                   f"this network has: {shown}")
+                                   f"this network has: {listed(names)}")
         return self.params[self._param_index[str(name)]]
 
     @cached_property

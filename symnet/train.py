@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from .compile.fused import fused_epochs
-from .errors import SymnetError
+from .errors import SymnetError, listed
 from .metrics import GradientSizes, accuracy, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import TrainResult
@@ -113,7 +113,7 @@ def _frozen(model, freeze):
         name = str(name).strip()
         if name not in model.names:
             raise SymnetError(f"cannot freeze {name!r}: no such parameter; this network has: "
-                              f"{', '.join(model.names)}")
+                              f"{listed(model.names)}")
         idx.append(model.names.index(name))
     return np.array(sorted(set(idx)), dtype=int) if idx else None
 

@@ -8,9 +8,8 @@ import pytest
 import symnet as sn
 
 MAIN = ["chain", "worksheet", "quiz", "grade", "draw", "gradient_flow", "activation_atlas",
-        "update_rule", "register_activation", "Network.fit", "Network.derive"]
-# their docstrings live in symnet/checking/, kept by another change: see its examples there
-CHECKING = ["check", "check_derivation"]
+        "update_rule", "register_activation", "Network.fit", "Network.derive", "check",
+        "check_derivation"]
 
 
 def _examples(dotted):
@@ -20,9 +19,7 @@ def _examples(dotted):
     return doctest.DocTestParser().get_doctest(obj.__doc__ or "", {}, dotted, None, 0)
 
 
-@pytest.mark.parametrize("name", MAIN + [
-    pytest.param(n, marks=pytest.mark.xfail(reason="example not yet written with sn. names"))
-    for n in CHECKING])
+@pytest.mark.parametrize("name", MAIN)
 def test_the_example_runs_in_a_fresh_session(name):
     test = _examples(name)
     assert test.examples, f"sn.{name} has no example"

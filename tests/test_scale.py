@@ -6,8 +6,10 @@ import gzip
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import symnet as sn
+from symnet.cli import main
 
 
 def sigmoid(z):
@@ -73,7 +75,8 @@ def test_per_weight_symbolic_work_has_a_bound_phrased_in_time():
 def test_the_scalar_graph_is_built_when_a_derivation_asks_for_it():
     net = sn.Network("2-2-1")
     assert "definitions" not in vars(net)
-    assert str(net.derive("w5").result) == "2*N1*(-y + yhat)"
+    N1, y, yhat = sp.symbols("N1 y yhat")
+    assert net.derive("w5").result == 2*N1*(yhat - y)
     assert len(net.definitions) == 4
 
 
@@ -105,6 +108,55 @@ def test_a_dict_missing_names_says_which():
     del params["w7"]
     with pytest.raises(sn.SymnetError, match=r"^params: missing w7; expected exactly w1, w2, .*more"):
         model.theta(params)
+
+
+BIG = sn.Network("100-50-10")  # 5,560 parameters and 5,730 names; its scalar graph is built once
+ZEROS = np.zeros((2, 100)), np.zeros((2, 10))
+POINT = {**{f"x{i}": 0 for i in range(1, 101)}, **{f"y{i}": 0 for i in range(1, 11)}}
+
+
+@pytest.mark.parametrize("call", [
+    lambda: BIG.symbol("nope"),
+    lambda: BIG.param("nope"),
+    lambda: BIG.derive("nope"),
+    lambda: BIG.derive("w1", of="nope"),
+    lambda: BIG.forward({"x1": 1}),
+    lambda: sn.check(BIG, "nope", "1"),
+    lambda: sn.check(BIG, "w1", "2*(yhat1 - y1)*q"),
+    lambda: sn.check(BIG, "w1", "1", at={"x1": 1}),
+    lambda: sn.check(BIG, "w1", "eval(1)"),
+    lambda: sn.check(BIG, "w1", r"\input{x}"),
+    lambda: BIG.compile().loss({"w1": 1.0, "q": 2.0}, *ZEROS),
+    lambda: BIG.compile().loss(dict.fromkeys(BIG.param_names, np.nan), *ZEROS),
+    lambda: BIG.fit(*ZEROS, epochs=1, freeze=["nope"], progress=False),
+    lambda: sn.draw(sn.Network("10-30-1"), params={"nope": 1}),  # a drawing has ≤ 400 weights
+    lambda: sn.worksheet(BIG, params={"w1": 1}, at={"x1": 1}),
+    lambda: sn.worksheet(BIG, params={"w1": 1}, at=POINT),
+], ids=["symbol", "param", "derive-wrt", "derive-of", "forward-missing", "check-wrt",
+        "check-unknown-name", "check-at-missing", "check-unknown-function", "check-latex",
+        "params-missing-and-unknown", "params-nan", "fit-freeze", "draw-params",
+        "worksheet-point-missing", "worksheet-params-missing"])
+def test_an_error_on_a_large_network_is_one_short_line(call):
+    with pytest.raises(sn.SymnetError) as caught:
+        call()
+    message = str(caught.value)
+    assert "\n" not in message and len(message) <= 300, f"{len(message):,} characters"
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "100-50-10", "--wrt", "nope"],
+    ["check", "100-50-10", "--wrt", "w1", "2*q"],
+    ["check", "100-50-10", "--wrt", "w1", "--at", "x1=1", "1"],
+    ["worksheet", "100-50-10", "--wrt", "nope", "-o", "x.md"],
+    ["train", "100-1", "--data", "wide.csv", "--inputs", "nope", "--targets", "label"],
+], ids=["derive", "check-unknown-name", "check-at-missing", "worksheet-wrt", "train-column"])
+def test_an_error_of_the_command_line_on_a_large_network_is_one_short_line(argv, capsys,
+                                                                          tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wide.csv").write_text(",".join(f"pixel{i}" for i in range(784)) + ",label\n")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) <= 301, f"{len(err):,} characters"
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import symnet as sn
-from symnet.checking.notation import split_steps
 from symnet.cli import main
+from symnet.parse.derivation import split_steps
 
 SEED = sn.Network("2-2-1")
 SIGMOID = sn.Network("2-2-1", activation="sigmoid")
@@ -61,6 +61,15 @@ def test_latex_aligned_block():
 ])
 def test_lines_and_equalities_are_split(text, expected):
     assert [(s.lhs, s.rhs) for s in split_steps(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5",
+    "∂L/∂w5 = dL/dyhat · dyhat/dw5",
+    r"\frac{\partial L}{\partial w_5} = \frac{dL}{d\hat y} \frac{\partial \hat y}{\partial w_5}",
+])
+def test_a_chain_formula_reads_the_same_in_each_notation_of_partials(text):
+    assert kinds(sn.check_derivation(SEED, "w5", text)) == [("chain formula", True, None)]
 
 
 def test_a_wrong_factor_is_the_first_error_and_the_result_follows_from_it():

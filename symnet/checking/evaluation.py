@@ -6,13 +6,12 @@ cross-entropy) are positive and sum to 1, the assumption the derivation rests on
 """
 
 import random
-import re
 
 import sympy as sp
 
 from ..derive import Partial
 from ..errors import ParseError, TooLargeError
-from ..parse import parse_answer, spellings
+from ..parse import notation, parse_answer, spellings
 from ..values import finite, show_number
 from .hints import unknown_name_hint
 
@@ -20,8 +19,6 @@ N_POINTS = 20
 PRECISION = 40
 SAME = sp.Float(10) ** -25  # relative agreement that counts as equal at 40 digits
 SYMBOLIC_LIMIT = 300  # expanded sizes up to which the symbolic comparison is tried
-
-_DELTA = re.compile(r"^delta_?(\w+)$")
 
 
 def read_answer(net, answer, wrt=None):
@@ -53,12 +50,9 @@ def resolve(net, expr):
 
 def delta_node(net, symbol):
     """The node whose δ ``symbol`` names (``delta_N1`` → N1, ``delta_1`` → N1), or None."""
-    m = _DELTA.match(getattr(symbol, "name", ""))
-    if not m or str(symbol) in net.symbols:
+    if str(symbol) in net.symbols:
         return None
-    name = m.group(1)
-    name = f"N{name}" if name.isdigit() else name
-    node = net.symbols.get(name)
+    node = notation.delta_node(str(symbol), net.symbols)
     return node if node in net.definitions else None
 
 

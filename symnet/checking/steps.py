@@ -24,10 +24,10 @@ import sympy as sp
 
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
+from ..parse.derivation import read_side, read_target, split_steps
 from ..printing import text
 from .evaluation import delta_node, points, resolve, same, value
 from .hints import unknown_name_hint
-from .notation import read_side, read_target, split_steps
 from .verdict import check, exact_point
 from .wording import Names
 
@@ -98,9 +98,9 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     ``text`` is plain text or LaTeX; ``at`` (every input, target and parameter) lets numeric
     lines be checked.
 
-    >>> from symnet.network import Network
-    >>> net = Network("2-2-1", activation="sigmoid")
-    >>> report = check_derivation(net, "w1", r'''
+    >>> import symnet as sn
+    >>> net = sn.Network("2-2-1", activation="sigmoid")
+    >>> report = sn.check_derivation(net, "w1", r'''
     ... \\begin{aligned}
     ... \\frac{\\partial L}{\\partial w_1} &= \\frac{\\partial L}{\\partial \\hat y} \\cdot
     ...   \\frac{\\partial \\hat y}{\\partial h_1} \\cdot \\frac{\\partial h_1}{\\partial N_1}

@@ -19,7 +19,7 @@ import sympy as sp
 
 from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
-from ..errors import SymnetError
+from ..errors import SymnetError, listed
 from ..printing import text
 from ..values import exact_number
 from . import engine
@@ -82,11 +82,11 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     With ``at`` (values for the inputs, targets and parameters), the answer may be a number:
     it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there.
 
-    >>> from symnet.network import Network
-    >>> net = Network("2-2-1", activation="sigmoid")
-    >>> check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
+    >>> import symnet as sn
+    >>> net = sn.Network("2-2-1", activation="sigmoid")
+    >>> sn.check(net, "w1", r"2(\\hat{y}-y) w_5 \\sigma(N_1)(1-\\sigma(N_1)) x_1").correct
     True
-    >>> print(check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
+    >>> print(sn.check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
     you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
     """
     target = net.symbol(wrt)
@@ -162,7 +162,7 @@ def exact_point(net, at):
     """``(given, values)``: the point ``at`` as exact numbers, and every node's value there."""
     not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
     if not_leaves:
-        raise SymnetError(f"at= takes inputs, targets and parameters; {', '.join(not_leaves)} "
+        raise SymnetError(f"at= takes inputs, targets and parameters; {listed(not_leaves)} "
                           "is computed from them")
     given = {}
     for k, v in at.items():
@@ -171,6 +171,6 @@ def exact_point(net, at):
         given[net.symbol(k)] = exact_number(v, f"at= value of {k}")  # finite, not huge
     missing = [str(s) for s in net.leaves if s not in given]
     if missing:
-        raise SymnetError(f"at= is missing values for {', '.join(missing)}; a numeric check "
+        raise SymnetError(f"at= is missing values for {listed(missing)}; a numeric check "
                           "needs every input, target and parameter")
     return given, net.forward(given, precision=PRECISION)

@@ -3,7 +3,7 @@
 import numpy as np
 import sympy as sp
 
-from ..errors import SymnetError
+from ..errors import SymnetError, listed
 from ..values import finite
 from .codegen import lambdify
 from .layers import inline_single_use, layer_program
@@ -76,9 +76,9 @@ class Model:
             if len(params) != len(self.names) or not all(str(k) in self._index for k in params):
                 missing = [n for n in self.names if n not in params]
                 unknown = [str(k) for k in params if str(k) not in self._index]
-                what = "; ".join(([f"missing {_some(missing)}"] if missing else []) +
-                                 ([f"unknown {_some(unknown)}"] if unknown else []))
-                raise SymnetError(f"params: {what}; expected exactly {_some(self.names)}")
+                what = "; ".join(([f"missing {listed(missing, 60)}"] if missing else []) +
+                                 ([f"unknown {listed(unknown, 60)}"] if unknown else []))
+                raise SymnetError(f"params: {what}; expected exactly {listed(self.names, 80)}")
             params = {str(k): v for k, v in params.items()}
         try:
             theta = np.fromiter(map(float, map(params.__getitem__, self.names)), float,
@@ -93,7 +93,7 @@ class Model:
     def _check_finite(self, theta):
         if not np.all(np.isfinite(theta)):
             bad = [n for n, v in zip(self.names, theta) if not np.isfinite(v)]
-            raise SymnetError(f"params must be finite; {_some(bad)} is not")
+            raise SymnetError(f"params must be finite; {listed(bad)} is not")
 
     def arrays(self, theta):
         """Views of the flat vector ``theta`` as per-layer arrays ``[W1, b1, W2, b2, …]``
@@ -206,13 +206,6 @@ class Model:
         n_inputs = len(self.net.params) + len(self.net.inputs)
         self._fn_predict = lambdify(args[:n_inputs], list(self.net.outputs), forward,
                                     self.backend)
-
-
-def _some(names, limit=30):
-    """A comma list of names, shortened in the middle beyond ``limit``."""
-    if len(names) > limit:
-        names = [*names[:limit - 5], f"… ({len(names) - limit + 1:,} more)", *names[-4:]]
-    return ", ".join(names)
 
 
 def _array(a, what):

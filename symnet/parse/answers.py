@@ -16,15 +16,17 @@ from .tokens import MAX_LENGTH, check_name
 _MATH_DELIMITERS = re.compile(r"^\s*(\$\$|\$|\\\(|\\\[)(.*?)(\$\$|\$|\\\)|\\\])\s*$", re.S)
 
 
-def parse_answer(text, names=None, *, net=None, wrt=None):
+def parse_answer(text, names=None, *, net=None, wrt=None, keep_partials=False):
     r"""Parse a student's answer, plain (``2*(yhat - y)*N1``), Unicode (``2(ŷ − y)·N₁``) or
     LaTeX (``2(\hat{y}-y)N_{1}``, also inside ``$…$``).
 
     ``names`` maps every accepted spelling of a name to its Symbol (see :func:`spellings`;
     default: the spellings of ``net``'s symbols).  ``net`` (a Network, or any graph with
     ``definitions`` and ``output``) lets f'(z) and g'(z) mean the derivative of the activation of
-    the layer z belongs to, and ∂L/∂N1 mean δ of N1.  The answer may start with a left side,
-    ``∂L/∂w5 = …``; with ``wrt`` (the parameter asked about) a left side naming another is refused.
+    the layer z belongs to, and ∂L/∂N1 mean δ of N1 (with ``keep_partials``, it stays a
+    :class:`~symnet.symbols.Partial`, as in a written chain rule).  The answer may start with a
+    left side, ``∂L/∂w5 = …``; with ``wrt`` (the parameter asked about) a left side naming
+    another is refused.
 
     Notation read (beside plain math): σ'(z), sigmoid'(z), tanh'(z), relu'(z) … for every
     registered activation (the closed-form derivative); θ(z), H(z), Heaviside(z) and the Iverson
@@ -53,7 +55,7 @@ def parse_answer(text, names=None, *, net=None, wrt=None):
     lhs, rhs = _sides(text)
     if lhs is not None:
         _check_left_side(lhs, names, net, wrt)
-    return parse_expression(rhs, names, net)
+    return parse_expression(rhs, names, net, keep_partials=keep_partials)
 
 
 def _sides(text):

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..activations import REGISTRY
 from ..bounds import check_cost
-from ..errors import ParseError
+from ..errors import ParseError, listed
 from ..functions import softmax
 from . import notation
 from .tokens import ALLOWED, MAX_LENGTH, check_name, tokenize
@@ -50,19 +50,21 @@ def known_functions():
     return table
 
 
-def _function_list():
+def _function_list(width):
     names = [n for n in _ELEMENTARY if n not in ("Abs", "ln")]
     names += [e.name for e in REGISTRY.values() if e.function is not None]
-    return ", ".join(sorted(set(names))) + ", Heaviside (θ, H), softmax, Piecewise"
+    return listed([*sorted(set(names)), "Heaviside (θ, H)", "softmax", "Piecewise"], width)
 
 
 class Parser:
     """One parse of ``text``.  ``names`` maps accepted names to Symbols (None: any plain name
     is a Symbol); ``net`` (optional) gives the layers for f'(z) and the output for ∂L/∂…;
-    ``plain_names`` are names known to be symbols even before '(' (``x(1 - x)``)."""
+    ``plain_names`` are names known to be symbols even before '(' (``x(1 - x)``);
+    ``keep_partials``: ∂L/∂N1 stays a Partial (a written chain rule) instead of becoming δ."""
 
-    def __init__(self, text, names=None, net=None, plain_names=()):
+    def __init__(self, text, names=None, net=None, plain_names=(), keep_partials=False):
         self.text = text
+        self.keep_partials = keep_partials
         tokens = notation.partial_tokens(tokenize(text, glued=True), names)
         self.tokens = [t[:3] for t in tokens]
         self.glued = [len(t) > 3 and t[3] for t in tokens]
@@ -151,7 +153,8 @@ class Parser:
             return _number(value, pos)
         if kind == "partial":
             num, den = value
-            as_delta = self.net is None or den in getattr(self.net, "definitions", {})
+            as_delta = not self.keep_partials and \
+                (self.net is None or den in getattr(self.net, "definitions", {}))
             return notation.partial(num, den, self.output, as_delta)
         if value == "(":
             inner = self.expr()
@@ -198,7 +201,7 @@ class Parser:
             return delta
         if nxt == "(" and self.adjacent() and not self.is_symbol(value):
             error = ParseError(f"unknown function {value!r} at position {pos}"
-                               f"{notation.nearest(value, functions)}; known: {_function_list()}; "
+                               f"{notation.nearest(value, functions)}; known: {_function_list(150)}; "
                                f"for a product write {value}*(…)")
             error.unknown = value  # the name, for callers that know why it is missing (h1)
             raise error
@@ -317,7 +320,7 @@ class Parser:
             elif name in notation.activation_spellings() or name == "delta":
                 hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
             error = ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
-                               f"{', '.join(known)}; functions: {_function_list()}")
+                               f"{listed(known, 80)}; functions: {_function_list(80)}")
             error.unknown = name
             raise error
         return self.names[name]
@@ -361,7 +364,7 @@ def _power(base, exponent):
     return sp.Pow(base, exponent)
 
 
-def parse_expression(text, names=None, net=None, plain_names=()):
+def parse_expression(text, names=None, net=None, plain_names=(), keep_partials=False):
     """Parse ``text`` into a SymPy expression without ever evaluating it as Python.
 
     ``names`` maps the accepted names to their Symbols; when omitted, any plain name becomes a
@@ -379,7 +382,7 @@ def parse_expression(text, names=None, net=None, plain_names=()):
         raise ParseError(f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
-    expr = Parser(text, names, net, plain_names).parse()
+    expr = Parser(text, names, net, plain_names, keep_partials).parse()
     check_cost(expr, _quoted(text))  # before anyone multiplies it out or evaluates it
     return expr
 

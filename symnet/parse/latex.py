@@ -7,7 +7,7 @@ r"""LaTeX as students type it, translated to symnet's plain syntax; other comman
 import re
 
 from ..activations import REGISTRY
-from ..errors import ParseError
+from ..errors import ParseError, listed, near_names
 from .tokens import MAX_LENGTH
 
 MAX_DEPTH = 100
@@ -165,11 +165,11 @@ class _Latex:
             return _WORDS[name]
         if name in ("{", "}"):
             return "(" if name == "{" else ")"
-        import difflib  # here, not at the top: only a mistake needs it (start-up)
-        close = difflib.get_close_matches(name, [w for w in _WORDS if w.isalpha()] + [
-            "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"], n=1)
+        close = near_names(name, [w for w in _WORDS if w.isalpha()] + [
+            "frac", "sqrt", "hat", "operatorname", "mathrm", "mathbb", "begin"])
         hint = f"; did you mean \\{close[0]}?" if close else ""
-        raise ParseError(f"LaTeX command \\{name} is not allowed{hint}; allowed: {LATEX_ALLOWED}")
+        raise ParseError(f"LaTeX command \\{name} is not allowed{hint}; allowed: "
+                         f"{listed(LATEX_ALLOWED.split(', '), 180)}")
 
     def wrapped(self, depth):
         word = self.group(depth).replace(" ", "")

@@ -7,7 +7,7 @@ line that says what to write instead.
 import sympy as sp
 
 from ..activations import REGISTRY
-from ..errors import ParseError
+from ..errors import ParseError, near_names
 from ..symbols import Delta, Partial
 
 LAYER_DERIVATIVES = ("f", "g")  # f'(z), g'(z): the activation of the layer z belongs to
@@ -25,9 +25,9 @@ def activation_spellings():
 
 
 def nearest(word, candidates, n=3):
-    """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``."""
-    import difflib  # here, not at the top: only a mistake needs it (start-up)
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
+    """A ``"; did you mean …?"`` tail naming the closest of ``candidates``, or ``""``: the
+    parser's phrasing of :func:`~symnet.errors.near_names`."""
+    close = near_names(word, candidates, n)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
@@ -97,19 +97,32 @@ def _layer_activation(z, net):
 def delta(name, names, output):
     """``delta1``, ``delta_1``, ``delta_N1``, ``delta_N_1`` → δ of that node (δ_j is ∂L/∂N_j), or
     None when ``name`` is not δ notation."""
-    if not name.startswith("delta") or name == "delta":
+    spelled = _delta_spelling(name)
+    if spelled is None or names is None:  # free definitions (chain): deltax is a plain name
         return None
-    rest = name[len("delta"):].lstrip("_")
-    if not rest:
-        return None
-    if names is None:  # free definitions (chain): deltax is a plain name
-        return None
-    spelled = f"N{rest}" if rest.isdigit() else rest
-    node = names.get(spelled) or names.get(spelled.replace("_", ""))
+    node = delta_node(name, names)
     if node is None:
         raise ParseError(f"δ of {spelled!r}: there is no node {spelled!r}; δ1 (δ_1, \\delta_1) "
                          f"means ∂L/∂N1, δ_N1 the same{nearest(spelled, names)}")
     return Delta(node)
+
+
+def delta_node(name, names):
+    """The symbol of ``names`` (spelling → Symbol) whose δ the name ``name`` is: ``delta1``,
+    ``delta_1``, ``delta_N1`` and ``delta_N_1`` name N1; None for any other name.
+
+    >>> delta_node("delta_1", {"N1": sp.Symbol("N1")}), delta_node("deltax", {})
+    (N1, None)
+    """
+    spelled = _delta_spelling(name)
+    if spelled is None:
+        return None
+    return names.get(spelled) or names.get(spelled.replace("_", ""))
+
+
+def _delta_spelling(name):
+    rest = name[len("delta"):].lstrip("_") if name.startswith("delta") else ""
+    return (f"N{rest}" if rest.isdigit() else rest) or None
 
 
 def partial(num, den, output, as_delta=True):

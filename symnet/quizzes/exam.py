@@ -7,7 +7,6 @@ from ..printing import latex
 from ..sheets import format_number
 from ..sheets.sections import BLANK
 from .statement import description, numbers_tex
-from .variants import plain_number
 
 _BREAK = "\n\\clearpage\n"
 
@@ -54,12 +53,3 @@ def render(quiz):
     key = _join([render_tex(key_blocks(quiz, s, v)) for s, v in pairs])
     return exam, key
 
-
-def key_lines(quiz):
-    """The key as plain text lines (for a terminal): student, question, answer, slips."""
-    out = []
-    for student, v in quiz.assignments():
-        for q in v.questions:
-            slips = "; ".join(f"{plain_number(x)} = {s}" for s, x in q.slips.items())
-            out.append(f"{student}\tvariant {v.number}\t{q.name} = {q.shown}\t{slips}")
-    return out

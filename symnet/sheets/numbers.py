@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sympy as sp
 
 from ..derive import gradients
-from ..errors import SymnetError, UnknownNameError
+from ..errors import SymnetError, UnknownNameError, listed
 from ..parse import parse_assignments
 from ..values import exact_number
 
@@ -78,7 +78,7 @@ def samples(net, at):
     """``at`` (a dict, a list of dicts, or a dict of lists) → a list of {Symbol: Rational}."""
     at = _as_list(at)
     wanted = list(net.inputs) + list(net.targets)
-    names = ", ".join(map(str, wanted))
+    names = listed(wanted)
     out = []
     for i, sample in enumerate(at, 1):
         where = "the data point" if len(at) == 1 else f"sample {i}"
@@ -93,7 +93,7 @@ def samples(net, at):
             given[symbol] = exact_number(value, f"{name} in {where}")
         missing = [s.name for s in wanted if s not in given]
         if missing:
-            raise SymnetError(f"{where} is missing {', '.join(missing)}; give every input and "
+            raise SymnetError(f"{where} is missing {listed(missing)}; give every input and "
                               f"target: {names}")
         out.append({s: given[s] for s in wanted})
     return out
@@ -109,8 +109,8 @@ def parameters(net, params):
         given[net.param(name)] = exact_number(value, f"parameter {name}")
     missing = [p.name for p in net.params if p not in given]
     if missing:
-        raise SymnetError(f"the parameters are missing {', '.join(missing)}; give every "
-                          f"parameter: {', '.join(map(str, net.params))}")
+        raise SymnetError(f"the parameters are missing {listed(missing)}; give every "
+                          f"parameter: {listed(net.params)}")
     return {p: given[p] for p in net.params}
 
 

@@ -1,11 +1,10 @@
-"""Reading a written derivation: lines, equalities, and ∂A/∂B partials.
+"""Reading a written derivation: its lines and equalities, and each side with its partials.
 
 A derivation is plain text or LaTeX, one step a line, or a LaTeX ``aligned``/``align``/
 ``eqnarray`` block (rows split at ``\\\\``, ``&`` ignored), and a line may chain equalities,
-``a = b = c``.  Partials are written ``∂L/∂w5``, ``\\partial L/\\partial w_5`` or
-``\\frac{\\partial L}{\\partial w_5}``.  The expressions between them go to symnet's answer
-parser; the partial reader here is kept in one function, :func:`read_partials`, so that the
-parser's own support can take its place.
+``a = b = c``.  A side is read by the answer parser, its partials ``∂L/∂w5``,
+``\\partial L/\\partial w_5`` or ``\\frac{\\partial L}{\\partial w_5}`` kept as
+:class:`~symnet.symbols.Partial` objects (a chain rule is written with them), δ1 read as δ.
 
 >>> [(s.lhs, s.rhs) for s in split_steps("∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5 = 2(ŷ - y) N1")]
 [('∂L/∂w5', '∂L/∂ŷ · ∂ŷ/∂w5'), ('∂L/∂w5', '2(ŷ - y) N1')]
@@ -14,26 +13,16 @@ parser's own support can take its place.
 import re
 from dataclasses import dataclass
 
-import sympy as sp
-
-from ..derive import Partial
 from ..errors import ParseError
-from ..parse import parse_answer, spellings
-from .evaluation import delta_node
+from ..symbols import Delta, Partial
+from .answers import parse_answer
 
 MAX_STEPS = 60
 MAX_TEXT = 20_000
 
-# patterns, not compiled ones: re compiles (and caches) them on first use, and a check of one
-# answer never uses them
+# a pattern, not a compiled one: re compiles (and caches) it on first use, and a check of one
+# answer never uses it
 _BLOCK = r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\1\}"
-_NAME = r"(?:\\hat\s*\{\s*y\s*\}|\\hat\s+y|[A-Za-zŷ][A-Za-z0-9\u0302]*)(?:_\{?[A-Za-z0-9]+\}?)?"
-_PARTIALS = [
-    rf"\\[dt]?frac\s*\{{\s*\\partial\s*({_NAME})\s*\}}\s*\{{\s*\\partial\s*({_NAME})\s*\}}",
-    rf"\\partial\s*({_NAME})\s*/\s*\\partial\s*({_NAME})",
-    rf"∂\s*({_NAME})\s*/\s*∂\s*({_NAME})",
-]
-_PLACEHOLDER = "partialq"
 
 
 @dataclass(frozen=True)
@@ -79,32 +68,9 @@ def split_steps(text):
     return steps
 
 
-def read_partials(net, text):
-    """``text`` with each ∂A/∂B replaced by a placeholder name, and ``{placeholder: Partial}``."""
-    found = {}
-
-    def replace(m):
-        key = sp.Symbol(f"{_PLACEHOLDER}{len(found) + 1}")
-        found[key] = Partial(read_name(net, m.group(1)), read_name(net, m.group(2)))
-        return f" {key} "
-    for pattern in _PARTIALS:
-        text = re.sub(pattern, replace, text)
-    return text, found
-
-
-def read_name(net, text):
-    """The network symbol that ``text`` names (``w_5``, ``\\hat{y}``, ``ŷ1``)."""
-    symbol = parse_answer(text.strip(), spellings(net.symbols.values()))
-    if not isinstance(symbol, sp.Symbol):
-        raise ParseError(f"{text.strip()!r} in a partial ∂A/∂B is not one name of the network")
-    return symbol
-
-
 def read_side(net, text):
     """An expression that may hold ∂A/∂B partials (kept as :class:`Partial` objects)."""
-    plain, found = read_partials(net, text)
-    names = {**spellings(net.symbols.values()), **{str(k): k for k in found}}
-    return parse_answer(plain, names, net=net).xreplace(found)
+    return parse_answer(text, net=net, keep_partials=True)
 
 
 def read_target(net, text):
@@ -116,9 +82,8 @@ def read_target(net, text):
     ∂L/∂N1
     """
     side = read_side(net, text)
-    node = delta_node(net, side) if isinstance(side, sp.Symbol) else None
-    if node is not None:
-        return Partial(net.output, node)
+    if isinstance(side, Delta):
+        return Partial(net.output, side.node)
     if not isinstance(side, Partial):
         raise ParseError(f"the left side {text!r} is not a partial ∂A/∂B (or δ1 for ∂L/∂N1), "
                          "e.g. ∂L/∂w5")
