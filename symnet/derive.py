@@ -280,7 +280,11 @@ class Derivation(Rendered):
             return lines
         lines.append((partial, path_sum(self.chain, fmt)))
         for factor, value in self.factors.items():
-            lines.append((show(factor), show(value), "factor"))
+            rhs = show(value)
+            if factor.num in value.free_symbols:  # written by its own name: its definition beside
+                where = f"{show(factor.num)} = {show(self.graph.definitions[factor.num])}"
+                rhs += rf" \quad \text{{where }} {where}" if fmt == "latex" else f", where {where}"
+            lines.append((show(factor), rhs, "factor"))
         values = [[self.factors[f] for f in prod] for prod in self.chain]
         chained = path_sum(values, fmt)
         lines.append((partial, chained))
