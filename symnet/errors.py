@@ -34,5 +34,11 @@ def did_you_mean(name, known):
     return f" (did you mean {near[0]!r}?)" if near and near[0] != name else ""
 
 
+def listed(names, most=12):
+    """Names for a message, the first ``most`` of them: ``"x, y, z"``, ``"a1, a2, …"``."""
+    names = [str(n) for n in names]
+    return ", ".join(names if len(names) <= most else names[:most] + ["…"])
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during long work; the message says where it stopped and what was kept."""
