@@ -232,6 +232,8 @@ def _chain_arguments(p):
     p.add_argument("--wrt", required=True, metavar="NAME",
                    help="the variable to differentiate with respect to, e.g. x")
     p.add_argument("--of", metavar="NAME", help="what to differentiate (default: the last)")
+    p.add_argument("--at", metavar="x=-2,y=5,...", help="also every node's value and gradient "
+                   "at this point (a value for every leaf), and how each gate routes the gradient")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text, latex or markdown (default text)")
 

@@ -18,8 +18,7 @@ step is estimated from the numbers it reads before it is computed (:mod:`symnet.
 >>> s = Sweep(Graph({q: x + y, f: q*z}), {"x": -2, "y": 5, "z": -4})
 >>> s.values[f], s.gradients[x], s.gradients[y], s.gradients[z]
 (-12, -4, -4, 3)
->>> for line in s.routes: print(line)
-f = q*z is a multiply gate: it gives each input its gradient 1 times the other input: q gets 1 · (-4) = -4 and z gets 1 · 3 = 3
+>>> print(s.routes[1])
 q = x + y is an add gate: it passes its gradient -4 on to both inputs: x gets -4 and y gets -4
 """
 
@@ -145,52 +144,47 @@ class Sweep(Renderable):
                 "gradients add up at the fork: ", total]
 
     def _route(self, g):
+        """How gate ``g`` routes its gradient, in words (None for a constant)."""
         if not g.inputs:
             return None
-        node, d = g.node, self.gradients[g.node]
+        node, d, inputs = g.node, self.gradients[g.node], g.inputs
         head = [_math(node, "=", g.expr), f" is {g.noun}: "]
-        gets = lambda x, *how: [_math(x), " gets ", _math(*how)]
-        inputs = [x for x in g.inputs if (node, x) in self.shares]
-        times = {x: _math(d, "·", self.locals[node, x], "=", self.shares[node, x]) for x in inputs}
         if g.kind == "add":
-            to = "its input" if len(inputs) == 1 else "both inputs" if len(inputs) == 2 else \
-                "every input"
-            negated = [x for x in inputs if self.locals[node, x] == -1]
+            to = {1: "its input", 2: "both inputs"}.get(len(inputs), "every input")
             rule = ["it passes its gradient ", _math(d), f" on to {to}"]
+            negated = [x for x in inputs if self.locals[node, x] == -1]
             if negated:
                 rule += [", negated for ", _math(*_joined(negated, ","))]
-            parts = [[_math(x), " gets ", _math(self.shares[node, x])] for x in inputs]
         elif g.kind == "multiply" and g.constant is not None:
             rule = ["it gives ", _math(inputs[0]), " its gradient ", _math(d), " times ",
                     _math(g.constant)]
-            parts = [[_math(x), " gets ", times[x]] for x in inputs]
         elif g.kind == "multiply":
-            other = "the other input" if len(g.inputs) == 2 and g.expr.as_coeff_mul()[0] == 1 \
+            other = "the other input" if len(inputs) == 2 and g.expr.as_coeff_mul()[0] == 1 \
                 else "the other factors"
             rule = ["it gives each input its gradient ", _math(d), f" times {other}"]
-            parts = [[_math(x), " gets ", times[x]] for x in inputs]
         elif g.kind in ("max", "min"):
-            larger = "larger" if g.kind == "max" else "smaller"
-            inputs_at = [self.values[x] for x in inputs]
-            chosen = max(inputs_at) if g.kind == "max" else min(inputs_at)
-            if inputs_at.count(chosen) > 1:
-                rule = ["its inputs tie at ", _math(chosen), ", so its gradient ", _math(d),
-                        " is split as its local derivatives say"]
-            else:
-                rule = ["it gives all of its gradient ", _math(d), f" to the {larger} input"]
-            parts = [[_math(x), " gets ", _math(self.shares[node, x])] for x in inputs]
+            at = [self.values[x] for x in inputs]
+            chosen = max(at) if g.kind == "max" else min(at)
+            rule = ["its inputs tie at ", _math(chosen), ", so its gradient ", _math(d),
+                    " is split as its local derivatives say"] if at.count(chosen) > 1 else \
+                ["it gives all of its gradient ", _math(d),
+                 f" to the {'larger' if g.kind == 'max' else 'smaller'} input"]
         elif g.kind in ("power", "function"):
-            x = inputs[0]
             rule = ["it multiplies its gradient ", _math(d), " by its local derivative ",
-                    _math(Partial(node, x), "=", self.graph.local(node, x), "=",
-                          self.locals[node, x])]
-            parts = [[_math(x), " gets ", times[x]]]
+                    self._local(node, inputs[0])]
         else:
             head = [_math(node, "=", g.expr), " is not a single gate; its local derivatives are "]
-            rule = _and([[_math(Partial(node, x), "=", self.graph.local(node, x), "=",
-                                self.locals[node, x])] for x in inputs])
-            parts = [[_math(x), " gets ", times[x]] for x in inputs]
-        return head + rule + [": "] + _and(parts)
+            rule = _and([self._local(node, x) for x in inputs])
+        passed = g.kind in ("add", "max", "min")  # a share as it is, not as a product
+        gets = [[_math(x), " gets ", _math(self.shares[node, x]) if passed else
+                 _math(d, "·", self.locals[node, x], "=", self.shares[node, x])] for x in inputs]
+        return head + rule + [": "] + _and(gets)
+
+    def _local(self, node, x):
+        """∂node/∂x = its expression = its value here (the expression left out if a number)."""
+        local = self.graph.local(node, x)
+        shown = (local,) if local.is_Number else (local, "=", self.locals[node, x])
+        return _math(Partial(node, x), "=", *shown)
 
     # ------------------------------------------------------------------ rendering
 
@@ -366,25 +360,26 @@ def _render(pieces, fmt):
             if isinstance(part, str):
                 shown.append(_OPERATORS[part][fmt != "text"])
                 continue
-            beside = {parts[j] for j in (i - 1, i + 1) if 0 <= j < len(parts)}
-            shown.append(_show(part, fmt, "·" in beside))
+            # a negative number in a product, or after '+', in parentheses: 1 · (-4), 7 + (-2)
+            beside = [parts[j] for j in (i - 1, i + 1) if 0 <= j < len(parts)]
+            shown.append(_show(part, fmt, "·" in beside or (i > 0 and parts[i - 1] == "+")))
         span = "".join(shown)
         out.append(span if fmt == "text" else f"${span}$")
     return "".join(out)
 
 
-def _show(value, fmt, in_product):
+def _show(value, fmt, bracket):
     value = sp.sympify(value)
     if value.is_Number:
         s = number(value)
         if fmt != "text":
             mantissa, e, exponent = s.partition("e")
             s = rf"{mantissa} \times 10^{{{int(exponent)}}}" if e else s
-        if in_product and value < 0:
+        if bracket and value < 0:
             s = f"({s})" if fmt == "text" else rf"\left({s}\right)"
         return s
     s = text(value) if fmt == "text" else latex(value)
-    if in_product and (value.is_Add or (value.is_Mul and value.as_coeff_mul()[0] < 0)):
+    if bracket and (value.is_Add or (value.is_Mul and value.as_coeff_mul()[0] < 0)):
         s = f"({s})" if fmt == "text" else rf"\left({s}\right)"
     return s
 

@@ -7,7 +7,7 @@ import pytest
 
 import symnet as sn
 
-MAIN = ["chain", "worksheet", "quiz", "grade", "draw", "gradient_flow", "activation_atlas",
+MAIN = ["chain", "circuit", "worksheet", "quiz", "grade", "draw", "gradient_flow", "activation_atlas",
         "update_rule", "register_activation", "Network.fit", "Network.derive"]
 # their docstrings live in symnet/checking/, kept by another change: see its examples there
 CHECKING = ["check", "check_derivation"]
