@@ -53,24 +53,12 @@ class Sweep(Renderable):
         self.graph = graph
         self.of = graph.output if of is None else of
         self.derivation = derivation
-        self.nodes = self._nodes()
+        self.nodes = reads(graph, self.of)
         self.point = self._point(at)
         self.values = self._forward()
         self.gradients, self.shares, self.locals = self._backward()
         self.gates = {n: gate(n, graph.definitions[n]) for n in self.nodes
                       if n in graph.definitions}
-
-    def _nodes(self):
-        """``of`` and every node it reads: the leaves (in the graph's order), then the
-        definitions in order."""
-        seen, stack = {self.of}, [self.of]
-        while stack:
-            for p in self.graph.parents.get(stack.pop(), ()):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        return [s for s in self.graph.leaves if s in seen] + \
-            [s for s in self.graph.definitions if s in seen]
 
     def _point(self, at):
         if not isinstance(at, dict):
@@ -246,6 +234,18 @@ class Sweep(Renderable):
         return self.markdown()
 
 
+def reads(graph, of):
+    """``of`` and every node it reads: the leaves (in the graph's order), then the definitions
+    in order."""
+    seen, stack = {of}, [of]
+    while stack:
+        for p in graph.parents.get(stack.pop(), ()):
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return [s for s in graph.leaves if s in seen] + [s for s in graph.definitions if s in seen]
+
+
 # ---------------------------------------------------------------------- numbers
 
 
@@ -276,8 +276,8 @@ def _checked(value, what):
     return value
 
 
-def number(value):
-    """A value as a reader wants it: an integer or a short decimal exactly, else six
+def number(value, digits=6):
+    """A value as a reader wants it: an integer or a short decimal exactly, else ``digits``
     significant digits.
 
     >>> number(sp.Integer(-12)), number(sp.Rational(-1, 4)), number(sp.Rational(1, 3))
@@ -287,9 +287,9 @@ def number(value):
         return str(value)
     if value.is_Rational:
         shown = _decimal(value)
-        if shown is not None and len(shown) <= 12:
+        if shown is not None and len(shown.lstrip("-0.").replace(".", "")) <= digits:
             return shown
-    return show_number(value, 6)
+    return show_number(value, digits)
 
 
 def _decimal(value):
