@@ -9,7 +9,6 @@ gradient that comes back along it; where a node is used more than once, the sum 
 add up at forks) is written under the node.
 """
 
-from .circuits import Circuit
 from .errors import SymnetError
 from .figures import Picture, figure
 from .gates import gate
@@ -28,8 +27,6 @@ PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)  # where along a wire its numbers may go,
 def draw_circuit(circuit, at=None, path=None, title=None):
     """Draw ``circuit``; with ``at`` (every leaf's value by name) the values and gradients on
     its wires.  Returns a :class:`~symnet.figures.Picture`, saved to ``path`` when given."""
-    if not isinstance(circuit, Circuit):
-        raise SymnetError(f"draw_circuit takes a Circuit, got {type(circuit).__name__}")
     sweep = circuit.at(at) if at is not None else None
     nodes = reads(circuit.graph, circuit.output)
     if len(nodes) > MAX_NODES:  # refused before matplotlib starts

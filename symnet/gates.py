@@ -54,7 +54,6 @@ class Gate:
 
 def gate(node, expr):
     """The :class:`Gate` that ``node = expr`` is."""
-    expr = sp.sympify(expr)
     added = _add(node, expr) if expr.is_Add else None
     if added is not None:
         return added

@@ -42,6 +42,7 @@ class Sweep(Renderable):
     * ``values``: every node's value, the leaves' and the definitions' that ``of`` reads;
     * ``gradients``: ∂of/∂node on each of those nodes;
     * ``shares``: ``{(node, input): the part of the input's gradient that comes through node}``;
+    * ``locals``: ``{(node, input): the local derivative ∂node/∂input at the point}``;
     * ``gates``: each definition's :class:`~symnet.gates.Gate`;
     * ``routes``: one sentence per gate (from ``of`` back) and per fork.
 
@@ -200,35 +201,35 @@ class Sweep(Renderable):
         if d.n_paths > MAX_PATHS_SHOWN:
             return _render([_math(partial, "=", self.gradients[d.wrt]),
                             f" (a sum over {d.n_paths:,} paths)"], fmt)
-        values = dict(self.values)
-        paths = d.chain_value.paths
         exprs, numbers = [], []
-        for path in paths:
+        for path in d.chain_value.paths:
             exprs.append([v for _, v in path.factors])
-            numbers.append([_evaluate(v, values, text(f)) for f, v in path.factors])
+            numbers.append([_evaluate(v, self.values, text(f)) for f, v in path.factors])
         steps = [partial, "="]
         for products in (exprs, numbers):
             steps += _sum_of_products(products) + ["="]
         return _render([_math(*steps, self.gradients[d.wrt])], fmt)
 
-    def text(self):
-        blocks = [self._point_line("text") + "\n" + self._table("text").text(),
-                  "\n".join(self.routes)]
-        chain = self._chain("text")
+    def _blocks(self, fmt):
+        point, table = self._point_line(fmt), self._table(fmt)
+        sentences = [_render(s, fmt) for s in self._sentences()]
+        if fmt == "text":
+            blocks = [point + "\n" + table.text(), "\n".join(sentences)]
+        elif fmt == "markdown":
+            blocks = [point, table.markdown(), "\n".join("- " + s for s in sentences)]
+        else:
+            blocks = [point, table.latex(cell=str), "\n\n".join(sentences)]
+        chain = self._chain(fmt)
         return "\n\n".join(blocks + ([chain] if chain else []))
+
+    def text(self):
+        return self._blocks("text")
 
     def markdown(self):
-        blocks = [self._point_line("markdown"), self._table("markdown").markdown(),
-                  "\n".join("- " + _render(s, "markdown") for s in self._sentences())]
-        chain = self._chain("markdown")
-        return "\n\n".join(blocks + ([chain] if chain else []))
+        return self._blocks("markdown")
 
     def latex(self):
-        table = self._table("latex")
-        blocks = [self._point_line("latex"), table.latex(cell=str),
-                  "\n\n".join(_render(s, "latex") for s in self._sentences())]
-        chain = self._chain("latex")
-        return "\n\n".join(blocks + ([chain] if chain else []))
+        return self._blocks("latex")
 
     def _repr_markdown_(self):
         return self.markdown()
@@ -369,7 +370,6 @@ def _render(pieces, fmt):
 
 
 def _show(value, fmt, bracket):
-    value = sp.sympify(value)
     if value.is_Number:
         s = number(value)
         if fmt != "text":
