@@ -205,10 +205,13 @@ class Sweep(Renderable):
         for path in d.chain_value.paths:
             exprs.append([v for _, v in path.factors])
             numbers.append([_evaluate(v, self.values, text(f)) for f, v in path.factors])
-        steps = [partial, "="]
-        for products in (exprs, numbers):
-            steps += _sum_of_products(products) + ["="]
-        return _render([_math(*steps, self.gradients[d.wrt])], fmt)
+        steps, previous = [partial], None
+        for stage in (_sum_of_products(exprs), _sum_of_products(numbers), [self.gradients[d.wrt]]):
+            shown = _render([_math(*stage)], "text")
+            if shown != previous:  # ∂f/∂q = z = 3, not z = 3 = 3
+                steps += ["=", *stage]
+            previous = shown
+        return _render([_math(*steps)], fmt)
 
     def _blocks(self, fmt):
         point, table = self._point_line(fmt), self._table(fmt)

@@ -300,3 +300,10 @@ def test_bad_points_exit_2_with_one_line(capsys, argv, message):
     assert main(["chain", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith(message) and err.count("\n") == 1
+
+
+def test_the_chain_at_a_point_shows_each_step_once():
+    d = lambda wrt, of=None: sn.chain(XYZ, wrt=wrt, of=of).at({"x": 1, "y": 2, "z": 3})
+    assert [d(w).text().splitlines()[-1] for w in ("f", "q", "x")] == [
+        "∂f/∂f = 1", "∂f/∂q = z = 3", "∂f/∂x = z · 1 = 3 · 1 = 3"]
+    assert d("x", of="q").text().splitlines()[-1] == "∂q/∂x = 1"
