@@ -307,3 +307,15 @@ def test_the_chain_at_a_point_shows_each_step_once():
     assert [d(w).text().splitlines()[-1] for w in ("f", "q", "x")] == [
         "∂f/∂f = 1", "∂f/∂q = z = 3", "∂f/∂x = z · 1 = 3 · 1 = 3"]
     assert d("x", of="q").text().splitlines()[-1] == "∂q/∂x = 1"
+
+
+def test_a_local_factor_names_the_node_it_differentiates():
+    """The issue's example: tanh of an unnamed sum is h2 in ∂h2/∂u, h2's definition beside."""
+    d = sn.chain("h1 = tanh(x); h2 = tanh(h1*u + w*x2); L = h2**2", wrt="u")
+    h1, h2, u = sp.symbols("h1 h2 u")
+    assert d.factors[sn.Partial(h2, u)] == h1 * (1 - h2**2)
+    assert "  ∂h2/∂u = h1*(1 - h2**2), where h2 = tanh(h1*u + w*x2)" in d.text().splitlines()
+    assert r"\quad \text{where } h_{2} = \tanh{\left(h_{1} u + w x_{2} \right)}" in d.latex()
+    # a function of a named node keeps its own form, as the lecture writes it (networks)
+    assert sn.chain("h1 = tanh(x)", wrt="x").factors[sn.Partial(h1, sp.Symbol("x"))] == \
+        1 - sp.tanh(sp.Symbol("x"))**2
