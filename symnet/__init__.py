@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
     from .activations import Activation, register_activation, unregister_activation
     from .checking import CheckResult, DerivationCheck, check, check_derivation
+    from .circuits import Circuit, circuit
     from .compile import Model
     from .data import read_idx
     from .derive import Delta, Derivation, Partial, chain, gradients
@@ -53,6 +54,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
 _EXPORTS = {
     "activations": ["Activation", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
+    "circuits": ["Circuit", "circuit"],
     "compile": ["Model"],
     "data": ["read_idx"],
     "derive": ["Delta", "Derivation", "Partial", "chain", "gradients"],

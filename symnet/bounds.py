@@ -150,6 +150,23 @@ def cost(expr, known=None):
     return done[expr]
 
 
+def value_cost(value):
+    """The :class:`Cost` of a number already computed (a SymPy Rational or Float): its size,
+    log10 |value| (at least 0), and, if exact, its digits (a float's digits do not grow).
+
+    >>> value_cost(sp.Rational(1, 10**300)).digits, value_cost(sp.Float("1e-300")).magnitude
+    (300.0, 0.0)
+    """
+    if value.is_Rational:
+        size = (abs(value.p).bit_length() - value.q.bit_length()) * math.log10(2)
+        exact = _number_digits(value)
+    else:
+        _sign, man, exp, bits = value._mpf_
+        size, exact = ((exp + bits) * math.log10(2) if man else 0.0), 0.0
+    size = max(size, 0.0)
+    return Cost(size, size, exact, exact, 1.0, 1.0, 0)
+
+
 def duration(seconds):
     """A rough duration in words: ``duration(90)`` → ``'about 2 minutes'``.
 

@@ -99,10 +99,18 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _network_parent(activation_help=None, l2=True):
-    """The options every network subcommand shares (a parent parser)."""
+def _network_parent(activation_help=None, l2=True, circuit=False):
+    """The options every network subcommand shares (a parent parser); with ``circuit``, ARCH
+    may give way to ``--circuit`` (any computational graph)."""
     p = _Parser(add_help=False)
-    p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
+    if circuit:
+        p.add_argument("arch", metavar="ARCH", nargs="?",
+                       help="layer sizes, e.g. 2-2-1 (or, instead, --circuit)")
+        p.add_argument("--circuit", metavar="DEFINITIONS|FILE",
+                       help="a computational graph instead of a network: definitions like "
+                            "\"q = x + y; f = q*z\" (the last is the output), or a file of them")
+    else:
+        p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
     p.add_argument("--activation", default="linear", help=activation_help or (
         "hidden activation, or one per hidden layer comma-separated (default linear; "
         f"{LIST_ACTIVATIONS})"))
@@ -232,6 +240,8 @@ def _chain_arguments(p):
     p.add_argument("--wrt", required=True, metavar="NAME",
                    help="the variable to differentiate with respect to, e.g. x")
     p.add_argument("--of", metavar="NAME", help="what to differentiate (default: the last)")
+    p.add_argument("--at", metavar="x=-2,y=5,...", help="also every node's value and gradient "
+                   "at this point (a value for every leaf), and how each gate routes the gradient")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text, latex or markdown (default text)")
 
@@ -269,6 +279,8 @@ def _draw_arguments(p):
     p.add_argument("--no-edge-labels", action="store_true",
                    help="leave the weight names off the edges (default: on up to 6 neurons "
                         "per layer)")
+    p.add_argument("--at", metavar="x=-2,y=5,...", help="a circuit's point (a value for every "
+                   "leaf): each wire's value above it and its gradient below")
 
 
 def _quiz_arguments(p):
@@ -310,8 +322,8 @@ _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (
                     "each, every hidden layer using that one (default sigmoid,tanh,relu); unlike "
                     "derive, where a comma list gives one activation per hidden layer")
 
-# name: (help, its own arguments, takes the network options); the handler is
-# symnet.commands.<name>.run
+# name: (help, its own arguments, takes the network options: True, "flow"'s, or "circuit": a
+# network or --circuit); the handler is symnet.commands.<name>.run
 COMMANDS = {
     "derive": ("derive ∂L/∂w for a network's parameters", _derive_arguments, True),
     "train": ("train a network on a CSV file (gradient descent, momentum, RMSprop, Adam)",
@@ -325,7 +337,8 @@ COMMANDS = {
              "one or more activations", _flow_arguments, "flow"),
     "activations": ("the activation atlas: every activation, its derivative in closed form and "
                     "the derivative's range", _activations_arguments, False),
-    "draw": ("draw a network: every neuron and every weight named", _draw_arguments, True),
+    "draw": ("draw a network (every neuron and every weight named) or a circuit (gates, and "
+             "the values and gradients on its wires)", _draw_arguments, "circuit"),
     "predict": ("predict with a saved model: each row of a CSV file with its prediction",
                 _predict_arguments, False),
     "quiz": ("a class set: per-student variants for Moodle (.xml), Canvas (.zip), GIFT or a "
@@ -346,13 +359,14 @@ def build_parser(command=None):
                         help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     network, flow = _network_parent(), _network_parent(_FLOW_ACTIVATION, l2=False)
+    kinds = {"flow": flow, "circuit": _network_parent(circuit=True)}
     debug = _Parser(add_help=False)
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the traceback of an internal error")
     for name, (help_text, arguments, net) in COMMANDS.items():
         if command not in (None, name):
             continue
-        parents = [flow] if net == "flow" else [network] if net else []
+        parents = [kinds[net]] if net in kinds else [network] if net else []
         p = sub.add_parser(name, help=help_text, parents=[*parents, debug])
         if net == "flow":
             p.set_defaults(activation="sigmoid,tanh,relu")

@@ -26,6 +26,7 @@ from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
 from .printing import Rendered, divides, latex, path_sum, text
+from .sweep import Sweep
 from .symbols import Delta, Partial
 
 MAX_PATHS = 10_000
@@ -262,6 +263,18 @@ class Derivation(Rendered):
             known[d] = expr.xreplace(known)
         return known[Delta(self.wrt)] if self.wrt != self.of else sp.S.One
 
+    def at(self, values):
+        """Numbers on every node at a point (the leaves' values by name): each node's value
+        and ∂of/∂node, how each gate routes the gradient, and this chain factor by factor
+        (a :class:`~symnet.sweep.Sweep`).
+
+        >>> import symnet as sn
+        >>> s = sn.chain("q = x + y; f = q*z", wrt="x").at({"x": -2, "y": 5, "z": -4})
+        >>> print(s.text().splitlines()[-1])
+        ∂f/∂x = z · 1 = (-4) · 1 = -4
+        """
+        return Sweep(self.graph, values, self.of, derivation=self)
+
     @cached_property
     def expanded(self):
         return self.graph.expand(self.result)
@@ -280,7 +293,11 @@ class Derivation(Rendered):
             return lines
         lines.append((partial, path_sum(self.chain, fmt)))
         for factor, value in self.factors.items():
-            lines.append((show(factor), show(value), "factor"))
+            rhs = show(value)
+            if factor.num in value.free_symbols:  # written by its own name: its definition beside
+                where = f"{show(factor.num)} = {show(self.graph.definitions[factor.num])}"
+                rhs += rf" \quad \text{{where }} {where}" if fmt == "latex" else f", where {where}"
+            lines.append((show(factor), rhs, "factor"))
         values = [[self.factors[f] for f in prod] for prod in self.chain]
         chained = path_sum(values, fmt)
         lines.append((partial, chained))
@@ -350,7 +367,7 @@ def chain(definitions, wrt, of=None):
     >>> len(d.paths), d.expanded.expand()
     (3, 4*x**3 + 3*x**2)
     """
-    graph = Graph(_as_definitions(definitions))
+    graph = Graph(as_definitions(definitions))
     target = graph.output if of is None else graph.symbol(of)
     return Derivation(graph, graph.symbol(wrt), target, show_expanded=True)
 
@@ -364,7 +381,9 @@ def _refuse_latex(definitions):
                           f"(found '{text[at:at + 12]}')")
 
 
-def _as_definitions(definitions):
+def as_definitions(definitions):
+    """``{Symbol: expression}`` from text, a list of strings, a dict or a list of ``Eq``
+    (see :func:`chain`), checked and bounded as the parser checks text."""
     if isinstance(definitions, dict):
         items = list(definitions.items())
     elif isinstance(definitions, str) or (

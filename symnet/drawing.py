@@ -1,4 +1,5 @@
-"""Drawing a network: layers left to right, every neuron and every weight named.
+"""Drawing a network: layers left to right, every neuron and every weight named (a circuit is
+drawn by :mod:`symnet.circuit_drawing`).
 
 Each neuron is a circle with its names (``N1`` for the weighted sum, ``h1`` for its activation,
 ``ŷ`` for the output); each edge carries its weight's name (``w1`` … ``w6``), and each neuron
@@ -10,6 +11,8 @@ i to target j goes at the fraction t = n/(n + 1) of the way (n sources), where t
 that column n + 1 label-heights apart, in the order w1, w2, … from top to bottom.
 """
 
+from .circuit_drawing import draw_circuit
+from .circuits import Circuit
 from .errors import SymnetError, listed
 from .figures import Picture, figure
 from .network import Network
@@ -55,21 +58,34 @@ def _number(v):
     return f"{v:.3g}"
 
 
-def draw(net, params=None, path=None, edge_labels=None, title=None):
-    """Draw ``net`` layer by layer; return a :class:`~symnet.figures.Picture` (saved to ``path``
-    when given: .png, .svg or .pdf).
+def draw(net, params=None, path=None, edge_labels=None, title=None, at=None):
+    """Draw a network layer by layer, or a circuit gate by gate; return a
+    :class:`~symnet.figures.Picture` (saved to ``path`` when given: .png, .svg or .pdf).
 
-    ``params`` (a dict by name, all or some of the parameters) adds values to the labels.
-    ``edge_labels`` defaults to on when no layer has more than 6 neurons.
+    For a :class:`~symnet.network.Network`, ``params`` (a dict by name, all or some of the
+    parameters) adds values to the labels; ``edge_labels`` defaults to on when no layer has
+    more than 6 neurons.  For a :class:`~symnet.circuits.Circuit`, ``at`` (every leaf's value
+    by name) puts the value above each wire and the gradient below it, as CS231n draws them
+    (see :mod:`symnet.circuit_drawing`).
 
     >>> import symnet as sn
     >>> picture = sn.draw(sn.Network("2-2-1"))
     >>> svg = picture.to_bytes("svg").decode()
     >>> all(f">w{i}<" in svg for i in range(1, 7))
     True
+    >>> svg = sn.draw(sn.circuit("q = x + y; f = q*z"), at={"x": -2, "y": 5, "z": -4}).to_bytes("svg")
+    >>> all(f">{n}<".encode() in svg for n in ["-12", "-4", "3"])
+    True
     """
+    if isinstance(net, Circuit):
+        if params is not None or edge_labels is not None:
+            raise SymnetError("a circuit is drawn at a point, at={'x': -2, ...}: params= and "
+                              "edge_labels= are for a network")
+        return draw_circuit(net, at, path, title)
     if not isinstance(net, Network):
-        raise SymnetError(f"draw takes a Network, got {type(net).__name__}")
+        raise SymnetError(f"draw takes a Network or a Circuit, got {type(net).__name__}")
+    if at is not None:
+        raise SymnetError("at= is a circuit's point; a network's drawing takes params=")
     values = _values(net, params)
     sizes = net.sizes
     n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))

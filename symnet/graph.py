@@ -71,6 +71,9 @@ class Graph:
     def local(self, child, parent):
         """The local partial ∂child/∂parent of the child's own definition (cached).
 
+        A function of an unnamed expression is written by the child's name in its own
+        derivative: with ``h2 = tanh(h1*u + w*x2)``, ∂h2/∂u is ``h1*(1 - h2**2)``.
+
         A sum is differentiated through the terms that hold ``parent`` only, looked up in an
         index of its terms made once per node (a neuron's sum has a term per incoming edge), and
         an activation through its derivative taken once per kind and renamed per neuron.
@@ -82,6 +85,9 @@ class Graph:
                 value = sp.Add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
             else:
                 value = _applied_partial(expr, parent)
+                if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
+                    # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
+                    value = value.xreplace({expr: child})
             self._locals[key] = sp.factor_terms(value)
         return self._locals[key]
 
@@ -146,6 +152,64 @@ class Graph:
         for node, definition in self.definitions.items():
             full[node] = definition.xreplace(full)
         return expr.xreplace(full)
+
+
+class GraphModel:
+    """A model read through its :attr:`graph` (composition): a network or a circuit offers
+    its graph's definitions, names and passes as its own."""
+
+    graph: Graph
+
+    @property
+    def definitions(self):
+        """``{symbol: definition}`` in topological order."""
+        return self.graph.definitions
+
+    @property
+    def output(self):
+        """The symbol derivatives are of by default (a network's loss ``L``)."""
+        return self.graph.output
+
+    @property
+    def order(self):
+        """Each defined symbol's position in :attr:`definitions`."""
+        return self.graph.order
+
+    @property
+    def parents(self):
+        """The symbols each definition is written in."""
+        return self.graph.parents
+
+    @property
+    def children(self):
+        """The definitions each symbol appears in."""
+        return self.graph.children
+
+    @property
+    def leaves(self):
+        """The symbols without a definition: inputs, targets, parameters."""
+        return self.graph.leaves
+
+    @property
+    def symbols(self):
+        """Every symbol by name."""
+        return self.graph.symbols
+
+    def symbol(self, name):
+        """The symbol called ``name``; a clear error if there is none."""
+        return self.graph.symbol(name)
+
+    def local(self, child, parent):
+        """The local partial ∂child/∂parent (see :meth:`Graph.local`)."""
+        return self.graph.local(child, parent)
+
+    def forward(self, values, precision=None):
+        """Every symbol's value, given the leaves' (see :meth:`Graph.forward`)."""
+        return self.graph.forward(values, precision)
+
+    def expand(self, expr, limit=EXPAND_LIMIT):
+        """``expr`` in terms of the leaves (see :meth:`Graph.expand`)."""
+        return self.graph.expand(expr, limit)
 
 
 def _sorted(symbols):

@@ -22,12 +22,12 @@ from .architecture import Architecture
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean, listed
 from .files import MODEL_FORMAT, read_json
-from .graph import EXPAND_LIMIT, Graph
+from .graph import Graph, GraphModel
 from .printing import definitions_latex, text
 from .values import finite
 
 
-class Network:
+class Network(GraphModel):
     """A fully connected network whose every quantity is a named SymPy definition.
 
     ``arch`` is ``"2-2-1"`` or ``[2, 2, 1]``.  ``activation`` is one activation for every hidden
@@ -72,59 +72,6 @@ class Network:
         a = self._architecture
         distribution = (a.outputs, a.targets) if a.loss.targets == "distribution" else None
         return Graph(a.definitions, distribution=distribution)
-
-    # The graph's reading, as the network's own
-
-    @property
-    def definitions(self):
-        """``{symbol: definition}`` in topological order, the loss ``L`` last."""
-        return self.graph.definitions
-
-    @property
-    def output(self):
-        """The loss's symbol, ``L``."""
-        return self.graph.output
-
-    @property
-    def order(self):
-        """Each defined symbol's position in :attr:`definitions`."""
-        return self.graph.order
-
-    @property
-    def parents(self):
-        """The symbols each definition is written in."""
-        return self.graph.parents
-
-    @property
-    def children(self):
-        """The definitions each symbol appears in."""
-        return self.graph.children
-
-    @property
-    def leaves(self):
-        """The symbols without a definition: inputs, targets, parameters."""
-        return self.graph.leaves
-
-    @property
-    def symbols(self):
-        """Every symbol of the network by name."""
-        return self.graph.symbols
-
-    def symbol(self, name):
-        """The symbol called ``name``; a clear error if there is none."""
-        return self.graph.symbol(name)
-
-    def local(self, child, parent):
-        """The local partial ∂child/∂parent (see :meth:`symnet.graph.Graph.local`)."""
-        return self.graph.local(child, parent)
-
-    def forward(self, values, precision=None):
-        """Every symbol's value, given the leaves' (see :meth:`symnet.graph.Graph.forward`)."""
-        return self.graph.forward(values, precision)
-
-    def expand(self, expr, limit=EXPAND_LIMIT):
-        """``expr`` in terms of the leaves (see :meth:`symnet.graph.Graph.expand`)."""
-        return self.graph.expand(expr, limit)
 
     @property
     def params(self):

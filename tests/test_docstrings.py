@@ -7,9 +7,9 @@ import pytest
 
 import symnet as sn
 
-MAIN = ["chain", "worksheet", "quiz", "grade", "draw", "gradient_flow", "activation_atlas",
-        "update_rule", "register_activation", "Network.fit", "Network.derive", "check",
-        "check_derivation"]
+MAIN = ["chain", "circuit", "worksheet", "quiz", "grade", "draw", "gradient_flow",
+        "activation_atlas", "update_rule", "register_activation", "Network.fit", "Network.derive",
+        "check", "check_derivation"]
 
 
 def _examples(dotted):

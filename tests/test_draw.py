@@ -6,6 +6,7 @@ import struct
 import xml.etree.ElementTree as ET
 
 import pytest
+import sympy as sp
 
 import symnet as sn
 from symnet.cli import main
@@ -210,3 +211,127 @@ def test_a_picture_is_written_readable_like_any_new_file(tmp_path):
         assert path.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(mask)
+
+
+# ------------------------------------------------------------- circuits, as CS231n draws them
+
+CS231N = "q = x + y; f = q*z"
+NEURON = "a = w0*x0; b = w1*x1; c = a + b; d = c + w2; e = -d; g = exp(e); h = g + 1; f = 1/h"
+NEURON_AT = {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}
+
+
+def wire_numbers(picture):
+    """{gid: text} of every value and gradient drawn on a wire, and of every fork's sum."""
+    return {t.get_gid(): t.get_text() for t in picture.figure.axes[0].texts
+            if (t.get_gid() or "").startswith(("value-", "gradient-", "sum-"))}
+
+
+def test_cs231n_circuit_values_above_the_wires_and_gradients_below(tmp_path):
+    path = tmp_path / "circuit.svg"
+    picture = sn.draw(sn.circuit(CS231N), at={"x": -2, "y": 5, "z": -4}, path=path)
+    assert {"x", "y", "z", "q", "f", "+", "×"} <= set(svg_texts(path))
+    assert wire_numbers(picture) == {
+        "value-x-q": "-2", "gradient-x-q": "-4", "value-y-q": "5", "gradient-y-q": "-4",
+        "value-q-f": "3", "gradient-q-f": "-4", "value-z-f": "-4", "gradient-z-f": "3",
+        "value-f-": "-12", "gradient-f-": "1"}
+    texts = {t.get_gid(): t for t in picture.figure.axes[0].texts}
+    for wire in ["x-q", "q-f", "f-"]:  # the value above its wire, the gradient below
+        assert texts[f"value-{wire}"].get_position()[1] > texts[f"gradient-{wire}"].get_position()[1]
+    assert repr(picture).startswith("<Picture: circuit of 2 definitions")
+
+
+def test_cs231n_sigmoid_neuron_drawn_gate_by_gate():
+    picture = sn.draw(sn.circuit(NEURON), at=NEURON_AT)
+    gates = {t.get_gid(): t.get_text() for t in picture.figure.axes[0].texts
+             if (t.get_gid() or "").startswith("gate-")}
+    assert gates == {"gate-a": "×", "gate-b": "×", "gate-c": "+", "gate-d": "+", "gate-e": "×-1",
+                     "gate-g": "exp", "gate-h": "+1", "gate-f": "1/x"}
+    numbers = wire_numbers(picture)
+    assert (numbers["value-f-"], numbers["gradient-w0-a"], numbers["gradient-x0-a"],
+            numbers["gradient-w1-b"], numbers["gradient-x1-b"], numbers["gradient-w2-d"]) == \
+        ("0.731", "-0.197", "0.393", "-0.393", "-0.59", "0.197")
+
+
+def test_the_max_gate_drawn_with_all_of_the_gradient_on_the_larger_input():
+    p, m, s, f, x, y, z, w = sp.symbols("p m s f x y z w")
+    c = sn.circuit({p: x * y, m: sp.Max(z, w), s: p + m, f: 2 * s})
+    numbers = wire_numbers(sn.draw(c, at={"x": 3, "y": -4, "z": 2, "w": -1}))
+    assert (numbers["gradient-z-m"], numbers["gradient-w-m"]) == ("2", "0")
+    assert (numbers["gradient-x-p"], numbers["gradient-y-p"], numbers["value-f-"]) == ("-8", "6", "-20")
+
+
+def test_micrograd_dag_writes_the_sum_at_each_fork():
+    numbers = wire_numbers(sn.draw(sn.circuit("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f"),
+                                   at={"a": 2, "b": 3}))
+    assert (numbers["sum-a"], numbers["sum-b"], numbers["sum-c"], numbers["sum-d"]) == \
+        ("Σ 25", "Σ 19", "Σ 7", "Σ 6")
+    assert (numbers["gradient-a-c"], numbers["gradient-a-d"]) == ("7", "18")
+
+
+def test_without_a_point_only_names_and_gates():
+    picture = sn.draw(sn.circuit(CS231N))
+    assert wire_numbers(picture) == {}
+    assert {t.get_text() for t in picture.figure.axes[0].texts} == {"x", "y", "z", "q", "f", "+", "×"}
+
+
+@pytest.mark.parametrize("definitions, at", [
+    (CS231N, {"x": -2, "y": 5, "z": -4}), (NEURON, NEURON_AT),
+    ("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f", {"a": 2, "b": 3}),
+])
+def test_wire_numbers_do_not_overlap_each_other_or_a_gate(definitions, at):
+    picture = sn.draw(sn.circuit(definitions), at=at)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(picture.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = picture.figure.axes[0]
+    boxes = {t.get_gid(): t.get_window_extent(renderer) for t in ax.texts
+             if (t.get_gid() or "").startswith(("value-", "gradient-"))}
+    for (n1, b1), (n2, b2) in itertools.combinations(boxes.items(), 2):
+        assert not _overlaps(b1, b2), f"{n1} overlaps {n2}"
+    for circle in ax.patches:
+        if type(circle).__name__ != "Circle":
+            continue
+        c = circle.get_window_extent(renderer)
+        cx, cy, r = (c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, (c.x1 - c.x0) / 2
+        for name, b in boxes.items():
+            nx, ny = min(max(cx, b.x0), b.x1), min(max(cy, b.y0), b.y1)
+            assert (nx - cx) ** 2 + (ny - cy) ** 2 > r ** 2, f"{name} covers a gate"
+
+
+def test_symnet_draw_circuit_writes_a_png(tmp_path):
+    out = tmp_path / "circuit.png"
+    assert main(["draw", "--circuit", CS231N, "--at", "x=-2,y=5,z=-4", "-o", str(out)]) == 0
+    assert png_size(out)[0] > 500
+    definitions = tmp_path / "neuron.txt"
+    definitions.write_text(NEURON.replace("; ", "\n"))
+    assert main(["draw", "--circuit", str(definitions), "-o", str(tmp_path / "n.svg")]) == 0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["draw", "-o", "c.svg"], "error: give a network's layer sizes like 2-2-1, or a circuit"),
+    (["draw", "2-2-1", "--circuit", CS231N, "-o", "c.svg"],
+     "error: give a network (2-2-1) or a circuit (--circuit), not both"),
+    (["draw", "--circuit", CS231N, "--loss", "bce", "-o", "c.svg"],
+     "error: --loss is a network's option; a circuit says its functions in its definitions"),
+    (["draw", "--circuit", CS231N, "--params", "x=1", "-o", "c.svg"],
+     "error: --params is for a network; a circuit is drawn --at a point"),
+    (["draw", "2-2-1", "--at", "x1=1", "-o", "c.svg"], "error: --at is a circuit's point"),
+    (["draw", "--circuit", CS231N, "--at", "x=1", "-o", "c.svg"], "error: missing values for y, z"),
+    (["draw", "--circuit", "missing.txt", "-o", "c.svg"], "error: cannot read missing.txt"),
+    (["draw", "--circuit", "; ".join(f"a{i} = a{i - 1}*x" for i in range(1, 42)), "-o", "c.svg"],
+     "error: a drawing of 43 nodes would be too crowded to read; symnet draws circuits of up to 40"),
+])
+def test_draw_circuit_errors_are_one_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_draw_keeps_a_networks_options_and_a_circuits_apart():
+    with pytest.raises(sn.SymnetError, match="params= and edge_labels= are for a network"):
+        sn.draw(sn.circuit(CS231N), params={"x": 1})
+    with pytest.raises(sn.SymnetError, match="at= is a circuit's point"):
+        sn.draw(sn.Network("2-1"), at={"x1": 1})

@@ -1,14 +1,36 @@
-"""What several subcommands share: the network from the options, name lists, output checks."""
+"""What several subcommands share: the model from the options (a network or a circuit), name
+lists, output checks."""
 
+from ..circuits import Circuit
 from ..errors import SymnetError
 from ..figures import file_format, need_matplotlib
-from ..files import check_writable
+from ..files import check_writable, read_text
 from ..network import Network
 
 
 def network_from(args):
     return Network(args.arch, activation=args.activation,
                    output_activation=args.output_activation, loss=args.loss, l2=args.l2)
+
+
+_NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0"}
+
+
+def model_from(args):
+    """The network of ARCH and its options, or the circuit of ``--circuit``: definitions, or
+    (without '=') the file that holds them."""
+    if args.circuit is None:
+        if args.arch is None:
+            raise SymnetError("give a network's layer sizes like 2-2-1, or a circuit: "
+                              "--circuit \"q = x + y; f = q*z\"")
+        return network_from(args)
+    if args.arch is not None:
+        raise SymnetError(f"give a network ({args.arch}) or a circuit (--circuit), not both")
+    for option, default in _NETWORK_DEFAULTS.items():
+        if getattr(args, option, default) != default:
+            raise SymnetError(f"--{option.replace('_', '-')} is a network's option; a circuit "
+                              "says its functions in its definitions")
+    return Circuit(args.circuit if "=" in args.circuit else read_text(args.circuit))
 
 
 def names_from(wrt):

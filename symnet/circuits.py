@@ -1,0 +1,139 @@
+"""Circuits: any computational graph as a model (CS231n's word for a graph of gates).
+
+A circuit is named definitions, ``"q = x + y; f = q*z"``, read by symnet's whitelist parser
+(never by ``sympify``), with one output: the last definition unless named.  Its leaves are
+its inputs and its parameters.  CS231n asks for ∂f/∂ of every input, so by default every leaf
+is a parameter (derived by :meth:`Circuit.gradients`); ``params=`` names the ones to learn and
+makes the others inputs (the data).
+
+>>> import symnet as sn
+>>> c = sn.circuit("q = x + y; f = q*z")
+>>> c.output, c.params, c.gradients()
+(f, [x, y, z], {x: z, y: z, z: q})
+>>> c.at({"x": -2, "y": 5, "z": -4}).gradients
+{x: -4, y: -4, z: 3, q: -4, f: 1}
+"""
+
+from .derive import Derivation, as_definitions, gradients
+from .errors import SymnetError, UnknownNameError, did_you_mean, listed
+from .graph import Graph, GraphModel
+from .printing import definitions_latex, text
+from .sweep import Sweep
+
+MAX_REPR = 200  # characters of definitions a repr writes out
+
+
+class Circuit(GraphModel):
+    """A computational graph as a model: its :attr:`graph`, its :attr:`params` (leaves to
+    derive by) and :attr:`inputs` (the other leaves), derivations and gradients of its
+    :attr:`output`, and numbers on every node at a point (:meth:`at`).
+
+    ``definitions`` is text (``"q = x + y; f = q*z"``, definitions separated by ';' or new
+    lines), a list of such strings, a dict ``{Symbol: expr}`` or a list of SymPy ``Eq``.
+    ``output`` names a definition (default: the last); ``params`` names leaves, as a list or
+    ``"w0,w1,w2"`` (default: every leaf).
+
+    >>> c = Circuit("a = w0*x0 + w1*x1 + w2; f = sigmoid(a)", params="w0,w1,w2")
+    >>> c.params, c.inputs
+    ([w0, w1, w2], [x0, x1])
+    >>> c.derive("w0").result
+    x0*(1 - sigmoid(a))*sigmoid(a)
+    """
+
+    def __init__(self, definitions, output=None, params=None):
+        definitions = as_definitions(definitions)
+        defined = {str(s): s for s in definitions}
+        if output is not None and str(output) not in defined:
+            raise UnknownNameError(f"the output must be a defined name{did_you_mean(output, defined)}; "
+                                   f"{str(output)!r} is not one of: {listed(defined)}")
+        self.graph = Graph(definitions, output=defined[str(output)] if output is not None else None)
+        self.params = self._params(params)
+        self.inputs = [s for s in self.graph.leaves if s not in self.params]
+
+    def _params(self, params):
+        if params is None:
+            return list(self.graph.leaves)
+        if isinstance(params, str):
+            params = [p.strip() for p in params.split(",") if p.strip()]
+        if not isinstance(params, (list, tuple)):
+            raise SymnetError("params must name leaves of the circuit, as a list or 'w0,w1'; "
+                              f"got {type(params).__name__}")
+        out = []
+        for name in params:
+            symbol = self.graph.symbols.get(str(name))
+            if symbol is None or symbol in self.graph.definitions:
+                what = "is defined, not a leaf" if symbol is not None else \
+                    f"is not a name of the circuit{did_you_mean(name, self.graph.leaves)}"
+                raise UnknownNameError(f"parameter {str(name)!r} {what}; the leaves are: "
+                                       f"{listed(self.graph.leaves)}")
+            if symbol in out:
+                raise SymnetError(f"parameter {symbol} is named twice")
+            out.append(symbol)
+        return out
+
+    @property
+    def param_names(self):
+        """The parameters' names, in :attr:`params` order."""
+        return [str(p) for p in self.params]
+
+    def param(self, name):
+        """The parameter called ``name``; a clear error naming the parameters if there is none."""
+        if str(name) not in self.param_names:
+            raise UnknownNameError(f"unknown parameter {str(name)!r}"
+                                   f"{did_you_mean(name, self.param_names)}; this circuit has: "
+                                   f"{listed(self.params)}")
+        return self.params[self.param_names.index(str(name))]
+
+    def derive(self, wrt, of=None):
+        """The derivation of ``of`` (default the output) with respect to ``wrt``, any name.
+
+        >>> Circuit("q = x + y; f = q*z").derive("x").paths
+        [(f, q, x)]
+        """
+        of = self.output if of is None else self.symbol(of)
+        return Derivation(self.graph, self.symbol(wrt), of)
+
+    def gradients(self):
+        """``{param: ∂output/∂param}`` for every parameter, from one reverse-mode sweep."""
+        return gradients(self.graph, self.params)
+
+    def at(self, values, of=None):
+        """Numbers on every node at a point, ``values`` giving every leaf's by name: each node's
+        value and ∂of/∂node, and how each gate routes the gradient (a
+        :class:`~symnet.sweep.Sweep`; ``of`` defaults to the output)."""
+        return Sweep(self.graph, values, None if of is None else self.symbol(of))
+
+    def __repr__(self):
+        shown = "; ".join(f"{k} = {text(v)}" for k, v in self.definitions.items())
+        args = [repr(shown) if len(shown) <= MAX_REPR else f"<{len(self.definitions):,} definitions>"]
+        if self.output != list(self.definitions)[-1]:
+            args.append(f"output={str(self.output)!r}")
+        if self.params != self.graph.leaves:
+            args.append(f"params={','.join(self.param_names)!r}")
+        return f"Circuit({', '.join(args)})"
+
+    def __str__(self):
+        lines = [f"{text(k)} = {text(v)}" for k, v in self.definitions.items()]
+        lines.append(f"(output {self.output}; parameters {listed(self.params) or 'none'}; "
+                     f"inputs {listed(self.inputs) or 'none'})")
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        return "$$" + definitions_latex(self.definitions, inline=True) + "$$"
+
+
+def circuit(definitions, output=None, params=None):
+    """A computational graph as a model (see :class:`Circuit`): ``definitions`` as text,
+    a list, or a dict; one ``output`` (default the last definition); ``params`` the leaves to
+    derive by (default every leaf).
+
+    >>> import symnet as sn
+    >>> c = sn.circuit("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f")
+    >>> s = c.at({"a": 2, "b": 3})
+    >>> s.values[c.output], s.gradients[c.symbol("a")], s.gradients[c.symbol("b")]
+    (41, 25, 19)
+    >>> print(s.routes[-2])
+    a is used twice (by c and d): the gradients add up at the fork: ∂y/∂a = 7 + 18 = 25
+    """
+    return Circuit(definitions, output, params)
+
