@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
-    from .activations import Activation, register_activation, unregister_activation
+    from .activations import Activation, generic, register_activation, unregister_activation
     from .checking import CheckResult, DerivationCheck, check, check_derivation
     from .compile import Model
     from .data import read_idx
@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
     ACTIVATIONS: list
 
 _EXPORTS = {
-    "activations": ["Activation", "register_activation", "unregister_activation"],
+    "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
     "compile": ["Model"],
     "data": ["read_idx"],
