@@ -20,7 +20,7 @@ hold one at its random points (as it compares every answer), ``evalf`` evaluates
 function as a fixed smooth stand-in of its own, ``a·tanh(b·u + c) + d·u`` with constants drawn
 from its name, and its derivatives as the stand-in's: equal expressions agree at every point and
 different ones almost surely do not.  The stand-in's numbers mean nothing to a reader, so what
-shows numbers (compiling, fitting, worksheets with values) refuses a generic function
+shows numbers (compiling, fitting, a worksheet's values) refuses a generic function
 (:func:`require_formulas`).
 """
 
@@ -139,22 +139,21 @@ def generics_in(exprs):
 
 
 def require_formulas(functions, what):
-    """Refuse ``what`` (a sentence's subject: "fitting") when ``functions`` (names of
-    generic functions, as ``Graph.generic_functions`` gives them) is not empty: a generic
-    function has no numbers to compute with.
+    """Refuse to ``what`` (``"fit"``) when ``functions`` (names of generic functions, as
+    ``Graph.generic_functions`` gives them) is not empty: a generic function has no numbers.
 
-    >>> require_formulas({"NL": generic_function("NL")}, "fitting")  # doctest: +ELLIPSIS
+    >>> require_formulas({"NL": generic_function("NL")}, "fit")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symnet.errors.SymnetError: fitting needs numbers, but NL is a generic function (a name ...
+    symnet.errors.SymnetError: cannot fit: NL is a generic function (a name without a formula), ...
     """
     names = list(functions)
     if names:
-        raise SymnetError(f"{what} needs numbers, but {', '.join(names)} "
+        raise SymnetError(f"cannot {what}: {', '.join(names)} "
                           f"{'is a generic function' if len(names) == 1 else 'are generic functions'}"
                           " (a name without a formula), which symnet derives, prints and checks "
-                          "with; to compute, give it a formula: a registered activation such as "
-                          f"'sigmoid', or sn.register_activation('{names[0]}', lambda x: ...)")
+                          "with but cannot compute; give it a formula: a registered activation "
+                          f"such as 'sigmoid', or sn.register_activation('{names[0]}', lambda x: ...)")
 
 
 @functools.lru_cache(maxsize=None)

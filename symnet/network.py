@@ -307,7 +307,7 @@ def load(path):
         net = Network(doc["arch"], activation=acts,
                       output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
                                                                        if k != "name"}),
-                      loss=doc["loss"], l2=doc.get("l2", 0))
+                      loss=doc["loss"], l2=doc.get("l2", 0), bias=doc.get("bias", True))
         stored = doc["params"]
         params = {p: finite(stored[p], f"{path}: parameter {p}") for p in net.param_names}
     except (KeyError, TypeError, AttributeError) as exc:

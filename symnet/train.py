@@ -160,7 +160,7 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     >>> r.metrics["accuracy"][-1], r.optimizer
     (1.0, 'adam')
     """
-    require_formulas(net.generic_functions, "fitting")
+    require_formulas(net.generic_functions, "fit")
     model = net.compile(form, backend)
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)

@@ -34,7 +34,7 @@ class Model:
     def __init__(self, net, form="layer", backend="numpy"):
         if form not in FORMS:
             raise SymnetError(f"unknown form {form!r}; valid: {', '.join(FORMS)}")
-        require_formulas(net.generic_functions, "compiling")
+        require_formulas(net.generic_functions, "compile")
         self.net = net
         self.form = form
         self.backend = backend

@@ -205,8 +205,8 @@ class Parser:
             return self.step(value)
         if nxt == "(" and value in ("softmax", "Piecewise") or re.fullmatch(r"softmax_?\d+", value):
             return self.softmax(value) if value != "Piecewise" else self.piecewise()
-        if nxt == "(" and self.adjacent() and not self.is_symbol(value) and (
-                value in self.generics or self.new_generics):
+        if nxt == "(" and not self.is_symbol(value) and (
+                value in self.generics or self.new_generics and self.adjacent()):
             return self.apply_generic(value, self.arguments())
         delta = None if self.is_symbol(value) else notation.delta(value, self.names, self.output)
         if delta is not None:
