@@ -49,7 +49,7 @@ GREEK.update({"ϕ": "phi", "ϑ": "theta", "ϵ": "epsilon"})
 
 
 # the names symnet's parser reads as its own functions or notations (symnet.parse.grammar;
-# tests/test_generics.py checks that the two agree): a generic function may not take one
+# tests/test_language.py checks that the two agree): a generic function may not take one
 RESERVED = frozenset({"exp", "log", "ln", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
                       "sech", "abs", "Abs", "sign", "max", "min", "Max", "Min", "theta", "H",
                       "Heaviside", "softmax", "Piecewise", "delta"})

@@ -26,8 +26,9 @@ def parse_answer(text, names=None, *, net=None, wrt=None):
     ``definitions`` and ``output``) lets f'(z) and g'(z) mean the derivative of the activation of
     the layer z belongs to, and ∂L/∂N1 mean δ of N1; the generic functions the graph applies
     (:mod:`symnet.generics`) are read too, ``NL(N1)`` and its derivative ``NL'(N1)``, and no
-    other: ``f(N1)`` on a graph without f is an unknown function.  The answer may start with a left side,
-    ``∂L/∂w5 = …``; with ``wrt`` (the parameter asked about) a left side naming another is refused.
+    other: ``f(N1)`` on a graph without f is an unknown function.  The answer may start with a
+    left side, ``∂L/∂w5 = …``; with ``wrt`` (the parameter asked about) a left side naming
+    another is refused.
 
     Notation read (beside plain math): σ'(z), sigmoid'(z), tanh'(z), relu'(z) … for every
     registered activation (the closed-form derivative); θ(z), H(z), Heaviside(z) and the Iverson
@@ -129,7 +130,7 @@ def parse_definitions(text):
     check_count(parts)  # before any is parsed
     definitions = {}
     used = set()
-    generics = {}
+    generics, names = {}, set()  # the generic functions and the symbols' names so far
     for part in parts:
         if not isinstance(part, str):
             raise ParseError(f"expected a definition 'name = expression', got {part!r}")
@@ -150,9 +151,9 @@ def parse_definitions(text):
                                 generics=generics, new_generics=True)
         if symbol in expr.free_symbols:
             raise ParseError(f"{name} is defined in terms of itself")
-        used |= expr.free_symbols | {symbol}
-        generics.update(generics_in([expr]))
-        _check_function_names(generics, used, part)
+        used |= expr.free_symbols
+        _check_function_names(generics, generics_in([expr]), names,
+                              {name, *map(str, expr.free_symbols)})
         definitions[symbol] = expr
     if not definitions:
         raise ParseError("no definitions given; expected 'name = expression', e.g. 'm = x**2'")
@@ -160,13 +161,17 @@ def parse_definitions(text):
     return definitions
 
 
-def _check_function_names(generics, symbols, part):
-    """Refuse a name that is both a generic function and a symbol: which f would f' be?"""
-    both = sorted(set(generics) & {str(s) for s in symbols})
+def _check_function_names(generics, new_generics, names, new_names):
+    """Refuse a name that is both a generic function and a symbol (which f would f' be?), then
+    add a definition's generic functions and names to those so far."""
+    both = sorted({f for f in new_generics if f in names or f in new_names} |
+                  {n for n in new_names if n in generics})
     if both:
         f = both[0]
-        raise ParseError(f"{f} is used both as a function, {f}(…), and as a symbol (in or before "
-                         f"{part.strip()!r}); give them different names, or write {f}*(…) for a product")
+        raise ParseError(f"{f} is used both as a function, {f}(…), and as a symbol; give them "
+                         f"different names, or write {f}*(…) for a product")
+    generics.update(new_generics)
+    names |= new_names
 
 
 def parse_assignments(text):

@@ -277,14 +277,13 @@ class Parser:
         self.take("'")
         known = notation.activation_spellings()
         if name in self.generics or (self.new_generics and name not in known and not self.is_symbol(name)):
-            primes = 1
+            primes = "'"
             while self.peek()[1] == "'":
-                self.take()
-                primes += 1
+                primes += self.take()[1]
             if self.peek()[1] != "(":
-                raise ParseError(f"{name}{chr(39) * primes} at position {pos} needs an argument: "
-                                 f"write {name}{chr(39) * primes}(x)")
-            return self.apply_generic(name, self.arguments(), (1,) * primes)
+                raise ParseError(f"{name}{primes} at position {pos} needs an argument: write "
+                                 f"{name}{primes}(x)")
+            return self.apply_generic(name, self.arguments(), (1,) * len(primes))
         if name not in known and name.lower() not in known and name not in notation.LAYER_DERIVATIVES:
             raise ParseError(f"{name}' at position {pos}: {name!r} is not an activation"
                              f"{notation.nearest(name, known)}; the derivative notation is "
