@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
-    from .activations import Activation, register_activation, unregister_activation
+    from .activations import Activation, generic, register_activation, unregister_activation
     from .checking import CheckResult, DerivationCheck, check, check_derivation
     from .circuits import Circuit, circuit
     from .compile import Model
@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
     ACTIVATIONS: list
 
 _EXPORTS = {
-    "activations": ["Activation", "register_activation", "unregister_activation"],
+    "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
     "circuits": ["Circuit", "circuit"],
     "compile": ["Model"],

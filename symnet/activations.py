@@ -14,6 +14,7 @@ other module reads the registry, so adding an activation is one call:
 >>> unregister_activation("softsign")
 """
 
+import keyword
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,6 +23,7 @@ import sympy as sp
 
 from .errors import SymnetError, UnknownNameError, did_you_mean
 from .functions import Activated, elu, leaky_relu, relu, sigmoid, silu, softplus
+from .generics import GREEK, RESERVED, generic_function
 from .values import exact_number
 
 INITS = ("glorot", "he")
@@ -153,8 +155,11 @@ def entry(name):
     """The registry entry called ``name``; an :class:`UnknownNameError` listing the others."""
     key = name.strip().lower() if isinstance(name, str) else None
     if key not in REGISTRY:
-        raise UnknownNameError(f"unknown activation {name!r}{did_you_mean(name, REGISTRY)}; "
-                               f"valid: {', '.join(REGISTRY)}")
+        close = did_you_mean(name, REGISTRY)
+        hint = "" if close or not isinstance(name, str) else \
+            f"; for a function known by its name only, as a lecture's {name}(·), use sn.generic({name!r})"
+        raise UnknownNameError(f"unknown activation {name!r}{close}; valid: {', '.join(REGISTRY)}"
+                               f"{hint}")
     return REGISTRY[key]
 
 
@@ -243,6 +248,7 @@ class Activation:
     name: str
     apply: Callable = field(compare=False)
     options: tuple = ()
+    generic: bool = False
 
     def __str__(self):
         opts = ", ".join(f"{k}={v}" for k, v in self.options)
@@ -254,7 +260,9 @@ class Activation:
 
     @property
     def entry(self):
-        """The registry entry of this activation."""
+        """The registry entry of this activation (of a generic one, an entry made for it)."""
+        if self.generic:
+            return ActivationEntry(self.name, self.apply, function=self.apply)
         return REGISTRY[self.name]
 
     @staticmethod
@@ -275,3 +283,30 @@ class Activation:
                 f"options: {', '.join(e.options) or 'none'}")
         values = {k: exact_number(options.get(k, v), k) for k, v in e.options.items()}
         return Activation(e.name, lambda z: e.make(z, **values), tuple(values.items()))
+
+
+def generic(name):
+    """An activation known by its name only, as the seed lecture writes a neuron,
+    ``y = NL(w1 x1 + w2 x2 + w3 x3 + b)``: a network with it derives, prints and checks, with
+    its derivative written ``NL'(N1)`` (:mod:`symnet.generics`); compiling and fitting it are
+    refused, as it has no numbers.  A Greek letter is its name (``generic("φ")`` is phi).
+
+    >>> import symnet as sn
+    >>> net = sn.Network("3-1", output_activation=sn.generic("NL"), bias=False)
+    >>> net.definitions[sp.Symbol("yhat")]
+    NL(N1)
+    >>> print(sn.text(net.derive("w1").result))
+    2*x1*(yhat - y)*NL'(N1)
+    """
+    name = GREEK.get(name, name) if isinstance(name, str) else name
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") or \
+            keyword.iskeyword(name) or len(name) > 30 or not name.isascii():
+        raise SymnetError(f"a generic activation's name is a plain identifier like 'NL' or 'phi', "
+                          f"got {name!r}")
+    if name.lower() in REGISTRY or name in {s for e in REGISTRY.values() for s in e.spellings}:
+        raise SymnetError(f"{name!r} is a registered activation, with a formula: write "
+                          f"activation={name!r}")
+    if name in RESERVED:
+        raise SymnetError(f"{name!r} is one of symnet's functions; give the generic activation "
+                          "another name, like 'NL' or 'phi'")
+    return Activation(name, generic_function(name), generic=True)

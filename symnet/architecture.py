@@ -70,16 +70,33 @@ def parse_architecture(arch):
     return sizes
 
 
-def count_params(sizes):
-    """Weights and biases of a fully connected network with these layer sizes.
+def count_params(sizes, bias=True):
+    """Weights and biases of a fully connected network with these layer sizes (``bias``: as
+    :func:`layer_biases` reads it).
 
-    >>> count_params([784, 30, 10])
-    23860
+    >>> count_params([784, 30, 10]), count_params([784, 30, 10], bias=False)
+    (23860, 23820)
     """
-    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    has = layer_biases(bias, len(sizes) - 1)
+    return sum((a + has[l]) * b for l, (a, b) in enumerate(zip(sizes, sizes[1:])))
 
 
-def check_scalar_size(sizes):
+def layer_biases(bias, n_layers):
+    """One flag per layer after the input, from ``True``/``False`` (every layer) or a list of
+    flags, one per layer.
+
+    >>> layer_biases(False, 2), layer_biases([True, False], 2)
+    ((False, False), (True, False))
+    """
+    flags = [bias] * n_layers if isinstance(bias, bool) else \
+        list(bias) if isinstance(bias, (list, tuple)) else None
+    if flags is None or len(flags) != n_layers or not all(isinstance(f, bool) for f in flags):
+        raise ArchitectureError(f"bias is True, False, or a list of {n_layers} flags, one per layer "
+                                f"after the input (like [True, False]); got {_short(bias)}")
+    return tuple(flags)
+
+
+def check_scalar_size(sizes, bias=True):
     """Refuse per-weight symbolic work that would take longer than :data:`MAX_SCALAR_SECONDS`,
     saying how long it would take and what works at any size.
 
@@ -88,7 +105,7 @@ def check_scalar_size(sizes):
     ...
     symnet.errors.TooLargeError: 784-128-64-10 has 109,386 parameters: ...
     """
-    n = count_params(sizes)
+    n = count_params(sizes, bias)
     seconds = n * SCALAR_SECONDS_PER_PARAM
     if seconds > MAX_SCALAR_SECONDS:
         arch = "-".join(map(str, sizes))
@@ -133,9 +150,11 @@ class Architecture:
     """The named definitions of a fully connected network.
 
     Attributes: ``sizes``, ``loss``, ``activations`` (hidden), ``output_activation``,
-    ``layers`` (per layer, per neuron: (weighted sum, activated node or None)), ``outputs``,
-    ``inputs``, ``targets``, ``param_names`` (weights then biases); built on first use:
-    ``definitions`` (in topological order, ``L`` last) and ``params`` (the Symbols).
+    ``bias`` (a flag per layer after the input), ``layers`` (per layer, per neuron: (weighted
+    sum, activated node or None)), ``biases`` (per layer, per neuron: its bias's name, or None),
+    ``outputs``, ``inputs``, ``targets``, ``param_names`` (weights then biases, a bias named
+    after its neuron: b3 is N3's); built on first use: ``definitions`` (in topological order,
+    ``L`` last) and ``params`` (the Symbols).
 
     ``l2 = λ > 0`` adds weight decay to the loss through a node of its own,
     ``R = (λ/2) Σ w²`` over the weights (the biases are not penalised), and ``L = … + R``:
@@ -145,10 +164,14 @@ class Architecture:
     >>> a = Architecture("1-1", l2="0.1")
     >>> a.definitions[sp.Symbol("R")], a.definitions[sp.Symbol("L")]
     (w1**2/20, R + (y - yhat)**2)
+    >>> Architecture("2-2-1", bias=[False, True]).param_names
+    ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b3']
     """
 
-    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0):
+    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0,
+                 bias=True):
         self.sizes = parse_architecture(arch)
+        self.bias = layer_biases(bias, len(self.sizes) - 1)
         self.l2 = exact_number(l2, "l2")
         if self.l2 < 0:
             raise SymnetError(f"l2 must be a number ≥ 0, got {l2!r}")
@@ -161,6 +184,7 @@ class Architecture:
             raise SymnetError("a softmax output needs at least 2 outputs; use 'sigmoid' for one")
         self.penalty = sp.Symbol("R") if self.l2 else None
         self._neurons()
+        self._check_generic_names()
 
     @property
     def arch(self):
@@ -188,9 +212,20 @@ class Architecture:
                     neurons.append((sym(f"N{n}"), sym(out_name(j) if last else f"h{n}")))
             self.layers.append(neurons)
         self.outputs = [a if a is not None else z for z, a in self.layers[-1]]
-        n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        self.param_names = [f"w{i}" for i in range(1, n_weights + 1)] + \
-            [f"b{j}" for j in range(1, sum(sizes[1:]) + 1)]
+        self.n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        first = [1 + sum(sizes[1:l]) for l in range(1, len(sizes))]  # each layer's first neuron
+        self.biases = [[f"b{first[l] + j}" if has else None for j in range(size)]
+                       for l, (size, has) in enumerate(zip(sizes[1:], self.bias))]
+        self.param_names = [f"w{i}" for i in range(1, self.n_weights + 1)] + \
+            [b for layer in self.biases for b in layer if b is not None]
+
+    def _check_generic_names(self):
+        names = {*self.param_names, *map(str, self.inputs + self.targets), "L", "R"}
+        names |= {str(s) for layer in self.layers for neuron in layer for s in neuron if s is not None}
+        for act in self.activations + [self.output_activation]:
+            if act.generic and act.name in names:
+                raise SymnetError(f"the generic activation {act.name!r} has the name of one of "
+                                  "the network's symbols; call it something else, like 'NL'")
 
     @cached_property
     def params(self):
@@ -201,8 +236,8 @@ class Architecture:
         """Refuse, before any of it, per-weight symbolic work that would take too long: by the
         parameters (:func:`check_scalar_size`) and by the depth (δ products grow a factor a
         layer, :func:`symnet.bounds.check_derivation_time`)."""
-        check_scalar_size(self.sizes)
-        check_derivation_time(count_params(self.sizes), len(self.sizes),
+        check_scalar_size(self.sizes, self.bias)
+        check_derivation_time(count_params(self.sizes, self.bias), len(self.sizes),
                               not all(a.is_linear for a in self.activations), _short(self.arch))
 
     @cached_property
@@ -210,13 +245,12 @@ class Architecture:
         """Every neuron's definition and the loss's, in topological order (checked for size)."""
         self.check_scalar_work()
         weights = iter(self.params)
-        biases = iter(self.params[len(self.params) - sum(self.sizes[1:]):])
         acts = self.activations + [self.output_activation]
         defs, prev = {}, self.inputs
-        for neurons, act in zip(self.layers, acts):
+        for neurons, act, biases in zip(self.layers, acts, self.biases):
             pre = []  # below, zip(prev, weights): prev first, as zip stops at the shorter
-            for node, activated in neurons:
-                z = sp.Add(*[w * s for s, w in zip(prev, weights)], next(biases))
+            for (node, activated), b in zip(neurons, biases):
+                z = sp.Add(*[w * s for s, w in zip(prev, weights)], sp.Symbol(b) if b else 0)
                 defs[node] = z
                 pre.append(node)
                 if activated is not None and act.name != "softmax":
@@ -227,8 +261,7 @@ class Architecture:
             prev = [a if a is not None else z for z, a in neurons]
         loss = self.loss.per_sample(self.targets, prev)
         if self.penalty is not None:
-            n_weights = len(self.params) - sum(self.sizes[1:])
-            defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in self.params[:n_weights]])
+            defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in self.params[:self.n_weights]])
             loss = loss + self.penalty
         defs[sp.Symbol("L")] = loss
         return defs

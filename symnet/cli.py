@@ -122,6 +122,8 @@ def _network_parent(activation_help=None, l2=True, circuit=False):
         p.add_argument("--l2", metavar="LAMBDA", default="0",
                        help="L2 regularisation: add R = (λ/2) Σ w² over the weights (not the "
                             "biases) to the loss (default 0)")
+        p.add_argument("--no-bias", dest="bias", action="store_false",
+                       help="no biases in any layer (as d2l and Goodfellow write some networks)")
     return p
 
 

@@ -359,8 +359,9 @@ def chain(definitions, wrt, of=None):
 
     ``definitions`` is text (``"m = x**2; z = m**2"``), a list of such strings, a dict
     ``{Symbol: expr}``, or a list of SymPy ``Eq(symbol, expr)``.  Text is read by symnet's
-    whitelist parser, never by ``sympify``; an undefined function such as ``y = f(x)`` is refused
-    ("unknown function 'f'"), not read as the product f·x nor as an unknown f(x).
+    whitelist parser, never by ``sympify`` (:func:`~symnet.parse.parse_definitions`): max, min
+    and the activations are known, and any other name applied to arguments, ``y = f(x)``, is a
+    generic function whose derivative is f'(x) (:mod:`symnet.generics`).
 
     >>> import symnet as sn
     >>> d = sn.chain("a = x**2; b = x + a; c = a*b", wrt="x")

@@ -281,6 +281,86 @@ class softmax(Function):
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
 
+class _Extremum(Function):
+    """max or min of two or more arguments, written in the order given (SymPy's ``Max`` sorts
+    its arguments, and splits the gradient at a tie); a number when every argument is one."""
+
+    _word = None
+
+    @classmethod
+    def eval(cls, *args):
+        if len(args) < 2:
+            raise TypeError(f"{cls._word} takes at least 2 arguments ({len(args)} given)")
+        if all(a.is_number and a.is_extended_real for a in args):
+            return cls._sympy(*args)
+        return None
+
+    def fdiff(self, argindex=1):
+        # the gradient goes to the first argument that attains the extremum: strict step
+        # before it, θ with value 1 at 0 after it
+        i = argindex - 1
+        x = self.args[i]
+        return sp.Mul(*[Heaviside(self._gap(x, a), 0 if j < i else 1)
+                        for j, a in enumerate(self.args) if j != i])
+
+    def _elementary(self):
+        return self._sympy(*self.args)
+
+    def _eval_evalf(self, prec):
+        if all(a.is_number for a in self.args):
+            return self._sympy(*[a.evalf(prec) for a in self.args])
+        return None
+
+    def _sympystr(self, printer):
+        return "%s(%s)" % (self._word, ", ".join(printer._print(a) for a in self.args))
+
+    def _latex(self, printer, exp=None):
+        tex = r"\%s\left(%s\right)" % (self._word, ", ".join(printer._print(a) for a in self.args))
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+class maximum(_Extremum):
+    r"""max(a, b, …), written in the order given.
+
+    Its partial derivative in an argument is 1 where that argument is the largest and 0
+    elsewhere, a step function: d max(a, b)/da = θ(a − b).  At a tie the gradient goes to the
+    first of the largest arguments (CS231n's max gate routes all of it to one input):
+    d max(a, b)/da = [a ≥ b] (``Heaviside(a - b, 1)``) and d max(a, b)/db = [b > a]
+    (``Heaviside(b - a, 0)``), so the two always add up to 1.
+
+    >>> from sympy import symbols
+    >>> a, b = symbols("a b")
+    >>> maximum(a, b).diff(a), maximum(a, b).diff(b), maximum(2, -1)
+    (Heaviside(a - b, 1), Heaviside(-a + b, 0), 2)
+    """
+
+    _word = "max"
+    _sympy = staticmethod(sp.Max)
+
+    @staticmethod
+    def _gap(x, other):
+        return x - other
+
+
+class minimum(_Extremum):
+    r"""min(a, b, …), written in the order given; the gradient goes to the smallest argument,
+    at a tie to the first: d min(a, b)/da = [a ≤ b] (``Heaviside(b - a, 1)``) and
+    d min(a, b)/db = [b < a] (``Heaviside(a - b, 0)``).
+
+    >>> from sympy import symbols
+    >>> a, b = symbols("a b")
+    >>> minimum(a, b).diff(a), minimum(3, 5)
+    (Heaviside(-a + b, 1), 3)
+    """
+
+    _word = "min"
+    _sympy = staticmethod(sp.Min)
+
+    @staticmethod
+    def _gap(x, other):
+        return other - x
+
+
 def stable_logs(expr):
     """log σ(a) → −softplus(−a) and log(1 − σ(a)) → −softplus(a): no cancellation when σ saturates.
 
@@ -305,4 +385,5 @@ def to_elementary(expr):
     >>> to_elementary(sigmoid(Symbol("x")))
     1/(1 + exp(-x))
     """
-    return expr.replace(lambda e: isinstance(e, (Activated, softmax)), lambda e: e._elementary())
+    return expr.replace(lambda e: isinstance(e, (Activated, softmax, _Extremum)),
+                        lambda e: e._elementary())

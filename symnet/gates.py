@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .functions import maximum, minimum
 from .printing import ordered_factors, ordered_terms, text
 
 _MAX_LABEL = 12  # characters of a definition written inside a drawn gate
@@ -52,6 +53,9 @@ class Gate:
         return f"{'an' if name[0] in 'aeiou' else 'a'} {name} gate"
 
 
+_EXTREMA = {maximum: "max", minimum: "min", sp.Max: "max", sp.Min: "min"}
+
+
 def gate(node, expr):
     """The :class:`Gate` that ``node = expr`` is."""
     added = _add(node, expr) if expr.is_Add else None
@@ -64,8 +68,8 @@ def gate(node, expr):
             label = "×" + text(c) if one else "×"
             return Gate(node, expr, "multiply", label, tuple(ordered_factors(factors)),
                         c if one else None)
-    kind = type(expr).__name__.lower()
-    if kind in ("max", "min") and all(a.is_Symbol or a.is_Number for a in expr.args):
+    kind = _EXTREMA.get(type(expr))
+    if kind is not None and all(a.is_Symbol or a.is_Number for a in expr.args):
         return Gate(node, expr, kind, kind, tuple(a for a in expr.args if a.is_Symbol))
     if expr.is_Pow and expr.base.is_Symbol and expr.exp.is_Number:
         label = "1/x" if expr.exp == -1 else "√" if expr.exp == sp.S.Half else "**" + text(expr.exp)

@@ -19,6 +19,7 @@ import sympy as sp
 from .bounds import MAX_DEPTH, cost
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import stable_logs
+from .generics import generics_in
 from .values import sympy_number
 
 EXPAND_LIMIT = 20_000  # nodes of an expanded expression
@@ -52,6 +53,11 @@ class Graph:
         self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen)
         self.distribution = distribution
         self._locals = {}
+
+    @cached_property
+    def generic_functions(self):
+        """The generic functions the definitions apply, by name (:mod:`symnet.generics`)."""
+        return generics_in(self.definitions.values())
 
     @cached_property
     def symbols(self):
@@ -229,7 +235,7 @@ _TEMPLATE_VAR = sp.Dummy("x")
 @functools.lru_cache(maxsize=None)
 def _template(func, rest):
     """d/dx func(x, *rest), taken once per activation (and its options)."""
-    return sp.diff(func(_TEMPLATE_VAR, *rest), _TEMPLATE_VAR)
+    return _diff(func(_TEMPLATE_VAR, *rest), _TEMPLATE_VAR)
 
 
 def _applied_partial(expr, var):
@@ -252,4 +258,12 @@ def _partial(expr, var):
         return sp.Mul(*[a for a in expr.args if a != var])
     if expr.is_Pow and expr.exp.is_Integer:  # (y − ŷ)² of a loss
         return expr.exp * expr.base ** (expr.exp - 1) * _partial(expr.base, var)
-    return sp.diff(expr, var)
+    return _diff(expr, var)
+
+
+def _diff(expr, var):
+    if not expr.has(sp.Abs):
+        return sp.diff(expr, var)
+    # d|u| = sign(u) du for real u, as textbooks write it: SymPy's complex form (re, im) is not
+    real = {s: sp.Dummy(s.name, real=True) for s in expr.free_symbols | {var}}
+    return sp.diff(expr.xreplace(real), real[var]).xreplace({v: s for s, v in real.items()})

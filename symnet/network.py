@@ -37,21 +37,29 @@ class Network(GraphModel):
     ``l2 = λ`` adds L2 regularisation (weight decay) to the loss as a node ``R = (λ/2) Σ w²``
     over the weights — not the biases — with ``L = … + R``; derivations of a weight then show
     the extra term λw, and training minimises the penalised loss (R counted once per batch).
+    ``bias=False`` leaves out every bias, as d2l and Goodfellow write some networks;
+    ``bias=[True, False]`` has a flag per layer after the input.  An activation known by its
+    name only, the seed lecture's ``NL``, is ``sn.generic("NL")``: the network derives, prints
+    and checks, but does not compile or fit (:func:`~symnet.activations.generic`).
 
     >>> net = Network("2-2-1", activation="sigmoid")
     >>> net.definitions[net.symbols["h1"]]
     sigmoid(N1)
     >>> [str(p) for p in net.params]
     ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3']
+    >>> Network("2-2-1", bias=False).definitions[net.symbols["N1"]]
+    w1*x1 + w2*x2
     """
 
-    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0):
-        a = Architecture(arch, activation, output_activation, loss, l2)
+    def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0,
+                 bias=True):
+        a = Architecture(arch, activation, output_activation, loss, l2, bias)
         self._architecture = a
         self.sizes, self.loss, self.layers, self.outputs = a.sizes, a.loss, a.layers, a.outputs
-        self.l2, self.penalty = a.l2, a.penalty
+        self.l2, self.penalty, self.bias, self.biases = a.l2, a.penalty, a.bias, a.biases
         self.activations, self.output_activation = a.activations, a.output_activation
         self.inputs, self.targets, self.param_names = a.inputs, a.targets, a.param_names
+        self.n_weights = a.n_weights
 
     def check_scalar_work(self):
         """Refuse, before any of it, per-weight symbolic work (derivations, checks, worksheets)
@@ -106,14 +114,15 @@ class Network(GraphModel):
         return "-".join(map(str, self.sizes))
 
     def __repr__(self):
-        acts = [str(a) for a in self.activations]
-        act = acts[0] if len(set(acts)) == 1 else acts
+        acts = [_spec(a) for a in self.activations]
         args = [repr(self.arch)]
         if acts:
-            args.append(f"activation={act!r}")
-        args += [f"output_activation={str(self.output_activation)!r}", f"loss={self.loss.name!r}"]
+            args.append(f"activation={acts[0] if len(set(acts)) == 1 else '[' + ', '.join(acts) + ']'}")
+        args += [f"output_activation={_spec(self.output_activation)}", f"loss={self.loss.name!r}"]
         if self.l2:
             args.append(f"l2={str(self.l2)!r}")
+        if not all(self.bias):
+            args.append(f"bias={any(self.bias) and list(self.bias)}")
         return f"Network({', '.join(args)})"
 
     def __str__(self):
@@ -133,6 +142,12 @@ class Network(GraphModel):
         [(L, yhat, w5)]
         """
         return Derivation(self.graph, self.symbol(wrt), self.symbol(of))
+
+    @property
+    def generic_functions(self):
+        """The generic activations' functions by name (:mod:`symnet.generics`): what an
+        answer may apply besides the registered functions."""
+        return {a.name: a.apply for a in self.activations + [self.output_activation] if a.generic}
 
     def compile(self, form="layer", backend="numpy"):
         """The network compiled to NumPy (see :class:`symnet.compile.Model`); cached per form
@@ -192,6 +207,10 @@ class Network(GraphModel):
         return gradients(self.graph, self.params)
 
 
+def _spec(act):
+    return f"generic({act.name!r})" if act.generic else repr(str(act))
+
+
 def linear_regression(n_inputs):
     """One linear neuron with mean squared error: ``ŷ = w1 x1 + … + b1`` (the seed's Linear Reg).
 
@@ -234,7 +253,7 @@ def load(path):
         net = Network(doc["arch"], activation=acts,
                       output_activation=Activation.get(out["name"], **{k: v for k, v in out.items()
                                                                        if k != "name"}),
-                      loss=doc["loss"], l2=doc.get("l2", 0))
+                      loss=doc["loss"], l2=doc.get("l2", 0), bias=doc.get("bias", True))
         stored = doc["params"]
         params = {p: finite(stored[p], f"{path}: parameter {p}") for p in net.param_names}
     except (KeyError, TypeError, AttributeError) as exc:

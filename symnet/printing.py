@@ -94,16 +94,28 @@ class _Ordering:
 
 
 class SymnetLatexPrinter(_Ordering, LatexPrinter):
-    """LaTeX in textbook order; ReLU's step prints as θ(x) (its value at 0 is 0)."""
+    """LaTeX in textbook order; ReLU's step prints as θ(x) (its value at 0 is 0), the step
+    that is 1 at 0 as the Iverson bracket [a ≥ b] (max's gradient at a tie)."""
 
     printmethod = "_latex"
     _default_settings = dict(LatexPrinter._default_settings, order="none")
 
     def _print_Heaviside(self, expr, exp=None):
         x, at_zero = expr.args
-        tex = r"\theta\left(%s\right)" % self._print(x) if at_zero == 0 else \
-            r"\operatorname{Heaviside}\left(%s, %s\right)" % (self._print(x), self._print(at_zero))
+        if at_zero == 0:
+            tex = r"\theta\left(%s\right)" % self._print(x)
+        elif at_zero == 1:
+            tex = r"\left[%s \geq %s\right]" % tuple(map(self._print, _sides(x)))
+        else:
+            tex = r"\operatorname{Heaviside}\left(%s, %s\right)" % (self._print(x), self._print(at_zero))
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def _sides(x):
+    """``x`` as ``(lhs, rhs)`` with ``x = lhs − rhs`` and no negative term on either side."""
+    terms = x.args if x.is_Add else (x,)
+    lhs = sp.Add(*[t for t in terms if not _coeff_isneg(t)])
+    return lhs, sp.Add(*[-t for t in terms if _coeff_isneg(t)])
 
 
 class SymnetStrPrinter(_Ordering, StrPrinter):

@@ -85,6 +85,7 @@ class TrainResult:
             "output_activation": _activation_doc(net.output_activation),
             "loss": net.loss.name,
             **({"l2": str(net.l2)} if getattr(net, "l2", 0) else {}),
+            **({"bias": list(net.bias)} if not all(net.bias) else {}),
             "params": {k: float(v) for k, v in self.params.items()},
             "history": [float(v) for v in self.history],
             **({"metrics": {k: [float(v) for v in s] for k, s in self.metrics.items()}}

@@ -18,6 +18,7 @@ import numpy as np
 
 from .compile.fused import fused_epochs
 from .errors import SymnetError, listed
+from .generics import require_formulas
 from .metrics import GradientSizes, accuracy, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import TrainResult
@@ -52,7 +53,7 @@ def init_params(net, seed=0):
     """
     inits = [a.entry.init for a in net.activations + [net.output_activation]]
     weights = init_weights(net.sizes, inits, seed)
-    values = [w.ravel() for w in weights] + [np.zeros(sum(net.sizes[1:]))]
+    values = [w.ravel() for w in weights] + [np.zeros(len(net.param_names) - net.n_weights)]
     return dict(zip(net.param_names, np.concatenate(values).tolist()))
 
 
@@ -159,6 +160,7 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     >>> r.metrics["accuracy"][-1], r.optimizer
     (1.0, 'adam')
     """
+    require_formulas(net.generic_functions, "fit")
     model = net.compile(form, backend)
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)

@@ -128,8 +128,6 @@ def test_the_max_gate_gives_all_of_its_gradient_to_the_larger_input():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="the definition language reads max(…) once issue 19 "
-                   "item 1 lands (another branch); enable then")
 def test_cs231n_max_circuit_typed_as_text():
     s = sn.circuit("p = x*y; m = max(z, w); s = p + m; f = 2*s").at(
         {"x": 3, "y": -4, "z": 2, "w": -1})

@@ -106,16 +106,13 @@ def test_each_slip_is_named_and_a_near_miss_is_not(kind, net, wrt, answer, sente
     assert kind not in miss.slips and sentence not in miss.diagnosis, miss.diagnosis
 
 
-_x, _y, _z, _w, _a, _m, _s = sp.symbols("x y z w a m s")
-MAX_GATES = {_a: _x * _y, _m: sp.Max(_z, _w), _s: _a + _m, sp.Symbol("f"): 2 * _s}  # CS231n
-
 # the slips of a computational graph's gates: kind, definitions, wrt, an answer with the slip,
 # its diagnosis, a near miss
 GATE_SLIPS = [
-    ("max routed to the smaller input", MAX_GATES, "z",
-     "2*Heaviside(w - z)",
-     "max gives all of the gradient to the larger input: ∂m/∂z = Heaviside(z - w, 1/2), "
-     "not Heaviside(w - z, 1/2)", "2*Heaviside(w - z)*z"),
+    ("max routed to the smaller input", "a = x*y; m = max(z, w); s = a + m; f = 2*s", "z",
+     "2*[w >= z]",
+     "max gives all of the gradient to the larger input: ∂m/∂z = Heaviside(z - w, 1), "
+     "not Heaviside(w - z, 1)", "2*[w >= z]*z"),
     ("multiply gate not swapped", "q = x + y; f = q*z", "x", "q",
      "a multiply gate gives each input the gradient times the other input: ∂f/∂q = z, not q",
      "q*x"),
@@ -130,8 +127,7 @@ GATE_SLIPS = [
 
 def diagnosis_on_graph(definitions, wrt, answer):
     """The engine's diagnosis of ``answer`` for ∂/∂wrt of the graph's last definition."""
-    graph = sn.Graph(definitions if isinstance(definitions, dict)
-                     else sn.parse_definitions(definitions))
+    graph = sn.Graph(sn.parse_definitions(definitions))
     derivation = sn.Derivation(graph, graph.symbol(wrt))
     expr = sn.parse_expression(answer, names=graph.symbols)
     return diagnose(graph, derivation, expr, points(graph, 0))

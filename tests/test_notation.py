@@ -274,13 +274,16 @@ def test_a_product_before_a_parenthesis_still_reads_when_the_name_is_a_symbol():
         parse_expression("f(x)")
 
 
-def test_chain_refuses_an_undefined_function_with_a_hint(capsys):
+def test_chain_reads_an_undefined_function_as_a_generic_one(capsys):
     from symnet.cli import main
-    assert main(["chain", "y = f(x)", "--wrt", "x"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: unknown function 'f' at position 5") and err.count("\n") == 1
-    assert "for a product write f*(…)" in err
+    assert main(["chain", "y = f(x)", "--wrt", "x"]) == 0
+    assert "∂y/∂x = f'(x)" in capsys.readouterr().out
     assert main(["chain", "f = x**2; y = f(x + 1)", "--wrt", "x"]) == 0  # f defined: a product
+    assert "2*x*(x + 1) + x**2" in capsys.readouterr().out
+    assert main(["chain", "a = f*2; b = f(x)", "--wrt", "x"]) == 2  # f a symbol, then a function
+    err = capsys.readouterr().err
+    assert err.startswith("error: f is used both as a function, f(…), and as a symbol")
+    assert "write f*(…) for a product" in err and err.count("\n") == 1
 
 
 def test_check_reads_the_textbook_notation():

@@ -30,7 +30,7 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
-from ..functions import softmax
+from ..functions import maximum, minimum, softmax
 from ..paths import Path
 from ..printing import text
 
@@ -268,6 +268,9 @@ def _bias_input(ctx):
                                set_factor(factor, extra), frozenset([factor]))
 
 
+_EXTREMA = (maximum, minimum, sp.Max, sp.Min)
+
+
 def _gate(ctx, factor):
     """The definition of the gate ``factor`` differentiates (∂q/∂x of ``q = x + y``), or None."""
     return ctx.net.definitions.get(factor.num)
@@ -277,12 +280,12 @@ def _gate(ctx, factor):
 def _max_to_smaller(ctx):
     for factor, value in ctx.factors.items():
         gate = _gate(ctx, factor)
-        if isinstance(gate, (sp.Max, sp.Min)) and len(gate.args) == 2 and factor.den in gate.args:
-            larger = "larger" if isinstance(gate, sp.Max) else "smaller"
+        if isinstance(gate, _EXTREMA) and len(gate.args) == 2 and factor.den in gate.args:
+            larger = "larger" if isinstance(gate, (maximum, sp.Max)) else "smaller"
             other = sp.Heaviside(-value.args[0], *value.args[1:]) \
                 if isinstance(value, sp.Heaviside) else 1 - value  # θ(w − z) for θ(z − w)
             yield Slip("max routed to the smaller input",
-                       f"{gate.func.__name__.lower()} gives all of the gradient to the {larger} "
+                       f"{'max' if larger == 'larger' else 'min'} gives all of the gradient to the {larger} "
                        f"input: {ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
                        set_factor(factor, other), frozenset([factor]))
 

@@ -10,7 +10,8 @@ from ..network import Network
 
 def network_from(args):
     return Network(args.arch, activation=args.activation,
-                   output_activation=args.output_activation, loss=args.loss, l2=args.l2)
+                   output_activation=args.output_activation, loss=args.loss, l2=args.l2,
+                   bias=args.bias)
 
 
 _NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0"}

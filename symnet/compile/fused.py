@@ -80,8 +80,8 @@ def device(model, theta):
         to = np.array
 
     def back(params):
-        arrays = [np.asarray(p.detach().cpu() if hasattr(p, "detach") else p) for p in params]
-        return np.concatenate([a.ravel() for a in arrays[0::2] + arrays[1::2]])
+        return model.flatten([np.asarray(p.detach().cpu() if hasattr(p, "detach") else p)
+                              for p in params])
     return [to(a) for a in model.arrays(theta)], to, back
 
 

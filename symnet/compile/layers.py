@@ -61,16 +61,19 @@ def _output_neuron(net):
 
 
 def layer_program(net):
-    """The layer form: (forward, backward, outputs [loss, dW1, db1, …], args, output array)."""
+    """The layer form: (forward, backward, outputs [loss, dW1, db1, …], args [W1, b1, …],
+    output array, helpers); a layer without a bias has no b in args nor db in outputs."""
     L = len(net.sizes) - 1
     X, Y, n = sp.symbols("X Y n_samples")
-    args = [s for l in range(1, L + 1) for s in (LayerSymbol("W", l), LayerSymbol("b", l))]
+    Ws = [LayerSymbol("W", l) for l in range(1, L + 1)]
+    bs = [LayerSymbol("b", l) if has else None for l, has in enumerate(net.bias, start=1)]
+    args = [s for pair in zip(Ws, bs) for s in pair if s is not None]
     softmax_out = net.output_activation.name == "softmax"
     forward, A, arrays = [], X, [(None, X)]
     acts = net.activations + [net.output_activation]
     for l, act in enumerate(acts, start=1):
         Z = LayerSymbol("Z", l)
-        forward.append((Z, matmul(args[2 * l - 2], A) + args[2 * l - 1]))
+        forward.append((Z, matmul(Ws[l - 1], A) + (bs[l - 1] if bs[l - 1] is not None else 0)))
         if l == L and softmax_out:
             f = softmax_cols(Z)
         else:
@@ -119,22 +122,23 @@ def layer_program(net):
         coeff = sp.Symbol("c_delta")
     D = LayerSymbol("delta", L, r"\delta")
     backward = [*helpers.items(), (D, coeff * rest)]
-    grads = [None] * (2 * L)
+    grads = {}
     l2 = getattr(net, "l2", 0)  # R = (λ/2) Σ W², once per batch: + λW in ∂L/∂W
     if l2:
-        loss = loss + l2 / 2 * sp.Add(*[total(W * W) for W in args[0::2]])
+        loss = loss + l2 / 2 * sp.Add(*[total(W * W) for W in Ws])
     for l in range(L, 0, -1):
         A_prev = arrays[l - 1][1]
-        grads[2 * l - 2] = matmul(D, transpose(A_prev)) + l2 * args[2 * l - 2]
-        grads[2 * l - 1] = rowsum(D)
+        grads[Ws[l - 1]] = matmul(D, transpose(A_prev)) + l2 * Ws[l - 1]
+        if bs[l - 1] is not None:
+            grads[bs[l - 1]] = rowsum(D)
         if l > 1:
             Z, A = arrays[l - 1]
             _, fprime = _elementwise(acts[l - 2], Z, A)
             product = outer if net.sizes[l] == 1 else matmul
-            back = product(transpose(args[2 * l - 2]), D)
+            back = product(transpose(Ws[l - 1]), D)
             D = LayerSymbol("delta", l - 1, r"\delta")
             backward.append((D, back if fprime == 1 else hadamard(back, fprime)))
-    return forward, backward, [loss] + grads, args, A_L, helpers
+    return forward, backward, [loss] + [grads[a] for a in args], args, A_L, helpers
 
 
 def inline_single_use(program, outputs):
@@ -179,10 +183,7 @@ class LayerDerivation(Rendered):
     def __init__(self, net):
         forward, backward, outputs, args, _, helpers = layer_program(net)
         n, L = sp.Symbol("n_samples"), sp.Symbol("L")
-        grads = []
-        for l in range(len(args) // 2, 0, -1):
-            grads += [(Partial(L, args[2 * l - 2]), outputs[2 * l - 1]),
-                      (Partial(L, args[2 * l - 1]), outputs[2 * l])]
+        grads = [(Partial(L, a), g) for a, g in sorted(zip(args, outputs[1:]), key=lambda ag: -ag[0].layer)]
         self.equations = [(lhs, sp.factor_terms(rhs.xreplace(helpers)).xreplace({n: sp.Symbol("n")}))
                           for lhs, rhs in forward + backward + grads if lhs not in helpers]
 

@@ -4,6 +4,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymnetError, listed
+from ..generics import require_formulas
 from ..values import finite
 from .codegen import lambdify
 from .layers import inline_single_use, layer_program
@@ -20,7 +21,8 @@ class Model:
     * a dict from parameter name to number, ``{"w1": 0.5, …}`` (what users see);
     * one flat float64 vector in ``net.params`` order (weights, then biases);
     * a list of per-layer arrays ``[W1, b1, W2, b2, …]``, W_l of shape (size_l, size_{l−1}) and
-      b_l of shape (size_l, 1) (see :meth:`arrays`), what the generated code takes.
+      b_l of shape (size_l, 1) (see :meth:`arrays`), what the generated code takes; a layer
+      without a bias has no b_l.
 
     ``form`` is ``"layer"`` (matrix equations per layer, the fast path) or ``"scalar"`` (the
     reverse-mode program node by node, the reference).  ``backend`` runs the same generated
@@ -32,12 +34,13 @@ class Model:
     def __init__(self, net, form="layer", backend="numpy"):
         if form not in FORMS:
             raise SymnetError(f"unknown form {form!r}; valid: {', '.join(FORMS)}")
+        require_formulas(net.generic_functions, "compile")
         self.net = net
         self.form = form
         self.backend = backend
         self.names = list(net.param_names)
         self._index = {name: i for i, name in enumerate(self.names)}
-        self._shapes = _layer_shapes(net.sizes)
+        self._shapes = _layer_shapes(net.sizes, net.bias)
         if self.form == "layer":
             self._build_layer()
         else:
@@ -59,7 +62,7 @@ class Model:
             if [tuple(p.shape) for p in params] != shapes:
                 raise SymnetError(f"per-layer params must have shapes {shapes}; got "
                                   f"{[tuple(p.shape) for p in params]}")
-            theta = np.concatenate([np.ravel(p) for p in params[0::2] + params[1::2]])
+            theta = self.flatten(params)
         elif isinstance(params, np.ndarray) and params.shape == (len(self.names),):
             theta = params
         else:
@@ -106,6 +109,14 @@ class Model:
         """
         return [theta[a:b].reshape(shape) for a, b, shape in self._shapes]
 
+
+    def flatten(self, arrays):
+        """One flat float64 vector in ``net.params`` order from per-layer arrays (the inverse
+        of :meth:`arrays`)."""
+        theta = np.empty(len(self.names))
+        for (a, b, _), p in zip(self._shapes, arrays):
+            theta[a:b] = np.ravel(p)
+        return theta
 
     def as_dict(self, theta):
         """``{name: float}`` of a flat vector, in ``net.params`` order."""
@@ -220,11 +231,14 @@ def _array(a, what):
     return arr
 
 
-def _layer_shapes(sizes):
+def _layer_shapes(sizes, bias):
+    """(start, end, shape) in the flat vector of each per-layer array, W1, b1, W2, …"""
     shapes, w_off = [], 0
     b_off = sum(a * b for a, b in zip(sizes, sizes[1:]))
-    for a, b in zip(sizes, sizes[1:]):
+    for (a, b), has in zip(zip(sizes, sizes[1:]), bias):
         shapes.append((w_off, w_off + a * b, (b, a)))
-        shapes.append((b_off, b_off + b, (b, 1)))
-        w_off, b_off = w_off + a * b, b_off + b
+        if has:
+            shapes.append((b_off, b_off + b, (b, 1)))
+            b_off += b
+        w_off += a * b
     return shapes

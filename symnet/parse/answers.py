@@ -7,6 +7,7 @@ import sympy as sp
 
 from ..bounds import check_count, check_definitions
 from ..errors import ParseError, SymnetError
+from ..generics import generics_in
 from ..symbols import Delta, Partial
 from ..values import number_text
 from .grammar import Parser, parse_expression
@@ -24,7 +25,10 @@ def parse_answer(text, names=None, *, net=None, wrt=None, keep_partials=False):
     default: the spellings of ``net``'s symbols).  ``net`` (a Network, or any graph with
     ``definitions`` and ``output``) lets f'(z) and g'(z) mean the derivative of the activation of
     the layer z belongs to, and ∂L/∂N1 mean δ of N1 (with ``keep_partials``, it stays a
-    :class:`~symnet.symbols.Partial`, as in a written chain rule).  The answer may start with a
+    :class:`~symnet.symbols.Partial`, as in a written chain rule); the generic functions the
+    graph applies (:mod:`symnet.generics`) are read too, ``NL(N1)`` and its derivative
+    ``NL'(N1)``, and no other: ``f(N1)`` on a graph without f is an unknown function.  The
+    answer may start with a
     left side, ``∂L/∂w5 = …``; with ``wrt`` (the parameter asked about) a left side naming
     another is refused.
 
@@ -55,7 +59,8 @@ def parse_answer(text, names=None, *, net=None, wrt=None, keep_partials=False):
     lhs, rhs = _sides(text)
     if lhs is not None:
         _check_left_side(lhs, names, net, wrt)
-    return parse_expression(rhs, names, net, keep_partials=keep_partials)
+    return parse_expression(rhs, names, net, keep_partials=keep_partials,
+                            generics=getattr(net, "generic_functions", None))
 
 
 def _sides(text):
@@ -112,17 +117,23 @@ def parse_definitions(text):
     """Parse ``"m = x**2; z = m**2"`` (or a list of such strings) into ``{m: x**2, z: m**2}``.
 
     Definitions are separated by ';' or new lines; each is ``name = expression``, and a name is
-    defined once, before any use.  A name written directly before '(' that is neither defined
-    nor used as a plain symbol is refused as an unknown function (``y = f(x)`` does not mean
-    f·x: define f first, or write f*(x) for a product).
+    defined once, before any use.  The expression is plain math, with the functions of
+    :func:`~symnet.parse.known_functions` (max and min among them, ``max(a, b, …)``).  A name
+    written directly before '(' that is neither a known function, nor defined, nor used as a
+    plain symbol in the same definition is a generic function (:mod:`symnet.generics`):
+    ``y = f(x)`` is f applied to x, whose derivative is f'(x), not the product f·x (write
+    f*(x) for that).  A name is a function or a symbol, not both.
 
     >>> parse_definitions(["a = x + 1", "b = a*x"])
     {a: x + 1, b: a*x}
+    >>> parse_definitions("x = f(w); y = f(x); z = f(y)")
+    {x: f(w), y: f(x), z: f(y)}
     """
     parts = text if isinstance(text, (list, tuple)) else re.split(r"[;\n]", text)
     check_count(parts)  # before any is parsed
     definitions = {}
     used = set()
+    generics, names = {}, set()  # the generic functions and the symbols' names so far
     for part in parts:
         if not isinstance(part, str):
             raise ParseError(f"expected a definition 'name = expression', got {part!r}")
@@ -139,15 +150,31 @@ def parse_definitions(text):
         if symbol in used:
             raise ParseError(f"{name} is used before it is defined")
         # padded so that positions in errors count in the definition as written
-        expr = parse_expression(" " * (len(lhs) + 1) + rhs, plain_names={str(s) for s in definitions})
+        expr = parse_expression(" " * (len(lhs) + 1) + rhs, plain_names={str(s) for s in definitions},
+                                generics=generics, new_generics=True)
         if symbol in expr.free_symbols:
             raise ParseError(f"{name} is defined in terms of itself")
         used |= expr.free_symbols
+        _check_function_names(generics, generics_in([expr]), names,
+                              {name, *map(str, expr.free_symbols)})
         definitions[symbol] = expr
     if not definitions:
         raise ParseError("no definitions given; expected 'name = expression', e.g. 'm = x**2'")
     check_definitions(definitions)  # a name carries its definition's size into later ones
     return definitions
+
+
+def _check_function_names(generics, new_generics, names, new_names):
+    """Refuse a name that is both a generic function and a symbol (which f would f' be?), then
+    add a definition's generic functions and names to those so far."""
+    both = sorted({f for f in new_generics if f in names or f in new_names} |
+                  {n for n in new_names if n in generics})
+    if both:
+        f = both[0]
+        raise ParseError(f"{f} is used both as a function, {f}(…), and as a symbol; give them "
+                         f"different names, or write {f}*(…) for a product")
+    generics.update(new_generics)
+    names |= new_names
 
 
 def parse_assignments(text):

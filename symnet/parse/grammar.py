@@ -4,6 +4,8 @@
 2*x*(1 - x)
 >>> parse_expression("tanh^2(x) + θ(x)")
 tanh(x)**2 + Heaviside(x, 0)
+>>> parse_expression("max(z, w) + φ(z)", new_generics=True)
+max(z, w) + phi(z)
 """
 
 import math
@@ -14,7 +16,8 @@ import sympy as sp
 from ..activations import REGISTRY
 from ..bounds import check_cost
 from ..errors import ParseError, listed
-from ..functions import softmax
+from ..functions import maximum, minimum, softmax
+from ..generics import generic_function
 from . import notation
 from .tokens import ALLOWED, MAX_LENGTH, check_name, tokenize
 
@@ -27,16 +30,19 @@ _ELEMENTARY = {
     "exp": (sp.exp, 1), "log": (sp.log, 1), "ln": (sp.log, 1), "sqrt": (sp.sqrt, 1),
     "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1), "sinh": (sp.sinh, 1),
     "cosh": (sp.cosh, 1), "tanh": (sp.tanh, 1), "sech": (sp.sech, 1), "abs": (sp.Abs, 1),
-    "Abs": (sp.Abs, 1),
+    "Abs": (sp.Abs, 1), "sign": (sp.sign, 1),
+    # two or more arguments; Max and Min as SymPy spells them
+    "max": (maximum, None), "min": (minimum, None), "Max": (maximum, None), "Min": (minimum, None),
 }
 _STEPS = ("Heaviside", "theta", "H")  # θ(x) and H(x): functions only when followed by '('
 _COMPARE = (">", "<", ">=", "<=")
 
 
 def known_functions():
-    """The functions a user may call: ``{name: (SymPy function, arity)}``, elementary ones and
-    every registered activation under its name and spellings (read from the registry on each
-    call, so that later registrations count).
+    """The functions a user may call: ``{name: (SymPy function, arity)}``, elementary ones
+    (max and min take two or more arguments: arity None) and every registered activation under
+    its name and spellings (read from the registry on each call, so that later registrations
+    count; an activation's options may be left out, as in ``leaky_relu(x)``).
 
     >>> known_functions()["sigma"]
     (sigmoid, 1)
@@ -51,7 +57,7 @@ def known_functions():
 
 
 def _function_list(width):
-    names = [n for n in _ELEMENTARY if n not in ("Abs", "ln")]
+    names = [n for n in _ELEMENTARY if n not in ("Abs", "ln", "Max", "Min")]
     names += [e.name for e in REGISTRY.values() if e.function is not None]
     return listed([*sorted(set(names)), "Heaviside (θ, H)", "softmax", "Piecewise"], width)
 
@@ -60,9 +66,12 @@ class Parser:
     """One parse of ``text``.  ``names`` maps accepted names to Symbols (None: any plain name
     is a Symbol); ``net`` (optional) gives the layers for f'(z) and the output for ∂L/∂…;
     ``plain_names`` are names known to be symbols even before '(' (``x(1 - x)``);
-    ``keep_partials``: ∂L/∂N1 stays a Partial (a written chain rule) instead of becoming δ."""
+    ``keep_partials``: ∂L/∂N1 stays a Partial (a written chain rule) instead of becoming δ;
+    ``generics`` the generic functions that may be applied, by name, and with ``new_generics``
+    any other name applied to arguments is a new one (see :mod:`symnet.generics`)."""
 
-    def __init__(self, text, names=None, net=None, plain_names=(), keep_partials=False):
+    def __init__(self, text, names=None, net=None, plain_names=(), keep_partials=False,
+                 generics=None, new_generics=False):
         self.text = text
         self.keep_partials = keep_partials
         tokens = notation.partial_tokens(tokenize(text, glued=True), names)
@@ -73,10 +82,12 @@ class Parser:
         self.bars = 0  # inside |…|, a '|' closes instead of opening
         self.names = names
         self.net = net
+        self.generics = dict(generics or {})
+        self.new_generics = new_generics
         self.output = getattr(net, "output", None) or (names or {}).get("L") or sp.Symbol("L")
         self.plain = set(plain_names) | {  # names used as a symbol somewhere: x in x(1 - x)
             tok[1] for tok, nxt in zip(self.tokens, self.tokens[1:] + [("end", "", 0)])
-            if tok[0] == "name" and nxt[1] != "("}
+            if tok[0] == "name" and nxt[1] not in ("(", "'")}
 
     def peek(self, ahead=0):
         i = self.i + ahead
@@ -162,6 +173,8 @@ class Parser:
             return inner
         if value == "[":
             return self.bracket()
+        if value == "∂" and re.fullmatch(r"_\d+", self.peek()[1]):
+            return self.generic_partial()
         if value == "|":
             self.bars += 1
             inner = self.expr()
@@ -196,6 +209,9 @@ class Parser:
             return self.step(value)
         if nxt == "(" and value in ("softmax", "Piecewise") or re.fullmatch(r"softmax_?\d+", value):
             return self.softmax(value) if value != "Piecewise" else self.piecewise()
+        if nxt == "(" and not self.is_symbol(value) and (
+                value in self.generics or self.new_generics and self.adjacent()):
+            return self.apply_generic(value, self.arguments())
         delta = None if self.is_symbol(value) else notation.delta(value, self.names, self.output)
         if delta is not None:
             return delta
@@ -245,8 +261,17 @@ class Parser:
     def call(self, name, function):
         func, arity = function
         args = self.arguments()
-        if len(args) != arity:
-            raise ParseError(f"{name} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}")
+        if arity is None:  # max, min
+            if len(args) < 2:
+                raise ParseError(f"{name} takes two or more arguments, got {len(args)}; write "
+                                 f"{name}(a, b)")
+            return func(*args)
+        options = notation.activation_spellings().get(name)
+        options = list(options.options.values()) if options is not None else []
+        if not arity - len(options) <= len(args) <= arity:
+            count = f"{arity - len(options)} to {arity}" if options else str(arity)
+            raise ParseError(f"{name} takes {count} argument{'s' * (arity > 1)}, got {len(args)}")
+        args += options[len(args) - 1:]  # leaky_relu(x): the default slope
         if name in ("exp", "sinh", "cosh") and args[0].is_number \
                 and abs(complex(args[0].evalf(15))) > MAX_EXP_ARGUMENT:
             raise ParseError(f"{name} of a number larger than {MAX_EXP_ARGUMENT} is not accepted")
@@ -255,6 +280,14 @@ class Parser:
     def derivative(self, name, pos):
         self.take("'")
         known = notation.activation_spellings()
+        if name in self.generics or (self.new_generics and name not in known and not self.is_symbol(name)):
+            primes = "'"
+            while self.peek()[1] == "'":
+                primes += self.take()[1]
+            if self.peek()[1] != "(":
+                raise ParseError(f"{name}{primes} at position {pos} needs an argument: write "
+                                 f"{name}{primes}(x)")
+            return self.apply_generic(name, self.arguments(), (1,) * len(primes))
         if name not in known and name.lower() not in known and name not in notation.LAYER_DERIVATIVES:
             raise ParseError(f"{name}' at position {pos}: {name!r} is not an activation"
                              f"{notation.nearest(name, known)}; the derivative notation is "
@@ -265,6 +298,34 @@ class Parser:
             shown = "σ" if name == "sigma" and "σ" in self.text else name
             raise ParseError(f"{shown}' at position {pos} needs an argument: write {shown}'(N1)")
         return notation.activation_derivative(name, self.arguments(), self.net)
+
+    def apply_generic(self, name, args, orders=()):
+        """The generic function ``name`` (or its derivative ``orders``) applied to ``args``."""
+        known = self.generics.setdefault(name, generic_function(name, len(args)))
+        if len(args) != known.arity:
+            raise ParseError(f"{name} takes {known.arity} argument{'s' * (known.arity > 1)} "
+                             f"(as where it is first used), got {len(args)}")
+        if orders and known.arity > 1:
+            raise ParseError(f"{name} has {known.arity} arguments: write its partial derivative in "
+                             f"the first as ∂_1 {name}(…), not {name}'(…)")
+        return generic_function(name, known.arity, orders)(*args)
+
+    def generic_partial(self):
+        """∂_1 f(a, b), ∂_1 ∂_2 f(a, b): partial derivatives of a generic function."""
+        orders = [int(self.take()[1][1:])]
+        while self.peek()[1] == "∂" and re.fullmatch(r"_\d+", self.peek(1)[1]):
+            self.take()
+            orders.append(int(self.take()[1][1:]))
+        kind, name, pos = self.take()
+        if kind != "name" or self.peek()[1] != "(" or not (name in self.generics or self.new_generics):
+            raise ParseError(f"∂_{orders[0]} at position {pos} is a partial derivative of a generic "
+                             "function of several arguments, written ∂_1 f(a, b)")
+        args = self.arguments()
+        if not all(1 <= i <= len(args) for i in orders):
+            raise ParseError(f"∂_{max(orders)} {name}: {name} has {len(args)} "
+                             f"argument{'s' * (len(args) > 1)}")
+        self.apply_generic(name, args)  # the arity, as for f(a, b)
+        return generic_function(name, len(args), tuple(sorted(orders)))(*args)
 
     def step(self, name):
         args = self.arguments()
@@ -317,6 +378,8 @@ class Parser:
             hint = notation.nearest(name, list(self.names) + list(known_functions()))
             if name in ("theta", "H", "Heaviside"):
                 hint = "; θ is the step function: write θ(N1)"
+            elif name in self.generics:
+                hint = f"; {name} is a function: write {name}(…)"
             elif name in notation.activation_spellings() or name == "delta":
                 hint = f"; write {name}(N1)" if name != "delta" else "; write δ1 or δ_N1"
             error = ParseError(f"unknown name {name!r} at position {pos}{hint}; known names: "
@@ -364,12 +427,16 @@ def _power(base, exponent):
     return sp.Pow(base, exponent)
 
 
-def parse_expression(text, names=None, net=None, plain_names=(), keep_partials=False):
+def parse_expression(text, names=None, net=None, plain_names=(), keep_partials=False,
+                     generics=None, new_generics=False):
     """Parse ``text`` into a SymPy expression without ever evaluating it as Python.
 
     ``names`` maps the accepted names to their Symbols; when omitted, any plain name becomes a
     Symbol (and a name written directly before '(' that is not used as a symbol elsewhere is
-    refused as an unknown function: ``f(x)`` is not read as f·x).
+    refused as an unknown function: ``f(x)`` is not read as f·x).  ``generics`` maps names to
+    the generic functions (:mod:`symnet.generics`) that may be applied, ``f(x)`` and ``f'(x)``;
+    with ``new_generics``, a name before '(' that is neither a function nor a symbol is a new
+    generic function (definitions read it so: ``y = NL(N1)``).
 
     >>> parse_expression("sigma(N1)*(1 - sigma(N1))")
     (1 - sigmoid(N1))*sigmoid(N1)
@@ -382,7 +449,7 @@ def parse_expression(text, names=None, net=None, plain_names=(), keep_partials=F
         raise ParseError(f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
-    expr = Parser(text, names, net, plain_names, keep_partials).parse()
+    expr = Parser(text, names, net, plain_names, keep_partials, generics, new_generics).parse()
     check_cost(expr, _quoted(text))  # before anyone multiplies it out or evaluates it
     return expr
 

@@ -8,6 +8,7 @@ import re
 
 from ..activations import REGISTRY
 from ..errors import ParseError, listed, near_names
+from ..generics import GREEK
 from .tokens import MAX_LENGTH
 
 MAX_DEPTH = 100
@@ -16,12 +17,16 @@ _WORDS = {
     "cdot": "*", "times": "*", "ast": "*", "sigma": " sigma", "theta": " theta",
     "delta": " delta", "partial": " ∂ ", "exp": " exp ", "log": " log ", "ln": " ln ",
     "tanh": " tanh ", "sinh": " sinh ", "cosh": " cosh ", "sin": " sin ", "cos": " cos ",
-    "tan": " tan ", "sech": " sech ", "sqrt": None, "prime": "'",
+    "tan": " tan ", "sech": " sech ", "sqrt": None, "prime": "'", "max": " max", "min": " min",
     "geq": ">=", "ge": ">=", "leq": "<=", "le": "<=", "gt": ">", "lt": "<",
     "lbrack": "[", "rbrack": "]", "lvert": " abs(", "rvert": ")", "lbrace": "(", "rbrace": ")",
     ",": " ", ";": " ", "!": "", " ": " ", ":": " ", "quad": " ", "qquad": " ",
     "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "big": "", "Big": "",
 }
+# Greek letters are names (\phi → phi, \lambda → lamda, as SymPy spells them); σ, θ and δ above
+_GREEK_WORDS = {("lambda" if n == "lamda" else "Lambda" if n == "Lamda" else n): " " + n
+                for n in GREEK.values()}
+_GREEK_WORDS.update({"varphi": " phi", "vartheta": " theta", "varepsilon": " epsilon"})
 _SIZES = ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big")
 _WRAPPERS = ("operatorname", "mathrm", "text", "mathit", "textrm", "mathbb", "mathbf", "mathbbm",
              "boldsymbol", "mathnormal")
@@ -47,7 +52,8 @@ def _latex_names():
 LATEX_ALLOWED = ("\\frac, \\dfrac, \\tfrac, \\sqrt, \\hat, \\prime, \\partial, \\left, \\right, "
                  "\\cdot, \\times, \\operatorname{…}, \\mathrm{…}, \\mathbb{1}, \\begin{cases}, "
                  + ", ".join("\\" + w for w in sorted(_WORDS) if w.isalpha() and w not in
-                             (*_SIZES, "cdot", "times", "prime", "partial", "sqrt")))
+                             (*_SIZES, "cdot", "times", "prime", "partial", "sqrt"))
+                 + ", Greek letters (\\phi, \\lambda, …)")
 
 
 def latex_to_plain(text):
@@ -156,6 +162,8 @@ class _Latex:
             return self.cases(depth)
         if name in _WRAPPERS:
             return self.wrapped(depth)
+        if name in _GREEK_WORDS and name not in _WORDS:
+            return _GREEK_WORDS[name]
         if name in _WORDS and _WORDS[name] is not None:
             if name in _SIZES and self.peek() == ".":
                 self.i += 1

@@ -4,6 +4,8 @@ Each function here turns one recognised notation into its SymPy value, or refuse
 line that says what to write instead.
 """
 
+import re
+
 import sympy as sp
 
 from ..activations import REGISTRY
@@ -180,6 +182,8 @@ def _differential(tokens, j, names):
             return sp.Symbol(name) if name.isidentifier() else None
         return names.get(name)
     if j + 1 < len(tokens) and tokens[j][1] == "∂":
+        if re.fullmatch(r"_\d+", tokens[j + 1][1]):
+            return None  # ∂_1 f(a, b): a generic function's partial derivative
         if tokens[j + 1][0] != "name":
             raise ParseError(f"∂ at position {tokens[j][2]} must be followed by a name, as in ∂L/∂w5")
         symbol = resolve(tokens[j + 1][1])

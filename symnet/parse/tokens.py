@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from ..errors import ParseError
+from ..generics import GREEK
 
 MAX_LENGTH = 2000
 
@@ -17,6 +18,8 @@ MAX_LENGTH = 2000
 _UNICODE = {"σ": " sigma", "θ": " theta", "δ": " delta", "∂": " ∂ ", "·": "*", "⋅": "*",
             "×": "*", "∗": "*", "−": "-", "–": "-", "÷": "/", "′": "'", "’": "'", "″": "''",
             "≥": ">=", "≤": "<=", "⩾": ">=", "⩽": "<=", "𝟙": " 1", "√": " sqrt", "\u200b": ""}
+# every other Greek letter is its name, as SymPy spells it (φ → phi)
+_UNICODE = {**{c: " " + name for c, name in GREEK.items()}, **_UNICODE}
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
 

@@ -5,17 +5,21 @@ from .numbers import float_text
 
 def network_code(net):
     acts = net.activations + [net.output_activation]
-    if all(a.options == type(a).get(a.name).options for a in acts):
+
+    def spec(a):
+        if a.generic:
+            return f"sn.generic({a.name!r})"
+        if a.options == type(a).get(a.name).options:
+            return repr(a.name)
+        opts = ", ".join(f"{k}={str(v)!r}" for k, v in a.options)
+        return f"sn.Activation.get({a.name!r}, {opts})"
+    if all(spec(a) == repr(a.name) for a in acts):
         make = "sn." + repr(net)
     else:
-        def spec(a):
-            if a.options == type(a).get(a.name).options:
-                return repr(a.name)
-            opts = ", ".join(f"{k}={str(v)!r}" for k, v in a.options)
-            return f"sn.Activation.get({a.name!r}, {opts})"
         hidden = ", ".join(map(spec, net.activations))
+        bias = "" if all(net.bias) else f", bias={any(net.bias) and list(net.bias)}"
         make = (f"sn.Network({net.arch!r}, activation=[{hidden}], "
-                f"output_activation={spec(net.output_activation)}, loss={net.loss.name!r})")
+                f"output_activation={spec(net.output_activation)}, loss={net.loss.name!r}{bias})")
     return f"import symnet as sn\n\nnet = {make}\nnet"
 
 

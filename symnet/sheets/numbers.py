@@ -8,6 +8,7 @@ import sympy as sp
 
 from ..derive import gradients
 from ..errors import SymnetError, UnknownNameError, listed
+from ..generics import require_formulas
 from ..parse import parse_assignments
 from ..values import exact_number
 
@@ -156,6 +157,7 @@ def compute(net, derivations, sample_list, params, step=None):
     ``step`` (a :class:`~symnet.sheets.steps.Step`, or ``None``) gives the parameters after
     one step and the loss there.
     """
+    require_formulas(net.generic_functions, "show a worksheet's numbers")
     if all(d.is_polynomial() for d in net.definitions.values()):
         return _compute_at(net, derivations, sample_list, params, step, None)
     for precision in (PRECISION, 120, 600):
