@@ -47,7 +47,7 @@ def _shown_from(k, row, until=None):
 def parameter_frame(ws, p, d):
     """The frame of ∂L/∂p: overlay 1 the chain rule, overlay k+1 the k-th local derivative,
     then the result, and with numbers a last overlay where every factor has its value."""
-    L = ws.net.symbols["L"]
+    L = d.of
     factors = list(d.factors.items())
     # many factors: ∂h1/∂N1 on one line instead of a fraction, so the frame holds them all
     compact = len(factors) > 5
@@ -90,7 +90,8 @@ def beamer(ws):
     those of the first."""
     net = ws.net
     definitions = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
-    frames = [_frame(f"The {net.arch} network", [_display(definitions)], len(definitions))]
+    title = "The circuit" if ws.circuit else f"The {net.arch} network"
+    frames = [_frame(title, [_display(definitions)], len(definitions))]
     if ws.numbers:
         forward = forward_lines(ws, ws.numbers.values[0])
         parts = [forward[k:k + FORWARD_ROWS] for k in range(0, len(forward), FORWARD_ROWS)]
