@@ -90,8 +90,8 @@ class Circuit(GraphModel):
         if symbol is None or symbol in self.graph.definitions:
             what = "is defined, not a leaf" if symbol is not None else \
                 f"is not a name of the circuit{did_you_mean(name, self.graph.leaves)}"
-            raise UnknownNameError(f"{role} {str(name)!r} {what}; the leaves are: "
-                                   f"{listed(self.graph.leaves)}")
+            who = repr(str(name)) if role == "leaf" else f"{role} {str(name)!r}"
+            raise UnknownNameError(f"{who} {what}; the leaves are: {listed(self.graph.leaves)}")
         return symbol
 
     def derive(self, wrt, of=None):

@@ -256,16 +256,6 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     Numbers need both ``at`` and ``params`` (or ``seed``); without them the worksheet is
     symbolic.
 
-    A :class:`~symnet.circuits.Circuit` (``sn.circuit``) has one point: ``at`` gives every
-    leaf's value (or ``params`` the parameters' and ``at`` the rest), ``seed`` draws whole
-    numbers; ``wrt`` names leaves (default: its parameters).  After the forward pass its sheet
-    shows the backward pass, every node's gradient and how each gate routes it; a step, of
-    plain gradient descent, only with ``lr`` (the output need not be a loss).
-
-    >>> c = sn.worksheet(sn.circuit("q = x + y; f = q*z"), at={"x": -2, "y": 5, "z": -4})
-    >>> c.loss, c.gradient
-    (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
-
     >>> import symnet as sn
     >>> ws = sn.worksheet(sn.Network("2-2-1", loss="half_sse"),
     ...                   at={"x1": 0.05, "x2": 0.1, "y": 0.01},
@@ -277,6 +267,16 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     ...                     params=ws.new_params, lr=0.01, optimizer="adam")
     >>> round(adam.new_params["w5"], 6)  # Adam's first step: w − α g/(|g| + ε)
     0.216798
+
+    A :class:`~symnet.circuits.Circuit` (``sn.circuit``) has one point: ``at`` gives every
+    leaf's value (or ``params`` the parameters' and ``at`` the rest), ``seed`` draws whole
+    numbers; ``wrt`` names leaves (default: its parameters).  After the forward pass its sheet
+    shows the backward pass, every node's gradient and how each gate routes it; a step, of
+    plain gradient descent, only with ``lr`` (the output need not be a loss).
+
+    >>> c = sn.worksheet(sn.circuit("q = x + y; f = q*z"), at={"x": -2, "y": 5, "z": -4})
+    >>> c.loss, c.gradient
+    (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
     """
     seed = _check(net, digits, seed, samples)
     if seed is not None:
