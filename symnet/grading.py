@@ -70,11 +70,11 @@ def _credit(result):
     return float(credit) if credit is not None else 1.0 if result.correct else 0.0
 
 
-def _invalid(row, number, reason):
+def _invalid(row, number, reason, of):
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
                   student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
                   variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
-                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD])
+                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD], of=of)
 
 
 def _number(answer):
@@ -178,9 +178,7 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
         result = _answer_result(net, row, p, answer, seeds or {}, variants) if answer \
             else _steps_result(net, row, p)
     except (SymnetError, RecursionError, OverflowError) as exc:
-        graded = _invalid(row, number, str(exc).splitlines()[0])
-        graded.of = str(net.output)
-        return graded
+        return _invalid(row, number, str(exc).splitlines()[0], str(net.output))
     data = {f.name: getattr(result, f.name) for f in fields(result)}
     return Graded(**data, student=row["student"].strip(), wrt=str(p),
                   variant=(row.get("variant") or row.get("seed") or "").strip(),

@@ -19,17 +19,7 @@ from ..values import seed as check_seed
 from ..values import shown
 from . import exam, gift, moodle, qti
 from .statement import model_name
-from .variants import (
-    CIRCUIT_PARTS,
-    LR,
-    MAX_VARIANTS,
-    PARTS,
-    Question,
-    Variant,
-    check_parts,
-    default_wrt,
-    draw_variants,
-)
+from .variants import LR, MAX_VARIANTS, PARTS, Question, Variant, check_parts, default_wrt, draw_variants
 
 SUFFIXES = (".xml", ".zip", ".gift", ".tex", ".pdf")
 MAX_STUDENTS = 2000
@@ -140,5 +130,4 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=
                 list(students) if students else None, picture)
 
 
-__all__ = ["CIRCUIT_PARTS", "LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz",
-           "read_roster"]
+__all__ = ["LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz", "read_roster"]

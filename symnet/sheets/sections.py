@@ -163,10 +163,10 @@ def forward_section(ws):
         data = [[[InlineMath(num(ws, s[k]))] for k in inputs] for s in ws.samples]
         blocks.append(Paragraph(["The data point:" if n == 1 else f"The {n} samples:"]))
         blocks.append(Table([[InlineMath(latex(k))] for k in inputs], data, "r" * len(inputs)))
+    what = "the leaves' values from the table above, each node" if ws.circuit else \
+        "the parameters from the table above, each quantity"
     blocks.append(Paragraph([
-        ("With the leaves' values from the table above, each node in turn, with the "
-         if ws.circuit else "With the parameters from the table above, each quantity in turn, with the ")
-        +
+        f"With {what} in turn, with the "
         f"numbers substituted. Numbers are shown to {ws.digits} significant digits; "
         "they are computed " + (f"to {nums.precision} digits" if nums.precision else
                                 "exactly") + ", so nothing drifts through rounding."]))

@@ -53,17 +53,14 @@ class Worksheet:
             if d.n_paths > MAX_PATHS_SHOWN:
                 raise SymnetError(
                     f"a worksheet shows every chain-rule path, and ∂{d.of}/∂{p} has {d.n_paths} "
-                    f"(at most {MAX_PATHS_SHOWN}); use a smaller {self._kind}, or fewer --wrt")
+                    f"(at most {MAX_PATHS_SHOWN}); use a smaller "
+                    f"{'circuit' if self.circuit else 'network'}, or fewer --wrt")
         if not samples:
             self.numbers = None
         elif self.circuit:
             self.numbers = circuit_numbers(net, self.derivations, samples[0], self.step)
         else:
             self.numbers = compute(net, self.derivations, samples, params, self.step)
-
-    @property
-    def _kind(self):
-        return "circuit" if self.circuit else "network"
 
     @property
     def sweep(self):
