@@ -60,12 +60,7 @@ class Circuit(GraphModel):
                               f"got {type(params).__name__}")
         out = []
         for name in params:
-            symbol = self.graph.symbols.get(str(name))
-            if symbol is None or symbol in self.graph.definitions:
-                what = "is defined, not a leaf" if symbol is not None else \
-                    f"is not a name of the circuit{did_you_mean(name, self.graph.leaves)}"
-                raise UnknownNameError(f"parameter {str(name)!r} {what}; the leaves are: "
-                                       f"{listed(self.graph.leaves)}")
+            symbol = self.leaf(name, "parameter")
             if symbol in out:
                 raise SymnetError(f"parameter {symbol} is named twice")
             out.append(symbol)
@@ -83,6 +78,21 @@ class Circuit(GraphModel):
                                    f"{did_you_mean(name, self.param_names)}; this circuit has: "
                                    f"{listed(self.params)}")
         return self.params[self.param_names.index(str(name))]
+
+    def leaf(self, name, role="leaf"):
+        """The leaf (a parameter or an input) called ``name``; a clear error naming the leaves
+        if there is none (``role`` says what was asked for: ``"leaf"``, ``"parameter"``).
+
+        >>> Circuit("q = x + y; f = q*z").leaf("y")
+        y
+        """
+        symbol = self.graph.symbols.get(str(name))
+        if symbol is None or symbol in self.graph.definitions:
+            what = "is defined, not a leaf" if symbol is not None else \
+                f"is not a name of the circuit{did_you_mean(name, self.graph.leaves)}"
+            who = repr(str(name)) if role == "leaf" else f"{role} {str(name)!r}"
+            raise UnknownNameError(f"{who} {what}; the leaves are: {listed(self.graph.leaves)}")
+        return symbol
 
     def derive(self, wrt, of=None):
         """The derivation of ``of`` (default the output) with respect to ``wrt``, any name.
@@ -103,14 +113,26 @@ class Circuit(GraphModel):
         :class:`~symnet.sweep.Sweep`; ``of`` defaults to the output)."""
         return Sweep(self.graph, values, None if of is None else self.symbol(of))
 
-    def __repr__(self):
+    def source(self):
+        """The Python call that makes this circuit again (a worksheet notebook's first cell).
+
+        >>> print(Circuit("q = x + y; f = q*z", params="x").source())
+        sn.circuit('q = x + y; f = q*z', params='x')
+        """
+        return f"sn.circuit({self._arguments(None)})"
+
+    def _arguments(self, limit):
         shown = "; ".join(f"{k} = {text(v)}" for k, v in self.definitions.items())
-        args = [repr(shown) if len(shown) <= MAX_REPR else f"<{len(self.definitions):,} definitions>"]
+        args = [repr(shown) if limit is None or len(shown) <= limit
+                else f"<{len(self.definitions):,} definitions>"]
         if self.output != list(self.definitions)[-1]:
             args.append(f"output={str(self.output)!r}")
         if self.params != self.graph.leaves:
             args.append(f"params={','.join(self.param_names)!r}")
-        return f"Circuit({', '.join(args)})"
+        return ", ".join(args)
+
+    def __repr__(self):
+        return f"Circuit({self._arguments(MAX_REPR)})"
 
     def __str__(self):
         lines = [f"{text(k)} = {text(v)}" for k, v in self.definitions.items()]

@@ -215,17 +215,20 @@ def _worksheet_arguments(p):
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the worksheet to write: FILE.tex, FILE.pdf, FILE.md or FILE.ipynb")
     p.add_argument("--wrt", action="append", metavar="NAME",
-                   help="parameter to derive; repeat or comma-separate; default: every parameter")
+                   help="parameter (a circuit: any leaf) to derive; repeat or comma-separate; "
+                        "default: every parameter")
     p.add_argument("--at", action="append", metavar="x1=1,x2=0,y=1",
                    help="a data point (every input and target); repeat, or separate with ';', "
-                        "for a table of samples")
-    p.add_argument("--params", metavar="w1=.15,...", help="every weight and bias")
+                        "for a table of samples; a circuit's one point: every leaf")
+    p.add_argument("--params", metavar="w1=.15,...", help="every weight and bias (a circuit: "
+                   "its parameters' values, the other leaves in --at)")
     p.add_argument("--lr", metavar="ALPHA", help="learning rate of the one step shown")
     _optimizer_arguments(p)
     p.add_argument("--exercises", action="store_true",
                    help="blanks for the results, and an answer key beside: FILE-key.SUFFIX")
     p.add_argument("--seed", type=_SEED, metavar="N",
-                   help="draw nice numbers for what --at and --params do not give")
+                   help="draw nice numbers for what --at and --params do not give (a circuit: "
+                        "whole numbers from -5 to 5)")
     p.add_argument("--samples", type=_whole("--samples", None), default=1, metavar="N",
                    help="how many data points --seed draws (default 1)")
     p.add_argument("--digits", type=_whole("--digits", None), default=4, metavar="N",
@@ -299,9 +302,11 @@ def _quiz_arguments(p):
                    help="a CSV of students (column 'student', else the first): one exam each")
     p.add_argument("--wrt", action="append", metavar="NAME",
                    help="parameters whose gradient is asked (default: the first weight of the "
-                        "first and of the last layer)")
-    p.add_argument("--parts", default="forward,gradient,update", metavar="LIST",
-                   help="what is asked: forward, gradient, update (default all three)")
+                        "first and of the last layer; a circuit: any leaves, default its "
+                        "parameters)")
+    p.add_argument("--parts", metavar="LIST",
+                   help="what is asked: forward, gradient, update (default all three; a "
+                        "circuit: forward,gradient)")
 
 
 def _grade_arguments(p):
@@ -334,7 +339,7 @@ COMMANDS = {
               "input)", _check_arguments, True),
     "chain": ("derive the last of a chain of definitions", _chain_arguments, False),
     "worksheet": ("write a worksheet: definitions, forward pass, chain rule, one gradient step "
-                  "(.tex, .pdf, .md or .ipynb)", _worksheet_arguments, True),
+                  "(.tex, .pdf, .md or .ipynb)", _worksheet_arguments, "circuit"),
     "flow": ("gradient flow: how ∂L/∂W shrinks or grows layer by layer at initialisation, for "
              "one or more activations", _flow_arguments, "flow"),
     "activations": ("the activation atlas: every activation, its derivative in closed form and "
@@ -344,9 +349,9 @@ COMMANDS = {
     "predict": ("predict with a saved model: each row of a CSV file with its prediction",
                 _predict_arguments, False),
     "quiz": ("a class set: per-student variants for Moodle (.xml), Canvas (.zip), GIFT or a "
-             "printed exam (.pdf, .tex) with its key", _quiz_arguments, True),
+             "printed exam (.pdf, .tex) with its key", _quiz_arguments, "circuit"),
     "grade": ("grade a class's answers (CSV): verdict, credit and diagnosis per answer",
-              _grade_arguments, True),
+              _grade_arguments, "circuit"),
 }
 
 

@@ -2,12 +2,13 @@
 answer traced to its slip by the same catalogue (every slipped chain evaluated at the row's
 point), a malformed or hostile row ``invalid`` with its reason.
 
-A row has ``student``, ``wrt`` (the parameter of ∂L/∂wrt) and ``answer`` (an expression, or a
-number at a point) or ``steps`` (a whole derivation, one step a line) or both; the point of a
-numeric answer is the row's ``at`` (``x1=…,w1=…``, every input, target and parameter), or its
-quiz ``variant`` (with the quiz's seed and count of variants), or the worksheet ``seed`` whose
-nice numbers it used.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an
-answer, their wrong lines join its diagnosis; alone, they are the answer.  Credit is
+A row has ``student``, ``wrt`` (the parameter of ∂L/∂wrt; a circuit's leaf of ∂output/∂wrt)
+and ``answer`` (an expression, or a number at a point) or ``steps`` (a whole derivation, one
+step a line) or both; the point of a numeric answer is the row's ``at`` (``x1=…,w1=…``, every
+input, target and parameter; every leaf of a circuit), or its quiz ``variant`` (with the
+quiz's seed and count of variants), or the worksheet ``seed`` whose nice numbers it used.
+``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
+lines join its diagnosis; alone, they are the answer.  Credit is
 ``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise;
 steps alone earn the share of their judged lines that are right, a line wrong only because it
 carries an earlier error counted as right (error carried forward).
@@ -37,7 +38,8 @@ from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table
-from .quizzes.variants import MAX_VARIANTS, PARTS, default_wrt, draw_variants
+from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
+from .sheets import asked
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
@@ -50,7 +52,8 @@ COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "d
 @dataclass
 class Graded(CheckResult):
     """A :class:`~symnet.CheckResult` with the row it grades: ``student``, ``wrt``, ``verdict``
-    (``correct``, ``incorrect`` or ``invalid``), ``credit_given`` and the row's number."""
+    (``correct``, ``incorrect`` or ``invalid``), ``credit_given``, the row's number, and ``of``
+    (what is derived: ``L``, or a circuit's output)."""
 
     student: str = ""
     wrt: str = ""
@@ -59,6 +62,7 @@ class Graded(CheckResult):
     credit_given: float = 0.0
     row: int = 0
     given: str = ""       # the answer as the student wrote it
+    of: str = "L"
 
 
 def _credit(result):
@@ -66,11 +70,11 @@ def _credit(result):
     return float(credit) if credit is not None else 1.0 if result.correct else 0.0
 
 
-def _invalid(row, number, reason):
+def _invalid(row, number, reason, of):
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
                   student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
                   variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
-                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD])
+                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD], of=of)
 
 
 def _number(answer):
@@ -170,16 +174,17 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
             if value is not None and len(str(value)) > MAX_FIELD:
                 raise SymnetError(f"the {column} column is {len(str(value))} characters long; "
                                   f"at most {MAX_FIELD}")
-        p = net.param(row["wrt"].strip())
+        p = asked(net, row["wrt"].strip())
         result = _answer_result(net, row, p, answer, seeds or {}, variants) if answer \
             else _steps_result(net, row, p)
     except (SymnetError, RecursionError, OverflowError) as exc:
-        return _invalid(row, number, str(exc).splitlines()[0])
+        return _invalid(row, number, str(exc).splitlines()[0], str(net.output))
     data = {f.name: getattr(result, f.name) for f in fields(result)}
     return Graded(**data, student=row["student"].strip(), wrt=str(p),
                   variant=(row.get("variant") or row.get("seed") or "").strip(),
                   verdict="correct" if result.correct else "incorrect",
-                  credit_given=_credit(result), row=number, given=answer or steps)
+                  credit_given=_credit(result), row=number, given=answer or steps,
+                  of=str(net.output))
 
 
 def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
@@ -202,6 +207,13 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
     [('ann', 'correct'), ('bob', 'incorrect'), ('cy', 'correct'), ('dee', 'invalid')]
     >>> print(graded[3].diagnosis[0][:50])
     variant 99 is not in the quiz: its variants are 1
+
+    On a circuit, ``wrt`` is a leaf, and a number is traced to its slip the same way:
+
+    >>> dag = sn.circuit("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f")
+    >>> print(sn.grade(dag, [{"student": "ann", "wrt": "a", "answer": "7",
+    ...                       "at": "a=2,b=3"}])[0].diagnosis[0])
+    a is used by c and d, and its gradient adds the paths through each: your answer misses the paths through d
     """
     rows = [row if isinstance(row, dict) else {} for row in rows]
     if len(rows) > MAX_ROWS:
@@ -218,7 +230,8 @@ def _variant_seeds(net, rows, seed, variants):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
     count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= variants] or [0])
-    variants = draw_variants(net, count, seed, default_wrt(net), PARTS) if count else []
+    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net)) if count \
+        else []
     return {v.number: v.seed for v in variants}
 
 
@@ -260,13 +273,13 @@ def summary_table(results):
     """Per question (``wrt``): answers, share right, mean credit, invalid rows, the commonest
     diagnoses."""
     rows = []
-    for wrt in dict.fromkeys(g.wrt for g in results):
-        mine = [g for g in results if g.wrt == wrt]
+    for of, wrt in dict.fromkeys((g.of, g.wrt) for g in results):
+        mine = [g for g in results if (g.of, g.wrt) == (of, wrt)]
         right = sum(g.verdict == "correct" for g in mine)
         common = Counter(g.diagnosis[0].split(":")[0] for g in mine
                          if g.verdict == "incorrect" and g.diagnosis).most_common(3)
         credit = sum(g.credit_given for g in mine) / len(mine)
-        rows.append([f"dL/d{wrt}", str(len(mine)), f"{right / len(mine):.0%}", f"{credit:.2f}",
+        rows.append([f"d{of}/d{wrt}", str(len(mine)), f"{right / len(mine):.0%}", f"{credit:.2f}",
                      str(sum(g.verdict == "invalid" for g in mine)),
                      "; ".join(f"{d} ({n})" for d, n in common) or "—"])
     return Table(["question", "answers", "right", "mean credit", "invalid",

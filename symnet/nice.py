@@ -2,13 +2,20 @@
 
 ``symnet worksheet --seed N``, ``symnet quiz --seed N`` (variant 1) and ``symnet draw --seed N``
 all label the network with :func:`nice_numbers` ``(net, N)``, so a drawing matches its sheet.
+A circuit's leaves get whole numbers, as CS231n's circuits have (x = −2, y = 5, z = −4).
 """
 
 import random
 
 import sympy as sp
 
+from .circuits import Circuit
+from .errors import SymnetError
+from .generics import require_formulas
 from .values import seed as check_seed
+
+MAX_DRAWS = 100  # points drawn for a circuit before giving up on one where every node has a value
+_WHOLE = [k for k in range(-5, 6) if k]  # a circuit leaf's nice values
 
 
 def nice_numbers(net, seed, samples=1):
@@ -22,7 +29,16 @@ def nice_numbers(net, seed, samples=1):
     >>> at, params = nice_numbers(Network("2-1"), seed=1)
     >>> at, params
     ([{'x1': -0.2, 'x2': -0.7, 'y': 0.7}], {'w1': -0.6, 'w2': 0.8, 'b1': -0.4})
+
+    For a :class:`~symnet.circuits.Circuit`: ``at`` has its inputs and ``params`` its
+    parameters, each a whole number from −5 to 5 but not 0, drawn again until every node has
+    a finite real value there (no ``log`` of a negative number, no division by 0).
+
+    >>> nice_numbers(Circuit("q = x + y; f = q*z"), seed=1)
+    ([{}], {'x': -3, 'y': 5, 'z': -4})
     """
+    if isinstance(net, Circuit):
+        return _circuit_numbers(net, check_seed(seed))
     rng = random.Random(check_seed(seed))
 
     def step(lo, hi, unit, nonzero=False):
@@ -59,6 +75,21 @@ def _sample(net, step, rng):
         else:
             sample[t.name] = step(0, 10, sp.Rational(1, 10))
     return sample
+
+
+def _circuit_numbers(circuit, seed):
+    require_formulas(circuit.graph.generic_functions, "draw numbers for a circuit")
+    rng = random.Random(seed)
+    for _ in range(MAX_DRAWS):
+        point = {str(s): rng.choice(_WHOLE) for s in circuit.leaves}
+        try:
+            circuit.at(point)
+        except SymnetError:  # a node without a value here: draw again
+            continue
+        return [{str(s): point[str(s)] for s in circuit.inputs}], \
+            {str(s): point[str(s)] for s in circuit.params}
+    raise SymnetError(f"none of {MAX_DRAWS} points of whole numbers from -5 to 5 gives every "
+                      "node of the circuit a finite real value; give the leaves' values (at=)")
 
 
 def variant_seed(seed, variant):

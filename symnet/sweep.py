@@ -112,6 +112,12 @@ class Sweep(Renderable):
         """One sentence per gate, from ``of`` back, and one per fork (plain text)."""
         return [_render(s, "text") for s in self._sentences()]
 
+    def sentence_pieces(self, digits=6):
+        """Each routing sentence (:attr:`routes`) as pieces for a document: plain text (a
+        str) and LaTeX math (a 1-tuple ``(tex,)``), numbers to ``digits`` significant digits."""
+        return [[p if isinstance(p, str) else (_render([p], "latex", digits)[1:-1],) for p in s]
+                for s in self._sentences()]
+
     def _sentences(self):
         out = []
         for node in reversed(self.nodes):  # a node's fork, once all its uses have routed
@@ -128,9 +134,8 @@ class Sweep(Renderable):
         shares = [self.shares[c, node] for c in uses]
         total = _math(Partial(self.of, node), "=", *_joined(shares, "+"), "=",
                       self.gradients[node])
-        users = "".join(_and([str(c) for c in uses]))
-        return [_math(node), f" is used {times} (by {users}): the "
-                "gradients add up at the fork: ", total]
+        return [_math(node), f" is used {times} (by ", *_and([_math(c) for c in uses]),
+                "): the gradients add up at the fork: ", total]
 
     def _route(self, g):
         """How gate ``g`` routes its gradient, in words (None for a constant)."""
@@ -351,8 +356,9 @@ def _and(items):
     return out
 
 
-def _render(pieces, fmt):
-    """A sentence of strings and math spans in ``fmt``: math as symnet's text, or as $LaTeX$."""
+def _render(pieces, fmt, digits=6):
+    """A sentence of strings and math spans in ``fmt``: math as symnet's text, or as $LaTeX$;
+    numbers to ``digits`` significant digits."""
     out = []
     for piece in pieces:
         if isinstance(piece, str):
@@ -366,15 +372,16 @@ def _render(pieces, fmt):
                 continue
             # a negative number in a product, or after '+', in parentheses: 1 · (-4), 7 + (-2)
             beside = [parts[j] for j in (i - 1, i + 1) if 0 <= j < len(parts)]
-            shown.append(_show(part, fmt, "·" in beside or (i > 0 and parts[i - 1] == "+")))
+            shown.append(_show(part, fmt, "·" in beside or (i > 0 and parts[i - 1] == "+"),
+                               digits))
         span = "".join(shown)
         out.append(span if fmt == "text" else f"${span}$")
     return "".join(out)
 
 
-def _show(value, fmt, bracket):
+def _show(value, fmt, bracket, digits):
     if value.is_Number:
-        s = number(value)
+        s = number(value, digits)
         if fmt != "text":
             mantissa, e, exponent = s.partition("e")
             s = rf"{mantissa} \times 10^{{{int(exponent)}}}" if e else s

@@ -4,15 +4,16 @@ from ..quizzes import SUFFIXES as QUIZ_SUFFIXES
 from ..quizzes import quiz as make_quiz
 from ..quizzes import read_roster
 from ..sheets import check_output
-from .common import names_from, network_from
+from .common import model_from, names_from
 
 
 def run(args):
     check_output(args.output, QUIZ_SUFFIXES)
-    net = network_from(args)
+    net = model_from(args)
     students = read_roster(args.students) if args.students else None
     variants = args.variants if args.variants is not None else len(students or [None] * 30)
-    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()] \
+        if args.parts is not None else None
     q = make_quiz(net, variants=variants, seed=args.seed, wrt=names_from(args.wrt), parts=parts,
                   students=students)
     for path in q.save(args.output):

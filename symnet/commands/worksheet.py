@@ -5,14 +5,14 @@ from ..parse import parse_assignments
 from ..sheets import SUFFIXES as SHEET_SUFFIXES
 from ..sheets import check_output, key_path, parse_samples
 from ..sheets import worksheet as make_worksheet
-from .common import names_from, network_from, optimizer_options
+from .common import model_from, names_from, optimizer_options
 
 
 def run(args):
     check_output(args.output, (".tex", ".pdf") if args.slides else SHEET_SUFFIXES)
     if args.exercises:
         check_writable(key_path(args.output))
-    net = network_from(args)
+    net = model_from(args)
     at = parse_samples(args.at) if args.at else None
     params = parse_assignments(args.params) if args.params else None
     wrt = names_from(args.wrt) or []

@@ -271,7 +271,9 @@ def gradient_flow(net, params=None, X=None, Y=None, *, seeds=SEEDS, samples=SAMP
     (5, True)
     """
     if not isinstance(net, Network):
-        raise SymnetError(f"gradient_flow takes a Network, got {type(net).__name__}")
+        raise SymnetError(f"gradient_flow takes a Network (it compares layers), got "
+                          f"{type(net).__name__}; a circuit's gradient on every node is "
+                          "circuit.at(point)")
     if len(net.sizes) < 3:
         raise SymnetError(f"gradient flow is about hidden layers; {net.arch} has none "
                           "(try e.g. 2-8-8-8-1)")

@@ -1,5 +1,5 @@
-"""A class set: per-student variants of one network's questions, exported to learning
-platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its key).
+"""A class set: per-student variants of one network's (or circuit's) questions, exported to
+learning platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its key).
 
 >>> import symnet as sn
 >>> q = sn.quiz(sn.Network("2-2-1"), variants=3, seed=1)
@@ -9,14 +9,16 @@ platforms (Moodle XML, a Canvas QTI package, GIFT) or printed (an exam and its k
 
 import os
 
+from ..circuits import Circuit
 from ..errors import SymnetError
 from ..files import read_rows
 from ..network import Network
 from ..pdf import compile_latex
-from ..sheets import check_output, key_path, save_all
+from ..sheets import asked, check_output, key_path, save_all
 from ..values import seed as check_seed
 from ..values import shown
 from . import exam, gift, moodle, qti
+from .statement import model_name
 from .variants import LR, MAX_VARIANTS, PARTS, Question, Variant, check_parts, default_wrt, draw_variants
 
 SUFFIXES = (".xml", ".zip", ".gift", ".tex", ".pdf")
@@ -24,17 +26,17 @@ MAX_STUDENTS = 2000
 
 
 class Quiz:
-    """Variants of a network's questions (``.variants``), made by :func:`quiz`; ``save(path)``
-    writes them in the format of the path's suffix."""
+    """Variants of a network's or a circuit's questions (``.variants``), made by :func:`quiz`;
+    ``save(path)`` writes them in the format of the path's suffix."""
 
     def __init__(self, net, variants, seed, students=None, picture=True):
         self.net, self.variants, self.seed = net, variants, seed
         self.students = students
         self.picture = picture
-        self.title = f"symnet {net.arch} seed {seed}"
+        self.title = f"symnet {model_name(net)} seed {seed}"
 
     def __repr__(self):
-        return f"<Quiz {self.net.arch}: {len(self.variants)} variants, seed {self.seed}>"
+        return f"<Quiz {model_name(self.net)}: {len(self.variants)} variants, seed {self.seed}>"
 
     def assignments(self):
         """``(student, variant)`` pairs: the roster in order, variants in turn; without a
@@ -82,10 +84,15 @@ def read_roster(path):
     return names
 
 
-def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture=True):
+def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=True):
     """``variants`` versions of the questions on ``net``: the forward values (each output and
     the loss), ∂L/∂w for each of ``wrt`` (default: the first weight of the first and of the last
-    layer), and ``wrt[0]`` after one gradient-descent step (learning rate 0.5).
+    layer), and ``wrt[0]`` after one gradient-descent step (learning rate 0.5); ``parts`` (default
+    all three) chooses among ``"forward"``, ``"gradient"`` and ``"update"``.
+
+    On a :class:`~symnet.circuits.Circuit` (``sn.circuit``): its output's value and
+    ∂output/∂leaf for each of ``wrt`` (any leaves; default its parameters), at nice whole
+    numbers; no update (its output need not be a loss).
 
     Variant 1 has the numbers of ``sn.worksheet(net, seed=seed)``; the others' seeds are
     derived from ``seed`` (``variant.seed``).  Every number is nice (one or two decimals); the
@@ -101,18 +108,22 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=PARTS, students=None, picture
     >>> g.slips["sign error: your answer is −∂L/∂w5; check the sign of ∂L/∂ŷ (the derivative "
     ...         "of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))"] == -g.value
     True
+    >>> c = sn.quiz(sn.circuit("q = x + y; f = q*z"), variants=2, seed=1)  # x, y, z = -3, 5, -4
+    >>> [(x.name, x.value) for x in c.variants[0].questions]
+    [('f', -8.0), ('df/dx', -4.0), ('df/dy', -4.0), ('df/dz', 2.0)]
     """
-    if not isinstance(net, Network):
-        raise SymnetError("quiz() takes a symnet Network, e.g. sn.Network('2-2-1')")
+    if not isinstance(net, (Network, Circuit)):
+        raise SymnetError("quiz() takes a symnet Network or Circuit, e.g. sn.Network('2-2-1') "
+                          "or sn.circuit('q = x + y; f = q*z')")
     if not isinstance(variants, int) or isinstance(variants, bool) or \
             not 1 <= variants <= MAX_VARIANTS:
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS}, "
                           f"got {shown(variants)}")
     seed = check_seed(seed)
-    parts = check_parts(parts)
+    parts = check_parts(parts, net)
     if isinstance(wrt, str):
         wrt = [w.strip() for w in wrt.split(",") if w.strip()]
-    chosen = list(dict.fromkeys(net.param(w) for w in wrt)) if wrt else default_wrt(net)
+    chosen = list(dict.fromkeys(asked(net, w) for w in wrt)) if wrt else default_wrt(net)
     if students is not None and len(students) > MAX_STUDENTS:
         raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
     return Quiz(net, draw_variants(net, variants, seed, chosen, parts), seed,

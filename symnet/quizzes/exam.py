@@ -6,7 +6,7 @@ from ..linebreak import Formula, Line
 from ..printing import latex
 from ..sheets import format_number
 from ..sheets.sections import BLANK
-from .statement import description, numbers_tex
+from .statement import at_parts, description
 
 _BREAK = "\n\\clearpage\n"
 
@@ -14,12 +14,10 @@ _BREAK = "\n\\clearpage\n"
 def _header(quiz, student, variant, kind):
     net = quiz.net
     lines = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
-    point, params = numbers_tex(variant)
     return [Heading(1, [f"{kind}: {student}"]),
             Paragraph([f"Variant {variant.number} (seed {variant.seed}). ", description(net), ":"]),
             DisplayMath(lines),
-            Paragraph(["At the data point ", InlineMath(point), " with the parameters ",
-                       InlineMath(params), ", compute to 4 significant digits:"])]
+            Paragraph([*at_parts(variant), ", compute to 4 significant digits:"])]
 
 
 def exam_blocks(quiz, student, variant):

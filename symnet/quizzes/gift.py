@@ -3,7 +3,7 @@ r"""GIFT: per variant a category, and one numeric question for each thing asked,
 the slip's sentence as its feedback), math as ``\( … \)`` with GIFT's special characters
 escaped."""
 
-from .statement import definitions_tex, description, numbers_tex, tolerance_text
+from .statement import at_parts, definitions_tex, description, html_math, tolerance_text
 from .variants import plain_number
 
 _SPECIAL = "\\~=#{}:"
@@ -15,11 +15,9 @@ def escape(s):
 
 
 def question(quiz, variant, q):
-    point, params = numbers_tex(variant)
     net = quiz.net
-    body = (f"{description(net)} \\({definitions_tex(net)}\\). At the data point \\({point}\\) "
-            f"with the parameters \\({params}\\), compute {q.label} \\({q.tex}\\) to 4 "
-            "significant digits.")
+    body = (f"{description(net)} \\({definitions_tex(net)}\\). {html_math(at_parts(variant))}, "
+            f"compute {q.label} \\({q.tex}\\) to 4 significant digits.")
     name = f"v{variant.number:03d} {q.name}"
     tol = tolerance_text(q.tolerance)
     answers = [f"={q.shown}:{tol}#right"]

@@ -5,7 +5,7 @@ the gradients and the updated weight, each slip's number answered with its feedb
 import html
 import xml.etree.ElementTree as ET
 
-from .statement import intro_html, picture_png, tolerance_text
+from .statement import intro_html, model_name, picture_png, tolerance_text
 from .variants import plain_number
 
 
@@ -38,7 +38,7 @@ def _text(parent, tag, content, **attrs):
 
 def question_element(quiz, variant):
     q = ET.Element("question", {"type": "cloze"})
-    _text(q, "name", f"{quiz.net.arch} seed {quiz.seed} variant {variant.number}")
+    _text(q, "name", f"{model_name(quiz.net)} seed {quiz.seed} variant {variant.number}")
     image = picture_png(variant) if quiz.picture else None
     html = intro_html(variant, "@@PLUGINFILE@@/network.png" if image else None)
     items = "".join(f"<li>{question.label} \\({question.tex}\\) = {cloze_part(question)}</li>"
@@ -50,7 +50,7 @@ def question_element(quiz, variant):
     _text(q, "generalfeedback", "", format="html")
     ET.SubElement(q, "penalty").text = "0"
     ET.SubElement(q, "hidden").text = "0"
-    ET.SubElement(q, "idnumber").text = f"symnet-{quiz.net.arch}-{quiz.seed}-{variant.number}"
+    ET.SubElement(q, "idnumber").text = f"symnet-{model_name(quiz.net)}-{quiz.seed}-{variant.number}"
     return q
 
 

@@ -10,7 +10,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from .statement import intro_html, picture_png, tolerance_text
+from .statement import intro_html, model_name, picture_png, tolerance_text
 
 _DATE = (2000, 1, 1, 0, 0, 0)
 _QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -97,7 +97,7 @@ def _xml(root):
 def render(quiz):
     """The quiz as a QTI zip package (bytes); with matplotlib, each variant's picture is a file
     of the package (a web-content resource the questions show)."""
-    ident = f"symnet_{quiz.net.arch.replace('-', '_')}_seed{quiz.seed}"
+    ident = f"symnet_{model_name(quiz.net).replace('-', '_')}_seed{quiz.seed}"
     pictures = {v.number: picture_png(v) for v in quiz.variants} if quiz.picture else {}
     pictures = {k: base64.b64decode(png) for k, png in pictures.items() if png}
     images = {k: f"pictures/network_v{k}.png" for k in pictures}

@@ -1,11 +1,15 @@
-"""What every export says of a variant: the network, its numbers, and the questions."""
+"""What every export says of a variant: the network or the circuit, its numbers, and the
+questions."""
 
 import base64
+import hashlib
 import importlib.util
 from decimal import Decimal
 
+from ..circuits import Circuit
+from ..document import InlineMath
 from ..drawing import draw
-from ..printing import aligned, latex
+from ..printing import aligned, latex, text
 from ..sheets import format_number
 
 
@@ -14,8 +18,23 @@ def tolerance_text(tol):
     return format(Decimal(repr(tol)), "f")
 
 
+def model_name(net):
+    """A short name of the model in titles and identifiers: a network's layer sizes
+    (``2-2-1``), a circuit's ``circuit-`` and 6 hex digits of its definitions (two circuits
+    of one course have different names).
+
+    >>> model_name(Circuit("q = x + y; f = q*z"))
+    'circuit-42c67b'
+    """
+    if not isinstance(net, Circuit):
+        return net.arch
+    return "circuit-" + hashlib.sha256(repr(net).encode()).hexdigest()[:6]
+
+
 def description(net):
-    """One sentence on the network's activations and loss."""
+    """One sentence on the network's activations and loss, or the circuit's output."""
+    if isinstance(net, Circuit):
+        return f"The circuit with output {text(net.output)} is defined by"
     hidden = ", ".join(dict.fromkeys(a.name for a in net.activations)) or "none"
     return (f"The {net.arch} network (hidden activation: {hidden}; output activation: "
             f"{net.output_activation.name}; loss: {net.loss.name}) is defined by")
@@ -34,24 +53,40 @@ def numbers_tex(variant):
     return ", ".join(leaves), ", ".join(params)
 
 
+def at_parts(variant):
+    """"At the data point … with the parameters …" (a network), "At x = −2, …" (a circuit):
+    text and :class:`~symnet.document.InlineMath`."""
+    point, params = numbers_tex(variant)
+    if isinstance(variant.sheet.net, Circuit):  # its point has every leaf, parameters too
+        return ["At ", InlineMath(point)]
+    return ["At the data point ", InlineMath(point), " with the parameters ", InlineMath(params)]
+
+
+def html_math(parts):
+    """Text and inline math as HTML, the math as ``\\( … \\)``."""
+    return "".join(f"\\({p.tex}\\)" if isinstance(p, InlineMath) else p for p in parts)
+
+
 def picture_png(variant):
-    """The network drawn with the variant's parameters, as base64 PNG; None without
-    matplotlib (the picture is optional)."""
+    """The network drawn with the variant's parameters (a circuit: its gates, without the
+    numbers that are the answers), as base64 PNG; None without matplotlib (the picture is
+    optional)."""
     if importlib.util.find_spec("matplotlib") is None:
         return None
     sheet = variant.sheet
-    params = {str(k): float(v) for k, v in sheet.params.items()}
-    png = draw(sheet.net, params=params).to_bytes("png", dpi=80)
-    return base64.b64encode(png).decode("ascii")
+    if isinstance(sheet.net, Circuit):
+        picture = draw(sheet.net)
+    else:
+        picture = draw(sheet.net, params={str(k): float(v) for k, v in sheet.params.items()})
+    return base64.b64encode(picture.to_bytes("png", dpi=80)).decode("ascii")
 
 
 def intro_html(variant, image=None):
     """The question's text up to the questions, as HTML with ``\\( … \\)`` math."""
-    point, params = numbers_tex(variant)
     net = variant.sheet.net
     parts = [f"<p>{description(net)}</p>", f"<p>\\({definitions_tex(net)}\\)</p>"]
     if image:
-        parts.append(f'<p><img src="{image}" alt="the {net.arch} network"></p>')
-    parts += [f"<p>At the data point \\({point}\\) with the parameters \\({params}\\), "
-              "compute (to 4 significant digits):</p>"]
+        what = "circuit" if isinstance(net, Circuit) else f"{net.arch} network"
+        parts.append(f'<p><img src="{image}" alt="the {what}"></p>')
+    parts += [f"<p>{html_math(at_parts(variant))}, compute (to 4 significant digits):</p>"]
     return "\n".join(parts)

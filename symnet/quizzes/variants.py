@@ -11,6 +11,9 @@ A slip of one factor or one path that gives the answer's own number at this poin
 out where N1 > 0) cannot be told apart there, and is left out of the question.  A question
 names at most :data:`MAX_SLIPS` slips: the first of each kind, then the second of each, … so
 that every kind of slip the catalogue finds is offered.
+
+A circuit's quiz asks for its output's value and ∂output/∂leaf (its gate slips among the wrong
+numbers); it has no update question, for its output need not be a loss.
 """
 
 from collections import Counter
@@ -21,6 +24,7 @@ import sympy as sp
 
 from ..checking.engine import slips_at
 from ..checking.slips import forward_slips, update_slips
+from ..circuits import Circuit
 from ..derive import Partial
 from ..errors import SymnetError
 from ..nice import variant_seed
@@ -28,6 +32,7 @@ from ..printing import latex, text
 from ..sheets import worksheet
 
 PARTS = ("forward", "gradient", "update")
+CIRCUIT_PARTS = ("forward", "gradient")  # a circuit's output need not be a loss to step on
 LR = 0.5                # the learning rate of the update question
 DIGITS = 4              # significant digits of an answer
 MAX_VARIANTS = 500
@@ -110,8 +115,8 @@ def _question(part, name, label, tex, value, slips):
 
 
 def gradient_slips(net, sheet, p):
-    """``[(sentence, number, kind)]``: what each slip of the catalogue gives for ∂L/∂p at the
-    sheet's (single) data point, in the catalogue's order."""
+    """``[(sentence, number, kind)]``: what each slip of the catalogue gives for ∂L/∂p (a
+    circuit's ∂output/∂p) at the sheet's (single) data point, in the catalogue's order."""
     return [(slip.sentence, x, slip.kind)
             for slip, x in slips_at(net, sheet.derivations[p], sheet.numbers.values[0])]
 
@@ -119,17 +124,20 @@ def gradient_slips(net, sheet, p):
 def _questions(net, sheet, wrt, parts):
     questions = []
     values = sheet.numbers.values[0]
-    L = net.symbols["L"]
-    if "forward" in parts:
+    out = net.output  # a network's loss L
+    if "forward" in parts and isinstance(net, Circuit):
+        questions.append(_question("forward", text(out), "the output", latex(out), values[out],
+                                   []))
+    elif "forward" in parts:
         for o in net.outputs:
             questions.append(_question("forward", text(o), "the output", latex(o), values[o],
                                        _kindless(forward_slips(net, o, values))))
-        questions.append(_question("forward", "L", "the loss", "L", values[L],
-                                   _kindless(forward_slips(net, L, values))))
+        questions.append(_question("forward", "L", "the loss", "L", values[out],
+                                   _kindless(forward_slips(net, out, values))))
     if "gradient" in parts:
         for p in wrt:
-            dp = Partial(L, p)
-            questions.append(_question("gradient", f"dL/d{p}", "the gradient", latex(dp),
+            dp = Partial(out, p)
+            questions.append(_question("gradient", f"d{out}/d{p}", "the gradient", latex(dp),
                                        sheet.numbers.grad[p], gradient_slips(net, sheet, p)))
     if "update" in parts:
         p = wrt[0]
@@ -146,16 +154,23 @@ def _kindless(slips):
     return [(sentence, number, None) for sentence, number in slips]
 
 
+def distinct(question, net):
+    """Whether the slips that any point shows all give numbers apart from the answer.  A
+    circuit's gradient may be 0 (max gives nothing to its smaller input), where a constant
+    factor off gives 0 too: that is its answer, not a clash."""
+    return not question.clash or isinstance(net, Circuit) and question.value == 0
+
+
 def draw_variant(net, number, seed, wrt, parts, taken=()):
     """Variant ``number``: the first derived seed where no slip that any point shows gives a
     question's answer, and whose numbers are not those of a variant in ``taken``."""
     for attempt in range(MAX_DRAWS):
         s = variant_seed(seed, number) if attempt == 0 else \
             variant_seed(seed, number + 100_000 * attempt)
-        sheet = worksheet(net, seed=s, lr=LR, wrt=wrt)
+        sheet = worksheet(net, seed=s, lr=None if isinstance(net, Circuit) else LR, wrt=wrt)
         questions = _questions(net, sheet, sheet.wrt, parts)
         answers = tuple(q.shown for q in questions)
-        if not any(q.clash for q in questions) and answers not in taken:
+        if all(distinct(q, net) for q in questions) and answers not in taken:
             return Variant(number, s, sheet, questions)
     raise SymnetError(f"no seed among {MAX_DRAWS} tried gives variant {number} answers that all "
                       "differ from their slips; ask for fewer parts or other parameters")
@@ -163,7 +178,10 @@ def draw_variant(net, number, seed, wrt, parts, taken=()):
 
 def default_wrt(net):
     """The parameters a quiz asks about by default: the first weight of the first layer (its
-    chain crosses every layer) and the first weight of the last layer."""
+    chain crosses every layer) and the first weight of the last layer; a circuit's every
+    parameter (every leaf, when it names none)."""
+    if isinstance(net, Circuit):
+        return list(net.params or net.leaves)
     first = net.params[0]
     last = net.params[sum(a * b for a, b in zip(net.sizes[:-2], net.sizes[1:-1]))]
     return [first] if first == last else [first, last]
@@ -178,10 +196,19 @@ def draw_variants(net, count, seed, wrt, parts):
     return variants
 
 
-def check_parts(parts):
-    parts = (parts,) if isinstance(parts, str) else tuple(parts)
-    unknown = [p for p in parts if p not in PARTS]
+def default_parts(net):
+    """What a quiz asks by default: :data:`PARTS`, a circuit's :data:`CIRCUIT_PARTS`."""
+    return CIRCUIT_PARTS if isinstance(net, Circuit) else PARTS
+
+
+def check_parts(parts, net=None):
+    """``parts`` as a tuple (default: ``net``'s), each one that ``net`` can be asked."""
+    parts = default_parts(net) if parts is None else \
+        (parts,) if isinstance(parts, str) else tuple(parts)
+    valid = default_parts(net)
+    unknown = [p for p in parts if p not in valid]
     if unknown or not parts:
-        raise SymnetError(f"unknown quiz part {unknown[0] if unknown else '(none)'!r}; "
-                          f"valid: {', '.join(PARTS)}")
+        wrong = unknown[0] if unknown else "(none)"
+        why = "; a circuit's output need not be a loss to step on" if wrong in PARTS else ""
+        raise SymnetError(f"unknown quiz part {wrong!r}; valid: {', '.join(valid)}{why}")
     return parts

@@ -35,8 +35,8 @@ from ..files import write_atomic
 from ..nice import nice_numbers
 from .numbers import DIGITS, MAX_SAMPLES, PRECISION, format_number, parse_samples
 from .saving import SUFFIXES, check_output, key_path, save_all
-from .sheet import Worksheet, worksheet
+from .sheet import Worksheet, asked, worksheet
 
-__all__ = ["DIGITS", "MAX_SAMPLES", "PRECISION", "SUFFIXES", "Worksheet", "check_output",
+__all__ = ["DIGITS", "MAX_SAMPLES", "PRECISION", "SUFFIXES", "Worksheet", "asked", "check_output",
            "format_number", "key_path", "nice_numbers", "parse_samples", "save_all",
            "worksheet", "write_atomic"]

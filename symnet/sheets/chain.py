@@ -14,10 +14,11 @@ from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, scaled, show
 def gradient_section(ws):
     net = ws.net
     n = len(ws.samples) if ws.samples else 0
+    out, what = InlineMath(latex(net.output)), "leaf" if ws.circuit else "parameter"
     blocks = [Heading(2, ["Gradients by the chain rule"]),
-              Paragraph(["The derivative of ", InlineMath("L"), " with respect to a parameter is "
-                         "the sum, over every path from ", InlineMath("L"), " down to the "
-                         "parameter, of the product of the local derivatives along the path."])]
+              Paragraph(["The derivative of ", out, f" with respect to a {what} is "
+                         "the sum, over every path from ", out, f" down to the {what}, of the "
+                         "product of the local derivatives along the path."])]
     if n > 1:
         blocks.append(Paragraph(["The derivatives are those of one sample's loss ",
                                  InlineMath("L_{i}"), "; over the samples,"]))
@@ -29,29 +30,40 @@ def gradient_section(ws):
 
 
 def parameter_blocks(ws, p, d):
-    """∂L/∂p: its heading, the chain rule with its factors, and the numbers."""
-    net = ws.net
-    dp = latex(Partial(net.symbols["L"], p))
-    blocks = [Heading(3, [InlineMath(inline_partial(Partial(net.symbols["L"], p)))]),
+    """∂L/∂p (a circuit's ∂out/∂p): its heading, the chain rule with its factors, and the
+    numbers."""
+    dp = latex(Partial(d.of, p))
+    direct = _direct(d)
+    blocks = [Heading(3, [InlineMath(inline_partial(Partial(d.of, p)))]),
               Paragraph(["The chain rule, one product of local derivatives per path; each local "
                          "derivative; and together:" if len(d.paths) > 1 else
+                         "One path of one local derivative:" if direct else
                          "The chain rule along the one path; each local derivative; and "
                          "together:"])]
-    lines = [Line(dp, [path_tokens(d.chain, latex)])]
+    lines = [] if direct else [Line(dp, [path_tokens(d.chain, latex)])]
     lines += [Line(latex(f), [answer(ws, latex(v), wide=True) if ws.student else Formula(v)])
               for f, v in d.factors.items()]
-    if ws.student:
-        lines.append(Line(dp, [WIDE_BLANK]))
-    else:
-        values = [[d.factors[f] for f in prod] for prod in d.chain]
-        sides = [path_tokens(values, factor_tex)]
-        if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
-            sides.append(Formula(d.result))
-        lines.append(Line(dp, sides))
+    if not direct:
+        lines.append(Line(dp, [WIDE_BLANK] if ws.student else _together(d)))
     blocks.append(DisplayMath(lines))
     if ws.numbers:
         blocks += gradient_numbers(ws, p, d, dp)
     return blocks
+
+
+def _together(d):
+    """The chain with each factor's formula in, and the compact result if it differs."""
+    values = [[d.factors[f] for f in prod] for prod in d.chain]
+    sides = [path_tokens(values, factor_tex)]
+    if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
+        sides.append(Formula(d.result))
+    return sides
+
+
+def _direct(d):
+    """Whether ∂of/∂wrt is one local derivative (∂f/∂z of a circuit's f = q z): no chain to
+    write out."""
+    return d.chain == [[Partial(d.of, d.wrt)]]
 
 
 def factor_tex(f):
@@ -117,7 +129,8 @@ def _one_sample(ws, p, d, dp):
         sides.append(answer(ws, num(ws, fv[f])))
         lines.append(Line(latex(f), sides))
     total = [answer(ws, num(ws, nums.grad[p]))]
-    if not ws.student and (len(d.chain) > 1 or len(d.chain[0]) > 1):
+    if not ws.student and (len(d.chain) > 1 or len(d.chain) == 1 and len(d.chain[0]) > 1):
         total.insert(0, product_tokens(ws, d, fv))
-    lines.append(Line(dp, total))
+    if not _direct(d):  # else its one factor's line has the number
+        lines.append(Line(dp, total))
     return [Paragraph(["With the numbers:"]), DisplayMath(lines)]

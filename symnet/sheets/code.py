@@ -46,3 +46,24 @@ def optimizer_code(step):
     return (f"result = net.fit(X, Y, lr={float_text(step.lr)}, epochs=1, params=params, "
             f"optimizer={step.optimizer.name!r}{opts}, progress=False)\n"
             "result.params, model.loss(result.params, X, Y)")
+
+
+# ---------------------------------------------------------------------- a circuit's cells
+
+def circuit_code(circuit):
+    return f"import symnet as sn\n\ncircuit = {circuit.source()}\ncircuit"
+
+
+def point_code(point):
+    """The point and its sweep: every node's value and gradient, shown as a table."""
+    values = ", ".join(f'"{s}": {v if v.is_Integer else float_text(v)}' for s, v in point.items())
+    return f"point = {{{values}}}\nsweep = circuit.at(point)\nsweep"
+
+
+CIRCUIT_GRADIENT = "gradient = {str(s): float(sweep.gradients.get(s, 0)) for s in circuit.params}\ngradient"
+
+
+def circuit_step_code(lr):
+    return (f"lr = {float_text(lr)}\nnew_point = {{**point, **{{name: point[name] - lr * "
+            "value for name, value in gradient.items()}}\n"
+            "new_point, float(circuit.at(new_point).values[circuit.output])")

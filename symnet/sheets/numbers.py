@@ -1,5 +1,6 @@
 """A worksheet's numbers: reading the user's, showing them rounded, and computing every value
-(forward pass, gradients, the step) exactly or to 30 digits."""
+(forward pass, gradients, the step) exactly or to 30 digits; a circuit's by its
+:class:`~symnet.sweep.Sweep`, the same numbers ``circuit.at(point)`` gives."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -115,6 +116,34 @@ def parameters(net, params):
     return {p: given[p] for p in net.params}
 
 
+def circuit_point(circuit, at, params):
+    """A circuit's one point from ``at`` (a dict by name, or a list of one) and ``params`` (more
+    leaves' values, the parameters'): ``([{leaf: value}], {parameter: value})``, every leaf
+    given exactly once; ``(None, None)`` without numbers."""
+    if at is None and params is None:
+        return None, None
+    given = {}
+    for values, option in ((at, "at="), (params, "params=")):
+        if isinstance(values, (list, tuple)) and len(values) == 1:
+            values = values[0]
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            raise SymnetError(f"{option} of a circuit must be one point, a dict from each leaf's "
+                              "name to its value, e.g. {'x': -2, 'y': 5}")
+        for name, value in values.items():
+            leaf = circuit.leaf(name)
+            if leaf in given:
+                raise SymnetError(f"{leaf} is given twice (in at= and params=); give each "
+                                  "leaf once")
+            given[leaf] = exact_number(value, f"the value of {leaf}")
+    missing = [s for s in circuit.leaves if s not in given]
+    if missing:
+        raise SymnetError(f"the point is missing {listed(missing)}; give every leaf of the "
+                          f"circuit: {listed(circuit.leaves)}")
+    return [{s: given[s] for s in circuit.leaves}], {p: given[p] for p in circuit.params}
+
+
 def evaluate(expr, values, precision=PRECISION):
     """``expr`` at ``values``: exact when it is rational, else to ``precision`` digits."""
     # expr is symnet's own (a gradient, a factor, a sum of them) or a Python number
@@ -141,6 +170,7 @@ class Numbers:
     precision: object = PRECISION     # digits, or None when every number is exact
     new_params: dict = field(default_factory=dict)
     new_loss: object = None
+    sweep: object = None              # a circuit's numbers on every node (a Sweep)
 
 
 def reduce(net, xs):
@@ -191,4 +221,24 @@ def _compute_at(net, derivations, sample_list, params, step, precision):
         after = [net.forward({**nums.new_params, **s}, precision=precision)[L]
                  for s in sample_list]
         nums.new_loss = ev(reduce(net, after))
+    return nums
+
+
+def circuit_numbers(circuit, derivations, point, step=None):
+    """The :class:`Numbers` of a circuit's worksheet at ``point`` (``{leaf: value}``): its
+    :class:`~symnet.sweep.Sweep`'s values and gradients (∂output/∂leaf for every leaf, 0 for a
+    leaf the output does not read), each derivation's factors; with ``step`` the parameters
+    after it and the output there.  ``loss`` is the output's value."""
+    require_formulas(circuit.graph.generic_functions, "show a worksheet's numbers")
+    sweep = circuit.at(point)
+    values = {**sweep.point, **sweep.values}
+    grad = {s: sweep.gradients.get(s, sp.S.Zero) for s in circuit.leaves}
+    factors = {p: [{f: evaluate(e, values) for f, e in d.factors.items()}]
+               for p, d in derivations.items()}
+    exact = all(v.is_Rational for v in values.values())
+    nums = Numbers([values], values[circuit.output], [grad], grad, factors,
+                   None if exact else PRECISION, sweep=sweep)
+    if step is not None:
+        nums.new_params = {p: step.new_value(point[p], grad[p]) for p in circuit.params}
+        nums.new_loss = circuit.at({**point, **nums.new_params}).values[circuit.output]
     return nums

@@ -1,6 +1,8 @@
 """The sections of a worksheet, one function each, over a :class:`~symnet.sheets.Worksheet`
 and its computed numbers: title, the network, the forward pass, the gradient step.  (The
-chain-rule section is in :mod:`symnet.sheets.chain`.)  Each returns document blocks."""
+chain-rule section is in :mod:`symnet.sheets.chain`, a circuit's own sections in
+:mod:`symnet.sheets.circuit`.)  Each returns document blocks.  A circuit's sheet reads its
+output where a network's reads the loss ``L``."""
 
 import sympy as sp
 
@@ -41,6 +43,12 @@ def names(symbols):
 def title_section(ws):
     net = ws.net
     kind = "Exercises" if ws.student else "Answer key" if ws.is_key else "Worksheet"
+    if ws.circuit:
+        title = [ws.title] if ws.title else ["the circuit of ", InlineMath(latex(net.output))]
+        parts = ["Output: ", InlineMath(latex(net.output)), ". Parameters: ",
+                 *(names(net.params) or ["none"]), "."]
+        parts += [" Inputs: ", *names(net.inputs), "."] if net.inputs else []
+        return _title(ws, [f"{kind}: ", *title], parts)
     title = ws.title or f"the {net.arch} network"
     acts = [a.name for a in net.activations]
     parts = []
@@ -51,7 +59,11 @@ def title_section(ws):
         parts += [". "]
     parts += ["Output activation: ", Mono(net.output_activation.name), ". Loss: ",
               Mono(net.loss.name), "."]
-    blocks = [Heading(1, [f"{kind}: {title}"]), Paragraph(parts)]
+    return _title(ws, [f"{kind}: {title}"], parts)
+
+
+def _title(ws, heading, parts):
+    blocks = [Heading(1, heading), Paragraph(parts)]
     if ws.student:
         blocks.append(Paragraph(["Fill in every box. Numbers to ", str(ws.digits),
                                  " significant digits; keep full precision in between."]))
@@ -145,13 +157,16 @@ def scaled(net, numbers):
 def forward_section(ws):
     net, nums = ws.net, ws.numbers
     n = len(ws.samples)
-    inputs = list(net.inputs) + list(net.targets)
+    inputs = list(net.inputs) + ([] if ws.circuit else list(net.targets))
     blocks = [Heading(2, ["Forward pass"])]
-    data = [[[InlineMath(num(ws, s[k]))] for k in inputs] for s in ws.samples]
-    blocks.append(Paragraph(["The data point:" if n == 1 else f"The {n} samples:"]))
-    blocks.append(Table([[InlineMath(latex(k))] for k in inputs], data, "r" * len(inputs)))
+    if not ws.circuit:  # a circuit's leaves have their values in its table of leaves
+        data = [[[InlineMath(num(ws, s[k]))] for k in inputs] for s in ws.samples]
+        blocks.append(Paragraph(["The data point:" if n == 1 else f"The {n} samples:"]))
+        blocks.append(Table([[InlineMath(latex(k))] for k in inputs], data, "r" * len(inputs)))
+    what = "the leaves' values from the table above, each node" if ws.circuit else \
+        "the parameters from the table above, each quantity"
     blocks.append(Paragraph([
-        "With the parameters from the table above, each quantity in turn, with the "
+        f"With {what} in turn, with the "
         f"numbers substituted. Numbers are shown to {ws.digits} significant digits; "
         "they are computed " + (f"to {nums.precision} digits" if nums.precision else
                                 "exactly") + ", so nothing drifts through rounding."]))
@@ -167,11 +182,12 @@ def forward_section(ws):
 def forward_lines(ws, vals, sample=None):
     """``N1 = w1 x1 + … = 0.15·0.05 + … = 0.3775``, one line per definition."""
     net = ws.net
-    L = net.symbols["L"]
     lines = []
     known = shown(ws, vals, leaves_only=ws.student)
     for node, definition in net.definitions.items():
-        lhs = "L_{%d}" % sample if node == L and sample else latex(node)
+        if node not in vals:  # a circuit's definition that its output does not read
+            continue
+        lhs = "L_{%d}" % sample if node == net.output and sample else latex(node)
         sides = [Formula(definition)]
         numbered = Formula(definition, NumberPrinter(known), ".")
         tex = numbered.tokens(10**6)[0][1]
@@ -210,14 +226,16 @@ def update_intro(ws):
     them): an exercise sheet and its key show only the parameters asked about."""
     net = ws.net
     exercise = ws.student or ws.is_key
-    asked = ws.wrt if exercise else list(net.params)
+    asked = [p for p in ws.wrt if p in net.params] if exercise else list(net.params)
     whole = len(asked) == len(net.params)
+    after = [InlineMath(latex(net.output)), " after the step"] if ws.circuit \
+        else ["the loss after the step"]
     if exercise:
-        return asked, whole, [Paragraph(["Update ", *names(asked), ":" if not whole else
-                                         "; the last line is the loss after the step:"])]
+        end = [":"] if not whole else ["; the last line is ", *after, ":"]
+        return asked, whole, [Paragraph(["Update ", *names(asked), *end])]
     if whole:
-        return asked, whole, [Paragraph([f"The last line is the loss after the step (before "
-                                         f"it: {num(ws, ws.numbers.loss)}):"])]
+        return asked, whole, [Paragraph(["The last line is ", *after,
+                                         f" (before it: {num(ws, ws.numbers.loss)}):"])]
     return asked, whole, []
 
 
@@ -230,10 +248,13 @@ def update_section(ws):
     blocks = [Heading(2, ["One step of gradient descent"]),
               Paragraph(["Every parameter moves against its gradient, with learning rate ",
                          InlineMath(r"\alpha = " + alpha), ":"]),
-              DisplayMath([Line("w(t+1)", [r"w(t) - \alpha \frac{\partial L}{\partial w}"])])]
+              DisplayMath([Line("w(t+1)", [r"w(t) - \alpha \frac{\partial %s}{\partial w}"
+                                           % latex(ws.net.output)])])]
     if not nums:
         return blocks
     asked, whole, intro = update_intro(ws)
+    if not asked:  # a circuit's exercise that asks about inputs only
+        return blocks
     substituted = lambda p: [("", num(ws, ws.params[p])), ("-", alpha),
                              (".", value_tex(ws, nums.grad[p], paren=True))]
     return blocks + intro + [update_display(ws, asked, whole, substituted)]
@@ -246,7 +267,7 @@ def update_display(ws, asked, whole, substituted):
     lines = [Line(latex(p) + "(t+1)", [BLANK] if ws.student
                   else [substituted(p), num(ws, nums.new_params[p])]) for p in asked]
     if whole:  # in the same display, so it never stands alone on a page
-        lines.append(Line("L", [answer(ws, num(ws, nums.new_loss))]))
+        lines.append(Line(latex(ws.net.output), [answer(ws, num(ws, nums.new_loss))]))
     return DisplayMath(lines)
 
 

@@ -1,9 +1,11 @@
-"""The :class:`Worksheet` and :func:`worksheet`: a network's derivation document with numbers."""
+"""The :class:`Worksheet` and :func:`worksheet`: a network's or a circuit's derivation document
+with numbers."""
 
 import copy
 import os
 import re
 
+from ..circuits import Circuit
 from ..derive import MAX_PATHS_SHOWN
 from ..document import Code, Paragraph, render_markdown, render_notebook, render_tex
 from ..errors import SymnetError
@@ -14,7 +16,8 @@ from ..values import exact_number, shown
 from ..values import seed as check_seed
 from . import code, slides
 from .chain import gradient_section
-from .numbers import DIGITS, MAX_SAMPLES, compute, parameters
+from .circuit import backward_section, circuit_section
+from .numbers import DIGITS, MAX_SAMPLES, circuit_numbers, circuit_point, compute, parameters
 from .numbers import samples as read_samples
 from .saving import check_output, key_path, save_all, suffix_of
 from .sections import forward_section, network_section, no_update_section, title_section, update_section
@@ -22,14 +25,16 @@ from .steps import check_options, step_section
 
 
 class Worksheet:
-    """A derivation document for one network, made by :func:`worksheet`.
+    """A derivation document for one network or circuit, made by :func:`worksheet`.
 
     ``.latex()``, ``.markdown()``, ``.notebook()``, ``.pdf()`` and ``.slides()`` (Beamer) give
     the document; ``.save(path)`` writes it by suffix (and the answer key beside an exercise
     sheet).  With numbers, ``.values`` (per sample, by name), ``.loss``, ``.gradient``,
-    ``.new_params`` and ``.new_loss`` are the computed numbers as floats.  ``.key`` is the answer
-    key of an exercise sheet (``None`` otherwise).  ``.step`` is the optimizer's step
-    (:class:`symnet.sheets.steps.Step`; ``None`` without a learning rate).
+    ``.new_params`` and ``.new_loss`` are the computed numbers as floats (a circuit's ``.loss``
+    is its output's value).  ``.key`` is the answer key of an exercise sheet (``None``
+    otherwise).  ``.step`` is the optimizer's step (:class:`symnet.sheets.steps.Step`; ``None``
+    without a learning rate).  ``.sweep`` is a circuit's :class:`~symnet.sweep.Sweep`, its
+    numbers on every node (``None`` for a network, or without numbers).
     """
 
     is_key = False     # the answer key of an exercise sheet
@@ -38,6 +43,7 @@ class Worksheet:
     def __init__(self, net, samples=None, params=None, lr=None, wrt=None, digits=DIGITS,
                  title=None, step=None):
         self.net, self.samples, self.params, self.lr = net, samples, params, lr
+        self.circuit = isinstance(net, Circuit)
         self.step = step if lr is None or step is not None else check_options("sgd", lr, {})
         self.wrt = list(wrt) if wrt else list(net.params)
         self.digits, self.title = digits, title
@@ -46,9 +52,19 @@ class Worksheet:
         for p, d in self.derivations.items():
             if d.n_paths > MAX_PATHS_SHOWN:
                 raise SymnetError(
-                    f"a worksheet shows every chain-rule path, and ∂L/∂{p} has {d.n_paths} "
-                    f"(at most {MAX_PATHS_SHOWN}); use a smaller network, or fewer --wrt")
-        self.numbers = compute(net, self.derivations, samples, params, self.step) if samples else None
+                    f"a worksheet shows every chain-rule path, and ∂{d.of}/∂{p} has {d.n_paths} "
+                    f"(at most {MAX_PATHS_SHOWN}); use a smaller "
+                    f"{'circuit' if self.circuit else 'network'}, or fewer --wrt")
+        if not samples:
+            self.numbers = None
+        elif self.circuit:
+            self.numbers = circuit_numbers(net, self.derivations, samples[0], self.step)
+        else:
+            self.numbers = compute(net, self.derivations, samples, params, self.step)
+
+    @property
+    def sweep(self):
+        return self.numbers.sweep if self.numbers else None
 
     @property
     def values(self):
@@ -63,7 +79,8 @@ class Worksheet:
 
     @property
     def gradient(self):
-        """``{name: ∂L/∂name}`` of the loss over all samples, for every parameter."""
+        """``{name: ∂L/∂name}`` of the loss over all samples, for every parameter (a circuit's
+        ∂output/∂name for every leaf)."""
         if not self.numbers:
             return None
         return {str(p): float(v) for p, v in self.numbers.grad.items()}
@@ -83,6 +100,10 @@ class Worksheet:
     def __repr__(self):
         n = len(self.samples) if self.samples else 0
         kind = " (exercises)" if self.student else " (answer key)" if self.is_key else ""
+        if self.circuit:
+            return (f"<Worksheet circuit of {self.net.output}{kind}: "
+                    f"{'a point' if n else 'no numbers'}, {len(self.wrt)} of "
+                    f"{len(self.net.leaves)} leaves derived>")
         return (f"<Worksheet {self.net.arch}{kind}: {n} sample{'s' * (n != 1)}, "
                 f"{len(self.wrt)} of {len(self.net.params)} parameters derived>")
 
@@ -146,22 +167,36 @@ def _document(ws, with_code):
     if with_code and ws.student:
         blocks.append(Paragraph(["The code cells compute the answers with symnet: run them "
                                  "after filling in the boxes, to check your work."]))
-    blocks += cell(code.network_code(ws.net)) + network_section(ws)
-    if ws.numbers:
-        blocks += cell(code.data_code(ws.net, ws.samples, ws.params)) + forward_section(ws)
-        blocks += cell("model.predict(params, X), model.loss(params, X, Y)")
+    if ws.circuit:
+        blocks += cell(code.circuit_code(ws.net)) + circuit_section(ws)
+        if ws.numbers:
+            blocks += cell(code.point_code(ws.samples[0])) + forward_section(ws)
+            blocks += backward_section(ws)
+    else:
+        blocks += cell(code.network_code(ws.net)) + network_section(ws)
+        if ws.numbers:
+            blocks += cell(code.data_code(ws.net, ws.samples, ws.params)) + forward_section(ws)
+            blocks += cell("model.predict(params, X), model.loss(params, X, Y)")
     blocks += gradient_section(ws)
+    model = "circuit" if ws.circuit else "net"
     if ws.numbers:
-        blocks += cell("gradient = model.gradient(params, X, Y)\ngradient")
+        blocks += cell(code.CIRCUIT_GRADIENT if ws.circuit else
+                       "gradient = model.gradient(params, X, Y)\ngradient")
     else:
         names = ", ".join(f'"{p}"' for p in ws.wrt)
-        blocks += cell(f"{{name: sn.text(net.derive(name).result) for name in [{names}]}}")
-    if ws.lr is None:
-        return blocks + no_update_section(ws)
+        blocks += cell(f"{{name: sn.text({model}.derive(name).result) for name in [{names}]}}")
+    if ws.lr is None:  # a circuit's output need not be a loss: it says nothing of a step
+        return blocks + ([] if ws.circuit else no_update_section(ws))
     blocks += update_section(ws) if ws.step.plain else step_section(ws)
     if ws.numbers:
-        blocks += cell(code.step_code(ws.lr) if ws.step.plain else code.optimizer_code(ws.step))
+        blocks += cell(code.circuit_step_code(ws.lr) if ws.circuit else code.step_code(ws.lr)
+                       if ws.step.plain else code.optimizer_code(ws.step))
     return blocks
+
+
+def asked(net, name):
+    """The symbol a derivative is asked by: a network's parameter, or any leaf of a circuit."""
+    return net.leaf(name) if isinstance(net, Circuit) else net.param(name)
 
 
 def _choose(net, wrt):
@@ -169,15 +204,19 @@ def _choose(net, wrt):
         wrt = [w for w in re.split(r"[,\s]+", wrt) if w]
     chosen = []
     for name in wrt or []:
-        p = net.param(name)
+        p = asked(net, name)
         if p not in chosen:
             chosen.append(p)
     return chosen or None
 
 
 def _check(net, digits, seed, samples_n):
-    if not isinstance(net, Network):
-        raise SymnetError("worksheet() takes a symnet Network, e.g. sn.Network('2-2-1')")
+    if not isinstance(net, (Network, Circuit)):
+        raise SymnetError("worksheet() takes a symnet Network or Circuit, e.g. "
+                          "sn.Network('2-2-1') or sn.circuit('q = x + y; f = q*z')")
+    if isinstance(net, Circuit) and samples_n != 1:
+        raise SymnetError("a circuit's worksheet has one point; samples (--samples) is for a "
+                          "network's data")
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 15:
         raise SymnetError(f"digits must be a whole number from 1 to 15, got {shown(digits)}")
     if samples_n != 1 and seed is None:
@@ -225,12 +264,25 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
     ...                     params=ws.new_params, lr=0.01, optimizer="adam")
     >>> round(adam.new_params["w5"], 6)  # Adam's first step: w − α g/(|g| + ε)
     0.216798
+
+    A :class:`~symnet.circuits.Circuit` (``sn.circuit``) has one point: ``at`` gives every
+    leaf's value (or ``params`` the parameters' and ``at`` the rest), ``seed`` draws whole
+    numbers; ``wrt`` names leaves (default: its parameters).  After the forward pass its sheet
+    shows the backward pass, every node's gradient and how each gate routes it; a step, of
+    plain gradient descent, only with ``lr`` (the output need not be a loss).
+
+    >>> c = sn.worksheet(sn.circuit("q = x + y; f = q*z"), at={"x": -2, "y": 5, "z": -4})
+    >>> c.loss, c.gradient
+    (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
     """
     seed = _check(net, digits, seed, samples)
     if seed is not None:
         drawn_at, drawn_params = nice_numbers(net, seed, samples)
         at = drawn_at if at is None else at
         params = drawn_params if params is None else params
+    if isinstance(net, Circuit):
+        return _finish(_circuit_sheet(net, at, params, lr, wrt, digits, title, optimizer,
+                                      options), exercises)
     if (at is None) != (params is None):
         given = "a data point" if params is None else "parameters"
         raise SymnetError("numbers need both a data point (--at, at=) and parameters "
@@ -243,12 +295,37 @@ def worksheet(net, at=None, params=None, lr=None, wrt=None, digits=DIGITS, exerc
                           "sums the samples' losses, which would count the penalty once per sample; "
                           "use loss='mse' or one sample")
     param_values = parameters(net, params) if params is not None else None
+    lr = _learning_rate(lr)
+    step = check_options(optimizer, lr, options)
+    sheet = Worksheet(net, sample_list, param_values, lr, _choose(net, wrt), digits, title, step)
+    return _finish(sheet, exercises)
+
+
+def _learning_rate(lr):
     if lr is not None:
         lr = exact_number(lr, "the learning rate lr")
         if lr <= 0:
             raise SymnetError(f"the learning rate lr must be positive, got {float(lr):g}")
+    return lr
+
+
+def _circuit_sheet(circuit, at, params, lr, wrt, digits, title, optimizer, options):
+    """A circuit's worksheet: numbers at one point (``at`` and ``params`` give the leaves'
+    values); a step of plain gradient descent only with ``lr`` and some parameters."""
+    point, param_values = circuit_point(circuit, at, params)
+    lr = _learning_rate(lr)
     step = check_options(optimizer, lr, options)
-    sheet = Worksheet(net, sample_list, param_values, lr, _choose(net, wrt), digits, title, step)
+    if step is not None and not circuit.params:
+        raise SymnetError("this circuit has no parameters to take a step with; leave out lr, "
+                          "or name its parameters (params=)")
+    if step is not None and not step.plain:
+        raise SymnetError("a circuit's worksheet steps by plain gradient descent (optimizer "
+                          "'sgd', no options); the other optimizers' sheets are a network's")
+    return Worksheet(circuit, point, param_values, lr, _choose(circuit, wrt), digits, title, step)
+
+
+def _finish(sheet, exercises):
+    """``sheet``, or with ``exercises`` the student's sheet with its key in ``.key``."""
     if not exercises:
         return sheet
     key = copy.copy(sheet)

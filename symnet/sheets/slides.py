@@ -6,12 +6,13 @@ import sympy as sp
 from ..derive import Partial
 from ..document import inline_partial
 from ..linebreak import Formula, Line, NumberPrinter
-from ..printing import aligned, latex
+from ..printing import Table, aligned, latex
 from .chain import factor_tex, path_tokens, product_tokens
 from .sections import forward_lines, num, shown
 
 BUDGET = 44   # the width of a Beamer frame's text, in widths of a digit (tex_width)
 FORWARD_ROWS = 7  # definitions with their numbers on one frame
+BACKWARD_ROWS = 12  # a circuit's nodes in one frame's table of values and gradients
 
 _PREAMBLE = r"""\documentclass[11pt]{beamer}
 \usepackage{amsmath,amssymb}
@@ -47,7 +48,7 @@ def _shown_from(k, row, until=None):
 def parameter_frame(ws, p, d):
     """The frame of ∂L/∂p: overlay 1 the chain rule, overlay k+1 the k-th local derivative,
     then the result, and with numbers a last overlay where every factor has its value."""
-    L = ws.net.symbols["L"]
+    L = d.of
     factors = list(d.factors.items())
     # many factors: ∂h1/∂N1 on one line instead of a fraction, so the frame holds them all
     compact = len(factors) > 5
@@ -84,18 +85,35 @@ def parameter_frame(ws, p, d):
     return _frame("$%s$" % inline_partial(Partial(L, p)), body, 20 if compact else len(rows))
 
 
+def backward_frames(ws):
+    """A circuit's value and gradient on every node, :data:`BACKWARD_ROWS` nodes a frame."""
+    sweep, out = ws.numbers.sweep, ws.net.output
+    rows = [[f"${latex(n)}$", f"${num(ws, sweep.values[n])}$", f"${num(ws, sweep.gradients[n])}$"]
+            for n in sweep.nodes]
+    size = -(-len(rows) // -(-len(rows) // BACKWARD_ROWS))  # frames of even size: 7 + 6, not 12 + 1
+    parts = [rows[k:k + size] for k in range(0, len(rows), size)]
+    head = ["node", "value", r"$\partial %s / \partial \mathrm{node}$" % latex(out)]
+    return [_frame("Backward pass" + (f" ({k}/{len(parts)})" if len(parts) > 1 else ""),
+                   ["\\begin{center}", Table(head, part, "lrr").latex(cell=str), "\\end{center}"],
+                   len(part))
+            for k, part in enumerate(parts, 1)]
+
+
 def beamer(ws):
     """The slides of worksheet ``ws`` as a Beamer document: the network (and its forward pass,
     with numbers), then one frame per derived parameter.  With several samples the numbers are
     those of the first."""
     net = ws.net
     definitions = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
-    frames = [_frame(f"The {net.arch} network", [_display(definitions)], len(definitions))]
+    title = "The circuit" if ws.circuit else f"The {net.arch} network"
+    frames = [_frame(title, [_display(definitions)], len(definitions))]
     if ws.numbers:
         forward = forward_lines(ws, ws.numbers.values[0])
         parts = [forward[k:k + FORWARD_ROWS] for k in range(0, len(forward), FORWARD_ROWS)]
         for k, part in enumerate(parts, 1):
             title = "Forward pass" + (f" ({k}/{len(parts)})" if len(parts) > 1 else "")
             frames.append(_frame(title, [_display(part)], len(part)))
+    if ws.circuit and ws.numbers:
+        frames += backward_frames(ws)
     frames += [parameter_frame(ws, p, d) for p, d in ws.derivations.items()]
     return _PREAMBLE + "\\begin{document}\n\n" + "\n".join(frames) + "\n\\end{document}\n"
