@@ -249,6 +249,8 @@ def _doubled(ctx):
 
 @detector("sign of the loss's derivative")
 def _sign(ctx):
+    if ctx.loss is None:  # a circuit's output is no loss: ∂y/∂f = 1 has no sign to get wrong
+        return
     for factor, value in ctx.factors.items():
         if factor.num == ctx.of:
             yield Slip("sign of the loss's derivative",
