@@ -72,6 +72,12 @@ class Circuit(GraphModel):
         return out
 
     @property
+    def generic_functions(self):
+        """The generic functions the definitions apply (``f`` in ``y = f(a)``), by name: what
+        an answer may apply besides the registered functions."""
+        return self.graph.generic_functions
+
+    @property
     def param_names(self):
         """The parameters' names, in :attr:`params` order."""
         return [str(p) for p in self.params]
