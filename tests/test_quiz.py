@@ -212,6 +212,12 @@ def test_the_qti_package_has_a_manifest_and_numeric_items(net, class_set, tmp_pa
         assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
     sections = assessment.findall(f"{QTI}assessment/{QTI}section/{QTI}section")
     assert len(sections) == 4
+    # QTI 1.2 has <itemmetadata> only inside an item: the test's own fields stand bare
+    test = assessment.find(f"{QTI}assessment")
+    assert test.find(f"{QTI}itemmetadata") is None
+    assert test.find(f"{QTI}qtimetadata/{QTI}qtimetadatafield/{QTI}fieldlabel").text == \
+        "cc_maxattempts"
+    assert [e.tag for e in assessment.iter(f"{QTI}itemmetadata")] == [f"{QTI}itemmetadata"] * 20
     for section, variant in zip(sections, class_set.variants):
         expected = sheet_numbers(net, variant)
         items = section.findall(f"{QTI}item")

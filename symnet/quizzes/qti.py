@@ -24,8 +24,12 @@ def _el(parent, tag, text=None, **attrs):
     return el
 
 
-def _metadata(item, fields):
-    meta = _el(_el(item, "itemmetadata"), "qtimetadata")
+def _metadata(parent, fields):
+    """QTI metadata fields: inside ``<itemmetadata>`` for an item, directly under an assessment
+    (QTI 1.2 allows ``<itemmetadata>`` only in an item; Canvas's converter rejects the whole
+    package otherwise)."""
+    holder = _el(parent, "itemmetadata") if parent.tag == "item" else parent
+    meta = _el(holder, "qtimetadata")
     for label, entry in fields:
         f = _el(meta, "qtimetadatafield")
         _el(f, "fieldlabel", label)

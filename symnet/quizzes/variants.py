@@ -13,6 +13,7 @@ names at most :data:`MAX_SLIPS` slips: the first of each kind, then the second o
 that every kind of slip the catalogue finds is offered.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -98,12 +99,12 @@ def _question(part, name, label, tex, value, slips):
             clash = clash or kind in (None, "constant factor")
         elif all(abs(number - x) > gap for _, x, _ in kept):
             kept.append((sentence, number, kind))
-    rank, seen = {}, {}  # the first of each kind, then the second of each, …
-    for sentence, _, kind in kept:
-        seen[kind] = seen.get(kind, -1) + 1
-        rank[sentence] = seen[kind]
-    chosen = {s for s, _, _ in sorted(kept, key=lambda s: rank[s[0]])[:MAX_SLIPS]}
-    numbers = {sentence: number for sentence, number, _ in kept if sentence in chosen}
+    rank, seen = [], Counter()  # the first of each kind, then the second of each, …
+    for i, (_, _, kind) in enumerate(kept):
+        rank.append((seen[kind], i))
+        seen[kind] += 1
+    chosen = sorted(i for _, i in sorted(rank)[:MAX_SLIPS])
+    numbers = {kept[i][0]: kept[i][1] for i in chosen}
     return Question(part, name, label, tex, value, plain_number(value), tolerance(value),
                     numbers, clash)
 
@@ -145,21 +146,16 @@ def _kindless(slips):
     return [(sentence, number, None) for sentence, number in slips]
 
 
-def distinct(question):
-    """Whether the slips that any point shows all give numbers apart from the answer."""
-    return not question.clash
-
-
 def draw_variant(net, number, seed, wrt, parts, taken=()):
-    """Variant ``number``: the first derived seed whose questions' slips all differ and whose
-    numbers are not those of a variant in ``taken``."""
+    """Variant ``number``: the first derived seed where no slip that any point shows gives a
+    question's answer, and whose numbers are not those of a variant in ``taken``."""
     for attempt in range(MAX_DRAWS):
         s = variant_seed(seed, number) if attempt == 0 else \
             variant_seed(seed, number + 100_000 * attempt)
         sheet = worksheet(net, seed=s, lr=LR, wrt=wrt)
         questions = _questions(net, sheet, sheet.wrt, parts)
         answers = tuple(q.shown for q in questions)
-        if all(distinct(q) for q in questions) and answers not in taken:
+        if not any(q.clash for q in questions) and answers not in taken:
             return Variant(number, s, sheet, questions)
     raise SymnetError(f"no seed among {MAX_DRAWS} tried gives variant {number} answers that all "
                       "differ from their slips; ask for fewer parts or other parameters")
