@@ -14,7 +14,6 @@ from .codegen import lambdify
 from .model import Model, _array
 from .scalar import scalar_program
 
-
 # a name's δ (or gradient) sums one term per use, and Python's compiler nests a sum of n terms
 # n deep: about 3,000 overflow its stack
 MAX_USES = 1000
