@@ -62,7 +62,7 @@ class TrainResult:
 
     def predict_class(self, X):
         """The class of each row of ``X`` (0/1 for bce, the largest output for cross-entropy)."""
-        _check_network(self.network, "classes")
+        _check_network(self.network, "predicting classes")
         Yhat = self.network.compile().predict(self.params, X)
         c = classes(self.network.loss.name, Yhat.T)
         return c[0] if c.ndim == 2 else c
@@ -78,7 +78,6 @@ class TrainResult:
 
     def save(self, path):
         """Write the network, the parameters, the history and metrics as JSON, atomically."""
-        _check_network(self.network, "a model file")
         write_atomic(path, self.dumps())
 
     def dumps(self):

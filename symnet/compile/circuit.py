@@ -76,8 +76,7 @@ class CircuitModel(Model):
         if isinstance(params, dict):
             return self._from_dict(params)
         if not (isinstance(params, np.ndarray) and params.shape == (len(self.names),)):
-            raise SymnetError("params must be a dict from parameter name to number (e.g. "
-                              f"{{'{self.names[0] if self.names else 'w'}': 0.5, …}}) or a "
+            raise SymnetError("params must be a dict from parameter name to number, or a "
                               f"vector of {len(self.names)} numbers in circuit.params order")
         theta = np.array(params, dtype=float)
         self._check_finite(theta)
