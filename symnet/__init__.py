@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
     from .activations import Activation, generic, register_activation, unregister_activation
     from .checking import CheckResult, DerivationCheck, check, check_derivation
     from .circuits import Circuit, circuit
-    from .compile import Model
+    from .compile import CircuitModel, Model
     from .data import read_idx
     from .derive import Delta, Derivation, Partial, chain, gradients
     from .drawing import draw
@@ -55,7 +55,7 @@ _EXPORTS = {
     "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
     "circuits": ["Circuit", "circuit"],
-    "compile": ["Model"],
+    "compile": ["CircuitModel", "Model"],
     "data": ["read_idx"],
     "derive": ["Delta", "Derivation", "Partial", "chain", "gradients"],
     "drawing": ["draw"],

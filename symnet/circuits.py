@@ -6,6 +6,11 @@ its inputs and its parameters.  CS231n asks for ∂f/∂ of every input, so by d
 is a parameter (derived by :meth:`Circuit.gradients`); ``params=`` names the ones to learn and
 makes the others inputs (the data).
 
+A circuit compiles and fits as a loss: its output is the loss of one sample, a row of X with
+one column per input, and :meth:`Circuit.fit` minimises its mean over the rows.  Those
+methods import :mod:`symnet.compile` and :mod:`symnet.train` when called, as a network's do,
+so that building a circuit and deriving or checking on it needs no NumPy.
+
 >>> import symnet as sn
 >>> c = sn.circuit("q = x + y; f = q*z")
 >>> c.output, c.params, c.gradients()
@@ -67,6 +72,12 @@ class Circuit(GraphModel):
         return out
 
     @property
+    def generic_functions(self):
+        """The generic functions the definitions apply (``f`` in ``y = f(a)``), by name: what
+        an answer may apply besides the registered functions."""
+        return self.graph.generic_functions
+
+    @property
     def param_names(self):
         """The parameters' names, in :attr:`params` order."""
         return [str(p) for p in self.params]
@@ -106,6 +117,57 @@ class Circuit(GraphModel):
     def gradients(self):
         """``{param: ∂output/∂param}`` for every parameter, from one reverse-mode sweep."""
         return gradients(self.graph, self.params)
+
+    def compile(self, form="scalar", backend="numpy"):
+        """The circuit compiled as a loss (a :class:`~symnet.compile.CircuitModel`): its output
+        is the loss of one sample, a row of X (one column per input, in :attr:`inputs` order),
+        averaged over the rows; the scalar form only, cached per backend.  A generic function
+        (``f(x)``) has no numbers: it is refused.
+
+        >>> model = Circuit("q = x + y; f = q*z").compile()
+        >>> model.loss({"x": -2, "y": 5, "z": -4}), model.gradient({"x": -2, "y": 5, "z": -4})
+        (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
+        """
+        from .compile import CircuitModel  # when called: see the module docstring
+        models = self.__dict__.setdefault("_models", {})
+        if (form, backend) not in models:
+            models[form, backend] = CircuitModel(self, form, backend)
+        return models[form, backend]
+
+    def init_params(self, seed=0):
+        """Seeded starting parameters by name, each drawn from N(0, 1) (a circuit has no layer
+        sizes to scale them by; see :func:`symnet.train.init_params`)."""
+        from . import train  # when called: see the module docstring
+        return train.init_params(self, seed)
+
+    def fit(self, X=None, lr=None, epochs=1000, batch_size=None, params=None, seed=0,
+            callback=None, progress=True, optimizer="sgd", freeze=(), validation=None,
+            patience=None, **options):
+        """Minimise the mean of the output over the rows of ``X`` (one column per input, in
+        :attr:`inputs` order; none for a circuit without inputs) by gradient descent on
+        :attr:`params`, starting from ``params`` (by name) or :meth:`init_params` (``seed``);
+        returns a :class:`~symnet.result.TrainResult` (``.params``, ``.history``: each epoch's
+        mean before its update).  The training loop is the network's
+        (:func:`symnet.train.fit`): its optimizers, mini-batches, ``freeze``, ``validation``
+        and ``patience``, on NumPy in the scalar form.
+
+        Linear regression written as a circuit: its output is the squared error of one row.
+
+        >>> import numpy as np
+        >>> c = Circuit("p = w*x + b; r = p - y; L = r**2", params="w,b")   # inputs x, y
+        >>> X = np.array([[0.0, 1.0], [1.0, 3.0], [2.0, 5.0]])             # y = 2x + 1
+        >>> result = c.fit(X, lr=0.1, epochs=2000, progress=False)
+        >>> {name: round(value, 6) for name, value in result.params.items()}
+        {'w': 2.0, 'b': 1.0}
+        """
+        if not self.params:
+            raise SymnetError("this circuit has no parameters to fit: params= names the leaves "
+                              f"to learn, among {listed(self.graph.leaves)}")
+        from . import train  # when called: see the module docstring
+        return train.fit(self, X, None, lr=lr, epochs=epochs, batch_size=batch_size,
+                         params=params, seed=seed, callback=callback, progress=progress,
+                         form="scalar", optimizer=optimizer, freeze=freeze,
+                         validation=validation, patience=patience, **options)
 
     def at(self, values, of=None):
         """Numbers on every node at a point, ``values`` giving every leaf's by name: each node's

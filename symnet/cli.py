@@ -198,15 +198,17 @@ def _predict_arguments(p):
 
 
 def _check_arguments(p):
-    p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5")
-    p.add_argument("answer", metavar="EXPR", nargs="?", help="your ∂L/∂NAME, plain "
-                   "(2*(yhat - y)*N1) or LaTeX (2(\\hat{y}-y)N_{1}); with --at, may be a number")
+    p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5 (on a "
+                   "circuit, any name, e.g. x)")
+    p.add_argument("answer", metavar="EXPR", nargs="?", help="your ∂L/∂NAME (∂f/∂NAME on a "
+                   "circuit whose output is f), plain (2*(yhat - y)*N1) or LaTeX "
+                   "(2(\\hat{y}-y)N_{1}); with --at, may be a number")
     p.add_argument("--steps", metavar="FILE", help="check a whole derivation, one step a line "
                    "(or a LaTeX aligned block), read from FILE ('-' for standard input)")
     p.add_argument("--json", action="store_true", help="print the whole verdict as JSON "
                    "(correct, credit, diagnosis, counterexample)")
     p.add_argument("--at", metavar="x1=1,...", help="check at this point: every input, target "
-                   "and parameter")
+                   "and parameter (every leaf of a circuit)")
     p.add_argument("--tolerance", type=_real("--tolerance"), default=1e-3,
                    help="relative tolerance of a check --at a point (default 0.001)")
 
@@ -335,8 +337,8 @@ COMMANDS = {
     "derive": ("derive ∂L/∂w for a network's parameters", _derive_arguments, True),
     "train": ("train a network on a CSV file (gradient descent, momentum, RMSprop, Adam)",
               _train_arguments, True),
-    "check": ("check a derivative you computed by hand (exit 0 correct, 1 incorrect, 2 bad "
-              "input)", _check_arguments, True),
+    "check": ("check a derivative you computed by hand, on a network or a circuit (exit 0 "
+              "correct, 1 incorrect, 2 bad input)", _check_arguments, "circuit"),
     "chain": ("derive the last of a chain of definitions", _chain_arguments, False),
     "worksheet": ("write a worksheet: definitions, forward pass, chain rule, one gradient step "
                   "(.tex, .pdf, .md or .ipynb)", _worksheet_arguments, "circuit"),

@@ -121,13 +121,13 @@ def draw(net, params=None, path=None, edge_labels=None, title=None, at=None):
     for (x, y), name in zip(nodes[0], net.inputs):
         _node(ax, x, y, [_name(name)], "#f2f2f2", str(name))
     acts = net.activations + [net.output_activation]
-    biases = iter(net.params[-sum(sizes[1:]):])
-    for l, layer in enumerate(net.layers, start=1):
-        for (x, y), (pre, post) in zip(nodes[l], layer):
+    for l, (layer, biases) in enumerate(zip(net.layers, net.biases), start=1):
+        for (x, y), (pre, post), bias in zip(nodes[l], layer, biases):
             names = [_name(pre)] + ([_name(post)] if post is not None else [])
             colour = "#fde9c9" if l == len(sizes) - 1 else "#dbe9f6"
             _node(ax, x, y, names, colour, str(post if post is not None else pre))
-            _bias(ax, x, y, str(next(biases)), values)
+            if bias is not None:  # a layer without biases (bias=False) draws none
+                _bias(ax, x, y, bias, values)
     bottom = -(widest - 1) * spacing / 2 - NODE_R - 0.3
     ax.text(0, bottom, "inputs", ha="center", va="top", fontsize=9, color="0.3")
     for l in range(1, len(sizes)):

@@ -12,7 +12,8 @@ from .metrics import classes, is_classifier
 
 @dataclass
 class TrainResult:
-    """What ``fit`` returns: the network, the final ``params`` (by name) and the loss per epoch.
+    """What ``fit`` returns: the network (or the circuit), the final ``params`` (by name) and
+    the loss per epoch.
 
     ``history`` is the list of the training losses, one per epoch (each before the epoch's
     update).  ``metrics`` holds the other per-epoch lists: ``accuracy`` (classifiers),
@@ -46,8 +47,9 @@ class TrainResult:
         return len(self.history)
 
     def __repr__(self):
-        return (f"<TrainResult {self.network.arch}: {len(self.history)} epochs, "
-                f"loss {self.loss:.6g}>" if self.history else f"<TrainResult {self.network.arch}>")
+        name = _name(self.network)
+        return (f"<TrainResult {name}: {len(self.history)} epochs, loss {self.loss:.6g}>"
+                if self.history else f"<TrainResult {name}>")
 
     def plot(self, kind="loss"):
         """A :class:`~symnet.figures.Picture` per epoch of ``"loss"`` (log scale when it spans
@@ -55,10 +57,12 @@ class TrainResult:
         gradients show as a lower curve for the first layer); ``result.plot().save("loss.png")``.
         Needs matplotlib."""
         net = self.network
-        return plot_curves(kind, self.history, self.metrics, f"{net.arch}, {net.loss.name}")
+        return plot_curves(kind, self.history, self.metrics,
+                           f"{net.arch}, {net.loss.name}" if _is_network(net) else _name(net))
 
     def predict_class(self, X):
         """The class of each row of ``X`` (0/1 for bce, the largest output for cross-entropy)."""
+        _check_network(self.network, "predicting classes")
         Yhat = self.network.compile().predict(self.params, X)
         c = classes(self.network.loss.name, Yhat.T)
         return c[0] if c.ndim == 2 else c
@@ -79,6 +83,7 @@ class TrainResult:
     def dumps(self):
         """The JSON text :meth:`save` writes (strict JSON: every number finite)."""
         net = self.network
+        _check_network(net, "a model file")
         doc = {
             "format": MODEL_FORMAT, "version": 1, "arch": net.arch,
             "activation": [_activation_doc(a) for a in net.activations],
@@ -94,7 +99,22 @@ class TrainResult:
         return json.dumps(doc, indent=1, allow_nan=False) + "\n"
 
 
+def _is_network(net):
+    return getattr(net, "loss", None) is not None  # a circuit's output is its own loss
+
+
+def _name(net):
+    return net.arch if _is_network(net) else f"circuit {net.output}"
+
+
+def _check_network(net, what):
+    if not _is_network(net):
+        raise SymnetError(f"{what} is a network's; a circuit's trained parameters are "
+                          "result.params")
+
+
 def _check_classifier(net):
+    _check_network(net, "a decision boundary")
     if not is_classifier(net.loss.name):
         raise SymnetError(f"a decision boundary needs a classifier (loss bce or cross_entropy); "
                           f"this network's loss is {net.loss.name}")

@@ -45,12 +45,16 @@ def init_params(net, seed=0):
 
     Weights into a relu, leaky_relu, elu or silu layer are He-normal, N(0, 2/fan_in); all others
     (linear, sigmoid, tanh, softplus, softmax) are Glorot-uniform, U(±√(6/(fan_in + fan_out))).
+    A circuit's parameters, which no layer sizes scale, are each N(0, 1).
 
     >>> from symnet.network import Network
     >>> p = init_params(Network("2-2-1"), seed=0)
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
     """
+    if getattr(net, "loss", None) is None:  # a circuit
+        rng = np.random.default_rng(_seed(seed))
+        return dict(zip(net.param_names, rng.normal(0.0, 1.0, len(net.param_names)).tolist()))
     inits = [a.entry.init for a in net.activations + [net.output_activation]]
     weights = init_weights(net.sizes, inits, seed)
     values = [w.ravel() for w in weights] + [np.zeros(len(net.param_names) - net.n_weights)]
@@ -113,7 +117,8 @@ def _frozen(model, freeze):
     for name in freeze or ():
         name = str(name).strip()
         if name not in model.names:
-            raise SymnetError(f"cannot freeze {name!r}: no such parameter; this network has: "
+            what = "network" if getattr(model.net, "loss", None) else "circuit"
+            raise SymnetError(f"cannot freeze {name!r}: no such parameter; this {what} has: "
                               f"{listed(model.names)}")
         idx.append(model.names.index(name))
     return np.array(sorted(set(idx)), dtype=int) if idx else None
@@ -129,7 +134,8 @@ def _diverged(epoch, lr, what, names, good, history):
 def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, callback=None,
         progress=True, form="layer", optimizer="sgd", freeze=(), validation=None, patience=None,
         backend="numpy", **options):
-    """Train ``net``; return a :class:`TrainResult`.
+    """Train ``net``; return a :class:`TrainResult`.  A circuit's output is the loss of a row
+    of ``X`` (see :meth:`symnet.circuits.Circuit.fit`), and its ``Y`` is None.
 
     ``optimizer`` is ``"sgd"`` (the lecture's w ← w − α ∂L/∂w), ``"momentum"``, ``"nesterov"``,
     ``"rmsprop"`` or ``"adam"``, each exactly as ``torch.optim`` defines it; ``options`` are its
@@ -231,9 +237,13 @@ class _Run:
         self.plain = opt.name == "sgd" and not opts["momentum"] and not opts["weight_decay"] \
             and not opts["maximize"]
         self.t = 0
-        self.classifier = is_classifier(net.loss.name)
+        loss = getattr(net, "loss", None)  # None: a circuit, its output a mean over the rows
+        self.mean = loss is None or loss.reduction == "mean"
+        self.classifier = loss is not None and is_classifier(loss.name)
         self.history = []
-        self.gradients = GradientSizes([a * b for a, b in zip(net.sizes, net.sizes[1:])])
+        # a network's mean |∂L/∂W| per layer; a circuit has no layers
+        self.gradients = GradientSizes([a * b for a, b in zip(net.sizes, net.sizes[1:])]) \
+            if loss is not None else None
         self.scored = {}
         if self.classifier:
             self.scored["accuracy"] = []
@@ -260,14 +270,14 @@ class _Run:
 
     def scores(self, Xt, Yt):
         """Accuracy and validation scores of the parameters before this epoch's updates."""
-        name, out, program = self.net.loss.name, {}, self.program
+        out, program = {}, self.program
         if self.classifier:
-            out["accuracy"] = accuracy(name, program.predict(Xt), Yt)
+            out["accuracy"] = accuracy(self.net.loss.name, program.predict(Xt), Yt)
         if self.held is not None:
             Xv, Yv = self.held
             out["val_loss"] = float(program.grad(Xv, Yv))
             if self.classifier:
-                out["val_accuracy"] = accuracy(name, program.predict(Xv), Yv)
+                out["val_accuracy"] = accuracy(self.net.loss.name, program.predict(Xv), Yv)
         return out
 
     def epoch(self, Xt, Yt, order, batch_size):
@@ -278,7 +288,7 @@ class _Run:
             if order is None:
                 loss = self.step(Xt, Yt)
             else:
-                loss, n, mean = 0.0, Xt.shape[1], self.net.loss.reduction == "mean"
+                loss, n, mean = 0.0, Xt.shape[1], self.mean
                 for start in range(0, n, batch_size):
                     b = order[start:start + batch_size]
                     part = self.step(Xt[:, b], Yt[:, b])
@@ -294,7 +304,8 @@ class _Run:
         self.good, self.before = self.before, self.good  # good: the parameters just scored
         loss = float(loss)
         self.history.append(loss)
-        self.gradients.add(self.program.gradient)  # mean |∂L/∂W| of the epoch's last step
+        if self.gradients is not None:
+            self.gradients.add(self.program.gradient)  # mean |∂L/∂W| of the epoch's last step
         if scores:
             for k, v in scores.items():
                 self.scored[k].append(v)
@@ -321,7 +332,8 @@ class _Run:
             warnings.warn(f"the loss rose during training, from {h[0]:.6g} to {h[-1]:.6g}; try a "
                           f"smaller learning rate (e.g. {self.lr / 10:g})", TrainingWarning,
                           stacklevel=3)
-        metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)}
+        metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)} \
+            if self.gradients is not None else {}
         return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h,
                            {**metrics, **self.scored}, self.best_epoch or len(h), self.opt.name)
 

@@ -64,6 +64,16 @@ def test_3_4_4_2_png_and_every_weight_in_the_svg(tmp_path):
     assert {"ŷ1", "ŷ2", "N8", "h8"} <= set(texts)
 
 
+def test_a_network_without_biases_draws_none_and_a_layer_without_draws_only_the_others(tmp_path):
+    path = tmp_path / "net.svg"
+    sn.draw(sn.Network("2-2-1", bias=False), path=path)
+    texts = svg_texts(path)
+    assert [t for t in texts if t.startswith("+")] == []  # not w4, w5, w6 drawn as biases
+    assert all(texts.count(f"w{k}") == 1 for k in range(1, 7))
+    sn.draw(sn.Network("2-2-1", bias=[False, True]), path=path)
+    assert [t for t in svg_texts(path) if t.startswith("+")] == ["+b3"]  # the output neuron's bias
+
+
 def test_values_from_params(tmp_path):
     net = sn.Network("2-2-1")
     params = {"w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3, "w5": 0.4, "w6": -0.45,

@@ -71,7 +71,8 @@ def unknown_name_hint(net, error):
     """``error`` (a ParseError) with a hint added when it names h1 in a net with linear hidden
     layers, which have no h1; else ``error`` itself."""
     name = getattr(error, "unknown", None)
-    hidden = [getattr(a, "name", str(a)) for a in net.activations] if len(net.layers) > 1 else []
+    layers = getattr(net, "layers", ())  # a circuit has none
+    hidden = [getattr(a, "name", str(a)) for a in net.activations] if len(layers) > 1 else []
     if not name or not re.fullmatch(r"h_?\d+", name) or name in net.symbols or \
             not hidden or any(a != "linear" for a in hidden):
         return error

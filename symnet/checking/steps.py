@@ -366,12 +366,12 @@ def _paths_sentence(true, mine, target):
     extra = [p for p in mine if p not in true]
     through = lambda p: p[-1].num if len(p) > 1 else p[0].den
     parts = []
+    # the paths' last nodes, each once: a fork's several paths through d are "through d"
+    nodes = lambda paths: ", ".join(dict.fromkeys(str(through(p)) for p in paths))
     if missing:
-        parts.append("misses the path" + "s" * (len(missing) > 1) + " through "
-                     + ", ".join(str(through(p)) for p in missing))
+        parts.append("misses the path" + "s" * (len(missing) > 1) + " through " + nodes(missing))
     if extra:
-        parts.append("has the extra path" + "s" * (len(extra) > 1) + " through "
-                     + ", ".join(str(through(p)) for p in extra))
+        parts.append("has the extra path" + "s" * (len(extra) > 1) + " through " + nodes(extra))
     return f"your chain rule for {text(target)} " + " and ".join(parts)
 
 

@@ -153,9 +153,12 @@ def check_at(net, name, derivation, answer, at, tolerance):
                                  f"{_percent(tolerance)} at {where}", expected, answer)
     counter = {"point": {str(k): float(v) for k, v in given.items()},
                "answer": None if a is sp.nan else float(a), "expected": None if e is sp.nan else float(e)}
-    return CheckResult(False, f"incorrect: your answer is {number(a)}, but {name} = {number(e)} at "
-                              f"{where} (tolerance {_percent(tolerance)})", expected, answer, counter,
-                       credit=0.0)
+    found = engine.diagnose_number(net, derivation, float(a), values, tolerance) \
+        if a is not sp.nan else engine.Diagnosis([], None)
+    lines = [f"incorrect: your answer is {number(a)}, but {name} = {number(e)} at {where} "
+             f"(tolerance {_percent(tolerance)})"] + [f"  diagnosis: {d}" for d in found.sentences]
+    return CheckResult(False, "\n".join(lines), expected, answer, counter, found.sentences, 0.0,
+                       [slip.kind for slip in found.slips])
 
 
 def exact_point(net, at):

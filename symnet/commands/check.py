@@ -1,4 +1,5 @@
-"""``symnet check``: check a derivative (or a whole derivation) computed by hand."""
+"""``symnet check``: check a derivative (or a whole derivation) computed by hand, on a network
+or a circuit."""
 
 import json
 
@@ -7,7 +8,7 @@ from ..checking.hints import SPELLING
 from ..errors import SymnetError
 from ..files import read_text
 from ..parse import parse_assignments
-from .common import network_from
+from .common import model_from
 
 
 def run(args):
@@ -23,10 +24,12 @@ def run(args):
 
 
 def _check(args):
+    if args.circuit is not None and args.answer is None:  # the one positional fills ARCH first
+        args.arch, args.answer = None, args.arch
+    net = model_from(args)
     if (args.answer is None) == (args.steps is None):
         raise SymnetError("give either an answer EXPR or --steps FILE (a derivation, '-' for "
                           "standard input), not both or neither")
-    net = network_from(args)
     at = parse_assignments(args.at) if args.at else None
     if args.steps is not None:
         result = checking.check_derivation(net, args.wrt, read_text(args.steps), at=at)

@@ -14,7 +14,8 @@ def network_from(args):
                    bias=args.bias)
 
 
-_NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0"}
+_NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0",
+                     "bias": True}
 
 
 def model_from(args):
@@ -29,8 +30,9 @@ def model_from(args):
         raise SymnetError(f"give a network ({args.arch}) or a circuit (--circuit), not both")
     for option, default in _NETWORK_DEFAULTS.items():
         if getattr(args, option, default) != default:
-            raise SymnetError(f"--{option.replace('_', '-')} is a network's option; a circuit "
-                              "says its functions in its definitions")
+            flag = "no-bias" if option == "bias" else option.replace("_", "-")
+            raise SymnetError(f"--{flag} is a network's option; a circuit says its functions "
+                              "in its definitions")
     return Circuit(args.circuit if "=" in args.circuit else read_text(args.circuit))
 
 

@@ -1,4 +1,4 @@
-"""Compile a network's symbolic derivation into NumPy code with ``lambdify``.
+"""Compile a network's (or a circuit's) symbolic derivation into NumPy code with ``lambdify``.
 
 Two forms, both generated from the symbolic derivation (never a hand-written backprop):
 
@@ -25,8 +25,9 @@ array([[3.]])
 """
 
 
+from .circuit import CircuitModel
 from .codegen import BACKENDS
 from .layers import LayerDerivation, LayerSymbol
 from .model import FORMS, Model
 
-__all__ = ["BACKENDS", "FORMS", "LayerDerivation", "LayerSymbol", "Model"]
+__all__ = ["BACKENDS", "FORMS", "CircuitModel", "LayerDerivation", "LayerSymbol", "Model"]

@@ -105,7 +105,7 @@ def delta(name, names, output):
     node = delta_node(name, names)
     if node is None:
         raise ParseError(f"δ of {spelled!r}: there is no node {spelled!r}; δ1 (δ_1, \\delta_1) "
-                         f"means ∂L/∂N1, δ_N1 the same{nearest(spelled, names)}")
+                         f"means ∂{output}/∂N1, δ_N1 the same{nearest(spelled, names)}")
     return Delta(node)
 
 
