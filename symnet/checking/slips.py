@@ -283,12 +283,13 @@ def _max_to_smaller(ctx):
     for factor, value in ctx.factors.items():
         gate = _gate(ctx, factor)
         if isinstance(gate, _EXTREMA) and len(gate.args) == 2 and factor.den in gate.args:
-            larger = "larger" if isinstance(gate, (maximum, sp.Max)) else "smaller"
+            word, larger = ("max", "larger") if isinstance(gate, (maximum, sp.Max)) else \
+                ("min", "smaller")
             other = sp.Heaviside(-value.args[0], *value.args[1:]) \
                 if isinstance(value, sp.Heaviside) else 1 - value  # θ(w − z) for θ(z − w)
             yield Slip("max routed to the smaller input",
-                       f"{'max' if larger == 'larger' else 'min'} gives all of the gradient to the {larger} "
-                       f"input: {ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
+                       f"{word} gives all of the gradient to the {larger} input: "
+                       f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
                        set_factor(factor, other), frozenset([factor]))
 
 
