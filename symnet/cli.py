@@ -13,6 +13,7 @@ at once, and a subcommand imports what it needs (see :mod:`symnet.commands`).
 """
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -383,8 +384,26 @@ def build_parser(command=None):
     return parser
 
 
+def _imported(name, process):
+    """The module ``name``; for the process's own command line (``process``), imported with
+    the cyclic garbage collector paused and its objects then frozen: importing SymPy makes a
+    great many objects that all live to the process's end, and the collections they would
+    trigger, during the import, the command and the exit, find nothing to free (``gc.freeze``:
+    later collections pass them by).  Called from Python (tests, notebooks), nothing is
+    frozen, so garbage of the caller's is never kept."""
+    if not process:
+        return importlib.import_module(name, __package__)
+    gc.disable()
+    try:
+        return importlib.import_module(name, __package__)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv=None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    process = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     # the command is the first argument, after --debug if any; anything else before it (-h,
     # --, a misspelling) needs the whole parser, whose help and errors list every command
@@ -403,7 +422,7 @@ def main(argv=None) -> int:
             raise _UsageError(f"choose a command: {', '.join(COMMANDS)} (see symnet --help)")
         # the one deferred import, of the chosen subcommand's module only: the subcommands
         # need SymPy, --help and --version do not, and derive needs no quiz or worksheet code
-        return importlib.import_module(f".commands.{args.command}", __package__).run(args)
+        return _imported(f".commands.{args.command}", process).run(args)
     except (_UsageError, SymnetError) as exc:
         return _fail(f"error: {exc}", 2)
     except SystemExit as exc:  # --help and --version
