@@ -31,10 +31,11 @@ import sympy as sp
 
 from ..errors import TooLargeError
 from ..printing import text
+from .context import Context
 from .evaluation import evalf, same, value
 from .hints import activation_hints
-from .slips import DETECTORS, Context, Slip, constant_sentence, scale
-from .wording import Names
+from .slips import DETECTORS, Slip, scale
+from .wording import Names, constant_sentence
 
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
 MAX_PAIRS = 4000

@@ -22,7 +22,6 @@ slip, add one detector:
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import combinations
 from typing import Callable
 
@@ -30,9 +29,9 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
-from ..functions import maximum, minimum, softmax
-from ..paths import Path
+from ..functions import maximum, minimum
 from ..printing import text
+from .wording import constant_sentence, path_sentence
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
@@ -391,111 +390,6 @@ def _constant(ctx):
     for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
         yield Slip("constant factor", constant_sentence(ctx.loss, ctx.name, c), scale(c),
                    frozenset(["scale"]))
-
-
-# ---------------------------------------------------------------------------- wording
-
-def constant_sentence(loss, name, c):
-    """The sentence for an answer that is ``c`` times the derivative (``loss`` the graph's
-    loss, or None)."""
-    loss = getattr(loss, "name", None)
-    if c == 0:
-        return f"your answer is 0, but {name} is not"
-    if c == -1 and loss in ("mse", "half_sse"):
-        return (f"sign error: your answer is −{name}; check the sign of ∂L/∂ŷ "
-                "(the derivative of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))")
-    if c == -1:
-        return f"sign error: your answer is −{name}"
-    if c == sp.Rational(1, 2) and loss == "mse":
-        return f"your answer is 1/2 of {name}: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"
-    if c == 2 and loss == "half_sse":
-        return f"your answer is twice {name}: did you differentiate (y − ŷ)² instead of ½(y − ŷ)²?"
-    return f"your answer is {c} times {name}: a constant factor is off"
-
-
-def path_sentence(paths, keep):
-    """"your answer has the path through N1 but misses the path through N2"."""
-    inner = lambda p: list(p[1:-1])
-    kept = {s for i in keep for s in inner(paths[i])}
-    missed = [i for i in range(len(paths)) if i not in keep]
-    through = lambda i, other: next((s for s in reversed(inner(paths[i])) if s not in other),
-                                    inner(paths[i])[-1] if inner(paths[i]) else paths[i][-1])
-    missed_nodes = {s for i in missed for s in inner(paths[i])}
-    has = sorted({str(through(i, missed_nodes)) for i in keep})
-    misses = sorted({str(through(i, kept)) for i in missed})
-    if set(has) & set(misses):  # crossing paths: no one node tells them apart, so name them all
-        common = set.intersection(*[set(inner(p)) for p in paths])
-        whole = lambda i: " then ".join(str(s) for s in inner(paths[i]) if s not in common)
-        has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
-    return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
-            f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
-
-
-class Context:
-    """What the detectors read: the graph (a network's, or any), the derivation, its true
-    chain, and the student's names.  A network's facts (loss, outputs, targets, parameters,
-    layers) are empty for a graph that has none."""
-
-    def __init__(self, net, derivation, chain, show):
-        self.net, self.derivation, self.chain, self.show = net, derivation, chain, show
-        self.of, self.wrt = derivation.of, derivation.wrt
-        self.factors = chain.factors
-        self.name = f"∂{self.of}/∂{self.wrt}"
-        self.loss = getattr(net, "loss", None)
-        self.outputs, self.targets = getattr(net, "outputs", ()), getattr(net, "targets", ())
-        self.params = getattr(net, "params", ())
-        self.layers = getattr(net, "layers", ())
-        self.outputs_of = {h: n for layer in self.layers for n, h in layer if h is not None
-                           and h not in self.outputs}
-        self.sums_of = {n: h for h, n in self.outputs_of.items()}
-        self.softmax_of = {}  # the i-th input of a softmax output → that output
-        for o in self.outputs:
-            d = net.definitions.get(o)
-            if isinstance(d, softmax):
-                self.softmax_of[d.args[d.args[0]]] = o  # softmax(i, N3, N4): args[i] is N_i
-
-    @cached_property
-    def groups(self):
-        """Symbols that can stand in for each other: same letter, same layer."""
-        out, layer_of = {}, getattr(self.net, "layer_of", {})
-        for s in self.net.symbols.values():
-            stem = s.name.rstrip("0123456789")
-            node = self.net.children[s][0] if s in self.params else s
-            out.setdefault((stem, layer_of.get(node)), []).append(s)
-        return {s: g for g in out.values() for s in g}
-
-    def neighbours(self, s):
-        return [t for t in self.groups.get(s, ()) if t != s]
-
-    def other_side(self, s):
-        """N1 for h1 and h1 for N1 (hidden neurons with an activation), else None."""
-        return self.outputs_of.get(s, self.sums_of.get(s))
-
-    def rerouted(self, path):
-        """(neuron, sibling, path) for each hidden neuron of ``path`` moved to a sibling."""
-        layers = self.layers[:-1]
-        for node in path.nodes[1:-1]:
-            for layer in layers:
-                own = next((n for n in layer if node in n), None)
-                if own is None or own[0] != node:
-                    continue
-                for other in layer:
-                    if other != own:
-                        yield own[0], other[0], self._moved(path, dict(zip(own, other)))
-
-    def _moved(self, path, swap):
-        swap = {a: b for a, b in swap.items() if a is not None}
-        nodes = tuple(swap.get(n, n) for n in path.nodes)
-        factors = []
-        for f, v in path.factors:
-            num, den = swap.get(f.num, f.num), swap.get(f.den, f.den)
-            if (num, den) == (f.num, f.den):
-                factors.append((f, v))
-            elif den in self.net.parents.get(num, ()):
-                factors.append((Partial(num, den), self.net.local(num, den)))
-            else:
-                factors.append((Partial(num, den), v.xreplace(swap)))
-        return Path(nodes, tuple(factors))
 
 
 # ------------------------------------------------ slips of a quiz's forward pass and update

@@ -1,4 +1,7 @@
-"""Diagnoses in the student's own names: h1 if they wrote h1, sigmoid(N1) if they wrote that."""
+"""Diagnoses in words: in the student's own names (h1 if they wrote h1, sigmoid(N1) if they wrote
+that), and the sentences of a constant factor off and of dropped paths."""
+
+import sympy as sp
 
 from ..derive import Partial
 from ..functions import softmax
@@ -42,3 +45,39 @@ class Names:
         if isinstance(expr, Partial):  # ∂h1/∂N1 names nodes, whatever the answer wrote
             return expr
         return expr.xreplace(self.to_formula).xreplace(self.to_name)
+
+
+def constant_sentence(loss, name, c):
+    """The sentence for an answer that is ``c`` times the derivative (``loss`` the graph's
+    loss, or None)."""
+    loss = getattr(loss, "name", None)
+    if c == 0:
+        return f"your answer is 0, but {name} is not"
+    if c == -1 and loss in ("mse", "half_sse"):
+        return (f"sign error: your answer is −{name}; check the sign of ∂L/∂ŷ "
+                "(the derivative of (y − ŷ)² with respect to ŷ is −2(y − ŷ) = 2(ŷ − y))")
+    if c == -1:
+        return f"sign error: your answer is −{name}"
+    if c == sp.Rational(1, 2) and loss == "mse":
+        return f"your answer is 1/2 of {name}: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?"
+    if c == 2 and loss == "half_sse":
+        return f"your answer is twice {name}: did you differentiate (y − ŷ)² instead of ½(y − ŷ)²?"
+    return f"your answer is {c} times {name}: a constant factor is off"
+
+
+def path_sentence(paths, keep):
+    """"your answer has the path through N1 but misses the path through N2"."""
+    inner = lambda p: list(p[1:-1])
+    kept = {s for i in keep for s in inner(paths[i])}
+    missed = [i for i in range(len(paths)) if i not in keep]
+    through = lambda i, other: next((s for s in reversed(inner(paths[i])) if s not in other),
+                                    inner(paths[i])[-1] if inner(paths[i]) else paths[i][-1])
+    missed_nodes = {s for i in missed for s in inner(paths[i])}
+    has = sorted({str(through(i, missed_nodes)) for i in keep})
+    misses = sorted({str(through(i, kept)) for i in missed})
+    if set(has) & set(misses):  # crossing paths: no one node tells them apart, so name them all
+        common = set.intersection(*[set(inner(p)) for p in paths])
+        whole = lambda i: " then ".join(str(s) for s in inner(paths[i]) if s not in common)
+        has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
+    return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
+            f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
