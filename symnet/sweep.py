@@ -27,6 +27,7 @@ import sympy as sp
 from .bounds import MAX_DIGITS, MAX_MAGNITUDE, cost, value_cost
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .gates import gate
+from .generics import require_formulas
 from .printing import Renderable, Table, latex, text
 from .symbols import Partial
 from .values import show_number, sympy_number
@@ -51,6 +52,9 @@ class Sweep(Renderable):
     """
 
     def __init__(self, graph, at, of=None, derivation=None):
+        # a generic function evaluates to a stand-in formula (for checking at random points):
+        # its numbers would mean nothing here
+        require_formulas(graph.generic_functions, "put numbers on the nodes")
         self.graph = graph
         self.of = graph.output if of is None else of
         self.derivation = derivation

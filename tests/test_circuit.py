@@ -317,3 +317,16 @@ def test_a_local_factor_names_the_node_it_differentiates():
     # a function of a named node keeps its own form, as the lecture writes it (networks)
     assert sn.chain("h1 = tanh(x)", wrt="x").factors[sn.Partial(h1, sp.Symbol("x"))] == \
         1 - sp.tanh(sp.Symbol("x"))**2
+
+
+# ------------------------------------------------- a generic function has no numbers to show
+
+def test_a_generic_function_gets_no_made_up_numbers(capsys):
+    # its stand-in formula serves checking at random points, not a reader
+    with pytest.raises(sn.SymnetError, match="cannot put numbers on the nodes: f is a generic "
+                                             "function"):
+        sn.circuit("h = f(x); y = h*w").at({"x": 1, "w": 2})
+    assert main(["chain", "h = f(x); y = h*w", "--wrt", "x", "--at", "x=1,w=2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot put numbers on the nodes: f is a generic function")
+    assert len(err.splitlines()) == 1 and len(err) <= 300
