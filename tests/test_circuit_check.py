@@ -126,3 +126,10 @@ def test_symnet_check_circuit_refuses_bad_input_with_one_line(argv, message, cap
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {message}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("answer", ["∂L/∂q * 1", "L*z"])
+def test_a_loss_named_on_a_circuit_is_pointed_to_its_output(answer):
+    with pytest.raises(sn.ParseError, match=r"unknown name 'L'.*; the output here is f: write "
+                                            r"∂f/∂… for its derivatives$"):
+        sn.check(sn.circuit("q = x + y; f = q*z"), "x", answer)

@@ -69,14 +69,22 @@ def activation_hints(net, answer):
 
 def unknown_name_hint(net, error):
     """``error`` (a ParseError) with a hint added when it names h1 in a net with linear hidden
-    layers, which have no h1; else ``error`` itself."""
+    layers, which have no h1, or a loss L in a model whose output has another name (a
+    circuit's f); else ``error`` itself."""
     name = getattr(error, "unknown", None)
+    if name == "L" and str(net.output) != "L":
+        return _hinted(error, name, f"the output here is {net.output}: write ∂{net.output}/∂… "
+                                    f"for its derivatives")
     layers = getattr(net, "layers", ())  # a circuit has none
     hidden = [getattr(a, "name", str(a)) for a in net.activations] if len(layers) > 1 else []
     if not name or not re.fullmatch(r"h_?\d+", name) or name in net.symbols or \
             not hidden or any(a != "linear" for a in hidden):
         return error
-    hinted = ParseError(f"{error}; this network's hidden activation is linear (the default), so it "
-                        f"has no {name}: did you mean {option(False, 'sigmoid')}?")
+    return _hinted(error, name, f"this network's hidden activation is linear (the default), so "
+                                f"it has no {name}: did you mean {option(False, 'sigmoid')}?")
+
+
+def _hinted(error, name, hint):
+    hinted = ParseError(f"{error}; {hint}")
     hinted.unknown = name
     return hinted

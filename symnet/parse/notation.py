@@ -188,8 +188,10 @@ def _differential(tokens, j, names):
             raise ParseError(f"∂ at position {tokens[j][2]} must be followed by a name, as in ∂L/∂w5")
         symbol = resolve(tokens[j + 1][1])
         if symbol is None:
-            raise ParseError(f"unknown name {tokens[j + 1][1]!r} in a partial ∂A/∂B"
-                             f"{nearest(tokens[j + 1][1], names or {})}")
+            error = ParseError(f"unknown name {tokens[j + 1][1]!r} in a partial ∂A/∂B"
+                               f"{nearest(tokens[j + 1][1], names or {})}")
+            error.unknown = tokens[j + 1][1]  # for the checker's hints, as the grammar does
+            raise error
         return symbol, j + 2
     if names is None or j >= len(tokens) or tokens[j][0] != "name":
         return None
