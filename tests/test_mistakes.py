@@ -257,6 +257,17 @@ def test_a_softmax_diagnosis_agrees_only_with_factors_the_answer_has_in_their_na
         "your answer: ∂h1/∂N1 = h1*(1 - h1), ∂L/∂N4 = yhat2 - y2; 0 of the 2 paths agree")
 
 
+def test_the_counterexample_is_a_point_where_the_derivative_is_not_zero():
+    # ∂L/∂w1 = x1·σ'(N1)·(w5(ŷ1 − y1) + w7(ŷ2 − y2)) is exactly 0 where w5 = w7, as at the
+    # first check point of seed 0 (ŷ1 + ŷ2 = y1 + y2 = 1)
+    net = sn.Network("2-2-2", activation="sigmoid", loss="cross_entropy")
+    w5, w7 = sp.symbols("w5 w7")
+    first = points(net, 0)[0]
+    assert first[w5] == first[w7]
+    result = sn.check(net, "w1", "(yhat1 - y1)*w5*h1*(1 - h1)*x1")
+    assert abs(result.counterexample["expected"]) > 0.1
+
+
 def test_a_softmax_output_is_shown_by_its_name_never_by_the_internal_call():
     net = sn.Network("2-2-2", output_activation="softmax", loss="mse")
     diagnosis = " ".join(sn.check(net, "w1", "2*(yhat1 - y1)*w5*x1 + w7*x1").diagnosis)
