@@ -112,10 +112,8 @@ def target(path):
     except OSError as exc:
         raise SymnetError(f"cannot write {path}: {exc.strerror or exc}") from None
     if mode is not None and not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or \
-            stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a socket" \
-            if stat.S_ISSOCK(mode) else "not a file"
-        raise SymnetError(f"cannot write {path}: it exists and is not a regular file ({kind}); "
+        raise SymnetError(f"cannot write {path}: it exists and is not a regular file "
+                          f"({_kind(mode)}); "
                           "give a new file name or remove it")
     folder = os.path.dirname(real)
     if not os.path.isdir(folder):
@@ -124,6 +122,37 @@ def target(path):
     if not os.access(folder, os.W_OK):
         raise SymnetError(f"cannot write {path}: the folder is not writable")
     return real
+
+
+def _kind(mode):
+    return "a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or \
+        stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a socket" \
+        if stat.S_ISSOCK(mode) else "not a file"
+
+
+def read_input(path, limit):
+    """At most ``limit + 1`` bytes of the file a user hands in: the one way every input file
+    is read.  What is not a regular file (a pipe nobody writes, a device, a folder) is refused
+    before it is opened, so that reading never blocks; a missing or unreadable file raises the
+    ``OSError`` (each reader words it for its file).
+
+    >>> read_input("/dev/zero", 10)
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot read /dev/zero: it is a device; a regular file is expected
+    """
+    path = os.fspath(path)
+    _refuse_special(path, os.stat(path).st_mode)
+    # O_NONBLOCK: had the path become a pipe since the stat, opening it must not wait for a writer
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        _refuse_special(path, os.fstat(fd).st_mode)
+        return f.read(limit + 1)
+
+
+def _refuse_special(path, mode):
+    if not stat.S_ISREG(mode):
+        raise SymnetError(f"cannot read {path}: it is {_kind(mode)}; a regular file is expected")
 
 
 def check_writable(path):
@@ -230,8 +259,10 @@ def read_text(path):
         if path == "-":
             text = sys.stdin.read(MAX_TEXT + 1)
         else:
-            with open(path, encoding="utf-8") as f:
-                text = f.read(MAX_TEXT + 1)
+            # at most 4 bytes a character: past 4 * MAX_TEXT bytes the text is too long
+            raw = read_input(path, 4 * MAX_TEXT)
+            text = raw.decode("utf-8") if len(raw) <= 4 * MAX_TEXT else "x" * (MAX_TEXT + 1)
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # as open() in text mode
     except OSError as exc:
         raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -262,8 +293,7 @@ def read_json(path, what="a JSON file"):
     symnet.errors.SymnetError: .../m.json is not a model file: NaN is not a JSON number
     """
     try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_JSON_BYTES + 1)
+        raw = read_input(path, MAX_JSON_BYTES)
     except OSError as exc:
         raise SymnetError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(raw) > MAX_JSON_BYTES:
@@ -306,8 +336,7 @@ def read_rows(path, max_bytes=MAX_CSV_BYTES):
     """``[(line number, cells)]`` of a CSV file, its size and line lengths bounded first
     (training data, a class roster, a class's answers: text, no arrays)."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(max_bytes + 1)
+        raw = read_input(path, max_bytes)
     except FileNotFoundError:
         raise SymnetError(f"data file {path} does not exist") from None
     except OSError as exc:

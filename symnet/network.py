@@ -18,7 +18,7 @@ L = (y - yhat)**2
 from functools import cached_property
 
 from .activations import Activation
-from .architecture import Architecture
+from .architecture import Architecture, count_params, parse_architecture
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean, listed
 from .files import MODEL_FORMAT, read_json
@@ -247,6 +247,7 @@ def load(path):
         raise SymnetError(f"{path} is not a symnet model file (expected \"format\": "
                           f"\"{MODEL_FORMAT}\")")
     try:
+        _check_size(path, doc)
         acts = [Activation.get(a["name"], **{k: v for k, v in a.items() if k != "name"})
                 for a in doc["activation"]]
         out = doc["output_activation"]
@@ -260,3 +261,14 @@ def load(path):
         raise SymnetError(f"{path} is not a complete symnet model file (missing or malformed "
                           f"{exc})") from None
     return net, params
+
+
+def _check_size(path, doc):
+    """Refuse, before any network is built, a file that names more parameters than it holds: a
+    few hundred bytes naming 20000-4999-1 would otherwise build a hundred million of them."""
+    sizes = parse_architecture(doc["arch"])
+    n_params = count_params(sizes, doc.get("bias", True))
+    if not isinstance(doc["params"], dict) or len(doc["params"]) != n_params:
+        raise SymnetError(f"{path} names a {'-'.join(map(str, sizes))} network of "
+                          f"{n_params:,} parameters but holds {len(doc['params']):,}; it is not "
+                          "a complete symnet model file")
