@@ -334,7 +334,18 @@ def _json_depth(text):
 
 def read_rows(path, max_bytes=MAX_CSV_BYTES):
     """``[(line number, cells)]`` of a CSV file, its size and line lengths bounded first
-    (training data, a class roster, a class's answers: text, no arrays)."""
+    (training data, a class roster, a class's answers: text, no arrays).  Read strictly: an
+    unterminated quote, a row with more cells than the header (the first row) or a NUL byte is
+    refused with its line number; a row with fewer cells is the caller's to pad or refuse.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
+    >>> _ = open(path, "w").write('student,answer\\nann,"x\\nbob,y\\n')
+    >>> read_rows(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: .../a.csv line 2 opens a quote (") that is never closed
+    """
     try:
         raw = read_input(path, max_bytes)
     except FileNotFoundError:
@@ -358,12 +369,21 @@ def read_rows(path, max_bytes=MAX_CSV_BYTES):
     if "\0" in text:
         line = text[:text.index("\0")].count("\n") + 1
         raise SymnetError(f"{path} line {line} holds a NUL character; is it a CSV file?")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
+    # strict: without it an unterminated quote swallows every later line into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, width, start = [], None, 1
     try:
         for cells in reader:
+            if width is not None and len(cells) > width:
+                raise SymnetError(f"{path} line {start} has {len(cells)} cells; the header has "
+                                  f"{width}")
+            width = len(cells) if width is None and cells else width
             rows.append((reader.line_num, cells))
+            start = reader.line_num + 1
     except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise SymnetError(f"{path} line {start} opens a quote (\") that is never closed") \
+                from None
         raise SymnetError(f"{path} line {reader.line_num} is not valid CSV: {exc}") from None
     return rows
 

@@ -7,9 +7,13 @@ import os
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import symnet as sn
 from symnet.cli import main
+from symnet.files import read_rows
+from symnet.grading import read_answers
 
 
 def run(argv):
@@ -94,3 +98,57 @@ def test_a_model_file_with_one_parameter_too_many_is_refused(tmp_path):
     path.write_text(json.dumps(doc))
     with pytest.raises(sn.SymnetError, match="network of 3 parameters but holds 4"):
         sn.load(path)
+
+
+ANSWERS = "student,wrt,answer\n{}\nbob,w1,0\ncid,w1,0\n"
+
+
+@pytest.mark.parametrize("row, error", [
+    ('ann,w1,"x*(1-x)', 'line 2 opens a quote (") that is never closed'),
+    ("ann,w1,0,extra", "line 2 has 4 cells; the header has 3"),
+    ("ann,w1,0\0", "line 2 holds a NUL character; is it a CSV file?"),
+])
+def test_a_malformed_row_of_four_is_refused_naming_its_line(tmp_path, capsys, row, error):
+    # without this, an unterminated quote swallowed bob's and cid's rows ("graded 1 answer")
+    answers = tmp_path / "answers.csv"
+    answers.write_text(ANSWERS.format(row))
+    assert run(["grade", "2-2-1", "--answers", str(answers)]) == 2
+    assert capsys.readouterr().err == f"error: {answers} {error}\n"
+
+
+def test_a_quote_closed_on_a_later_line_is_one_cell_across_lines(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('student,steps\nann,"a = 1\nb = 2"\nbob,x\n')
+    assert read_rows(path) == [(1, ["student", "steps"]), (3, ["ann", "a = 1\nb = 2"]),
+                               (4, ["bob", "x"])]
+
+
+def test_an_extra_cell_in_a_roster_is_refused(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nann\nbob,extra\n")
+    assert run(["quiz", "2-2-1", "--students", str(roster), "-o", str(tmp_path / "q.gift")]) == 2
+    assert capsys.readouterr().err == f"error: {roster} line 3 has 2 cells; the header has 1\n"
+    assert not (tmp_path / "q.gift").exists()
+
+
+def test_a_row_with_fewer_cells_is_padded_in_answers(tmp_path):
+    # a spreadsheet drops a row's empty trailing cells: the optional variant column stays empty
+    path = tmp_path / "answers.csv"
+    path.write_text("student,wrt,answer,variant\nann,w1,0\n")
+    assert read_answers(path) == [{"student": "ann", "wrt": "w1", "answer": "0",
+                                   "variant": None}]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200))
+def test_any_bytes_are_rows_or_one_error(tmp_path, raw):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(raw)
+    try:
+        rows = read_rows(path)
+    except sn.SymnetError as exc:
+        assert "\n" not in str(exc).rstrip()
+        return
+    header = next((cells for _, cells in rows if cells), [])
+    assert all(len(cells) <= len(header) for _, cells in rows)
+    assert all("\0" not in cell for _, cells in rows for cell in cells)
