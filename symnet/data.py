@@ -9,11 +9,12 @@ before parsing it (``--data /dev/zero`` stops at once).
 
 import gzip
 import math
+import zlib
 
 import numpy as np
 
 from .errors import SymnetError, listed
-from .files import read_rows
+from .files import read_input, read_rows
 from .values import number_text
 
 
@@ -98,6 +99,7 @@ def _is_number(cell):
     return True
 
 
+MAX_IDX_BYTES = 200_000_000  # an IDX file as stored (MNIST's largest: 47 MB, 10 MB gzipped)
 # IDX (the MNIST files): type code → big-endian dtype
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -117,13 +119,14 @@ def read_idx(path):
     array([7, 2, 1], dtype=uint8)
     """
     try:
-        with open(path, "rb") as f:
-            gzipped = f.read(2) == b"\x1f\x8b"
-        with (gzip.open if gzipped else open)(path, "rb") as f:
-            data = f.read()
+        data = read_input(path, MAX_IDX_BYTES)
+        if len(data) > MAX_IDX_BYTES:
+            raise SymnetError(f"IDX file {path} is larger than {MAX_IDX_BYTES // 1_000_000} MB")
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
     except FileNotFoundError:
         raise SymnetError(f"IDX file {path} does not exist") from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise SymnetError(f"cannot read IDX file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in _IDX_TYPES or data[3] == 0:
         raise SymnetError(f"{path} is not an IDX file (it must start with two zero bytes, a type "

@@ -152,3 +152,10 @@ def test_any_bytes_are_rows_or_one_error(tmp_path, raw):
     header = next((cells for _, cells in rows if cells), [])
     assert all(len(cells) <= len(header) for _, cells in rows)
     assert all("\0" not in cell for _, cells in rows for cell in cells)
+
+
+def test_an_idx_file_that_is_a_pipe_is_refused_in_python(tmp_path):
+    path = tmp_path / "labels.idx1-ubyte"
+    os.mkfifo(path)
+    with pytest.raises(sn.SymnetError, match="it is a pipe; a regular file is expected$"):
+        sn.read_idx(path)
