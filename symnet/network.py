@@ -264,8 +264,9 @@ def load(path):
 
 
 def _check_size(path, doc):
-    """Refuse, before any network is built, a file that names more parameters than it holds: a
-    few hundred bytes naming 20000-4999-1 would otherwise build a hundred million of them."""
+    """Refuse, before any network is built, a file whose architecture has other than the
+    parameters it holds: a few hundred bytes naming 20000-4999-1 would otherwise build a
+    hundred million of them before finding the first missing."""
     sizes = parse_architecture(doc["arch"])
     n_params = count_params(sizes, doc.get("bias", True))
     if not isinstance(doc["params"], dict) or len(doc["params"]) != n_params:
