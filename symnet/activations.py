@@ -283,7 +283,14 @@ def unregister_activation(name):
 def _sampled_ranges(slope, x):
     """The derivative's range over [−50, 50], sampled once: for activations given by a formula;
     refused if the derivative has no finite value there."""
-    fn = sp.lambdify(x, slope, "math")
+    try:
+        fn = sp.lambdify(x, slope, "math")
+        fn(0.5)
+    except (ArithmeticError, ValueError, TypeError):
+        pass  # undefined at this point only
+    except Exception:  # SymPy's printer or a function with no numeric form
+        raise SymnetError(f"the derivative {sp.sstr(slope)[:80]} has no numeric form (the "
+                          "atlas and compiled code need numbers); give derivative=") from None
     values = {}
     for i in range(-5000, 5001):
         try:

@@ -45,6 +45,9 @@ def test_a_string_returned_by_f_is_refused_and_never_run(fresh, tmp_path):
     (lambda x: (x + 1) ** 20000, "terms"),
     (lambda x: sp.sqrt(x - 100), r"no finite value on \[-50, 50\]"),
     (lambda x: 1 / 0, "ZeroDivisionError"),
+    (lambda x: sp.Heaviside(x) * x, "has no numeric form"),
+    (lambda x: sp.floor(x), "has no numeric form"),
+    (lambda x: sp.besselj(0, x), "has no numeric form"),
 ])
 def test_what_is_not_a_real_expression_in_x_is_one_line(fresh, f, message):
     with pytest.raises(sn.SymnetError, match=message) as caught:
