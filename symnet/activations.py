@@ -16,11 +16,14 @@ other module reads the registry, so adding an activation is one call:
 
 import keyword
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
+from .bounds import check_cost
 from .errors import SymnetError, UnknownNameError, did_you_mean
 from .functions import Activated, elu, leaky_relu, relu, sigmoid, silu, softplus
 from .generics import GREEK, RESERVED, generic_function
@@ -189,20 +192,84 @@ def register_activation(name, f, *, derivative=None, latex=None, spellings=(), i
         raise SymnetError(f"activation {name!r} is already registered")
     if init not in INITS:
         raise SymnetError(f"init must be one of {', '.join(INITS)}, got {init!r}")
+    _check_latex(latex)
+    spellings = _checked_spellings(spellings)
     x = sp.Dummy("x", real=True)
-    formula = f(x)
-    slope = derivative(x) if derivative else sp.diff(formula, x)
-    if not all(isinstance(e, sp.Expr) and e.free_symbols <= {x} for e in (formula, slope)):
-        raise SymnetError("f (and derivative) must map a SymPy Symbol x to an expression in x, "
-                          "e.g. lambda x: x / (1 + sympy.Abs(x))")
+    formula = _expression(f, x, "f")
+    slope = _expression(derivative, x, "derivative") if derivative is not None else \
+        _expression(lambda v: sp.diff(formula, v), x, "f's derivative")
+    ranges = _sampled_ranges(slope, x)
     function = type(name, (Activated,), {
         "_formula": staticmethod(lambda arg: formula.xreplace({x: arg})),
         "_slope": staticmethod(lambda arg: slope.xreplace({x: arg})),
         "_latex_name": latex or r"\operatorname{%s}" % name.replace("_", r"\_"),
     })
     return _add(ActivationEntry(name.lower(), function, function=function, init=init,
-                                ranges=_sampled_ranges(slope, x),
-                                spellings=tuple(spellings)))
+                                ranges=ranges, spellings=spellings))
+
+
+_FORM = "must map a SymPy Symbol x to an expression in x, e.g. lambda x: x / (1 + sympy.Abs(x))"
+
+
+def _expression(f, x, what):
+    """``f(x)``, refused unless a real, finite SymPy expression in x within the cost bounds.
+
+    Nothing here hands text to SymPy's parser: a string returned is refused before ``diff``
+    (which would sympify it, running it as code)."""
+    if not callable(f):
+        raise SymnetError(f"{what} {_FORM}, got {type(f).__name__}")
+    try:
+        value = f(x)
+    except Exception as e:  # the user's own code: its failure is one line, not a traceback
+        raise SymnetError(f"{what} fails on a SymPy Symbol x ({type(e).__name__}: "
+                          f"{' '.join(str(e).split())[:200]}); it {_FORM}") from None
+    if not isinstance(value, sp.Expr) or not value.free_symbols <= {x}:
+        shown = type(value).__name__ if not isinstance(value, sp.Expr) else \
+            "an expression in " + ", ".join(sorted(map(str, value.free_symbols - {x})))
+        raise SymnetError(f"{what} {_FORM}; it gave {shown}")
+    check_cost(value, what=f"{what}(x)", magnitude=False)
+    if value.has(sp.I) or value.has(AppliedUndef) or value.is_real is False:
+        raise SymnetError(f"{what}(x) must be real for real x and built from known functions "
+                          f"(for a function known by its name only, use sn.generic); got "
+                          f"{sp.sstr(value)[:80]}")
+    return value
+
+
+_TEX_FORBIDDEN = re.compile(r"[<>&%#$]|\^\^|\\(input|include|write|immediate|open|read|catcode|"
+                            r"def|edef|gdef|let|csname|special|new|renew|provide|usepackage|"
+                            r"document|begin|end|make|expandafter|output|shipout|jobname)",
+                            re.IGNORECASE)
+
+
+def _check_latex(latex):
+    # the LaTeX name reaches TeX files, HTML (quizzes' \( … \)) and XML (Moodle): printable
+    # characters only, and nothing that is markup there or a TeX command reaching files
+    if latex is None:
+        return
+    if not isinstance(latex, str) or not latex.strip() or len(latex) > 200 or \
+            not latex.isprintable() or _TEX_FORBIDDEN.search(latex) or \
+            not _balanced(latex):
+        raise SymnetError(f"latex= is a short LaTeX name like r'\\operatorname{{softsign}}' "
+                          f"(printable, balanced braces, no < > & % # $ and no file or "
+                          f"definition commands), got {latex!r:.80}")
+
+
+def _balanced(text):
+    depth = 0
+    for c in text.replace(r"\{", "").replace(r"\}", ""):
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _checked_spellings(spellings):
+    if isinstance(spellings, str) or not isinstance(spellings, (tuple, list)) or not all(
+            isinstance(s, str) and s.isidentifier() and not keyword.iskeyword(s) and len(s) <= 30
+            for s in spellings):
+        raise SymnetError(f"spellings= is a tuple of identifiers like ('cubed',), got "
+                          f"{spellings!r:.80}")
+    return tuple(spellings)
 
 
 def unregister_activation(name):
@@ -214,22 +281,32 @@ def unregister_activation(name):
 
 
 def _sampled_ranges(slope, x):
-    """The derivative's range over [−50, 50], sampled: for activations given by a formula."""
-    fn = sp.lambdify(x, slope, "math")
-
-    def ranges(options):
-        values = []
-        for i in range(-5000, 5001):
-            try:
-                values.append(float(fn(i / 100)))
-            except (ArithmeticError, ValueError):
-                continue
-        lo, hi = min(values), max(values)
-        peak_at = (values.index(hi) - 5000) / 100
-        show = lambda v: f"{v:.4g}"
-        return (f"[{show(lo)}, {show(hi)}]", sp.Float(lo, 15), sp.Float(hi, 15),
-                f"at x ≈ {peak_at:g}")
-    return ranges
+    """The derivative's range over [−50, 50], sampled once: for activations given by a formula;
+    refused if the derivative has no finite value there."""
+    try:
+        fn = sp.lambdify(x, slope, "math")
+        fn(0.5)
+    except (ArithmeticError, ValueError, TypeError):
+        pass  # undefined at this point only
+    except Exception:  # SymPy's printer or a function with no numeric form
+        raise SymnetError(f"the derivative {sp.sstr(slope)[:80]} has no numeric form (the "
+                          "atlas and compiled code need numbers); give derivative=") from None
+    values = {}
+    for i in range(-5000, 5001):
+        try:
+            v = float(fn(i / 100))
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        if math.isfinite(v):
+            values[i / 100] = v
+    if not values:
+        raise SymnetError(f"the derivative {sp.sstr(slope)[:80]} has no finite value on "
+                          "[-50, 50], the range the atlas and gradient flow sample")
+    lo, hi = min(values.values()), max(values.values())
+    peak_at = next(at for at, v in values.items() if v == hi)
+    show = lambda v: f"{v:.4g}"
+    found = (f"[{show(lo)}, {show(hi)}]", sp.Float(lo, 15), sp.Float(hi, 15), f"at x ≈ {peak_at:g}")
+    return lambda options: found
 
 
 _BUILT_IN = frozenset(REGISTRY)

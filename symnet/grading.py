@@ -21,8 +21,7 @@ carries an earlier error counted as right (error carried forward).
 [('correct', 1.0), ('invalid', 0.0)]
 """
 
-import csv
-import io
+import html
 import math
 import os
 import xml.etree.ElementTree as ET
@@ -251,15 +250,22 @@ def _cell(value):
     return s
 
 
+def _csv_line(cells):
+    # csv.writer quotes a cell with LF but not one with a bare CR when lines end in LF, and a
+    # spreadsheet starts a row at that CR (a formula row, if "=" follows): every cell holding a
+    # comma, a quote, CR or LF is quoted
+    return ",".join('"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c
+                    for c in cells) + "\n"
+
+
 def report_csv(results):
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    """The graded rows as CSV, one line per answer: a spreadsheet shows every cell as text."""
+    lines = [_csv_line(COLUMNS)]
     for g in results:
-        writer.writerow([_cell(v) for v in (g.row, g.student, g.wrt, g.variant, g.given,
-                                            g.verdict, f"{g.credit_given:g}",
-                                            " | ".join(g.diagnosis))])
-    return buf.getvalue()
+        lines.append(_csv_line([_cell(v) for v in (g.row, g.student, g.wrt, g.variant, g.given,
+                                                   g.verdict, f"{g.credit_given:g}",
+                                                   " | ".join(g.diagnosis))]))
+    return "".join(lines)
 
 
 def summary_table(results):
@@ -279,11 +285,16 @@ def summary_table(results):
                   "most common diagnoses"], rows, "lrrrrl")
 
 
+def _markdown_cell(text):
+    # a student's cell reaches the Markdown: HTML shown as text, one row per line
+    return " ".join(html.escape(str(text), quote=False).split())
+
+
 def summary(results, fmt="markdown"):
     """The summary as Markdown or HTML."""
     table = summary_table(results)
     if fmt == "markdown":
-        return "# Grading summary\n\n" + table.markdown() + "\n"
+        return "# Grading summary\n\n" + table.markdown(cell=_markdown_cell) + "\n"
     html = ET.Element("html")
     body = ET.SubElement(html, "body")
     ET.SubElement(body, "h1").text = "Grading summary"

@@ -3,7 +3,7 @@ r"""GIFT: per variant a category, and one numeric question for each thing asked,
 the slip's sentence as its feedback), math as ``\( … \)`` with GIFT's special characters
 escaped."""
 
-from .statement import at_parts, definitions_tex, description, html_math, tolerance_text
+from .statement import at_parts, definitions_tex, description, html_math, math_html, tolerance_text
 from .variants import plain_number
 
 _SPECIAL = "\\~=#{}:"
@@ -16,8 +16,8 @@ def escape(s):
 
 def question(quiz, variant, q):
     net = quiz.net
-    body = (f"{description(net)} \\({definitions_tex(net)}\\). {html_math(at_parts(variant))}, "
-            f"compute {q.label} \\({q.tex}\\) to 4 significant digits.")
+    body = (f"{description(net)} {math_html(definitions_tex(net))}. {html_math(at_parts(variant))}, "
+            f"compute {q.label} {math_html(q.tex)} to 4 significant digits.")
     name = f"v{variant.number:03d} {q.name}"
     tol = tolerance_text(q.tolerance)
     answers = [f"={q.shown}:{tol}#right"]

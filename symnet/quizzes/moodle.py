@@ -5,7 +5,7 @@ the gradients and the updated weight, each slip's number answered with its feedb
 import html
 import xml.etree.ElementTree as ET
 
-from .statement import intro_html, model_name, picture_png, tolerance_text
+from .statement import intro_html, math_html, model_name, picture_png, tolerance_text
 from .variants import plain_number
 
 
@@ -41,7 +41,7 @@ def question_element(quiz, variant):
     _text(q, "name", f"{model_name(quiz.net)} seed {quiz.seed} variant {variant.number}")
     image = picture_png(variant) if quiz.picture else None
     html = intro_html(variant, "@@PLUGINFILE@@/network.png" if image else None)
-    items = "".join(f"<li>{question.label} \\({question.tex}\\) = {cloze_part(question)}</li>"
+    items = "".join(f"<li>{question.label} {math_html(question.tex)} = {cloze_part(question)}</li>"
                     for question in variant.questions)
     text = _text(q, "questiontext", f"{html}\n<ol>{items}</ol>", format="html")
     if image:

@@ -10,7 +10,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from .statement import intro_html, model_name, picture_png, tolerance_text
+from .statement import intro_html, math_html, model_name, picture_png, tolerance_text
 
 _DATE = (2000, 1, 1, 0, 0, 0)
 _QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -43,7 +43,7 @@ def item(variant, q, ident, image=None):
     _metadata(it, [("question_type", "numerical_question"), ("points_possible", "1")])
     presentation = _el(it, "presentation")
     src = f"$IMS-CC-FILEBASE$/{image}" if image else None
-    html = intro_html(variant, src) + f"<p>{q.label} \\({q.tex}\\) =</p>"
+    html = intro_html(variant, src) + f"<p>{q.label} {math_html(q.tex)} =</p>"
     _el(_el(presentation, "material"), "mattext", html, texttype="text/html")
     response = _el(presentation, "response_str", ident="response1", rcardinality="Single")
     _el(_el(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")

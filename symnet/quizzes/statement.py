@@ -62,9 +62,20 @@ def at_parts(variant):
     return ["At the data point ", InlineMath(point), " with the parameters ", InlineMath(params)]
 
 
+def math_html(tex):
+    """Inline math in HTML, ``\\( … \\)``: MathJax reads the text, so ``<`` and ``>`` are
+    written as HTML, never a tag (a registered activation's LaTeX name is the user's; ``&`` stays,
+    as aligned definitions use ``&=`` and no entity is written).
+
+    >>> math_html("a < b")
+    '\\\\(a &lt; b\\\\)'
+    """
+    return "\\(" + tex.replace("<", "&lt;").replace(">", "&gt;") + "\\)"
+
+
 def html_math(parts):
     """Text and inline math as HTML, the math as ``\\( … \\)``."""
-    return "".join(f"\\({p.tex}\\)" if isinstance(p, InlineMath) else p for p in parts)
+    return "".join(math_html(p.tex) if isinstance(p, InlineMath) else p for p in parts)
 
 
 def picture_png(variant):
@@ -84,7 +95,7 @@ def picture_png(variant):
 def intro_html(variant, image=None):
     """The question's text up to the questions, as HTML with ``\\( … \\)`` math."""
     net = variant.sheet.net
-    parts = [f"<p>{description(net)}</p>", f"<p>\\({definitions_tex(net)}\\)</p>"]
+    parts = [f"<p>{description(net)}</p>", f"<p>{math_html(definitions_tex(net))}</p>"]
     if image:
         what = "circuit" if isinstance(net, Circuit) else f"{net.arch} network"
         parts.append(f'<p><img src="{image}" alt="the {what}"></p>')
