@@ -29,7 +29,7 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
-from ..functions import maximum, minimum
+from ..gates import gate
 from ..printing import text
 from .wording import constant_sentence, path_sentence
 
@@ -269,25 +269,23 @@ def _bias_input(ctx):
                                set_factor(factor, extra), frozenset([factor]))
 
 
-_EXTREMA = (maximum, minimum, sp.Max, sp.Min)
-
-
 def _gate(ctx, factor):
-    """The definition of the gate ``factor`` differentiates (∂q/∂x of ``q = x + y``), or None."""
-    return ctx.net.definitions.get(factor.num)
+    """The gate (:func:`symnet.gates.gate`) whose local derivative ``factor`` is, or None."""
+    definition = ctx.net.definitions.get(factor.num)
+    return None if definition is None else gate(factor.num, definition)
 
 
 @detector("max routed to the smaller input")
 def _max_to_smaller(ctx):
     for factor, value in ctx.factors.items():
-        gate = _gate(ctx, factor)
-        if isinstance(gate, _EXTREMA) and len(gate.args) == 2 and factor.den in gate.args:
-            word, larger = ("max", "larger") if isinstance(gate, (maximum, sp.Max)) else \
-                ("min", "smaller")
+        g = _gate(ctx, factor)
+        if g is not None and g.kind in ("max", "min") and len(g.inputs) == 2 and \
+                factor.den in g.inputs:
             other = sp.Heaviside(-value.args[0], *value.args[1:]) \
                 if isinstance(value, sp.Heaviside) else 1 - value  # θ(w − z) for θ(z − w)
             yield Slip("max routed to the smaller input",
-                       f"{word} gives all of the gradient to the {larger} input: "
+                       f"{g.kind} gives all of the gradient to the "
+                       f"{'larger' if g.kind == 'max' else 'smaller'} input: "
                        f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
                        set_factor(factor, other), frozenset([factor]))
 
@@ -295,24 +293,23 @@ def _max_to_smaller(ctx):
 @detector("multiply gate not swapped")
 def _multiply_unswapped(ctx):
     for factor, value in ctx.factors.items():
-        gate = _gate(ctx, factor)
-        if gate is not None and gate.is_Mul and factor.den in gate.args:
-            others = [a for a in gate.args if a != factor.den and not a.is_number]
-            if len(others) == 1 and others[0].is_Symbol:
-                own = value.xreplace({others[0]: factor.den})
-                yield Slip("multiply gate not swapped",
-                           f"a multiply gate gives each input the gradient times the other input: "
-                           f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(own)}",
-                           set_factor(factor, own), frozenset([factor]))
+        g = _gate(ctx, factor)
+        if g is not None and g.kind == "multiply" and len(g.inputs) == 2 and \
+                factor.den in g.inputs:
+            other = next(i for i in g.inputs if i != factor.den)
+            own = value.xreplace({other: factor.den})
+            yield Slip("multiply gate not swapped",
+                       f"a multiply gate gives each input the gradient times the other input: "
+                       f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(own)}",
+                       set_factor(factor, own), frozenset([factor]))
 
 
 @detector("add gate splitting")
 def _add_splitting(ctx):
     for factor, value in ctx.factors.items():
-        gate = _gate(ctx, factor)
-        if gate is not None and gate.is_Add and value == 1 and \
-                all(a.is_Symbol for a in gate.args):  # q = x + y, not a neuron's weighted sum
-            share = sp.Rational(1, len(gate.args))
+        g = _gate(ctx, factor)  # q = x + y is one; a neuron's weighted sum is not
+        if g is not None and g.kind == "add" and len(g.inputs) > 1 and value == 1:
+            share = sp.Rational(1, len(g.inputs))
             yield Slip("add gate splitting",
                        f"an add gate passes the whole gradient on to each input, it does not "
                        f"split it: {ctx.show(factor)} = 1, not {share}",
