@@ -71,7 +71,7 @@ class Chain:
         """The value at a point: ``values`` maps symbols to numbers (a graph's ``forward``);
         exact for exact values, or to ``precision`` digits."""
         def value_of(expr):
-            v = sp.sympify(expr).xreplace(values)
+            v = sp.sympify(expr).xreplace(values)  # safe: a number or an expression, never text
             return v if precision is None else v.evalf(precision)
         return self.evaluate(value_of)
 

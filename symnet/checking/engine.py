@@ -32,7 +32,7 @@ import sympy as sp
 from ..errors import TooLargeError
 from ..printing import text
 from .context import Context
-from .evaluation import evalf, same, value
+from .evaluation import same, value
 from .hints import activation_hints
 from .slips import DETECTORS, Slip, scale
 from .wording import Names, constant_sentence
@@ -170,9 +170,9 @@ def slips_at(net, derivation, values):
     floats = {}
 
     def value_of(expr):
-        if expr not in floats:
-            x = evalf(sp.sympify(expr).xreplace(values))
-            floats[expr] = _defined(x if x is sp.nan else float(x))
+        if expr not in floats:  # floats are all a number's tolerance needs: 15 digits, not 40
+            x = expr.xreplace(values).evalf(15)
+            floats[expr] = float(x) if x.is_real and x.is_finite else _defined(sp.nan)
         return floats[expr]
 
     out = []
