@@ -35,7 +35,7 @@ from .context import Context
 from .evaluation import same, value
 from .hints import activation_hints
 from .slips import DETECTORS, Slip, scale
-from .wording import Names, constant_sentence
+from .wording import Names, and_list, constant_sentence
 
 MAX_DIAGNOSED_PATHS = 64  # beyond this, the chain is too wide to enumerate slips on
 MAX_PAIRS = 4000
@@ -300,9 +300,7 @@ def _additive(difference, answer, expected):
 
 def _listed(one, many, factors, show):
     shown = [f"({show(f)})" if f.is_Add else show(f) for f in factors]
-    if len(shown) == 1:
-        return f"{one} {shown[0]}"
-    return f"{many} {', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{one if len(shown) == 1 else many} {and_list(shown)}"
 
 
 def agreeing(ctx, answer):

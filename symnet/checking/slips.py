@@ -31,7 +31,7 @@ from ..activations import entry, names
 from ..derive import Partial
 from ..gates import gate
 from ..printing import text
-from .wording import constant_sentence, path_sentence
+from .wording import and_list, constant_sentence, path_sentence
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
@@ -336,14 +336,9 @@ def _fork(ctx):
             others = [str(c) for c in children if c != child]
             many = len(missed) > 1
             yield Slip("fork's gradients not added",
-                       f"{node} is used by {_and(children)}, and its gradient adds the paths "
+                       f"{node} is used by {and_list(children)}, and its gradient adds the paths "
                        f"through each: your answer misses the path{'s' * many} through "
-                       f"{_and(others)}", keep_paths(kept), frozenset(missed) | lost)
-
-
-def _and(items):
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+                       f"{and_list(others)}", keep_paths(kept), frozenset(missed) | lost)
 
 
 @detector("dropped path")

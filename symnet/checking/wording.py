@@ -81,3 +81,13 @@ def path_sentence(paths, keep):
         has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
     return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
             f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
+
+
+def and_list(items):
+    """``"a"``, ``"a and b"``, ``"a, b and c"``.
+
+    >>> and_list(["c", "d", "e"])
+    'c, d and e'
+    """
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
