@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .curves import plot_boundary, plot_curves
 from .errors import SymnetError
 from .files import MODEL_FORMAT, write_atomic
-from .metrics import classes, is_classifier
+from .metrics import class_numbers, classes, is_classifier
 
 
 @dataclass
@@ -61,10 +61,15 @@ class TrainResult:
                            f"{net.arch}, {net.loss.name}" if _is_network(net) else _name(net))
 
     def predict_class(self, X):
-        """The class of each row of ``X`` (0/1 for bce, the largest output for cross-entropy)."""
+        """The class of each row of ``X``: 0 or 1 for bce (ŷ > ½), the number k of the largest
+        output ŷk for cross-entropy, numbered from 1 as the outputs are (as ``symnet predict``
+        numbers them)."""
+        return self._classes(X, class_numbers)
+
+    def _classes(self, X, numbering=classes):
         _check_network(self.network, "predicting classes")
         Yhat = self.network.compile().predict(self.params, X)
-        c = classes(self.network.loss.name, Yhat.T)
+        c = numbering(self.network.loss.name, Yhat.T)
         return c[0] if c.ndim == 2 else c
 
     def plot_boundary(self, X, Y):
@@ -73,7 +78,7 @@ class TrainResult:
         Needs matplotlib."""
         net = self.network
         _check_classifier(net)
-        return plot_boundary(self.predict_class, X, Y, net.loss.name,
+        return plot_boundary(self._classes, X, Y, net.loss.name,
                              f"{net.arch}, {net.loss.name}: decision boundary")
 
     def save(self, path):

@@ -19,7 +19,7 @@ import numpy as np
 from .compile.fused import fused_epochs
 from .errors import SymnetError, listed
 from .generics import require_formulas
-from .metrics import GradientSizes, accuracy, is_classifier, split
+from .metrics import GradientSizes, accuracy, check_targets, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import TrainResult
 from .values import MAX_EPOCHS, bounded
@@ -171,7 +171,9 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)
     theta = model.theta(net.init_params(seed) if params is None else params)
-    Xt, Yt = model.data(X, Y)
+    Xt, Yt = model.data(X, _not_labels(net, Y))
+    if getattr(net, "loss", None) is not None:
+        check_targets(net.loss.name, [str(t) for t in net.targets], Yt)
     lr = opt.lr if lr is None else _positive(lr, "lr", float)
     epochs = bounded(_positive(epochs, "epochs", int), "epochs", high=MAX_EPOCHS,
                      how_to_go_below="train in several runs, each from the last params")
@@ -198,6 +200,21 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
         epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
     _loop(run, epochs_iter, Xt, Yt, batch_size, rng, patience, callback)
     return run.result()
+
+
+def _not_labels(net, Y):
+    """``Y``, unless it is one class label per sample for a cross-entropy network: refused
+    with the one-hot form its targets take."""
+    if getattr(net, "loss", None) is None or net.loss.name != "cross_entropy":
+        return Y
+    k = net.sizes[-1]
+    shape = np.shape(Y) if isinstance(Y, (list, tuple, np.ndarray)) else None
+    if shape and (len(shape) == 1 or shape[1:] == (1,)):
+        raise SymnetError(
+            f"cross_entropy's targets are one-hot, {k} per sample (a 1 in the class's column; "
+            f"classes are numbered 1 to {k}, as yhat1 to yhat{k}); these are one number per "
+            f"sample: write class labels 1 to {k} one-hot, e.g. np.eye({k})[labels - 1]")
+    return Y
 
 
 def _held_out(Xt, Yt, validation, seed):

@@ -1,0 +1,148 @@
+"""Results that were silently wrong, made loud or right: targets a classifier's loss is not
+defined on are refused, the train summary gives the loss of the parameters it returns, classes
+are numbered from 1 in the API as on the command line."""
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+
+
+def one_error(capsys):
+    """The one ``error:`` line a refused command printed (and nothing on standard output)."""
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+# ---------------------------------------------------------------- targets of a classifier
+
+@pytest.mark.parametrize("Y, sample, has", [
+    ([1, 2], 2, "y = 2"),  # the learner's classes {1, 2}: bce trained to a loss of -0.19 before
+    ([0, -1], 2, "y = -1"),
+    ([1.5, 0], 1, "y = 1.5"),
+    ([[0], [1.0000001]], 2, "y = 1"),
+])
+def test_bce_targets_outside_0_1_are_refused(Y, sample, has):
+    with pytest.raises(sn.SymnetError, match=rf"^bce's targets are probabilities in \[0, 1\] "
+                       rf"\(a class is 0 or 1\); sample {sample} has {has}"):
+        sn.Network("2-1", loss="bce").fit([[0, 0], [1, 1]], Y, epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("Y", [[0, 1], [0.0, 0.25], [[1.0], [0.0]]])
+def test_bce_targets_in_0_1_train(Y):
+    r = sn.Network("2-1", loss="bce").fit([[0, 0], [1, 1]], Y, epochs=2, progress=False)
+    assert r.epochs == 2
+
+
+@pytest.mark.parametrize("Y, has", [
+    ([[2, 0], [0, 1]], "y1 = 2, y2 = 0"),
+    ([[0.5, 0.4], [0, 1]], "y1 = 0.5, y2 = 0.4"),
+    ([[1.5, -0.5], [0, 1]], "y1 = 1.5, y2 = -0.5"),
+    ([[0, 0], [0, 1]], "y1 = 0, y2 = 0"),
+])
+def test_cross_entropy_targets_that_are_no_distribution_are_refused(Y, has):
+    with pytest.raises(sn.SymnetError, match=r"^cross_entropy's targets are a distribution over "
+                       rf"the 2 outputs, non-negative and summing to 1 \(one-hot for a class\); "
+                       rf"sample 1 has {has}$"):
+        sn.Network("2-2", loss="cross_entropy").fit([[0, 0], [1, 1]], Y, epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("labels", [[1, 2, 3, 1], np.array([0, 1, 2, 0]), [[1], [2], [3], [1]]])
+def test_integer_class_labels_for_cross_entropy_get_the_one_hot_hint(labels):
+    with pytest.raises(sn.SymnetError, match=r"classes are numbered 1 to 3, as yhat1 to yhat3\); "
+                       r"these are one number per sample: write class labels 1 to 3 one-hot, "
+                       r"e\.g\. np\.eye\(3\)\[labels - 1\]$"):
+        sn.Network("2-3", loss="cross_entropy").fit(np.eye(4)[:, :2], labels, epochs=1,
+                                                     progress=False)
+
+
+def test_the_hint_works_and_classes_come_back_numbered_from_1():
+    X = np.array([[1.0, 0], [0, 1], [1, 1], [-1, 0]])
+    labels = np.array([1, 2, 3, 1])
+    r = sn.Network("2-4-3", activation="tanh", loss="cross_entropy").fit(
+        X, np.eye(3)[labels - 1], optimizer="adam", lr=0.05, epochs=400, progress=False)
+    assert r.predict_class(X).tolist() == labels.tolist()
+
+
+def test_soft_distributions_still_train():
+    Y = [[0.25, 0.75], [0.1 + 0.2, 0.7]]  # 0.1 + 0.2 + 0.7 is 1 up to rounding
+    assert sn.Network("2-2", loss="cross_entropy").fit([[0, 0], [1, 1]], Y, epochs=1,
+                                                        progress=False).epochs == 1
+
+
+@pytest.mark.parametrize("rows, line", [
+    ("x1,x2,y\n0,0,0\n1,1,2\n", "bce's targets are probabilities in [0, 1] (a class is 0 or 1); sample 2 has y = 2"),
+    ("x1,x2,y\n0,0,-1\n1,1,1\n", "sample 1 has y = -1"),
+])
+def test_train_refuses_bce_targets_outside_0_1(tmp_path, capsys, rows, line):
+    data = tmp_path / "d.csv"
+    data.write_text(rows)
+    model = tmp_path / "m.json"
+    assert main(["train", "2-1", "--loss", "bce", "--data", str(data), "--save", str(model)]) == 2
+    assert line in one_error(capsys) and not model.exists()
+
+
+def test_train_refuses_cross_entropy_rows_that_are_no_distribution(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text("x1,x2,y1,y2\n0,0,1,0\n1,1,1,1\n")
+    assert main(["train", "2-2", "--loss", "cross_entropy", "--data", str(data)]) == 2
+    assert one_error(capsys).endswith("sample 2 has y1 = 1, y2 = 1\n")
+
+
+def test_predict_numbers_classes_as_predict_class_does(tmp_path, capsys):
+    X = np.array([[1.0, 0], [0, 1], [1, 1], [-1, 0]])
+    r = sn.Network("2-4-3", activation="tanh", loss="cross_entropy").fit(
+        X, np.eye(3)[[0, 1, 2, 0]], optimizer="adam", lr=0.05, epochs=400, progress=False)
+    r.save(tmp_path / "ce.json")
+    (tmp_path / "x.csv").write_text("a,b\n1,0\n0,1\n1,1\n-1,0\n")
+    assert main(["predict", str(tmp_path / "ce.json"), "--data", str(tmp_path / "x.csv")]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert [int(row[-1]) for row in rows[1:]] == r.predict_class(X).tolist() == [1, 2, 3, 1]
+
+
+# ---------------------------------------------------------------- the train summary
+
+def summary(tmp_path, capsys, rows, *options):
+    data = tmp_path / "d.csv"
+    data.write_text(rows)
+    assert main(["train", "1-1", "--data", str(data), "--params", "w1=0,b1=0", *options]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_one_epoch_shows_the_loss_before_and_after_its_update(tmp_path, capsys):
+    """x = 1, y = 3 from w1 = b1 = 0: the mse is 9, its gradient −6 on each, so lr 0.1 moves
+    both to 0.6, ŷ = 1.2 and the loss is 1.8² = 3.24."""
+    lines = summary(tmp_path, capsys, "x,y\n1,3\n", "--epochs", "1", "--lr", "0.1")
+    assert lines[1] == "loss: 9 -> 3.24"
+
+
+def test_the_after_loss_is_that_of_the_saved_parameters(tmp_path, capsys):
+    model = tmp_path / "m.json"
+    lines = summary(tmp_path, capsys, "x,y\n1,3\n2,5\n", "--epochs", "3", "--save", str(model))
+    net, params = sn.load(model)
+    w, b = params["w1"], params["b1"]
+    by_hand = ((3 - (w + b)) ** 2 + (5 - (2 * w + b)) ** 2) / 2
+    assert lines[1] == f"loss: 17 -> {by_hand:.6g}"
+
+
+def test_with_batches_the_before_loss_is_the_initial_parameters_on_all_rows(tmp_path, capsys):
+    """(3² + 5²)/2 = 17 at w1 = b1 = 0, not the first epoch's running mean over its batches."""
+    lines = summary(tmp_path, capsys, "x,y\n1,3\n2,5\n", "--epochs", "1", "--batch-size", "1")
+    before, after = lines[1].removeprefix("loss: ").split(" -> ")
+    assert before == "17" and float(after) != 17
+
+
+def test_early_stopping_reports_the_kept_parameters(tmp_path, capsys):
+    model = tmp_path / "m.json"
+    rows = "x,y\n" + "".join(f"{x},{2 * x + 1}\n" for x in range(6))
+    lines = summary(tmp_path, capsys, rows, "--lr", "0.2", "--epochs", "50", "--patience", "1",
+                    "--save", str(model))
+    net, params = sn.load(model)
+    w, b = params["w1"], params["b1"]
+    by_hand = sum((2 * x + 1 - (w * x + b)) ** 2 for x in range(6)) / 6
+    assert lines[1].endswith(f" -> {by_hand:.6g}")
