@@ -123,7 +123,7 @@ def _derivation(net, row, p):
 
 def _wrong_lines(derivation):
     # a line wrong only because it carries an earlier error (``follows``) is not named again
-    return [f"line {s.number}: {s.diagnosis}" for s in derivation.steps
+    return [f"{s.place}: {s.diagnosis}" for s in derivation.steps
             if s.correct is False and not getattr(s, "follows", None)]
 
 

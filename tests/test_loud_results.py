@@ -146,3 +146,47 @@ def test_early_stopping_reports_the_kept_parameters(tmp_path, capsys):
     w, b = params["w1"], params["b1"]
     by_hand = sum((2 * x + 1 - (w * x + b)) ** 2 for x in range(6)) / 6
     assert lines[1].endswith(f" -> {by_hand:.6g}")
+
+
+# ---------------------------------------------------------------- check --steps, by the file's lines
+
+STEPS = ("∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5 = 2(ŷ - y) N2\n"  # line 1: two equalities, the second wrong
+         "\n"
+         "∂L/∂ŷ = 2(ŷ - y)\n"
+         "∂L/∂w5 = 2(ŷ - y) N1\n")
+
+
+def test_steps_are_numbered_by_the_files_lines_and_a_chained_lines_equalities():
+    report = sn.check_derivation(sn.Network("2-2-1"), "w5", STEPS)
+    assert [(s.number, s.equality, s.correct) for s in report.steps] == [
+        (1, 1, True), (1, 2, False), (3, None, True), (4, None, True)]
+    assert report.first_error == 1
+    assert [s.place for s in report.steps] == ["line 1, equality 1", "line 1, equality 2",
+                                               "line 3", "line 4"]
+    assert str(report).endswith("\nfirst error: line 1, equality 2")
+
+
+def test_check_steps_prints_the_files_line_numbers(tmp_path, capsys):
+    path = tmp_path / "steps.txt"
+    path.write_text(STEPS)
+    main(["check", "2-2-1", "--wrt", "w5", "--steps", str(path)])
+    out = capsys.readouterr().out
+    assert "\nline 3 " in out and "\nline 4 " in out and "\nline 2" not in out
+    assert "first error: line 1, equality 2" in out
+
+
+def test_a_latex_blocks_rows_are_numbered_by_the_line_they_begin_on():
+    text = ("Here is my work.\n\\begin{aligned}\n"
+            "\\frac{\\partial L}{\\partial w_5} &= \\frac{\\partial L}{\\partial \\hat y}\n"
+            "  \\cdot \\frac{\\partial \\hat y}{\\partial w_5} \\\\\n"
+            "\\frac{\\partial L}{\\partial w_5} &= 2(\\hat y - y) N_2\n\\end{aligned}")
+    report = sn.check_derivation(sn.Network("2-2-1"), "w5", text)
+    assert [s.number for s in report.steps] == [3, 5] and report.first_error == 5
+
+
+def test_a_carried_error_names_the_equality_it_follows():
+    text = "∂L/∂ŷ = 3(ŷ - y) = 3(ŷ - y)\n∂L/∂w5 = ∂L/∂ŷ · ∂ŷ/∂w5\n∂L/∂w5 = 3(ŷ - y) N1\n"
+    report = sn.check_derivation(sn.Network("2-2-1"), "w5", text)
+    assert report.first_error == 1
+    assert report.steps[-1].follows == 1 and report.steps[-1].diagnosis.startswith(
+        "follows from line 1, equality ")

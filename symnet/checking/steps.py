@@ -18,7 +18,7 @@ N".  A line that uses a δ the student defined wrongly (``∂L/∂w1 = δ1 x1``)
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import sympy as sp
 
@@ -34,11 +34,13 @@ from .wording import Names
 
 @dataclass
 class Step:
-    """One judged step: its ``number`` (1-based), the ``line`` it came from, its ``kind``
-    (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"`` (the same left side
-    as the step before), ``"result"`` (∂L/∂w), ``"intermediate"`` (another partial),
-    ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a
-    ``diagnosis`` and ``follows`` (the line whose error this one carries forward, or None)."""
+    """One judged step: its ``number`` (the line of the text it is on, from 1), the ``line``
+    it came from, its ``kind`` (``"chain formula"``, ``"local factor"``, ``"numeric"``,
+    ``"algebra"`` (the same left side as the step before), ``"result"`` (∂L/∂w),
+    ``"intermediate"`` (another partial), ``"unread"``), ``correct`` (None: not judged, e.g. a
+    number without ``at``), a ``diagnosis``, ``follows`` (the line whose error this one carries
+    forward, or None) and ``equality``: which equality of a line that chains them (``a = b = c``:
+    1, then 2), or None."""
 
     number: int
     line: str
@@ -46,6 +48,16 @@ class Step:
     correct: bool
     diagnosis: str = None
     follows: int = None
+    equality: int = None
+
+    @property
+    def place(self):
+        """``"line 3"``, or ``"line 3, equality 2"`` on a line that chains equalities."""
+        return _place(self.number, self.equality)
+
+
+def _place(number, equality):
+    return f"line {number}" + (f", equality {equality}" if equality else "")
 
 
 @dataclass
@@ -75,16 +87,17 @@ class DerivationCheck:
 
     def __str__(self):
         width = max(len(s.kind) for s in self.steps)
+        places = max(len(s.place) for s in self.steps)
         out = []
         for s in self.steps:
             mark = {True: "right", False: "wrong", None: "  -  "}[s.correct]
             if s.follows:
                 mark = "carry"
-            out.append(f"line {s.number:<2} {mark}  {s.kind:<{width}}  {s.line}")
+            out.append(f"{s.place:<{max(places, 7)}} {mark}  {s.kind:<{width}}  {s.line}")
             if s.diagnosis:
-                out.append(f"        {s.diagnosis}")
-        out.append(f"first error: line {self.first_error}" if self.first_error else
-                   "every line is right")
+                out.append(f"{'':{max(places, 7) + 1}}{s.diagnosis}")
+        first = next((s for s in self.steps if s.correct is False and not s.follows), None)
+        out.append(f"first error: {first.place}" if first else "every line is right")
         return "\n".join(out)
 
     def as_dict(self):
@@ -108,15 +121,18 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     ... \\frac{\\partial h_1}{\\partial N_1} &= \\sigma(N_1) \\\\
     ... \\frac{\\partial L}{\\partial w_1} &= 2(\\hat y - y) w_5 \\sigma(N_1) x_1
     ... \\end{aligned}''')
-    >>> [(s.kind, s.correct, s.follows) for s in report.steps]
-    [('chain formula', True, None), ('local factor', False, None), ('result', False, 2)]
+    >>> [(s.kind, s.correct, s.follows) for s in report.steps]  # lines of the text, from 1
+    [('chain formula', True, None), ('local factor', False, None), ('result', False, 6)]
     """
     target = net.symbol(wrt)
     written = split_steps(text)
-    judge = _Judge(net, target, at, seed)
+    places = [_place(w.number, w.equality) for w in written]
+    judge = _Judge(net, target, at, seed, places)
     steps = []
-    for number, w in enumerate(written, start=1):
-        steps.append(judge.step(number, w, last=number == len(written)))
+    for index, w in enumerate(written):
+        step = judge.step(index, w, last=index == len(written) - 1)
+        follows = None if step.follows is None else written[step.follows].number
+        steps.append(replace(step, number=w.number, equality=w.equality, follows=follows))
     errors = [s.number for s in steps if s.correct is False and not s.follows]
     return DerivationCheck(steps, errors[0] if errors else None,
                            not any(s.correct is False for s in steps), str(target))
@@ -125,8 +141,8 @@ def check_derivation(net, wrt, text, at=None, seed=0):
 class _Judge:
     """Judges steps in order, remembering what the student declared (factors, paths, values)."""
 
-    def __init__(self, net, wrt, at, seed):
-        self.net, self.wrt = net, wrt
+    def __init__(self, net, wrt, at, seed, places):
+        self.net, self.wrt, self.places = net, wrt, places  # a step's index → "line 3"
         self.goal = Partial(net.output, wrt)
         self.target = self.goal
         self.points = points(net, seed, n=8)
@@ -185,7 +201,7 @@ class _Judge:
         mine = self._declared(target, self.at)
         if mine is not None and mine[0] is not sp.nan and abs(rhs - mine[0]) <= tolerance:
             return Step(number, line, "numeric", False, follows=mine[1],
-                        diagnosis=f"follows from line {mine[1]}")
+                        diagnosis=f"follows from {self.places[mine[1]]}")
         shown = "undefined" if truth is sp.nan else f"{float(truth):.6g}"
         return Step(number, line, "numeric", False, f"{text(target)} = {shown} at this point")
 
@@ -197,12 +213,12 @@ class _Judge:
         root = self._carried(target, rhs)
         if root is not None:
             self._declare_delta(target, rhs, root)
-            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+            return self._remember(Step(number, line, kind, False, f"follows from {self.places[root]}",
                                        root), target, rhs, root)
         self._declare_delta(target, rhs, number)
         sentence = self._diagnose(target, rhs)
         if self.previous and self.previous[0] == target and self.previous[2] is None:
-            sentence = f"not equal to line {self.previous[3]}: {sentence}"
+            sentence = f"not equal to {self.places[self.previous[3]]}: {sentence}"
         return self._remember(Step(number, line, kind, False, sentence), target, rhs, number)
 
     def _with_deltas(self, number, line, target, own, true_deltas, roots, kind):
@@ -211,7 +227,7 @@ class _Judge:
         if all(same(value(true_deltas, p), self._truth(target, p)) for p in self.points):
             root = min(roots)
             self._declare_delta(target, own, root)
-            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+            return self._remember(Step(number, line, kind, False, f"follows from {self.places[root]}",
                                        root), target, own, root)
         return self._value(number, line, target, true_deltas, kind)
 
