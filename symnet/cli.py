@@ -323,7 +323,7 @@ def _grade_arguments(p):
                    help="a summary per question, as Markdown (.md) or HTML (.html)")
     p.add_argument("--seed", type=_SEED, default=0, metavar="S",
                    help="the seed of the quiz whose variants the variant column names (default 0)")
-    p.add_argument("--variants", type=int, default=30, metavar="N",
+    p.add_argument("--variants", type=_whole("--variants", None), default=30, metavar="N",
                    help="how many variants that quiz has (default 30, as quiz); a variant beyond "
                         "N is invalid")
 

@@ -22,6 +22,7 @@ carries an earlier error counted as right (error carried forward).
 """
 
 import html
+import itertools
 import math
 import os
 import xml.etree.ElementTree as ET
@@ -37,6 +38,7 @@ from .parse import parse_assignments
 from .printing import Table
 from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
+from .values import INTEGER, number_text
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
@@ -75,11 +77,34 @@ def _invalid(row, number, reason, of):
 
 
 def _number(answer):
+    """A numeric answer, in the one number syntax (``1_000`` and ``٣`` are expressions, and
+    refused as such), or None."""
     try:
-        value = float(answer)
-    except ValueError:
+        return number_text(answer, "answer")
+    except SymnetError:
         return None
-    return value if math.isfinite(value) else None
+
+
+def _cells(row):
+    """A row's cells as text, as a CSV file gives them: a number (pandas' ``to_dict("records")``
+    gives floats, 2.0 for a variant in a column with a gap) written as Python writes it, a whole
+    one as an integer; a missing cell (None, NaN) empty; a row that is no dict is empty
+    (invalid), a cell of another type is refused when the row is graded."""
+    if not isinstance(row, dict):
+        return {}
+    out = {}
+    for column, value in row.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            value = ""
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = str(int(value))
+        elif isinstance(value, float):
+            value = str(int(value)) if value.is_integer() and abs(value) < 1e15 \
+                else repr(float(value))
+        elif type(value).__module__ == "numpy" and hasattr(value, "item"):
+            value = _cells({"": value.item()})[""]
+        out[str(column)] = value
+    return out
 
 
 def _seed_of(row):
@@ -92,10 +117,18 @@ def _seed_of(row):
 
 
 def _whole(text, what):
+    number = _digits(text)
+    if number is None:
+        raise SymnetError(f"{what} must be a whole number, got {text.strip()[:20]!r}: the digits "
+                          "0-9, like 3 or 1000")
+    return number
+
+
+def _digits(text):
+    """The whole number in ``text`` (at most 9 digits 0-9, the one number syntax), or None."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 9:
-        raise SymnetError(f"{what} must be a whole number, got {text[:20]!r}")
-    return int(text)
+    return int(text) if INTEGER.fullmatch(text) and text[0] not in "+-" and len(text) <= 9 \
+        else None
 
 
 def _point(net, row, seeds, variants=QUIZ_VARIANTS):
@@ -156,16 +189,19 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
     """One row graded (a :class:`Graded`); bad input makes it ``invalid``, with the reason.
     ``seeds`` maps a quiz variant's number to its seed; ``variants`` is the quiz's count."""
     try:
+        for column, value in row.items():
+            if not isinstance(value, str):
+                raise SymnetError(f"the {column} column must be text or a number, got "
+                                  f"{type(value).__name__}")
+            if len(value) > MAX_FIELD:
+                raise SymnetError(f"the {column} column is {len(value)} characters long; "
+                                  f"at most {MAX_FIELD}")
         for column in ("student", "wrt"):
             if not (row.get(column) or "").strip():
                 raise SymnetError(f"the {column} column is empty")
         answer, steps = (row.get("answer") or "").strip(), (row.get("steps") or "").strip()
         if not answer and not steps:
             raise SymnetError("the answer column is empty (and there are no steps)")
-        for column, value in row.items():
-            if value is not None and len(str(value)) > MAX_FIELD:
-                raise SymnetError(f"the {column} column is {len(str(value))} characters long; "
-                                  f"at most {MAX_FIELD}")
         p = asked(net, row["wrt"].strip())
         result = _answer_result(net, row, p, answer, seeds or {}, variants) if answer \
             else _steps_result(net, row, p)
@@ -207,7 +243,10 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
     ...                       "at": "a=2,b=3"}])[0].diagnosis[0])
     a is used by c and d, and its gradient adds the paths through each: your answer misses the paths through d
     """
-    rows = [row if isinstance(row, dict) else {} for row in rows]
+    if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+        raise SymnetError(f"rows must be a list of dicts (one per answer, with student, wrt and "
+                          f"answer or steps), got {type(rows).__name__}")
+    rows = [_cells(row) for row in itertools.islice(rows, MAX_ROWS + 1)]
     if len(rows) > MAX_ROWS:
         raise SymnetError(f"at most {MAX_ROWS} answers are graded in one run; got {len(rows)}")
     if not isinstance(variants, int) or isinstance(variants, bool) or \
@@ -221,7 +260,7 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
 def _variant_seeds(net, rows, seed, variants):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
-    count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= variants] or [0])
+    count = max([n for n in map(_digits, wanted) if n and n <= variants] or [0])
     variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net)) if count \
         else []
     return {v.number: v.seed for v in variants}

@@ -111,7 +111,8 @@ def integer_text(text, what, low=None, high=None, how=""):
     ...
     symnet.errors.SymnetError: --seeds must be a whole number written with the digits 0-9, like 3 or 1000; got '２'
     """
-    shown = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
+    shown = text if not isinstance(text, str) or len(text) <= MAX_TEXT \
+        else text[:MAX_TEXT] + "..."
     if not isinstance(text, str) or len(text.strip()) > MAX_TEXT \
             or not INTEGER.fullmatch(text.strip()):
         raise SymnetError(f"{what} must be a whole number written with the digits 0-9, like 3 or "

@@ -6,6 +6,7 @@ from ..errors import SymnetError
 from ..figures import file_format, need_matplotlib
 from ..files import check_writable, read_text
 from ..network import Network
+from ..values import NUMBER_SYNTAX, number_text
 
 
 def network_from(args):
@@ -61,11 +62,11 @@ def optimizer_options(args):
     """The optimizer options given on the command line, by PyTorch's names."""
     opts = {k: getattr(args, k) for k in _OPTION_ARGS if getattr(args, k) is not None}
     if "betas" in opts:
-        parts = opts["betas"].split(",")
         try:
-            opts["betas"] = tuple(float(b) for b in parts)
-        except ValueError:
-            raise SymnetError(f"--betas must be two numbers like 0.9,0.999, got {args.betas!r}") from None
+            opts["betas"] = tuple(number_text(b, "--betas") for b in opts["betas"].split(","))
+        except SymnetError:
+            raise SymnetError(f"--betas must be two numbers like 0.9,0.999, got {args.betas!r}; "
+                              f"each {NUMBER_SYNTAX}") from None
     return opts
 
 
