@@ -434,7 +434,7 @@ def main(argv=None) -> int:
         return _fail(f"error: cannot write the output: {exc.strerror or exc}", 2)
     except KeyboardInterrupt as exc:  # Ctrl-C; training says at which epoch
         return _fail(f"interrupted: {exc}" if str(exc) else "interrupted", 130)
-    except Terminated:  # SIGTERM while files were written: the temporaries are gone
+    except Terminated:  # SIGTERM while files were written or LaTeX compiled: temporaries gone
         return _fail("terminated; no file was written", 143)
     except Exception as exc:  # a bug of symnet's: one line, the traceback on request
         if debug:

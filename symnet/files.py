@@ -63,10 +63,10 @@ def write_all(outputs):
     'sheet'
     """
     outputs = [(os.fspath(p), d) for p, d in outputs]
-    targets = [target(p) for p, _ in outputs]  # everything refused before anything is written
+    targets = check_outputs([p for p, _ in outputs])  # all refused before anything is written
     done = []  # (target, temporary, backup or None, existed)
     current = outputs[0][0] if outputs else ""
-    with _signals_raise():
+    with sigterm_raises():
         try:
             for (path, data), real in zip(outputs, targets):
                 current = path
@@ -122,6 +122,47 @@ def target(path):
     if not os.access(folder, os.W_OK):
         raise SymnetError(f"cannot write {path}: the folder is not writable")
     return real
+
+
+def check_outputs(outputs, inputs=()):
+    """The files that writing ``outputs`` replaces (see :func:`target`), or one clear error
+    before any work: also for two outputs that are one file (the same path, or a symbolic or
+    hard link to the same device and inode), and for an output that is one of ``inputs``.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> model, plot = os.path.join(folder, "m.json"), os.path.join(folder, "p.png")
+    >>> _ = open(model, "w").write("{}")
+    >>> os.symlink(model, plot)
+    >>> check_outputs([model, plot])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot write .../m.json and .../p.png: they are one file ...
+    """
+    outputs = [os.fspath(p) for p in outputs]
+    targets = [target(p) for p in outputs]
+    seen = {}
+    for path, real in zip(outputs, targets):
+        key = _identity(real)
+        if key in seen:
+            raise SymnetError(f"cannot write {seen[key]} and {path}: they are one file ({real}); "
+                              "give each output its own name")
+        seen[key] = path
+    for given in inputs:
+        key = _identity(os.path.realpath(os.fspath(given)))
+        if key in seen:
+            raise SymnetError(f"cannot write {seen[key]}: it is the input {os.fspath(given)}; "
+                              "writing it would lose what is read; give the output another name")
+    return targets
+
+
+def _identity(real):
+    """A file as the system knows it (device, inode), or its absolute path if it is missing."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return os.path.normcase(os.path.abspath(real))
+    return st.st_dev, st.st_ino
 
 
 def _kind(mode):
@@ -220,9 +261,10 @@ class Terminated(BaseException):
 
 
 @contextmanager
-def _signals_raise():
-    """While writing, SIGTERM raises :class:`Terminated` (as Ctrl-C raises KeyboardInterrupt),
-    so that the temporaries are removed; only the main thread can set handlers."""
+def sigterm_raises():
+    """Within, SIGTERM raises :class:`Terminated` (as Ctrl-C raises KeyboardInterrupt), so that
+    temporary files and folders are removed on the way out (writing files, compiling LaTeX);
+    only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -4,6 +4,7 @@ lists, output checks."""
 from ..circuits import Circuit
 from ..errors import SymnetError
 from ..figures import file_format, need_matplotlib
+from ..files import check_outputs as _check_outputs
 from ..files import check_writable, read_text
 from ..network import Network
 from ..values import NUMBER_SYNTAX, number_text
@@ -35,6 +36,14 @@ def model_from(args):
             raise SymnetError(f"--{flag} is a network's option; a circuit says its functions "
                               "in its definitions")
     return Circuit(args.circuit if "=" in args.circuit else read_text(args.circuit))
+
+
+def check_outputs(args, outputs, inputs=()):
+    """Refuse, before any work, outputs that cannot be written, two that are one file, or one
+    that is an input (``inputs``, and the file of ``--circuit``)."""
+    circuit = getattr(args, "circuit", None)
+    inputs = [*inputs, circuit if circuit and "=" not in circuit else None]
+    _check_outputs([o for o in outputs if o], [i for i in inputs if i and i != "-"])
 
 
 def names_from(wrt):

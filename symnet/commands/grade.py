@@ -5,7 +5,7 @@ import sys
 from ..grading import grade as grade_rows
 from ..grading import read_answers, report_csv, summary
 from ..sheets import check_output, save_all
-from .common import counted, model_from
+from .common import check_outputs, counted, model_from
 
 
 def run(args):
@@ -13,6 +13,7 @@ def run(args):
         check_output(args.output, (".csv",))
     if args.summary:
         check_output(args.summary, (".md", ".html"))
+    check_outputs(args, [args.output, args.summary], [args.answers])
     net = model_from(args)
     results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants)
     report = report_csv(results)

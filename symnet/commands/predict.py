@@ -6,15 +6,15 @@ import sys
 
 from ..data import read_csv
 from ..errors import SymnetError
-from ..files import check_writable, write_atomic
+from ..files import write_atomic
 from ..metrics import class_numbers, is_classifier
 from ..network import load as load_model
+from .common import check_outputs
 
 
 def run(args):
+    check_outputs(args, [args.output], [args.model, args.data])
     net, params = load_model(args.model)
-    if args.output:
-        check_writable(args.output)
     X = _read_inputs(args.data, net)
     Yhat = net.compile().predict(params, X)
     outs = [str(o) for o in net.outputs]

@@ -1,14 +1,18 @@
 """``symnet quiz``: a class set of variants, exported."""
 
+import os
+
 from ..quizzes import SUFFIXES as QUIZ_SUFFIXES
 from ..quizzes import quiz as make_quiz
 from ..quizzes import read_roster
-from ..sheets import check_output
-from .common import model_from, names_from
+from ..sheets import check_output, key_path
+from .common import check_outputs, model_from, names_from
 
 
 def run(args):
     check_output(args.output, QUIZ_SUFFIXES)
+    exam = os.path.splitext(args.output)[1].lower() in (".tex", ".pdf")
+    check_outputs(args, [args.output, key_path(args.output) if exam else None], [args.students])
     net = model_from(args)
     students = read_roster(args.students) if args.students else None
     variants = args.variants if args.variants is not None else len(students or [None] * 30)

@@ -6,12 +6,12 @@ import warnings
 from ..data import read_csv
 from ..errors import Interrupted, SymnetError
 from ..figures import file_format
-from ..files import check_writable, write_all
+from ..files import write_all
 from ..metrics import accuracy, is_classifier, split
 from ..optimizers import entry as optimizer_entry
 from ..parse import parse_assignments
 from ..train import TrainingWarning
-from .common import check_image_output, network_from, optimizer_options
+from .common import check_image_output, check_outputs, network_from, optimizer_options
 
 
 def _start(net, args):
@@ -26,15 +26,15 @@ def _start(net, args):
 
 def run(args):
     net = network_from(args)
-    X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
-    for path in (args.plot, args.plot_gradients, args.plot_boundary):
+    plots = (args.plot, args.plot_gradients, args.plot_boundary)
+    for path in plots:
         if path:
             check_image_output(path)
+    check_outputs(args, [args.save, *plots], [args.data])
+    X, Y = read_csv(args.data, net.sizes[0], net.sizes[-1], args.inputs, args.targets)
     if args.plot_boundary and (net.sizes[0] != 2 or not is_classifier(net.loss.name)):
         raise SymnetError("--plot-boundary draws 2-input classifiers (loss bce or cross_entropy); "
                           f"this is a {net.arch} network with loss {net.loss.name}")
-    if args.save:
-        check_writable(args.save)
     start = _start(net, args) or net.init_params(args.seed)
     reached = [0]
 

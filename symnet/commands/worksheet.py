@@ -1,17 +1,15 @@
 """``symnet worksheet``: write a worksheet, its key, or slides."""
 
-from ..files import check_writable
 from ..parse import parse_assignments
 from ..sheets import SUFFIXES as SHEET_SUFFIXES
 from ..sheets import check_output, key_path, parse_samples
 from ..sheets import worksheet as make_worksheet
-from .common import model_from, names_from, optimizer_options
+from .common import check_outputs, model_from, names_from, optimizer_options
 
 
 def run(args):
     check_output(args.output, (".tex", ".pdf") if args.slides else SHEET_SUFFIXES)
-    if args.exercises:
-        check_writable(key_path(args.output))
+    check_outputs(args, [args.output, key_path(args.output) if args.exercises else None])
     net = model_from(args)
     at = parse_samples(args.at) if args.at else None
     params = parse_assignments(args.params) if args.params else None
