@@ -30,11 +30,14 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
+from .bounds import MAX_GRADE_SECONDS, check_seconds
 from .checking import CheckResult, check
+from .checking.steps import answer_seconds_on
 from .errors import SymnetError
 from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
+from .parse.derivation import MAX_STEPS
 from .printing import Table
 from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
@@ -253,8 +256,32 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
             not 1 <= variants <= MAX_VARIANTS:
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
                           f"quiz's count), got {variants!r}")
+    _check_work(net, rows)
     seeds = _variant_seeds(net, rows, seed, variants)
     return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
+
+
+def _check_work(net, rows):
+    """Refuse, before any work, a class whose grading would take over
+    :data:`~symnet.bounds.MAX_GRADE_SECONDS`: each row estimated as a wrong answer (a line of
+    steps as one), a row that will be invalid as nothing."""
+    each, total = {}, 0.0
+    for row in rows:
+        wrt = row.get("wrt")
+        if not isinstance(wrt, str):
+            continue
+        if wrt not in each:
+            try:
+                each[wrt] = answer_seconds_on(net, asked(net, wrt.strip()))
+            except SymnetError:  # the row will be invalid
+                each[wrt] = 0.0
+        steps = row.get("steps")
+        lines = min(steps.count("\n") + 1, MAX_STEPS) if isinstance(steps, str) else 0
+        total += each[wrt] * (lines + bool(row.get("answer")))
+    per_row = total / max(len(rows), 1)
+    check_seconds(total, f"grading {len(rows):,} answers on {getattr(net, 'arch', 'this circuit')}",
+                  f"grade at most {max(1, int(MAX_GRADE_SECONDS // max(per_row, 1e-9))):,} rows "
+                  "in one run (split the answers file)", MAX_GRADE_SECONDS)
 
 
 def _variant_seeds(net, rows, seed, variants):

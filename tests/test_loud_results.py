@@ -190,3 +190,50 @@ def test_a_carried_error_names_the_equality_it_follows():
     assert report.first_error == 1
     assert report.steps[-1].follows == 1 and report.steps[-1].diagnosis.startswith(
         "follows from line 1, equality ")
+
+
+# ---------------------------------------------------------------- whole files of work, bounded
+
+WRONG_LINES = "\n".join(f"∂L/∂w1 = 2*(yhat - y)*x1*{k}" for k in range(2, 62))  # 60 wrong lines
+
+
+def test_check_steps_refuses_a_file_of_minutes_before_starting(tmp_path, capsys):
+    """60 wrong lines on 2-16-16-1 ran about 4 minutes; each is about 3 s of slip search."""
+    path = tmp_path / "steps.txt"
+    path.write_text(WRONG_LINES)
+    assert main(["check", "2-16-16-1", "--activation", "sigmoid", "--wrt", "w1",
+                 "--steps", str(path)]) == 2
+    err = one_error(capsys)
+    assert err.startswith("error: checking 60 lines of ∂L/∂w1 on 2-16-16-1 would take about ")
+    assert "symnet starts work of at most a minute: check at most " in err
+
+
+@pytest.mark.parametrize("arch, wrt", [("2-16-16-1", "w1"), ("2-32-32-1", "w1")])
+def test_check_derivation_raises_too_large(arch, wrt):
+    with pytest.raises(sn.TooLargeError, match=r"lines at a time$"):
+        sn.check_derivation(sn.Network(arch, activation="sigmoid"), wrt, WRONG_LINES)
+
+
+@pytest.mark.parametrize("arch, wrt, lines", [("2-2-1", "w1", 60), ("2-16-16-1", "b33", 5)])
+def test_files_of_seconds_are_checked(arch, wrt, lines):
+    text = "\n".join([f"∂L/∂{wrt} = 2*(yhat - y)"] * lines)
+    report = sn.check_derivation(sn.Network(arch, activation="sigmoid"), wrt, text)
+    assert len(report.steps) == lines
+
+
+def test_grade_refuses_a_class_of_more_than_ten_minutes(tmp_path, capsys):
+    answers = tmp_path / "a.csv"
+    answers.write_text("student,wrt,answer\n" + "".join(f"s{i},w1,2*(yhat - y)*x1\n"
+                                                         for i in range(300)))
+    report = tmp_path / "r.csv"
+    assert main(["grade", "2-16-16-1", "--activation", "sigmoid", "--answers", str(answers),
+                 "-o", str(report)]) == 2
+    err = one_error(capsys)
+    assert err.startswith("error: grading 300 answers on 2-16-16-1 would take about ")
+    assert "at most 10 minutes: grade at most " in err and not report.exists()
+
+
+def test_invalid_rows_cost_nothing():
+    rows = [{"student": f"s{i}", "wrt": "w999", "answer": "1"} for i in range(2000)]
+    graded = sn.grade(sn.Network("2-16-16-1", activation="sigmoid"), rows)
+    assert {g.verdict for g in graded} == {"invalid"}

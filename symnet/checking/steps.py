@@ -22,10 +22,12 @@ from dataclasses import asdict, dataclass, field, replace
 
 import sympy as sp
 
+from ..bounds import MAX_SECONDS, answer_seconds, check_seconds
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..parse.derivation import read_side, read_target, split_steps
 from ..printing import text
+from .engine import MAX_DIAGNOSED_PATHS
 from .evaluation import delta_node, points, resolve, same, value
 from .hints import unknown_name_hint
 from .verdict import check, exact_point
@@ -126,6 +128,10 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     """
     target = net.symbol(wrt)
     written = split_steps(text)
+    each, n = answer_seconds_on(net, target), len(written)
+    check_seconds(n * each, f"checking {n} lines of ∂{net.output}/∂{target} on "
+                  f"{getattr(net, 'arch', 'this circuit')}",
+                  f"check at most {max(1, int(MAX_SECONDS // each))} lines at a time")
     places = [_place(w.number, w.equality) for w in written]
     judge = _Judge(net, target, at, seed, places)
     steps = []
@@ -136,6 +142,27 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     errors = [s.number for s in steps if s.correct is False and not s.follows]
     return DerivationCheck(steps, errors[0] if errors else None,
                            not any(s.correct is False for s in steps), str(target))
+
+
+def answer_seconds_on(net, wrt):
+    """The estimated seconds of checking one wrong answer for ∂output/∂``wrt`` on ``net``
+    (:func:`symnet.bounds.answer_seconds`), from its graph: the local factors of every path
+    from the output down to ``wrt``, counted without deriving anything.
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-16-16-1", activation="sigmoid")
+    >>> round(answer_seconds_on(net, net.symbol("w1")), 1)  # 3.4 s measured
+    3.0
+    """
+    count, factors = {net.output: 1}, {net.output: 0}
+    for node in reversed(list(net.definitions)):  # children before their parents
+        n = count.get(node, 0)
+        for parent in net.parents[node] if n else ():
+            count[parent] = count.get(parent, 0) + n
+            factors[parent] = factors.get(parent, 0) + factors[node] + n
+    searched = count.get(wrt, 0) <= MAX_DIAGNOSED_PATHS
+    return answer_seconds(len(net.definitions) + len(net.leaves),
+                          factors.get(wrt, 0) if searched else 0)
 
 
 class _Judge:
