@@ -24,7 +24,6 @@ carries an earlier error counted as right (error carried forward).
 import html
 import itertools
 import math
-import os
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, fields
@@ -33,8 +32,9 @@ from . import checking  # checking.check_derivation looked up at call time (test
 from .bounds import MAX_GRADE_SECONDS, check_seconds
 from .checking import CheckResult, check
 from .checking.steps import answer_seconds_on
+from .checking.verdict import require_model
 from .errors import SymnetError
-from .files import read_rows
+from .files import path_of, read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .parse.derivation import MAX_STEPS
@@ -73,10 +73,12 @@ def _credit(result):
 
 
 def _invalid(row, number, reason, of):
+    def cell(*columns):  # the first text cell of these (a cell of another type is shown empty)
+        return next((v for v in map(row.get, columns) if isinstance(v, str) and v), "")
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
-                  student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
-                  variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
-                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD], of=of)
+                  student=cell("student")[:200], wrt=cell("wrt")[:50],
+                  variant=cell("variant", "seed")[:20], row=number,
+                  given=cell("answer", "steps")[:MAX_FIELD], of=of)
 
 
 def _number(answer):
@@ -104,7 +106,7 @@ def _cells(row):
         elif isinstance(value, float):
             value = str(int(value)) if value.is_integer() and abs(value) < 1e15 \
                 else repr(float(value))
-        elif type(value).__module__ == "numpy" and hasattr(value, "item"):
+        elif type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
             value = _cells({"": value.item()})[""]
         out[str(column)] = value
     return out
@@ -246,6 +248,7 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
     ...                       "at": "a=2,b=3"}])[0].diagnosis[0])
     a is used by c and d, and its gradient adds the paths through each: your answer misses the paths through d
     """
+    require_model(net, "grade")
     if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
         raise SymnetError(f"rows must be a list of dicts (one per answer, with student, wrt and "
                           f"answer or steps), got {type(rows).__name__}")
@@ -277,7 +280,7 @@ def _check_work(net, rows):
                 each[wrt] = 0.0
         steps = row.get("steps")
         lines = min(steps.count("\n") + 1, MAX_STEPS) if isinstance(steps, str) else 0
-        total += each[wrt] * (lines + bool(row.get("answer")))
+        total += each[wrt] * (lines + isinstance(row.get("answer"), str))
     per_row = total / max(len(rows), 1)
     check_seconds(total, f"grading {len(rows):,} answers on {getattr(net, 'arch', 'this circuit')}",
                   f"grade at most {max(1, int(MAX_GRADE_SECONDS // max(per_row, 1e-9))):,} rows "
@@ -295,7 +298,7 @@ def _variant_seeds(net, rows, seed, variants):
 
 def read_answers(path):
     """The rows of an answers CSV (a header with student, wrt, and answer or steps, …)."""
-    path = os.fspath(path)
+    path = path_of(path)
     rows = [cells for _, cells in read_rows(path, MAX_BYTES) if cells]  # bounded, as data
     header = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in ("student", "wrt") if c not in header]

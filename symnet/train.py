@@ -22,7 +22,7 @@ from .generics import require_formulas
 from .metrics import GradientSizes, accuracy, check_targets, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import TrainResult
-from .values import MAX_EPOCHS, bounded
+from .values import MAX_EPOCHS, bounded, names
 from .values import positive as _positive
 from .values import seed as _seed
 
@@ -111,8 +111,7 @@ class _Program:
 
 def _frozen(model, freeze):
     """The indices (into the parameter vector) of the parameters named in ``freeze``."""
-    if isinstance(freeze, str):
-        freeze = [n for n in freeze.split(",") if n.strip()]
+    freeze = names(() if freeze is None else freeze, "freeze", "['b1', 'b2']")
     idx = []
     for name in freeze or ():
         name = str(name).strip()
@@ -171,6 +170,8 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)
     theta = model.theta(net.init_params(seed) if params is None else params)
+    if Y is None and getattr(net, "loss", None) is not None:
+        raise SymnetError("fit needs the targets Y of a network, one row per row of X")
     Xt, Yt = model.data(X, _not_labels(net, Y))
     if getattr(net, "loss", None) is not None:
         check_targets(net.loss.name, [str(t) for t in net.targets], Yt)

@@ -2,11 +2,18 @@
 decimal point, an exponent.  Unicode digits and ``1_000``, which Python's ``int`` and ``float``
 (and NumPy) take, are refused everywhere with one line; none makes a traceback."""
 
+import csv
+import math
+import re
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import symnet as sn
 from symnet.cli import main
+from symnet.data import read_csv
 
 # each is refused as a number: Arabic-Indic, fullwidth, superscript and mathematical digits,
 # Python's digit separator, hexadecimal, words Python reads as floats
@@ -132,3 +139,26 @@ def test_pandas_style_rows_are_graded_as_their_text():
     assert [g.verdict for g in graded][1] == "correct"
     assert graded[0].variant == graded[2].variant == "2" and graded[0].given == "0.5"
     assert graded[0].verdict == graded[2].verdict != "invalid"
+
+
+# an oracle of the syntax of its own: ASCII digits, an optional sign, point and exponent
+ORACLE = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cell=st.one_of(st.from_regex(ORACLE, fullmatch=True),
+                      st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)))
+def test_a_fuzzed_data_cell_is_a_number_in_the_syntax_or_one_error(tmp_path, cell):
+    path = tmp_path / "d.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["x", "y"], [cell, "1"]])
+    number = re.fullmatch(ORACLE, cell.strip(), re.ASCII) and len(cell.strip()) <= 40
+    try:
+        X, _ = read_csv(str(path), 1, 1)
+    except sn.SymnetError as exc:
+        assert "\n" not in str(exc)
+        assert not number or not math.isfinite(float(cell)) or \
+            abs(int(re.split("[eE]", cell.strip() + "e0")[1])) > 300, cell
+    else:
+        assert number and X[0][0] == float(cell)

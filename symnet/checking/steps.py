@@ -30,7 +30,7 @@ from ..printing import text
 from .engine import MAX_DIAGNOSED_PATHS
 from .evaluation import delta_node, points, resolve, same, value
 from .hints import unknown_name_hint
-from .verdict import check, exact_point
+from .verdict import check, exact_point, require_model
 from .wording import Names
 
 
@@ -126,6 +126,7 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     >>> [(s.kind, s.correct, s.follows) for s in report.steps]  # lines of the text, from 1
     [('chain formula', True, None), ('local factor', False, None), ('result', False, 6)]
     """
+    require_model(net, "check_derivation")
     target = net.symbol(wrt)
     written = split_steps(text)
     each, n = answer_seconds_on(net, target), len(written)

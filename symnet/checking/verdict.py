@@ -89,6 +89,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     >>> print(sn.check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
     you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
     """
+    require_model(net, "check")
     target = net.symbol(wrt)
     derivation = net.derive(target)
     answer = read_answer(net, answer, target)
@@ -168,8 +169,20 @@ def check_at(net, name, derivation, answer, at, tolerance):
                        [slip.kind for slip in found.slips])
 
 
+def require_model(net, what):
+    """Refuse anything but a symnet Network or Circuit as the model ``what`` works on."""
+    # by what checking reads of it: checking imports neither (it runs without NumPy)
+    if not all(hasattr(net, a) for a in ("derive", "definitions", "leaves", "symbol", "output")):
+        raise SymnetError(f"{what}() takes a symnet Network or Circuit, e.g. "
+                          f"sn.Network('2-2-1') or sn.circuit('q = x + y; f = q*z'); got "
+                          f"{type(net).__name__}")
+
+
 def exact_point(net, at):
     """``(given, values)``: the point ``at`` as exact numbers, and every node's value there."""
+    if not isinstance(at, dict):
+        raise SymnetError(f"at= is a dict of every input, target and parameter's value, like "
+                          f"{{'x1': 1, 'w1': 0.5, …}}; got {type(at).__name__}")
     not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
     if not_leaves:
         raise SymnetError(f"at= takes inputs, targets and parameters; {listed(not_leaves)} "

@@ -129,6 +129,9 @@ def parse_definitions(text):
     >>> parse_definitions("x = f(w); y = f(x); z = f(y)")
     {x: f(w), y: f(x), z: f(y)}
     """
+    if not isinstance(text, (str, list, tuple)):
+        raise ParseError(f"definitions are text like 'm = x**2; z = m**2', or a list of such "
+                         f"strings; got {type(text).__name__}")
     parts = text if isinstance(text, (list, tuple)) else re.split(r"[;\n]", text)
     check_count(parts)  # before any is parsed
     definitions = {}

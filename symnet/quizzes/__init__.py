@@ -11,12 +11,12 @@ import os
 
 from ..circuits import Circuit
 from ..errors import SymnetError
-from ..files import read_rows
+from ..files import path_of, read_rows
 from ..network import Network
 from ..pdf import compile_latex
 from ..sheets import asked, check_output, key_path, save_all
+from ..values import names, shown
 from ..values import seed as check_seed
-from ..values import shown
 from . import exam, gift, moodle, qti
 from .statement import model_name
 from .variants import LR, MAX_VARIANTS, PARTS, Question, Variant, check_parts, default_wrt, draw_variants
@@ -61,7 +61,7 @@ class Quiz:
         """Write the quiz to ``path``: ``.xml`` Moodle XML, ``.zip`` IMS QTI (Canvas), ``.gift``,
         ``.tex``/``.pdf`` a printed exam and its key beside it (``FILE-key.pdf``).  The files are
         written together or not at all; returns their paths."""
-        path = os.fspath(path)
+        path = path_of(path)
         check_output(path, SUFFIXES)
         suffix = os.path.splitext(path)[1].lower()
         files = [(key_path(path) if stem else path, data) for stem, data in self.render(suffix)]
@@ -121,9 +121,9 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=
                           f"got {shown(variants)}")
     seed = check_seed(seed)
     parts = check_parts(parts, net)
-    if isinstance(wrt, str):
-        wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    wrt = None if wrt is None else names(wrt, "wrt", "['w1', 'b3']")
     chosen = list(dict.fromkeys(asked(net, w) for w in wrt)) if wrt else default_wrt(net)
+    students = None if students is None else names(students, "students", "['ann', 'bob']")
     if students is not None and len(students) > MAX_STUDENTS:
         raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
     return Quiz(net, draw_variants(net, variants, seed, chosen, parts), seed,

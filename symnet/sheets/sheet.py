@@ -2,17 +2,17 @@
 with numbers."""
 
 import copy
-import os
 import re
 
 from ..circuits import Circuit
 from ..derive import MAX_PATHS_SHOWN
 from ..document import Code, Paragraph, render_markdown, render_notebook, render_tex
 from ..errors import SymnetError
+from ..files import path_of
 from ..network import Network
 from ..nice import nice_numbers
 from ..pdf import compile_latex
-from ..values import exact_number, shown
+from ..values import exact_number, names, shown
 from ..values import seed as check_seed
 from . import code, slides
 from .chain import gradient_section
@@ -142,7 +142,7 @@ class Worksheet:
         """Write the worksheet to ``path`` by its suffix; an exercise sheet's key goes beside it
         (``sheet.pdf`` and ``sheet-key.pdf``).  Every file is written completely or not at all,
         and the sheet and its key together.  Returns the paths written."""
-        path = os.fspath(path)
+        path = path_of(path)
         check_output(path, (".tex", ".pdf") if slides else SUFFIXES_ALL)
         suffix = suffix_of(path, (".tex", ".pdf") if slides else SUFFIXES_ALL)
         jobs = [(path, self)] + ([(key_path(path), self.key)] if self.key is not None else [])
@@ -202,6 +202,8 @@ def asked(net, name):
 def _choose(net, wrt):
     if isinstance(wrt, str):
         wrt = [w for w in re.split(r"[,\s]+", wrt) if w]
+    elif wrt is not None and not isinstance(wrt, (list, tuple)):  # a list may hold Symbols
+        wrt = names(wrt, "wrt", "['w1', 'b3']")
     chosen = []
     for name in wrt or []:
         p = asked(net, name)
