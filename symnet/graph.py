@@ -122,17 +122,25 @@ class Graph:
         missing = [str(s) for s in self.leaves if s not in given]
         if missing:
             raise SymnetError(f"missing values for {listed(missing)}")
-        for node, expr in self.definitions.items():
-            if node == self.output and expr.has(sp.log):
-                # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)
-                inline = {p: self.definitions[p] for p in self.parents[node]
-                          if p in self.definitions and not self.definitions[p].is_Add}
-                expr = stable_logs(expr.xreplace(inline))
+        for node, expr in self.evaluated.items():
             value = expr.xreplace(given)
             if precision is not None:
                 value = value.evalf(precision)
             given[node] = value
         return given
+
+    @cached_property
+    def evaluated(self):
+        """Each node's definition as :meth:`forward` evaluates it, in order (the loss's logs
+        written stably)."""
+        out = dict(self.definitions)
+        expr = out[self.output]
+        if expr.has(sp.log):
+            # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)
+            inline = {p: self.definitions[p] for p in self.parents[self.output]
+                      if p in self.definitions and not self.definitions[p].is_Add}
+            out[self.output] = stable_logs(expr.xreplace(inline))
+        return out
 
     def expand(self, expr, limit=EXPAND_LIMIT):
         """``expr`` with every intermediate replaced by its definition, down to the leaves.

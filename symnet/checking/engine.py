@@ -30,9 +30,11 @@ from itertools import combinations
 import sympy as sp
 
 from ..errors import TooLargeError
+from ..paths import Chain
 from ..printing import text
+from . import arithmetic
 from .context import Context
-from .evaluation import same, value
+from .evaluation import same, truth, value
 from .hints import activation_hints
 from .slips import DETECTORS, Slip, scale
 from .wording import Names, and_list, constant_sentence
@@ -58,9 +60,9 @@ def diagnose(net, derivation, answer, points):
     name = f"∂{derivation.of}/∂{derivation.wrt}"
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
-    ratio = _constant_ratio(a[:3], [derivation.value(p).evalf(40) for p in points[:3]])
+    ratio = _constant_ratio(a[:3], [truth(derivation, p) for p in points[:3]])
     if ratio is not None:  # constant at three points: then look at all of them
-        ratio = _constant_ratio(a, [derivation.value(p).evalf(40) for p in points])
+        ratio = _constant_ratio(a, [truth(derivation, p) for p in points])
     if ratio is not None:
         sentence = constant_sentence(getattr(net, "loss", None), name, ratio)
         return Diagnosis([sentence], 0.0 if ratio == 0 else None,
@@ -126,10 +128,11 @@ class _Matcher:
         return values[k][0 if exact else 1]
 
     def _chain_at(self, chain, k, exact):
-        try:
-            return chain.evaluate(lambda v: _defined(self._at(v, k, exact)))
+        try:  # the scale apart: Chain.evaluate takes it as a float for numbers not SymPy's
+            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k, exact)))
         except _Undefined:
             return sp.nan
+        return total * (arithmetic.mpf(chain.scale) if exact else float(chain.scale))
 
     def matches(self, chain):
         if self.first is None:
@@ -137,7 +140,7 @@ class _Matcher:
         guess = self._chain_at(chain, 0, exact=False)
         if guess is sp.nan or guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
             return False
-        return all(same(self.a[k], sp.Float(self._chain_at(chain, k, exact=True), 40))
+        return all(same(self.a[k], self._chain_at(chain, k, exact=True))
                    for k in range(len(self.points)))
 
 
