@@ -147,14 +147,8 @@ class Graph:
 
         Refuses with :class:`TooLargeError` when the result would exceed ``limit`` nodes.
         """
-        sizes = {}
-        for node, definition in self.definitions.items():
-            sizes[node] = _tree_size(definition, sizes)
-        size = _tree_size(expr, sizes)
-        known = {}
-        for node, definition in self.definitions.items():
-            known[node] = cost(definition, known)
-        depth = cost(expr, known).depth
+        size = _tree_size(expr, self._sizes)
+        depth = cost(expr, self.costs).depth
         if depth > MAX_DEPTH:  # SymPy's printers and substitution recurse once per level
             raise TooLargeError(f"the expanded form would nest {depth:,} levels deep (limit "
                                 f"{MAX_DEPTH}); use the compact .result instead")
@@ -162,10 +156,30 @@ class Graph:
             raise TooLargeError(
                 f"the expanded form would have about {size:,} terms (limit {limit:,}); "
                 "use the compact .result or the .delta form instead, or a smaller network")
+        return expr.xreplace(self._expanded)
+
+    @cached_property
+    def _sizes(self):
+        """Each definition's size written out as a tree (and, memoised, their parts')."""
+        sizes = {}
+        for node, definition in self.definitions.items():
+            sizes[node] = _tree_size(definition, sizes)
+        return sizes
+
+    @cached_property
+    def costs(self):
+        """Each definition's :class:`~symnet.bounds.Cost` written out in the leaves."""
+        known = {}
+        for node, definition in self.definitions.items():
+            known[node] = cost(definition, known)
+        return known
+
+    @cached_property
+    def _expanded(self):
         full = {}
         for node, definition in self.definitions.items():
             full[node] = definition.xreplace(full)
-        return expr.xreplace(full)
+        return full
 
 
 class GraphModel:

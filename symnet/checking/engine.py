@@ -34,7 +34,7 @@ from ..paths import Chain
 from ..printing import text
 from . import arithmetic
 from .context import Context
-from .evaluation import same, truth, value
+from .evaluation import memo, same, truth, value
 from .hints import activation_hints
 from .slips import DETECTORS, Slip, scale
 from .wording import Names, and_list, constant_sentence
@@ -75,18 +75,26 @@ def diagnose(net, derivation, answer, points):
         return Diagnosis([], None)
     ctx = Context(net, derivation, chain, show)
     matcher = _Matcher(points, a)
-    singles = [s for d in DETECTORS for s in d.propose(ctx)]
-    slipped = {}
-    for slip in singles:
-        slipped[id(slip)] = slip.edit(chain)
-        if matcher.matches(slipped[id(slip)]):
+    proposed = _proposed(ctx)
+    for slip, edited in proposed:
+        if matcher.matches(edited):
             return Diagnosis([slip.sentence], None, [slip])
+    singles = [slip for slip, _ in proposed]
+    slipped = {id(slip): edited for slip, edited in proposed}
     for s1, s2 in _pairs(singles):
         if matcher.matches(s2.edit(slipped[id(s1)])):
             return Diagnosis([f"two slips: {s1.sentence}; and {s2.sentence}"], None, [s1, s2])
     algebra, extra = _algebra(net, answer, derivation.result, show)
     return Diagnosis(activation_hints(net, answer) + algebra + [_agreement(ctx, answer)], None,
                      extra=extra)
+
+
+def _proposed(ctx):
+    """``[(slip, slipped chain)]`` of every detector, in the catalogue's order: made once per
+    net, derivation and way of naming (a class's answers share them)."""
+    key = ("slips", ctx.of, ctx.wrt, ctx.show.key, tuple(DETECTORS))
+    return memo(ctx.net, key, lambda: [(slip, slip.edit(ctx.chain))
+                                       for d in DETECTORS for slip in d.propose(ctx)])
 
 
 def _constant_ratio(a, e):
@@ -182,6 +190,12 @@ def slips_at(net, derivation, values):
     """
     if derivation.n_paths > MAX_DIAGNOSED_PATHS:
         return []
+    leaves = tuple(values[s] for s in net.leaves)
+    key = ("slips at", derivation.of, derivation.wrt, leaves, tuple(DETECTORS))
+    return memo(net, key, lambda: _slips_at(net, derivation, values))
+
+
+def _slips_at(net, derivation, values):
     chain = derivation.chain_value
     ctx = Context(net, derivation, chain, Names(net, sp.S.Zero))
     floats = {}
@@ -193,11 +207,10 @@ def slips_at(net, derivation, values):
         return floats[expr]
 
     out = []
-    singles = [s for d in DETECTORS for s in d.propose(ctx)]
     # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere
-    for slip in sorted(singles, key=lambda s: s.kind != "constant factor"):
+    for slip, edited in sorted(_proposed(ctx), key=lambda s: s[0].kind != "constant factor"):
         try:
-            out.append((slip, float(slip.edit(chain).evaluate(value_of))))
+            out.append((slip, float(edited.evaluate(value_of))))
         except _Undefined:
             continue
     return out

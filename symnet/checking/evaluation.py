@@ -76,6 +76,7 @@ class Point(Mapping):
     def __init__(self, programs, exact, numbers=None, sympy=None):
         self.programs, self.exact, self.numbers = programs, exact, numbers
         self._sympy = sympy
+        self.values = {}  # expression → its value here (answers and factors come back)
 
     @property
     def sympy(self):
@@ -105,6 +106,7 @@ class _Programs:
         self.symbols = self.leaves + list(graph.definitions)
         self.index = {s: i for i, s in enumerate(self.symbols)}
         self.graph, self.compiled = graph, {}
+        self.memo = {}  # what several checks on the net share (see memo())
         try:
             self.forward = arithmetic.compile_program(
                 {s: i for i, s in enumerate(self.leaves)}, list(graph.evaluated.items()),
@@ -147,8 +149,22 @@ def programs(net):
     return _PROGRAMS[graph]
 
 
+def memo(net, key, make):
+    """``make()``, made once per net and ``key``: what a class's checks on one net share
+    (check points, a chain's slips, a point's slip numbers)."""
+    cache = programs(net).memo
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def points(net, seed, n=N_POINTS):
-    """Random exact points (inputs, targets and parameters), with every node's value to 40 digits."""
+    """Random exact points (inputs, targets and parameters), with every node's value to 40
+    digits (made once per net, seed and count)."""
+    return memo(net, ("points", seed, n), lambda: _points(net, seed, n))
+
+
+def _points(net, seed, n):
     rng = random.Random(seed)
     targets = set(getattr(net, "targets", ()))
     kind = getattr(getattr(net, "loss", None), "targets", "real")  # a circuit has no loss
@@ -165,16 +181,16 @@ def points(net, seed, n=N_POINTS):
             total = sum(values[t] for t in targets)
             values.update({t: values[t] / total for t in targets})
         out.append(compiled.point(values))
-    return out
+    return tuple(out)  # shared by every check on the net: not to be changed
 
 
 def value(expr, point):
     """``expr`` at a :class:`Point`, to 40 digits (an mpmath number); nan where it is undefined."""
-    if point.numbers is not None:
-        f = point.programs.function(expr, (), expr)
-        if f is not None:
-            return _run(f, point)
-    return evalf(expr.xreplace(point.sympy))
+    if expr not in point.values:
+        f = point.programs.function(expr, (), expr) if point.numbers is not None else None
+        point.values[expr] = _run(f, point) if f is not None else \
+            evalf(expr.xreplace(point.sympy))
+    return point.values[expr]
 
 
 def truth(derivation, point):
@@ -210,11 +226,14 @@ def same(a, b):
 
 
 def symbolically_equal(net, a, b):
+    """Whether ``a`` and ``b`` (``b`` the true derivative) are equal written out in the
+    leaves, when both are small; ``b`` is written out once per net."""
     try:
-        a_full, b_full = net.expand(a, SYMBOLIC_LIMIT), net.expand(b, SYMBOLIC_LIMIT)
+        b_full = memo(net, ("expanded", b), lambda: sp.expand(net.expand(b, SYMBOLIC_LIMIT)))
+        a_full = net.expand(a, SYMBOLIC_LIMIT)
     except TooLargeError:
         return False
-    return sp.expand(a_full - b_full) == 0
+    return sp.expand(a_full) - b_full == 0
 
 
 def number(v):

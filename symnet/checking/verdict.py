@@ -93,7 +93,8 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     target = net.symbol(wrt)
     derivation = net.derive(target)
     answer = read_answer(net, answer, target)
-    check_expansion(answer, derivation.result, net.definitions)  # before anything expands it
+    check_expansion(answer, derivation.result, net.definitions,  # before anything expands it
+                    known=getattr(net, "graph", net).costs)
     name = f"∂{net.output}/∂{target}"
     if at is not None:
         return check_at(net, name, derivation, answer, at, tolerance)

@@ -38,6 +38,11 @@ class Names:
             elif written and not named:
                 self.to_formula[node] = formula
 
+    @property
+    def key(self):
+        """What decides how this names things (two answers with one key are named alike)."""
+        return frozenset(self.to_name.items()), frozenset(self.to_formula.items())
+
     def __call__(self, expr):
         if expr not in self.shown:  # the detectors name the same factors again and again
             self.shown[expr] = text(self.expr(expr))
