@@ -3,6 +3,7 @@
     python benchmarks/train.py            # full run (a few minutes)
     python benchmarks/train.py --quick    # smoke run: fewer epochs, one repetition
     python benchmarks/train.py --mnist    # only the MNIST-size nets (see benchmarks/mnist.py)
+    python benchmarks/train.py --mnist --jax-default-threads  # JAX on XLA's threads, labelled
 
 Nets ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="mse")`` for
 2-8-8-1 and 4-16-16-1, on seeded data (X standard normal, Y a smooth function of X plus noise)
@@ -41,7 +42,10 @@ import sys
 import time
 import timeit
 
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+# XLA ignores the BLAS variables: JAX (benchmarks/mnist.py) is pinned by its own flags, unless
+# --jax-default-threads asks for XLA's thread pool (the tables label which)
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -359,6 +363,8 @@ def main(argv=None):
     ap.add_argument("--mnist", action="store_true",
                     help="only the MNIST-size nets (benchmarks/mnist.py)")
     ap.add_argument("--no-mnist", action="store_true", help="only the small nets")
+    ap.add_argument("--jax-default-threads", action="store_true",
+                    help="JAX on XLA's own thread pool (default: one thread, as the others)")
     args = ap.parse_args(argv)
     k = 1 if args.quick else 5
     if args.mnist:
@@ -443,5 +449,6 @@ def report(checks):
 
 
 if __name__ == "__main__":
-    steady.rerun_with(__file__, ONE_THREAD)
+    steady.rerun_with(__file__, {k: v for k, v in ONE_THREAD.items()
+                                 if k != "XLA_FLAGS" or "--jax-default-threads" not in sys.argv})
     sys.exit(main())
