@@ -225,7 +225,8 @@ def table(arch, n, batch_size, epochs, k, target):
     print(f"\n{arch}, N = {n:,}, {what}, {epochs} epoch{'s' * (epochs > 1)}; {k} rounds; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     header = (f"{'method':<36}{'wall best':>10}{'median':>8}{'CPU best':>10}{'median':>8}"
-              f"{'ms/epoch':>10}{'x numpy best':>13}{'median':>8}{'x jax/torch med':>16}"
+              f"{'ms/epoch':>10}{'x numpy best':>13}{'median':>8}{'CPU median':>11}"
+              f"{'x jax/torch med':>16}"
               f"{'max |Δparams|':>15}")
     print(header)
     print("-" * len(header))
@@ -239,9 +240,11 @@ def table(arch, n, batch_size, epochs, k, target):
         print(f"{name:<36}{min(wall[name]):>10.3f}{statistics.median(wall[name]):>8.3f}"
               f"{min(cpu[name]):>10.3f}{statistics.median(cpu[name]):>8.3f}"
               f"{1e3 * statistics.median(wall[name]) / epochs:>10.2f}{rb:>13.2f}{rm:>8.2f}"
-              f"{ro:>16}{diffs[name]:>15.1e}")
-    _, r = ratios(wall["symnet numpy"], wall[base])
-    checks = [(f"fit {arch} N={n} {what} x{epochs} <= {target}x numpy (median)", r, r <= target)]
+              f"{ratios(cpu[name], cpu[base])[1]:>11.2f}{ro:>16}{diffs[name]:>15.1e}")
+    # judged on CPU time: on a shared machine wall time is mostly other people's work
+    _, r = ratios(cpu["symnet numpy"], cpu[base])
+    checks = [(f"fit {arch} N={n} {what} x{epochs} <= {target}x numpy (CPU median)", r,
+               r <= target)]
     if jref and batch_size == 32:
         _, r = ratios(wall["symnet jax (fused)"], wall[jref])
         checks.append((f"jax fused {arch} {what} <= {TARGET_JAX}x jax, {JAX_THREADS}", r,
