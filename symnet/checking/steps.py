@@ -26,7 +26,7 @@ from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..parse.derivation import read_side, read_target, split_steps
 from ..printing import text
-from .evaluation import delta_node, points, resolve, same, value
+from .evaluation import delta_node, points, resolve, same, truth, value
 from .hints import unknown_name_hint
 from .verdict import check, exact_point
 from .wording import Names
@@ -263,7 +263,7 @@ class _Judge:
     def _truth(self, target, point):
         if self._is_edge(target):
             return value(self.net.local(target.num, target.den), point)
-        return self.net.derive(target.den, of=target.num).value(point).evalf(40)
+        return truth(self.net.derive(target.den, of=target.num), point)
 
     def _carried(self, target, rhs):
         """The line whose error ``rhs`` carries forward, or None."""
@@ -286,7 +286,7 @@ class _Judge:
                 continue
             below = self.net.derive(target.den, of=delta.den)
             implied = [self._truth(target, p) + (value(declared, p) - self._truth(delta, p))
-                       * below.value(p).evalf(40) for p in self.points]
+                       * truth(below, p) for p in self.points]
             if all(same(value(rhs, p), v) for p, v in zip(self.points, implied)):
                 return root
         return None
