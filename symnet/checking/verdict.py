@@ -35,6 +35,7 @@ from .evaluation import (
     symbolically_equal,
     value,
 )
+from .feedback import check_markdown
 
 
 @dataclass
@@ -68,6 +69,9 @@ class CheckResult:
 
     def __str__(self):
         return self.message
+
+    def _repr_markdown_(self):
+        return check_markdown(self)
 
     def as_dict(self):
         """The verdict as plain data (what ``symnet check --json`` prints)."""
