@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
     )
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # as symnet.grading's
 LIST_ACTIVATIONS = "`symnet activations` lists them"
 
 
@@ -324,8 +325,7 @@ def _grade_arguments(p):
                         "answer, its score the credit times --points, its output Markdown)")
     p.add_argument("--points", type=_real("--points", 0, 1_000_000), default=1, metavar="P",
                    help="points per question, for --format gradescope (default 1)")
-    p.add_argument("--visibility", default="visible",
-                   choices=("visible", "after_due_date", "after_published", "hidden"),
+    p.add_argument("--visibility", default="visible", choices=VISIBILITIES,
                    help="Gradescope's visibility of each test (default visible)")
     p.add_argument("--summary", metavar="FILE.md",
                    help="a summary per question, as Markdown (.md) or HTML (.html)")

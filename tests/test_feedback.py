@@ -78,3 +78,17 @@ def test_assert_gradient_passes_a_right_answer_and_fails_a_slip_with_its_diagnos
     assert "diagnosis: you used sigmoid(N1) where its derivative" in message
     with pytest.raises(AssertionError, match="cannot read your answer"):
         assert_gradient(NET, "w1", "2*(yhat - y")
+
+
+def test_score_of_an_answer_too_large_to_compare_is_zero_with_the_reason():
+    s = sn.score(NET, "w1", "(N1 + N2 + yhat)**400", points=5)
+    assert s.earned == 0
+    assert s.result.diagnosis[0].startswith("your answer is not checked: '(N1 + N2 + yhat)**400' "
+                                            "multiplied out has about 8.1e+04 terms")
+
+
+def test_score_of_a_number_at_a_point():
+    at = dict(x1=1, x2=2, y=1, w1=.1, w2=.2, w3=.3, w4=.4, w5=.5, w6=.6, b1=0, b2=0, b3=0)
+    right = float(sn.check(NET, "w1", 1.0, at=at).counterexample["expected"])
+    assert sn.score(NET, "w1", right, points=3, at=at).earned == 3
+    assert sn.score(NET, "w1", -right, points=3, at=at).earned == 0

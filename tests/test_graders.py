@@ -60,7 +60,9 @@ def test_the_gradescope_autograder_writes_results_json_with_sn_grade_s_scores(tm
 def test_symnet_grade_refuses_a_gradescope_report_that_is_not_json(tmp_path, capsys):
     answers = tmp_path / "answers.csv"
     answers.write_text(f"student,wrt,answer\nann,w1,{SLIP}\n")
-    from symnet.cli import main
+    from symnet.cli import VISIBILITIES, main
+    from symnet.grading import VISIBILITIES as GRADESCOPE_S
+    assert VISIBILITIES == GRADESCOPE_S
     assert main(["grade", "2-2-1", "--answers", str(answers), "--format", "gradescope",
                  "-o", str(tmp_path / "r.csv")]) == 2
     assert "expected a file ending in .json" in capsys.readouterr().err
@@ -183,3 +185,9 @@ def test_otter_run_keeps_the_credit_of_a_slip_as_fractional_points(tmp_path):
     assert sn.score(NET, "w1", SLIP, points=5).earned == 4.0
     # the first case missed shows the verdict and the diagnosis, once
     assert q1["output"].count("diagnosis: " + DIAGNOSIS) == 1
+    # and in the student's notebook, sn.score's feedback is Markdown: math a notebook renders
+    from nbclient import NotebookClient
+    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(assignment)}}).execute()
+    shown = notebook.cells[4].outputs[0]["data"]["text/markdown"]
+    assert shown.startswith(r"**4 / 5 points** for $\frac{\partial L}{\partial w_{1}}$")
+    assert DIAGNOSIS.replace("*", r"\*") in shown

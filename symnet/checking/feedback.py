@@ -54,8 +54,8 @@ def check_markdown(result, name=None):
     name = f"${name}$" if name else "the derivative"
     lines = [f"**correct**: {answer} is {name}" if result.correct else
              f"**incorrect**: {answer} is not {name}"]
-    lines += [""] + [f"- {markdown_text(d)}" for d in result.diagnosis] if result.diagnosis \
-        else []
+    if result.diagnosis:
+        lines += [""] + [f"- {markdown_text(d)}" for d in result.diagnosis]
     rows = []
     counter = result.counterexample
     if counter:

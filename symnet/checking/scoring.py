@@ -8,7 +8,8 @@ number) is the teacher's, and raises :class:`~symnet.SymnetError`.
 
 from dataclasses import dataclass
 
-from ..errors import SymnetError
+from ..bounds import check_expansion
+from ..errors import ParseError, SymnetError
 from ..printing import latex
 from ..symbols import Partial
 from ..values import bounded, finite
@@ -38,15 +39,20 @@ class Score:
 
 
 def judge(net, wrt, answer, **options):
-    """``sn.check``'s verdict on ``answer``, which may be unreadable: then it is incorrect, with
-    no credit and the reason.  Anything else wrong (a ``wrt`` the model lacks, a bad option)
-    raises :class:`SymnetError`."""
+    """``sn.check``'s verdict on ``answer``, which may be unreadable or too large to compare:
+    then it is incorrect, with no credit and the reason.  Anything else wrong (a ``wrt`` the
+    model lacks, a bad option) raises :class:`SymnetError`."""
     target = net.symbol(wrt)
+    expected = net.derive(target).result
     try:
         answer = read_answer(net, answer, target)
+        check_expansion(answer, expected, net.definitions)
     except (SymnetError, RecursionError) as exc:  # a parser's depth limit, too
-        reason = f"cannot read your answer: {str(exc).splitlines()[0] or 'too deeply nested'}"
-        return CheckResult(False, f"incorrect: {reason}", None, None, diagnosis=[reason],
+        reason = str(exc).splitlines()[0] if str(exc) else "it is nested too deeply"
+        reason = reason if reason.startswith("your answer") else \
+            f"cannot read your answer: {reason}" if isinstance(exc, ParseError) else \
+            f"your answer is not checked: {reason}"
+        return CheckResult(False, f"incorrect: {reason}", expected, None, diagnosis=[reason],
                            credit=0.0)
     return check(net, target, answer, **options)
 

@@ -157,7 +157,7 @@ class _Judge:
         return step
 
     def _judged(self, number, line, target, rhs, written, last):
-        if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
+        if _is_chain(rhs):
             return self._chain(number, line, target, rhs)
         own, roots = self._own_deltas(rhs)
         rhs = resolve(self.net, rhs)
@@ -349,9 +349,14 @@ def _partials_only(term):
     return all(isinstance(f, Partial) or f.is_number for f in sp.Mul.make_args(term))
 
 
+def _is_chain(side):
+    """Whether a side is a chain formula: a sum of products of partials."""
+    return bool(side.atoms(Partial)) and all(_partials_only(t) for t in sp.Add.make_args(side))
+
+
 def _tex(side, target):
     """A side in LaTeX, a chain formula's partials in chain order as the student wrote them."""
-    if not (side.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(side))):
+    if not _is_chain(side):
         return latex(side)
     return path_sum([[n for n in sp.Mul.make_args(t) if n.is_number] +
                      _ordered(_factors(t), target) for t in sp.Add.make_args(side)])
