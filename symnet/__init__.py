@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
     from .activations import Activation, generic, register_activation, unregister_activation
     from .checking import CheckResult, DerivationCheck, check, check_derivation
+    from .checking.scoring import Score, score
     from .circuits import Circuit, circuit
     from .compile import CircuitModel, Model
     from .data import read_idx
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
 _EXPORTS = {
     "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
     "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
+    "checking.scoring": ["Score", "score"],
     "circuits": ["Circuit", "circuit"],
     "compile": ["CircuitModel", "Model"],
     "data": ["read_idx"],

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
     )
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # as symnet.grading's
 LIST_ACTIVATIONS = "`symnet activations` lists them"
 
 
@@ -319,6 +320,13 @@ def _grade_arguments(p):
     p.add_argument("-o", "--output", metavar="REPORT.csv",
                    help="one row per answer: verdict, credit, diagnosis (default: standard "
                         "output, the tally on standard error)")
+    p.add_argument("--format", choices=("csv", "gradescope"), default="csv",
+                   help="the report: csv, or gradescope (Gradescope's results.json: a test per "
+                        "answer, its score the credit times --points, its output Markdown)")
+    p.add_argument("--points", type=_real("--points", 0, 1_000_000), default=1, metavar="P",
+                   help="points per question, for --format gradescope (default 1)")
+    p.add_argument("--visibility", default="visible", choices=VISIBILITIES,
+                   help="Gradescope's visibility of each test (default visible)")
     p.add_argument("--summary", metavar="FILE.md",
                    help="a summary per question, as Markdown (.md) or HTML (.html)")
     p.add_argument("--seed", type=_SEED, default=0, metavar="S",

@@ -29,22 +29,28 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, fields
 
+import sympy as sp
+
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .checking import CheckResult, check
+from .checking.feedback import check_markdown, markdown_text
+from .checking.scoring import MAX_POINTS
 from .errors import SymnetError
 from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
-from .printing import Table
+from .printing import Table, latex
 from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
-from .values import INTEGER, number_text
+from .symbols import Partial
+from .values import INTEGER, bounded, finite, number_text
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
 MAX_BYTES = 5_000_000     # an answers file
 TOLERANCE = 1e-3          # relative, for numeric answers (4 significant digits shown)
 QUIZ_VARIANTS = 30        # sn.quiz's default count of variants
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's
 COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "diagnosis")
 
 
@@ -344,3 +350,36 @@ def summary(results, fmt="markdown"):
             ET.SubElement(tr, tag).text = cell
     ET.indent(html)
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
+
+
+def gradescope(results, points=1, visibility="visible"):
+    """The graded rows as Gradescope's ``results.json`` (a dict): one test per row, its
+    ``score`` the credit times ``points`` (rounded to 2 decimals, as :func:`symnet.score`),
+    ``max_score`` the ``points``, its ``output`` the verdict, the diagnosis and the values as
+    Markdown with math, and the total ``score``.  ``visibility`` is Gradescope's, one of
+    :data:`VISIBILITIES`.  A test is named by its question (``∂L/∂w1``), and by its student too
+    when the rows are of several students.
+
+    >>> import symnet as sn
+    >>> out = gradescope(sn.grade(sn.Network("2-2-1"), [
+    ...     {"student": "ann", "wrt": "w5", "answer": "(yhat - y)*N1"}]), points=3)
+    >>> out["score"], out["tests"][0]["name"], out["tests"][0]["score"]
+    (2.0, '∂L/∂w5', 2.0)
+    """
+    bounded(finite(points, "points"), "points", 0, MAX_POINTS)
+    if visibility not in VISIBILITIES:
+        raise SymnetError(f"visibility must be one of {', '.join(VISIBILITIES)}; got "
+                          f"{str(visibility)[:40]!r}")
+    several = len({g.student for g in results}) > 1
+    tests = []
+    for g in results:
+        name = f"∂{g.of}/∂{g.wrt}"
+        if g.verdict == "invalid":
+            output = f"**invalid**: {markdown_text(g.diagnosis[0])}"
+        else:
+            output = check_markdown(g, latex(Partial(sp.Symbol(g.of), sp.Symbol(g.wrt))))
+        tests.append({"name": f"{g.student}: {name}" if several else name,
+                      "score": round(g.credit_given * points, 2), "max_score": points,
+                      "output": output, "output_format": "md", "visibility": visibility})
+    return {"score": round(sum(t["score"] for t in tests), 2), "visibility": visibility,
+            "tests": tests}

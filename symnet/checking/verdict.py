@@ -36,6 +36,7 @@ from .evaluation import (
     truth,
     value,
 )
+from .feedback import check_markdown
 
 
 @dataclass
@@ -69,6 +70,9 @@ class CheckResult:
 
     def __str__(self):
         return self.message
+
+    def _repr_markdown_(self):
+        return check_markdown(self)
 
     def as_dict(self):
         """The verdict as plain data (what ``symnet check --json`` prints)."""
