@@ -7,7 +7,10 @@ and ``answer`` (an expression, or a number at a point) or ``steps`` (a whole der
 step a line) or both; the point of a numeric answer is the row's ``at`` (``x1=…,w1=…``, every
 input, target and parameter; every leaf of a circuit), or its quiz ``variant`` (with the
 quiz's seed and count of variants), or the worksheet ``seed`` whose nice numbers it used.
-``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
+A number is right as the quiz's exports accept it (Moodle, Canvas, GIFT): the exact value
+shown to 4 significant digits, within half a unit of the last (0.01944 ± 0.000005), read with
+any minus sign or dash a student types (``−1.254``, ``–1.254``) and without thin or no-break
+spaces.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
 lines join its diagnosis; alone, they are the answer.  Credit is
 ``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise;
 steps alone earn the share of their judged lines that are right, a line wrong only because it
@@ -22,7 +25,6 @@ carries an earlier error counted as right (error carried forward).
 """
 
 import html
-import math
 import os
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -37,11 +39,13 @@ from .parse import parse_assignments
 from .printing import Table
 from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
+from .values import typed_number
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
 MAX_BYTES = 5_000_000     # an answers file
-TOLERANCE = 1e-3          # relative, for numeric answers (4 significant digits shown)
+DIGITS = 4                # a number is right as the quiz's exports accept it: as shown to 4
+                          # significant digits, within half a unit of the last
 QUIZ_VARIANTS = 30        # sn.quiz's default count of variants
 COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "diagnosis")
 
@@ -75,11 +79,12 @@ def _invalid(row, number, reason, of):
 
 
 def _number(answer):
+    """The number a student typed (a minus sign or dash as ``-``, thin or no-break spaces
+    dropped), or None for an expression."""
     try:
-        value = float(answer)
-    except ValueError:
+        return typed_number(answer, "answer")
+    except SymnetError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _seed_of(row):
@@ -144,7 +149,7 @@ def _answer_result(net, row, p, answer, seeds, variants):
     value = _number(answer)
     if value is not None:
         point = _point(net, row, seeds, variants)
-        result = check(net, p, value, at=point, tolerance=TOLERANCE)  # slips diagnosed there
+        result = check(net, p, value, at=point, digits=DIGITS)  # slips diagnosed there
     else:
         result = check(net, p, answer)
     if (row.get("steps") or "").strip():

@@ -18,7 +18,6 @@ numbers); it has no update question, for its output need not be a loss.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import sympy as sp
 
@@ -30,6 +29,7 @@ from ..errors import SymnetError
 from ..nice import variant_seed
 from ..printing import latex, text
 from ..sheets import worksheet
+from ..values import plain_number, tolerance
 
 PARTS = ("forward", "gradient", "update")
 CIRCUIT_PARTS = ("forward", "gradient")  # a circuit's output need not be a loss to step on
@@ -67,30 +67,6 @@ class Variant:
     seed: int
     sheet: object
     questions: list
-
-
-def plain_number(value, digits=DIGITS):
-    """``value`` to ``digits`` significant digits as a plain decimal (no exponent).
-
-    >>> plain_number(0.000123456), plain_number(-12.345), plain_number(0)
-    ('0.0001235', '-12.35', '0')
-    """
-    d = Decimal(repr(float(value)))
-    if d.is_zero():
-        return "0"
-    d = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
-    s = format(d, "f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def tolerance(value, digits=DIGITS):
-    """Half a unit of the last digit shown: an answer rounded as shown is accepted."""
-    if value == 0:
-        return 0.5 * 10.0 ** (-digits)
-    exponent = Decimal(repr(float(value))).adjusted()
-    return float(Decimal(5).scaleb(exponent - digits))
 
 
 def _question(part, name, label, tex, value, slips):
