@@ -37,7 +37,7 @@ from .files import read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .printing import Table
-from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
+from .quizzes.variants import LR, MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
 from .values import typed_number
 
@@ -184,12 +184,13 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
                   of=str(net.output))
 
 
-def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
+def grade(net, rows, seed=0, variants=QUIZ_VARIANTS, lr=LR):
     """Grade every row of ``rows`` (dicts with ``student``, ``wrt``, ``answer`` or ``steps`` or
     both, and optionally ``at``, ``variant``, ``seed``); a row's ``variant`` is that of
     ``sn.quiz(net, variants=variants, seed=seed)`` with its default questions (a quiz made with
     other ``wrt`` or ``parts``: give the variant's ``seed``, printed on each exam, instead), and
-    a variant beyond ``variants`` is ``invalid``.  Returns one :class:`Graded` (a CheckResult)
+    a variant beyond ``variants`` is ``invalid``; ``lr`` is the quiz's learning rate (its update
+    question chooses the variants' seeds).  Returns one :class:`Graded` (a CheckResult)
     per row, in order.
 
     >>> import symnet as sn
@@ -219,16 +220,16 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
             not 1 <= variants <= MAX_VARIANTS:
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
                           f"quiz's count), got {variants!r}")
-    seeds = _variant_seeds(net, rows, seed, variants)
+    seeds = _variant_seeds(net, rows, seed, variants, lr)
     return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
 
 
-def _variant_seeds(net, rows, seed, variants):
+def _variant_seeds(net, rows, seed, variants, lr):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
     count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= variants] or [0])
-    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net)) if count \
-        else []
+    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net), lr) \
+        if count else []
     return {v.number: v.seed for v in variants}
 
 

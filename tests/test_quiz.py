@@ -437,3 +437,19 @@ def test_the_qti_package_carries_each_variants_picture(net):
         assert all(z.read(r.get("href")).startswith(b"\x89PNG") for r in web)
         xml = z.read("symnet_2_2_1_seed3/symnet_2_2_1_seed3.xml").decode()
     assert 'src="$IMS-CC-FILEBASE$/pictures/network_v2.png"' in xml
+
+
+def test_the_learning_rate_and_the_rule_are_stated_on_the_exam_and_its_key(net, tmp_path):
+    q = sn.quiz(net, variants=2, seed=3, lr=0.1, picture=False)
+    for v in q.variants:
+        step = next(x for x in v.questions if x.part == "update")
+        gradient = next(x for x in v.questions if x.name == "dL/dw1")
+        w1 = next(float(w) for p, w in v.sheet.params.items() if str(p) == "w1")
+        assert "learning rate 0.1" in step.label
+        assert step.value == pytest.approx(w1 - 0.1 * gradient.value)
+    assert main(["quiz", "2-2-1", "--activation", "sigmoid", "--lr", "0.1", "--variants", "2",
+                 "--seed", "3", "-o", str(tmp_path / "exam.tex")]) == 0
+    for name in ("exam.tex", "exam-key.tex"):
+        tex = (tmp_path / name).read_text()
+        assert tex.count(r"learning rate $\alpha = 0.1$: $w(t+1) = w(t) - \alpha "
+                         r"\frac{\partial L}{\partial w}$") == 2

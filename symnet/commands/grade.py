@@ -14,7 +14,8 @@ def run(args):
     if args.summary:
         check_output(args.summary, (".md", ".html"))
     net = model_from(args)
-    results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants)
+    results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants,
+                         lr=args.lr)
     report = report_csv(results)
     files = [(args.output, report)] if args.output else []
     if args.summary:

@@ -15,7 +15,7 @@ def run(args):
     parts = [p.strip() for p in args.parts.split(",") if p.strip()] \
         if args.parts is not None else None
     q = make_quiz(net, variants=variants, seed=args.seed, wrt=names_from(args.wrt), parts=parts,
-                  students=students)
+                  students=students, lr=args.lr)
     for path in q.save(args.output):
         print(f"wrote {path}")
     return 0

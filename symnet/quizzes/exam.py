@@ -6,6 +6,7 @@ from ..linebreak import Formula, Line
 from ..printing import latex
 from ..sheets import format_number
 from ..sheets.sections import BLANK
+from ..values import tolerance_text
 from .statement import at_parts, description
 
 _BREAK = "\n\\clearpage\n"
@@ -14,10 +15,17 @@ _BREAK = "\n\\clearpage\n"
 def _header(quiz, student, variant, kind):
     net = quiz.net
     lines = [Line(latex(k), [Formula(v)]) for k, v in net.definitions.items()]
-    return [Heading(1, [f"{kind}: {student}"]),
-            Paragraph([f"Variant {variant.number} (seed {variant.seed}). ", description(net), ":"]),
-            DisplayMath(lines),
-            Paragraph([*at_parts(variant), ", compute to 4 significant digits:"])]
+    blocks = [Heading(1, [f"{kind}: {student}"]),
+              Paragraph([f"Variant {variant.number} (seed {variant.seed}). ", description(net),
+                         ":"]),
+              DisplayMath(lines)]
+    if any(q.part == "update" for q in variant.questions):
+        blocks.append(Paragraph([
+            "One step of gradient descent moves each weight against its gradient, with "
+            "learning rate ", InlineMath(r"\alpha = " + tolerance_text(quiz.lr)), ": ",
+            InlineMath(r"w(t+1) = w(t) - \alpha \frac{\partial %s}{\partial w}"
+                       % latex(net.output)), "."]))
+    return blocks + [Paragraph([*at_parts(variant), ", compute to 4 significant digits:"])]
 
 
 def exam_blocks(quiz, student, variant):
