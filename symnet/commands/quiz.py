@@ -1,8 +1,9 @@
 """``symnet quiz``: a class set of variants, exported."""
 
+from ..fonts import font_for
 from ..quizzes import SUFFIXES as QUIZ_SUFFIXES
 from ..quizzes import quiz as make_quiz
-from ..quizzes import read_roster
+from ..quizzes import roster_rows
 from ..sheets import check_output
 from .common import model_from, names_from
 
@@ -10,7 +11,11 @@ from .common import model_from, names_from
 def run(args):
     check_output(args.output, QUIZ_SUFFIXES)
     net = model_from(args)
-    students = read_roster(args.students) if args.students else None
+    rows = roster_rows(args.students) if args.students else []
+    if args.output.lower().endswith((".pdf", ".tex")):  # every name printable, before any work
+        for line, name in rows:
+            font_for(name, f"{args.students} line {line} ({name!r:.40})")
+    students = [name for _, name in rows] or None
     variants = args.variants if args.variants is not None else len(students or [None] * 30)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()] \
         if args.parts is not None else None

@@ -54,7 +54,8 @@ class Quiz:
             return [("", gift.render(self))]
         paper, key = exam.render(self)
         if suffix == ".pdf":
-            paper, key = compile_latex(paper)[0], compile_latex(key)[0]
+            tex = exam.engine(self)
+            paper, key = compile_latex(paper, engine=tex)[0], compile_latex(key, engine=tex)[0]
         return [("", paper), ("-key", key)]
 
     def save(self, path):
@@ -70,13 +71,20 @@ class Quiz:
 
 def read_roster(path):
     """Student names from a CSV file: the column ``student``, or else the first column."""
-    rows = [cells for _, cells in read_rows(path)]  # bounded in size, BOM and CRLF as read_csv
+    return [name for _, name in roster_rows(path)]
+
+
+def roster_rows(path):
+    """``[(line, name)]`` of a roster (see :func:`read_roster`): each name with its line."""
+    lines = read_rows(path)  # bounded in size, BOM and CRLF as read_csv
+    rows = [cells for _, cells in lines]
     if not rows:
         raise SymnetError(f"the roster {path} is empty; expected a header row and one student "
                           "per row")
     header = [h.strip().lower() for h in rows[0]]
     column = header.index("student") if "student" in header else 0
-    names = [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+    names = [(line, r[column].strip()) for line, r in lines[1:]
+             if len(r) > column and r[column].strip()]
     if not names:
         raise SymnetError(f"the roster {path} names no student")
     if len(names) > MAX_STUDENTS:
