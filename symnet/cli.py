@@ -311,6 +311,9 @@ def _quiz_arguments(p):
     p.add_argument("--parts", metavar="LIST",
                    help="what is asked: forward, gradient, update (default all three; a "
                         "circuit: forward,gradient)")
+    p.add_argument("--lr", type=_real("--lr", 0), default=0.5, metavar="ALPHA",
+                   help="learning rate of the update question, w(t+1) = w(t) - ALPHA dL/dw, "
+                        "stated on every export (default 0.5)")
 
 
 def _grade_arguments(p):
@@ -334,6 +337,8 @@ def _grade_arguments(p):
     p.add_argument("--variants", type=_whole("--variants", None), default=30, metavar="N",
                    help="how many variants that quiz has (default 30, as quiz); a variant beyond "
                         "N is invalid")
+    p.add_argument("--lr", type=_real("--lr", 0), default=0.5, metavar="ALPHA",
+                   help="that quiz's learning rate (default 0.5, as quiz)")
 
 
 _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (and one bar) "

@@ -16,7 +16,8 @@ def run(args):
         check_output(args.summary, (".md", ".html"))
     check_outputs(args, [args.output, args.summary], [args.answers])
     net = model_from(args)
-    results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants)
+    results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants,
+                         lr=args.lr)
     report = report_csv(results) if args.format == "csv" else json.dumps(
         gradescope(results, args.points, args.visibility), ensure_ascii=False, indent=1) + "\n"
     files = [(args.output, report)] if args.output else []

@@ -5,18 +5,12 @@ import base64
 import functools
 import hashlib
 import importlib.util
-from decimal import Decimal
 
 from ..circuits import Circuit
 from ..document import InlineMath
 from ..drawing import draw
 from ..printing import aligned, latex, text
 from ..sheets import format_number
-
-
-def tolerance_text(tol):
-    """A tolerance as a plain decimal: ``5e-05`` → ``0.00005``."""
-    return format(Decimal(repr(tol)), "f")
 
 
 def model_name(net):
