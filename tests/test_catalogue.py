@@ -13,7 +13,6 @@ from symnet.checking.engine import slips_at
 from symnet.checking.slips import DETECTORS
 from symnet.quizzes import moodle
 from symnet.quizzes.variants import plain_number
-from symnet.templates import conv2d, maxpool, rnn
 
 SIGMOID = sn.Network("2-2-1", activation="sigmoid")
 TANH = sn.Network("2-2-1", activation="tanh")
@@ -51,9 +50,9 @@ CASES = [
     ("dropped path", DAG, "b"),
     ("constant factor", CS231N, "z"),
     # the layers courses assign (symnet.templates), at a size a page holds
-    ("time step missing in BPTT", rnn(steps=3), "W_hh"),
-    ("filter not flipped", conv2d(), "x22"),
-    ("max gradient sent to every input", maxpool(height=2, width=2), "x12"),
+    ("time step missing in BPTT", sn.template("rnn", steps=3), "W_hh"),
+    ("filter not flipped", sn.template("conv2d"), "x2_2"),
+    ("max gradient sent to every input", sn.template("maxpool", height=2, width=2), "x1_2"),
 ]
 
 

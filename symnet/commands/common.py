@@ -6,6 +6,7 @@ from ..errors import SymnetError
 from ..figures import file_format, need_matplotlib
 from ..files import check_writable, read_text
 from ..network import Network
+from ..templates import from_spec
 
 
 def network_from(args):
@@ -21,6 +22,11 @@ _NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": 
 def model_from(args):
     """The network of ARCH and its options, or the circuit of ``--circuit``: definitions, or
     (without '=') the file that holds them."""
+    template = getattr(args, "template", None)
+    if template is not None:
+        if args.circuit is not None:
+            raise SymnetError("give a circuit (--circuit) or a template (--template), not both")
+        args.circuit = ""  # what follows refuses ARCH and the network's options alike
     if args.circuit is None:
         if args.arch is None:
             raise SymnetError("give a network's layer sizes like 2-2-1, or a circuit: "
@@ -33,6 +39,8 @@ def model_from(args):
             flag = "no-bias" if option == "bias" else option.replace("_", "-")
             raise SymnetError(f"--{flag} is a network's option; a circuit says its functions "
                               "in its definitions")
+    if template is not None:
+        return from_spec(template)
     return Circuit(args.circuit if "=" in args.circuit else read_text(args.circuit))
 
 

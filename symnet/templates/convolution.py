@@ -11,6 +11,7 @@ from itertools import product
 import sympy as sp
 
 from ..errors import SymnetError
+from .affine import upstream
 from .layout import LayerCircuit, indexed, size
 
 
@@ -34,16 +35,16 @@ def conv2d(height=3, width=3, filter=(2, 2), channels=1, filters=1, stride=1, pa
     :class:`~symnet.templates.layout.LayerCircuit`).
 
     Names, with a filter's and a channel's index only when there is more than one: inputs
-    ``x11, …`` (``x213``: channel 2, row 1, column 3), weights ``w11, …`` (filter, channel,
-    row, column), biases ``b`` (``b1, …``), outputs ``y11, …`` and the upstream gradients
-    ``g11, …``.  The parameters are x, w and b (CS231n asks dx, dw, db); the g are inputs.
+    ``x1_1, …`` (``x2_1_3``: channel 2, row 1, column 3), weights ``w1_1, …`` (filter,
+    channel, row, column), biases ``b`` (``b1, …``), outputs ``y1_1, …`` and the upstream
+    gradients ``g1_1, …``.  The parameters are x, w and b (CS231n asks dx, dw, db); the g are inputs.
 
     >>> from symnet.templates.convolution import conv2d
     >>> c = conv2d()                                 # a 3×3 input, a 2×2 filter
-    >>> c.definitions[c.symbol("y12")]
-    b + w11*x12 + w12*x13 + w21*x22 + w22*x23
-    >>> c.derive("x22").result
-    g11*w22 + g12*w21 + g21*w12 + g22*w11
+    >>> c.definitions[c.symbol("y1_2")]
+    b + w1_1*x1_2 + w1_2*x1_3 + w2_1*x2_2 + w2_2*x2_3
+    >>> c.derive("x2_2").result
+    g1_1*w2_2 + g1_2*w2_1 + g2_1*w1_2 + g2_2*w1_1
     """
     if not (isinstance(filter, (tuple, list)) and len(filter) == 2):
         raise SymnetError(f"filter must be (rows, columns), e.g. (2, 2); got {filter!r}")
@@ -52,12 +53,12 @@ def conv2d(height=3, width=3, filter=(2, 2), channels=1, filters=1, stride=1, pa
 
 def _convolution(shape, kernel, channels, filters, stride, pad, bias):
     shape = tuple(size(n, "an input's size") for n in shape)
-    stride, pad = size(stride, "stride"), size(pad, "pad", low=0, high=8)
-    kernel = tuple(size(k, "a filter's size", high=n + 2 * pad) for k, n in zip(kernel, shape))
+    stride, pad = size(stride, "stride"), size(pad, "pad", low=0)
+    kernel = tuple(size(k, "a filter's size") for k in kernel)
     channels, filters = size(channels, "channels"), size(filters, "filters")
     out = []
     for n, k in zip(shape, kernel):
-        if (n + 2 * pad - k) % stride:
+        if k > n + 2 * pad or (n + 2 * pad - k) % stride:
             raise SymnetError(f"the filter ({k}) does not fit the padded input ({n} + 2·{pad}) "
                               f"a whole number of strides ({stride})")
         out.append((n + 2 * pad - k) // stride + 1)
@@ -68,7 +69,7 @@ def _convolution(shape, kernel, channels, filters, stride, pad, bias):
          for tap in product(*map(range, kernel))}
     mirrors = {s: w[(f, c, *(k - 1 - i for i, k in zip(tap, kernel)))]
                for (f, c, *tap), s in w.items()}
-    definitions, loss = {}, []
+    definitions = {}
     for f in range(1, filters + 1):
         for at in product(*map(range, out)):
             terms = []
@@ -81,8 +82,7 @@ def _convolution(shape, kernel, channels, filters, stride, pad, bias):
                 terms.append(indexed("b", *f_ix(f)))
             y = indexed("y", *f_ix(f), *(o + 1 for o in at))
             definitions[y] = sp.Add(*terms)
-            loss.append(indexed("g", *f_ix(f), *(o + 1 for o in at)) * y)
-    definitions[sp.Symbol("L")] = sp.Add(*loss)
+    definitions[sp.Symbol("L")] = upstream(list(definitions))
     xs = [indexed("x", *c_ix(c), *(p + 1 for p in pos))
           for c in range(1, channels + 1) for pos in product(*map(range, shape))]
     params = [*xs, *w.values(), *([indexed("b", *f_ix(f)) for f in range(1, filters + 1)] * bias)]

@@ -5,25 +5,24 @@ circuit a template returns, with the facts of its layout that the slips of these
 import sympy as sp
 
 from ..circuits import Circuit
-from ..errors import SymnetError
+from ..values import count
+
+MAX_SIZE = 16  # of one dimension: CS231n's RNN step reads 10 inputs
 
 
 def indexed(stem, *indices):
-    """The Symbol ``stem`` with ``indices`` appended: digits run together while each index is
-    one digit (``h21``, printed h₂₁), separated by '_' once one is not (``x3_10``).
+    """The Symbol ``stem`` with ``indices`` appended, separated by '_' as the affine template's
+    weights ``w1_2`` are.
 
-    >>> indexed("h", 2, 1), indexed("W_xh", 1, 2), indexed("x", 3, 10), indexed("b")
-    (h21, W_xh12, x3_10, b)
+    >>> indexed("h", 2, 1), indexed("W_hh", 1, 2), indexed("x", 3), indexed("b")
+    (h2_1, W_hh1_2, x3, b)
     """
-    short = all(0 <= i <= 9 for i in indices)
-    return sp.Symbol(stem + ("" if short else "_").join(str(i) for i in indices))
+    return sp.Symbol(stem + "_".join(str(i) for i in indices))
 
 
-def size(value, what, low=1, high=16):
-    """``value`` checked as a whole number from ``low`` to ``high``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SymnetError(f"{what} must be a whole number from {low} to {high}; got {value!r}")
-    return value
+def size(value, what, low=1):
+    """``value`` checked as a whole number from ``low`` to :data:`MAX_SIZE`."""
+    return count(value, what, low, MAX_SIZE)
 
 
 class LayerCircuit(Circuit):

@@ -7,6 +7,7 @@ sums one term per time step.
 
 import sympy as sp
 
+from .affine import upstream
 from .layout import LayerCircuit, indexed, size
 
 
@@ -14,10 +15,10 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     """An RNN of ``steps`` time steps, ``inputs`` numbers in each x_t, ``hidden`` units in each
     state h_t and ``outputs`` in each y_t (a :class:`~symnet.templates.layout.LayerCircuit`).
 
-    Names, one index per size above 1: inputs ``x1, x2, …`` (``x21``: step 2, input 1), the
+    Names, one index per size above 1: inputs ``x1, x2, …`` (``x2_1``: step 2, input 1), the
     first state ``h0``, sums ``a1, …``, states ``h1, …``, outputs ``y1, …``, the upstream
-    gradients ``g1, …``; weights ``W_xh, W_hh, W_hy`` (``W_hh12``: row 1, column 2) and biases
-    ``b_h, b_y``.  The parameters are the weights, biases, x and h0 (CS231n asks dx, dh0, dWx,
+    gradients ``g1, …``; weights ``W_xh, W_hh, W_hy`` (``W_hh1_2``: row 1, column 2) and
+    biases ``b_h, b_y``.  The parameters are the weights, biases, x and h0 (CS231n asks dx, dh0, dWx,
     dWh, db); the g are inputs.
 
     >>> from symnet.templates.recurrent import rnn
@@ -40,7 +41,7 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
             for k in range(1, outputs + 1) for j in range(1, hidden + 1)}
     b_h = {j: indexed("b_h", *ix(hidden, j)) for j in range(1, hidden + 1)} if bias else {}
     b_y = {k: indexed("b_y", *ix(outputs, k)) for k in range(1, outputs + 1)} if bias else {}
-    definitions, at_step, loss = {}, {}, []
+    definitions, at_step = {}, {}
     for t in range(1, steps + 1):
         for j in range(1, hidden + 1):
             a = indexed("a", t, *ix(hidden, j))
@@ -54,8 +55,7 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
             definitions[y] = sp.Add(*[w_hy[k, j] * h(t, j) for j in range(1, hidden + 1)],
                                     *[b_y[k]] * bias)
             at_step[y] = t
-            loss.append(indexed("g", t, *ix(outputs, k)) * y)
-    definitions[sp.Symbol("L")] = sp.Add(*loss)
+    definitions[sp.Symbol("L")] = upstream([y for y in definitions if str(y)[0] == "y"])
     params = [*w_xh.values(), *w_hh.values(), *b_h.values(), *w_hy.values(), *b_y.values(),
               *[x(t, i) for t in range(1, steps + 1) for i in range(1, inputs + 1)],
               *[h(0, j) for j in range(1, hidden + 1)]]
