@@ -15,29 +15,28 @@ from .affine import upstream
 from .layout import LayerCircuit, indexed, size
 
 
-def conv1d(length=4, width=2, channels=1, filters=1, stride=1, pad=0, bias=True):
+def conv1d(length=4, kernel=2, channels=1, filters=1, stride=1, pad=0, bias=True):
     """A 1-D convolution of an input of ``length`` positions (and ``channels``) with
-    ``filters`` filters of ``width`` taps (a :class:`~symnet.templates.layout.LayerCircuit`).
+    ``filters`` filters of ``kernel`` taps (a :class:`~symnet.templates.layout.LayerCircuit`).
     Names as :func:`conv2d`'s, with one position index: ``x1, …``, ``w1, …``, ``y1, …``.
 
     >>> from symnet.templates.convolution import conv1d
-    >>> c = conv1d(length=3, width=2)
+    >>> c = conv1d(length=3)
     >>> [f"{k} = {v}" for k, v in c.definitions.items()]
     ['y1 = b + w1*x1 + w2*x2', 'y2 = b + w1*x2 + w2*x3', 'L = g1*y1 + g2*y2']
     """
-    return _convolution((length,), (width,), channels, filters, stride, pad, bias)
+    return _convolution((length,), kernel, channels, filters, stride, pad, bias)
 
 
-def conv2d(height=3, width=3, filter=(2, 2), channels=1, filters=1, stride=1, pad=0,
-           bias=True):
+def conv2d(height=3, width=3, kernel=2, channels=1, filters=1, stride=1, pad=0, bias=True):
     """A 2-D convolution of a ``height`` × ``width`` input (and ``channels``) with ``filters``
-    filters of ``filter`` = (rows, columns) taps (a
-    :class:`~symnet.templates.layout.LayerCircuit`).
+    filters of ``kernel`` × ``kernel`` taps (a :class:`~symnet.templates.layout.LayerCircuit`).
 
     Names, with a filter's and a channel's index only when there is more than one: inputs
     ``x1_1, …`` (``x2_1_3``: channel 2, row 1, column 3), weights ``w1_1, …`` (filter,
     channel, row, column), biases ``b`` (``b1, …``), outputs ``y1_1, …`` and the upstream
-    gradients ``g1_1, …``.  The parameters are x, w and b (CS231n asks dx, dw, db); the g are inputs.
+    gradients ``g1_1, …``.  The parameters are x, w and b (CS231n asks dx, dw, db); the g are
+    inputs.
 
     >>> from symnet.templates.convolution import conv2d
     >>> c = conv2d()                                 # a 3×3 input, a 2×2 filter
@@ -46,15 +45,15 @@ def conv2d(height=3, width=3, filter=(2, 2), channels=1, filters=1, stride=1, pa
     >>> c.derive("x2_2").result
     g1_1*w2_2 + g1_2*w2_1 + g2_1*w1_2 + g2_2*w1_1
     """
-    if not (isinstance(filter, (tuple, list)) and len(filter) == 2):
-        raise SymnetError(f"filter must be (rows, columns), e.g. (2, 2); got {filter!r}")
-    return _convolution((height, width), tuple(filter), channels, filters, stride, pad, bias)
+    return _convolution((height, width), kernel, channels, filters, stride, pad, bias)
 
 
 def _convolution(shape, kernel, channels, filters, stride, pad, bias):
     shape = tuple(size(n, "an input's size") for n in shape)
     stride, pad = size(stride, "stride"), size(pad, "pad", low=0)
-    kernel = tuple(size(k, "a filter's size") for k in kernel)
+    kernel = (size(kernel, "kernel"),) * len(shape)
+    if not isinstance(bias, bool):
+        raise SymnetError(f"bias must be true or false, got {bias!r}")
     channels, filters = size(channels, "channels"), size(filters, "filters")
     out = []
     for n, k in zip(shape, kernel):

@@ -7,6 +7,7 @@ sums one term per time step.
 
 import sympy as sp
 
+from ..errors import SymnetError
 from .affine import upstream
 from .layout import LayerCircuit, indexed, size
 
@@ -30,6 +31,8 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     """
     steps, inputs = size(steps, "steps"), size(inputs, "inputs")
     hidden, outputs = size(hidden, "hidden"), size(outputs, "outputs")
+    if not isinstance(bias, bool):
+        raise SymnetError(f"bias must be true or false, got {bias!r}")
     ix = lambda n, i: (i,) if n > 1 else ()  # an index only where a size is above 1
     x = lambda t, i: indexed("x", t, *ix(inputs, i))
     h = lambda t, j: indexed("h", t, *ix(hidden, j))
@@ -47,13 +50,13 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
             a = indexed("a", t, *ix(hidden, j))
             definitions[a] = sp.Add(*[w_xh[j, i] * x(t, i) for i in range(1, inputs + 1)],
                                     *[w_hh[j, k] * h(t - 1, k) for k in range(1, hidden + 1)],
-                                    *[b_h[j]] * bias)
+                                    b_h.get(j, 0))
             definitions[h(t, j)] = sp.tanh(a)
             at_step[a] = at_step[h(t, j)] = t
         for k in range(1, outputs + 1):
             y = indexed("y", t, *ix(outputs, k))
             definitions[y] = sp.Add(*[w_hy[k, j] * h(t, j) for j in range(1, hidden + 1)],
-                                    *[b_y[k]] * bias)
+                                    b_y.get(k, 0))
             at_step[y] = t
     definitions[sp.Symbol("L")] = upstream([y for y in definitions if str(y)[0] == "y"])
     params = [*w_xh.values(), *w_hh.values(), *b_h.values(), *w_hy.values(), *b_y.values(),
