@@ -85,5 +85,5 @@ def _convolution(shape, kernel, channels, filters, stride, pad, bias):
     xs = [indexed("x", *c_ix(c), *(p + 1 for p in pos))
           for c in range(1, channels + 1) for pos in product(*map(range, shape))]
     params = [*xs, *w.values(), *([indexed("b", *f_ix(f)) for f in range(1, filters + 1)] * bias)]
-    circuit_leaves = {s for e in definitions.values() for s in e.free_symbols}
-    return LayerCircuit(definitions, [p for p in params if p in circuit_leaves], mirrors=mirrors)
+    read = {s for e in definitions.values() for s in e.free_symbols}  # a stride may skip some
+    return LayerCircuit(definitions, [p for p in params if p in read], mirrors=mirrors)

@@ -48,5 +48,5 @@ def maxpool(height=4, width=4, pool=2, stride=None, channels=1):
     definitions[sp.Symbol("L")] = upstream(list(definitions))
     xs = [indexed("x", *c_ix(c), i, j) for c in range(1, channels + 1)
           for i in range(1, height + 1) for j in range(1, width + 1)]
-    used = {s for e in definitions.values() for s in e.free_symbols}
-    return LayerCircuit(definitions, [x for x in xs if x in used])
+    read = {s for e in definitions.values() for s in e.free_symbols}  # a stride may skip some
+    return LayerCircuit(definitions, [x for x in xs if x in read])
