@@ -29,9 +29,11 @@ class LayerCircuit(Circuit):
     """A circuit made by a layer template (:mod:`symnet.templates`): a :class:`Circuit` with
     ``steps``, each node's time step (an RNN unrolled in time), and ``mirrors``, each filter
     weight's image in the filter turned by 180° (a convolution), for the slips of these
-    layers; both empty where they mean nothing."""
+    layers; both empty where they mean nothing.  ``nice_values``, if given, are the numbers
+    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5."""
 
-    def __init__(self, definitions, params, steps=None, mirrors=None):
+    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None):
         super().__init__(definitions, params=[str(p) for p in params])
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
+        self.nice_values = nice_values

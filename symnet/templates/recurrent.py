@@ -11,6 +11,8 @@ from ..errors import SymnetError
 from .affine import upstream
 from .layout import LayerCircuit, indexed, size
 
+NICE = (-1, -0.5, 0.5, 1)  # a seed's numbers: whole numbers up to 5 would saturate tanh
+
 
 def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     """An RNN of ``steps`` time steps, ``inputs`` numbers in each x_t, ``hidden`` units in each
@@ -20,7 +22,7 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     first state ``h0``, sums ``a1, …``, states ``h1, …``, outputs ``y1, …``, the upstream
     gradients ``g1, …``; weights ``W_xh, W_hh, W_hy`` (``W_hh1_2``: row 1, column 2) and
     biases ``b_h, b_y``.  The parameters are the weights, biases, x and h0 (CS231n asks dx,
-    dh0, dWx, dWh, db); the g are inputs.
+    dh0, dWx, dWh, db); the g are inputs.  A seed draws each leaf from ±½ and ±1.
 
     >>> from symnet.templates.recurrent import rnn
     >>> c = rnn(steps=2)
@@ -63,4 +65,4 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     params = [*w_xh.values(), *w_hh.values(), *b_h.values(), *w_hy.values(), *b_y.values(),
               *[x(t, i) for t in range(1, steps + 1) for i in range(1, inputs + 1)],
               *[h(0, j) for j in range(1, hidden + 1)]]
-    return LayerCircuit(definitions, params, steps=at_step)
+    return LayerCircuit(definitions, params, steps=at_step, nice_values=NICE)
