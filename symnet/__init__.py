@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
     from .quizzes import Quiz, quiz
     from .result import TrainResult
     from .sheets import Worksheet, worksheet
+    from .templates import TEMPLATES, template
     from .train import DivergenceError, TrainingWarning, init_params
 
     ACTIVATIONS: list
@@ -78,6 +79,7 @@ _EXPORTS = {
     "quizzes": ["Quiz", "quiz"],
     "sheets": ["Worksheet", "worksheet"],
     "result": ["TrainResult"],
+    "templates": ["TEMPLATES", "template"],
     "train": ["DivergenceError", "TrainingWarning", "init_params"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -111,6 +111,9 @@ def _network_parent(activation_help=None, l2=True, circuit=False):
         p.add_argument("--circuit", metavar="DEFINITIONS|FILE",
                        help="a computational graph instead of a network: definitions like "
                             "\"q = x + y; f = q*z\" (the last is the output), or a file of them")
+        p.add_argument("--template", metavar="NAME[:OPTION=VALUE,...]",
+                       help="a layer courses assign, as a circuit: affine, softmax_ce, batchnorm, "
+                            "layernorm, attention, e.g. batchnorm:m=4,bessel=true")
     else:
         p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
     p.add_argument("--activation", default="linear", help=activation_help or (

@@ -54,7 +54,7 @@ def _deltas(graph, of):
     cache = graph.__dict__.setdefault("_delta_cache", {})
     if of not in cache:
         delta = {of: sp.S.One}
-        inverse = {v: k for k, v in graph.definitions.items() if not v.is_Add}
+        inverse = _inverse(graph)
         dividing = set()  # nodes whose δ keeps a symbolic denominator
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
@@ -72,6 +72,11 @@ def _deltas(graph, of):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
+
+
+def _inverse(graph):
+    """Definitions back to their names (σ(N1) → ŷ): what a division may cancel against."""
+    return {v: k for k, v in graph.definitions.items() if not v.is_Add}
 
 
 def _softmax_delta(graph, node, of):
@@ -112,7 +117,12 @@ def gradients(graph, wrt, of=None):
     """
     of = graph.output if of is None else of
     delta = _deltas(graph, of)
-    return {w: delta[w] if w in delta else _backprop(graph, w, delta) for w in wrt}
+    out = {}
+    for w in wrt:
+        out[w] = delta[w] if w in delta else _backprop(graph, w, delta)
+        if w not in delta and divides(out[w]):  # a logit under −log p_t: p_t − 1, not a quotient
+            out[w] = without_division(out[w], _inverse(graph))
+    return out
 
 
 class Derivation(Rendered):

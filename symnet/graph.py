@@ -18,7 +18,7 @@ import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
-from .functions import stable_logs
+from .functions import softmax, stable_logs
 from .generics import generics_in
 from .values import sympy_number
 
@@ -94,8 +94,14 @@ class Graph:
                 if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
                     # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
                     value = value.xreplace({expr: child})
+                elif isinstance(expr, softmax):  # ∂p1/∂z2 = -p1*p2: the softmaxes by their names
+                    value = value.xreplace(self._softmax_names)
             self._locals[key] = sp.factor_terms(value)
         return self._locals[key]
+
+    @cached_property
+    def _softmax_names(self):
+        return {e: s for s, e in self.definitions.items() if isinstance(e, softmax)}
 
     def _terms(self, node):
         """The terms of a sum, by each symbol they hold (built once per node)."""

@@ -73,6 +73,15 @@ def set_factor(factor, new):
     return lambda chain: chain.with_factor(factor, new)
 
 
+def set_factors(new):
+    """The edit that gives each factor of ``new`` its value there."""
+    def edit(chain):
+        for factor, value in new.items():
+            chain = chain.with_factor(factor, value)
+        return chain
+    return edit
+
+
 def keep_paths(kept):
     return lambda chain: chain.keeping(kept)
 
@@ -123,6 +132,17 @@ def _cancelled_factor_kept(ctx):
                    f"you kept the factor {ctx.show(kept)} = {ctx.show(slope)}, which "
                    f"{ctx.loss.name} cancels: ∂{ctx.of}/∂{yhat} · {ctx.show(kept)} = "
                    f"{ctx.show(yhat - y)}", set_factor(factor, value * slope), frozenset([factor]))
+
+
+@detector("max gradient sent to every input")
+def _max_to_every_input(ctx):
+    for factor, value in ctx.factors.items():
+        g = _gate(ctx, factor)
+        if g is not None and g.kind == "max" and len(g.inputs) > 1 and factor.den in g.inputs:
+            yield Slip("max gradient sent to every input",
+                       f"max gives all of the gradient to its largest input only, not to every "
+                       f"input: {ctx.show(factor)} = {ctx.show(value)}, not 1",
+                       set_factor(factor, sp.S.One), frozenset([factor]))
 
 
 @detector("dropped factor")
@@ -304,6 +324,21 @@ def _multiply_unswapped(ctx):
                        set_factor(factor, own), frozenset([factor]))
 
 
+@detector("filter not flipped")
+def _unflipped(ctx):
+    # ∂y/∂x of a convolution is a filter weight; dx is g convolved with the filter turned by
+    # 180°, and an answer that does not turn it (or turns it twice) reads the mirror weights
+    mirrored = {f: ctx.mirrors[v] for f, v in ctx.factors.items()
+                if v in ctx.mirrors and f.den not in ctx.mirrors and ctx.mirrors[v] != v}
+    if mirrored:
+        shown = [f"{ctx.show(ctx.mirrors[w])} where {ctx.show(w)} belongs" for w in
+                 dict.fromkeys(ctx.factors[f] for f in mirrored)]
+        yield Slip("filter not flipped",
+                   "the input's gradient is the upstream gradient convolved with the filter "
+                   "turned by 180°, and your answer turns it not once (not at all, or twice): "
+                   f"it has {and_list(shown)}", set_factors(mirrored), frozenset(mirrored))
+
+
 @detector("add gate splitting")
 def _add_splitting(ctx):
     for factor, value in ctx.factors.items():
@@ -314,6 +349,24 @@ def _add_splitting(ctx):
                        f"an add gate passes the whole gradient on to each input, it does not "
                        f"split it: {ctx.show(factor)} = 1, not {share}",
                        set_factor(factor, share), frozenset([factor]))
+
+
+@detector("time step missing in BPTT")
+def _missing_step(ctx):
+    # a weight shared by the time steps of an RNN: its gradient sums one term per step
+    by_step = {}
+    for p in ctx.chain.paths:
+        by_step.setdefault(ctx.steps.get(p.nodes[-2]), []).append(p)
+    if None in by_step or len(by_step) < 2:
+        return
+    for step, missed in sorted(by_step.items()):
+        kept = [p for p in ctx.chain.paths if p not in missed]
+        lost = {f for p in missed for f, _ in p.factors} - {f for p in kept for f, _ in p.factors}
+        uses = and_list(sorted({str(p.nodes[-2]) for p in missed}))
+        yield Slip("time step missing in BPTT",
+                   f"{ctx.wrt} is shared by the {len(by_step)} time steps, and its gradient sums "
+                   f"over them: your answer misses step {step} (through {uses})",
+                   keep_paths({p.nodes for p in kept}), frozenset(p.nodes for p in missed) | lost)
 
 
 @detector("fork's gradients not added")

@@ -24,7 +24,8 @@ def run(args):
 
 
 def _check(args):
-    if args.circuit is not None and args.answer is None:  # the one positional fills ARCH first
+    circuit = args.circuit is not None or args.template is not None
+    if circuit and args.answer is None:  # the one positional fills ARCH first
         args.arch, args.answer = None, args.arch
     net = model_from(args)
     if (args.answer is None) == (args.steps is None):
