@@ -25,7 +25,7 @@ from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
-from .printing import Rendered, divides, latex, path_sum, text
+from .printing import Rendered, aligned, divides, latex, path_sum, text
 from .sweep import Sweep
 from .symbols import Delta, Partial
 
@@ -351,7 +351,11 @@ class Derivation(Rendered):
         \frac{\partial L}{\partial w_{5}} &= 2 \left(\hat{y} - y\right) \cdot N_{1}
         \end{aligned}
         """
-        return super().latex()
+        rows = self.rows("latex")
+        if self.assumption and self.n_paths <= MAX_PATHS_SHOWN:  # as the text says it
+            targets = " + ".join(map(latex, self.graph.distribution[1]))
+            rows.append(r"&\text{(assuming the targets sum to 1: } %s = 1\text{)}" % targets)
+        return aligned(rows)
 
 
 def chain(definitions, wrt, of=None):

@@ -164,10 +164,12 @@ class Network(GraphModel):
             models[key] = Model(self, form, backend)
         return models[key]
 
-    def derive_layers(self):
-        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
+    def derive_layers(self, convention=None, notation="seed", shapes=False):
+        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ
+        (``convention="row"``: Z = AW + b; ``notation="ng"`` or ``"cs231n"``: the books' names;
+        ``shapes=True``: each array's shape; see :class:`~symnet.compile.LayerDerivation`)."""
         from .compile import LayerDerivation  # when called: see the module docstring
-        return LayerDerivation(self)
+        return LayerDerivation(self, convention, notation, shapes)
 
     def init_params(self, seed=0):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""
