@@ -199,8 +199,12 @@ def _predict_arguments(p):
 
 
 def _check_arguments(p):
-    p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5 (on a "
-                   "circuit, any name, e.g. x)")
+    p.add_argument("--wrt", metavar="NAME", help="the parameter, e.g. w5 (on a "
+                   "circuit, any name, e.g. x; with --layers, an array's gradient, e.g. dW1)")
+    p.add_argument("--layers", nargs="?", const="any", choices=["any", "column", "row"],
+                   help="EXPR (or --steps FILE, lines 'dW1 = …') is matrix form, e.g. "
+                        "'(1/m) dZ1 @ X.T': checked by shape and value; column (Z = W X + b) "
+                        "or row (Z = X W + b) convention, default either")
     p.add_argument("answer", metavar="EXPR", nargs="?", help="your ∂L/∂NAME (∂f/∂NAME on a "
                    "circuit whose output is f), plain (2*(yhat - y)*N1) or LaTeX "
                    "(2(\\hat{y}-y)N_{1}); with --at, may be a number")
