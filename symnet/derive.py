@@ -25,7 +25,7 @@ from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
-from .printing import Rendered, aligned, divides, latex, path_sum, text
+from .printing import Rendered, aligned, divides, latex, path_sum, printed_as, text
 from .sweep import Sweep
 from .symbols import Delta, Partial
 
@@ -135,11 +135,12 @@ class Derivation(Rendered):
     {∂L/∂yhat: 2*(-y + yhat), ∂yhat/∂N1: w5, ∂N1/∂w1: x1}
     """
 
-    def __init__(self, graph, wrt, of=None, show_expanded=False):
+    def __init__(self, graph, wrt, of=None, show_expanded=False, names=None):
         self.graph = graph
         self.wrt = wrt
         self.of = graph.output if of is None else of
         self.show_expanded = show_expanded
+        self.names = names or {}  # {node: the Symbol it prints as} (a notation profile)
 
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
@@ -280,6 +281,10 @@ class Derivation(Rendered):
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
+        with printed_as(self.names):
+            return self._named_lines(fmt)
+
+    def _named_lines(self, fmt):
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []

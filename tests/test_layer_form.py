@@ -64,3 +64,35 @@ def test_softmax_of_1_2_3_with_target_class_1():
     expected = np.exp(z) / np.exp(z).sum() - np.array([1.0, 0.0, 0.0])
     assert np.allclose([grad["b1"], grad["b2"], grad["b3"]], expected)
     assert np.allclose(expected, [-0.909969, 0.244728, 0.665241], atol=1e-6)
+
+
+def test_a_layer_worksheet_shows_each_equation_with_the_numbers_numpy_gives():
+    from symnet.sheets.layers import LayerSheet
+
+    sheet = LayerSheet(PLANAR, notation="ng", samples=2, seed=3)
+    values = {str(lhs): np.array(v.m.tolist(), dtype=float) for lhs, _, v in sheet.rows_}
+    given = {str(s): np.array(v.m.tolist(), dtype=float) for s, v in sheet.given}
+    X, Y, W1, b1, W2, b2 = (given[k] for k in ("X", "Y", "W1", "b1", "W2", "b2"))
+    A1 = np.tanh(W1 @ X + b1)
+    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+    dZ2 = A2 - Y
+    dZ1 = W2.T @ dZ2 * (1 - A1 ** 2)
+    assert X.shape == (2, 2)
+    assert np.allclose(values["dW2"], dZ2 @ A1.T / 2)
+    assert np.allclose(values["dW1"], dZ1 @ X.T / 2)
+    assert np.allclose(values["db1"], dZ1.sum(axis=1, keepdims=True) / 2)
+    assert r"dW^{[2]} &= \frac{1}{m} dZ^{[2]} {A^{[1]}}^{T} = \begin{pmatrix}" in sheet.markdown()
+    assert "dW2 = (1/m) dZ2 @ A1ᵀ = [[" in sheet.text()
+
+
+def test_derive_and_worksheet_take_layers_on_the_command_line(tmp_path, capsys):
+    from symnet.cli import main
+
+    assert main(["derive", "2-4-1", "--activation", "tanh", "--loss", "bce", "--layers",
+                 "--notation", "ng"]) == 0
+    out = capsys.readouterr().out
+    assert "dW2 = (1/m) dZ2 @ A1ᵀ" in out and "(1×4)" in out
+    assert main(["worksheet", "2-2-1", "--layers", "--convention", "row", "-o",
+                 str(tmp_path / "sheet.md")]) == 0
+    assert r"X W^{(1)} + b^{(1)} = \begin{pmatrix}" in (tmp_path / "sheet.md").read_text()
+    assert main(["derive", "2-2-1", "--convention", "row"]) == 2

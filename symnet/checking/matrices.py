@@ -158,8 +158,8 @@ def _divide(x, y):
 
 # --------------------------------------------------------------- a batch's arrays, by name
 
-def batch_arrays(net, convention, seed):
-    """``(env, gradients)`` for a random batch of ``BATCH`` samples: ``env`` names the arrays
+def batch_arrays(net, convention, seed, batch=BATCH):
+    """``(env, gradients)`` for a random batch of ``batch`` samples: ``env`` names the arrays
     an answer may use (X, Y, W1, b1, Z1, A1, …, m), ``gradients`` the right value of each
     gradient's name (dW1, db1, dZ1, dA1, δ as delta1; dZ and dA both ways: the batch's ∂J/∂Z,
     and Ng's m·∂J/∂Z)."""
@@ -168,7 +168,7 @@ def batch_arrays(net, convention, seed):
     point = {str(p): rng.choice([-2, -1, 1, 2]) for p in net.params}
     targets = net.loss.targets
     samples = []
-    for _ in range(BATCH):
+    for _ in range(batch):
         x = {str(s): rng.randint(-3, 3) for s in net.inputs}
         ys = [str(s) for s in net.targets]
         if targets == "distribution":
@@ -182,7 +182,7 @@ def batch_arrays(net, convention, seed):
     nodes = [s for layer in net.layers for pair in layer for s in pair if s is not None]
     wrt = nodes + list(net.params)
     grads = gradients(graph, wrt)
-    scale = sp.Rational(1, BATCH) if net.loss.reduction == "mean" else sp.S.One
+    scale = sp.Rational(1, batch) if net.loss.reduction == "mean" else sp.S.One
     fwd, back = [], []
     for values in samples:
         f = graph.forward(values, precision=DIGITS)
@@ -197,7 +197,7 @@ def batch_arrays(net, convention, seed):
     env = {"X": array([[s[str(x)] for s in samples] for x in net.inputs]),
            "Y": array([[s[str(y)] for s in samples] for y in net.targets])}
     for name in ("m", "n", "N"):
-        env[name] = Array((), sp.Matrix([[BATCH]]))
+        env[name] = Array((), sp.Matrix([[batch]]))
     right = {}
     sources = list(net.inputs)
     for l, layer in enumerate(net.layers, start=1):
@@ -214,9 +214,9 @@ def batch_arrays(net, convention, seed):
             env[f"b{l}"] = array([[point[str(b)]] for b in biases])
             right[f"db{l}"] = (array([[scale * sum(b[bias] for b in back)] for bias in biases]),)
         for letter, of in (("Z", pres), ("A", outs)):
-            batch = array([[scale * b[p] for b in back] for p in of])
-            ng = Array(batch.shape, batch.m * BATCH)  # Ng's dZ: the 1/m is in dW and db
-            right[f"d{letter}{l}"] = (ng, batch) if convention == "column" else (batch, ng)
+            mean = array([[scale * b[p] for b in back] for p in of])
+            ng = Array(mean.shape, mean.m * batch)  # Ng's dZ: the 1/m is in dW and db
+            right[f"d{letter}{l}"] = (ng, mean) if convention == "column" else (mean, ng)
         right[f"delta{l}"] = right[f"dZ{l}"][::-1][:1] if convention == "column" else right[f"dZ{l}"][:1]
         sources = outs
     L = len(net.layers)

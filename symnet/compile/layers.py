@@ -171,6 +171,9 @@ LAYER_NOTATIONS = {
     "seed": dict(delta="delta", grad="partial", batch="n", loss="L", fence="()", convention="column"),
     "ng": dict(delta="dZ", grad="d", batch="m", loss="J", fence="[]", convention="column"),
     "cs231n": dict(delta="dZ", grad="d", batch="N", loss="L", fence="_", convention="row"),
+    "nielsen": dict(delta="delta", grad="partial", batch="n", loss="C", fence="()", convention="column"),
+    "mazur": dict(delta="delta", grad="partial", batch="n", loss="E_total", fence="()",
+                  convention="column"),
 }
 CONVENTIONS = ("column", "row")
 
