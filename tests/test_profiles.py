@@ -67,3 +67,13 @@ def test_notation_on_the_command_line(capsys):
     assert capsys.readouterr().out.startswith("∂E_total/∂w1 = ∂E_total/∂out_o1")
     assert cli.main(["check", "2-2-1", "--activation", "sigmoid", "--notation", "nielsen",
                      "--wrt", "w5", "2(a3 - y) a1"]) == 0
+
+
+def test_worksheets_quizzes_and_drawings_print_the_books_names():
+    net = sn.Network("2-2-1", activation="sigmoid", notation="mazur")
+    sheet = sn.worksheet(net, seed=1, wrt=["w1"]).markdown()
+    assert r"out_{h1} &= \sigma\left(net_{h1}\right)" in sheet and "N_{1}" not in sheet
+    exam = sn.quiz(net, variants=1).render(".tex")[0][1]
+    assert r"\frac{\partial E_{total}}{\partial w_{1}} &= \boxed" in exam and "N_{1}" not in exam
+    svg = sn.draw(net).to_bytes("svg").decode()
+    assert ">net_h1<" in svg and ">out_o1<" in svg
