@@ -135,3 +135,14 @@ def test_check_layers_on_the_command_line(capsys):
     assert main(["check", "2-4-1", "--activation", "tanh", "--loss", "bce", "--layers",
                  "--wrt", "dW1", "dZ1 @ X.T"]) == 1
     assert "missing 1/m" in capsys.readouterr().out
+
+
+def test_check_layers_as_json(capsys):
+    import json
+
+    from symnet.cli import main
+    assert main(["check", "2-4-1", "--activation", "tanh", "--loss", "bce", "--layers", "column",
+                 "--wrt", "db1", "--json", "(1/m) dZ1"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["slips"] == ["bias gradient not summed over the batch"]
+    assert verdict["shape"] == [4, 3] and verdict["expected_shape"] == [4, 1]

@@ -8,7 +8,7 @@ scores, probs, hidden, dscores, dhidden (dh).  The column convention holds one s
 column (Z = W X + b, Ng); the row convention one per row (Z = X W + b, CS231n).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import sympy as sp
 
@@ -50,6 +50,10 @@ class LayerCheck:
     expected_shape: tuple = None
     diagnosis: str = ""
     slips: list = field(default_factory=list)
+
+    def as_dict(self):
+        """The verdict as JSON-ready data."""
+        return asdict(self)
 
     def text(self):
         verdict = "correct" if self.correct else "incorrect"
@@ -219,6 +223,9 @@ class LayerSteps:
     @property
     def correct(self):
         return all(s.correct for s in self.steps)
+
+    def as_dict(self):
+        return {"correct": self.correct, "steps": [s.as_dict() for s in self.steps]}
 
     def text(self):
         return "\n".join(s.text() for s in self.steps)

@@ -52,5 +52,5 @@ def _check_layers(net, args):
         raise SymnetError("give --wrt, the gradient your matrix answer is (dW1, db2, dZ1, …)")
     else:
         result = checking.check_layers(net, args.wrt, args.answer, convention)
-    print(result)
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result)
     return 0 if result.correct else 1

@@ -6,6 +6,7 @@ from ..architecture import Architecture
 from ..derive import Partial, gradients
 from ..errors import SymnetError
 from ..graph import Graph
+from ..parse.profiles import PROFILES
 from ..printing import Rendered, aligned, latex, text
 from .ops import (
     _ArrayOp,
@@ -164,16 +165,16 @@ def inline_single_use(program, outputs):
 
 # ------------------------------------------------------------ printing the layer form
 
-#: the names of the layer form per notation: δ's and the gradients' names, the batch size,
-#: the loss, how a layer's index is written in LaTeX, and the convention (column: Z = WX + b,
-#: one sample per column, Ng; row: Z = XW + b, one sample per row, CS231n)
+#: the layer form per notation: δ's name, the gradients' names (∂L/∂W or dW), how a layer's
+#: index is written in LaTeX, and the convention (column: Z = WX + b, one sample per column,
+#: Ng; row: Z = XW + b, one sample per row, CS231n); the loss's and the batch size's names are
+#: the profile's (symnet.parse.profiles.PROFILES)
 LAYER_NOTATIONS = {
-    "seed": dict(delta="delta", grad="partial", batch="n", loss="L", fence="()", convention="column"),
-    "ng": dict(delta="dZ", grad="d", batch="m", loss="J", fence="[]", convention="column"),
-    "cs231n": dict(delta="dZ", grad="d", batch="N", loss="L", fence="_", convention="row"),
-    "nielsen": dict(delta="delta", grad="partial", batch="n", loss="C", fence="()", convention="column"),
-    "mazur": dict(delta="delta", grad="partial", batch="n", loss="E_total", fence="()",
-                  convention="column"),
+    "seed": dict(delta="delta", grad="partial", fence="()", convention="column"),
+    "ng": dict(delta="dZ", grad="d", fence="[]", convention="column"),
+    "cs231n": dict(delta="dZ", grad="d", fence="_", convention="row"),
+    "nielsen": dict(delta="delta", grad="partial", fence="()", convention="column"),
+    "mazur": dict(delta="delta", grad="partial", fence="()", convention="column"),
 }
 CONVENTIONS = ("column", "row")
 
@@ -247,7 +248,7 @@ class LayerDerivation(Rendered):
         if notation not in LAYER_NOTATIONS:
             raise SymnetError(f"unknown notation {notation!r} for the layer form; valid: "
                               f"{', '.join(LAYER_NOTATIONS)}")
-        names = LAYER_NOTATIONS[notation]
+        names = {**PROFILES[notation], **LAYER_NOTATIONS[notation]}  # loss, batch: the profile's
         convention = convention or names["convention"]
         if convention not in CONVENTIONS:
             raise SymnetError(f"unknown convention {convention!r}; valid: column (Z = W X + b, "
