@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
     from .activations import Activation, generic, register_activation, unregister_activation
-    from .checking import CheckResult, DerivationCheck, check, check_derivation
+    from .checking import (
+        CheckResult,
+        DerivationCheck,
+        LayerCheck,
+        LayerSteps,
+        check,
+        check_derivation,
+        check_layer_steps,
+        check_layers,
+    )
     from .checking.scoring import Score, score
     from .circuits import Circuit, circuit
     from .compile import CircuitModel, Model
@@ -55,7 +64,8 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
 
 _EXPORTS = {
     "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
-    "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
+    "checking": ["CheckResult", "DerivationCheck", "LayerCheck", "LayerSteps", "check",
+                 "check_derivation", "check_layer_steps", "check_layers"],
     "checking.scoring": ["Score", "score"],
     "circuits": ["Circuit", "circuit"],
     "compile": ["CircuitModel", "Model"],

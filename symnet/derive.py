@@ -25,7 +25,7 @@ from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
-from .printing import Rendered, divides, latex, path_sum, text
+from .printing import Rendered, aligned, divides, latex, path_sum, printed_as, text
 from .sweep import Sweep
 from .symbols import Delta, Partial
 
@@ -145,11 +145,12 @@ class Derivation(Rendered):
     {∂L/∂yhat: 2*(-y + yhat), ∂yhat/∂N1: w5, ∂N1/∂w1: x1}
     """
 
-    def __init__(self, graph, wrt, of=None, show_expanded=False):
+    def __init__(self, graph, wrt, of=None, show_expanded=False, names=None):
         self.graph = graph
         self.wrt = wrt
         self.of = graph.output if of is None else of
         self.show_expanded = show_expanded
+        self.names = names or {}  # {node: the Symbol it prints as} (a notation profile)
 
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
@@ -290,6 +291,10 @@ class Derivation(Rendered):
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
+        with printed_as(self.names):
+            return self._named_lines(fmt)
+
+    def _named_lines(self, fmt):
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []
@@ -361,7 +366,11 @@ class Derivation(Rendered):
         \frac{\partial L}{\partial w_{5}} &= 2 \left(\hat{y} - y\right) \cdot N_{1}
         \end{aligned}
         """
-        return super().latex()
+        rows = self.rows("latex")
+        if self.assumption and self.n_paths <= MAX_PATHS_SHOWN:  # as the text says it
+            targets = " + ".join(map(latex, self.graph.distribution[1]))
+            rows.append(r"&\text{(assuming the targets sum to 1: } %s = 1\text{)}" % targets)
+        return aligned(rows)
 
 
 def chain(definitions, wrt, of=None):

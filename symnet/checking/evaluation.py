@@ -14,6 +14,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import ParseError, TooLargeError
 from ..parse import notation, parse_answer, spellings
+from ..parse.profiles import LOSS_NAMES, aliases
 from ..symbols import Delta
 from ..values import finite, show_number
 from . import arithmetic
@@ -34,10 +35,22 @@ def read_answer(net, answer, wrt=None):
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
         try:
-            answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
+            answer = parse_answer(answer, names(net), net=net, wrt=wrt)
         except ParseError as exc:
             raise unknown_name_hint(net, exc) from None
     return resolve(net, answer)
+
+
+def names(net):
+    """Every spelling an answer may use for the net's symbols: its own, and on a network the
+    profiles' names where they are unambiguous (z1, a1, net_h1, out_h1, o1; C, J or E_total
+    for the loss L)."""
+    own = spellings(net.symbols.values())
+    layers = getattr(net, "layers", None)
+    if not layers:  # a circuit names its own nodes
+        return own
+    losses = {n: net.symbols["L"] for n in LOSS_NAMES if "L" in net.symbols}
+    return {**losses, **aliases(layers, own), **own}
 
 
 def resolve(net, expr):

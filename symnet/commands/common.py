@@ -14,11 +14,11 @@ from ..values import NUMBER_SYNTAX, number_text
 def network_from(args):
     return Network(args.arch, activation=args.activation,
                    output_activation=args.output_activation, loss=args.loss, l2=args.l2,
-                   bias=args.bias)
+                   bias=args.bias, notation=getattr(args, "notation", "seed"))
 
 
 _NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0",
-                     "bias": True}
+                     "bias": True, "notation": "seed"}
 
 
 def model_from(args):

@@ -14,6 +14,7 @@ from ..errors import SymnetError
 from ..files import read_rows
 from ..network import Network
 from ..pdf import compile_latex
+from ..printing import printed_as
 from ..sheets import asked, check_output, key_path, save_all
 from ..values import positive, shown
 from ..values import seed as check_seed
@@ -45,7 +46,12 @@ class Quiz:
         return [(name, self.variants[i % len(self.variants)]) for i, name in enumerate(names)]
 
     def render(self, suffix):
-        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key)."""
+        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key),
+        the nodes printed in the network's notation."""
+        with printed_as(getattr(self.net, "printed_names", None)):
+            return self._render(suffix)
+
+    def _render(self, suffix):
         if suffix == ".xml":
             return [("", moodle.render(self))]
         if suffix == ".zip":
@@ -136,8 +142,9 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=
     chosen = list(dict.fromkeys(asked(net, w) for w in wrt)) if wrt else default_wrt(net)
     if students is not None and len(students) > MAX_STUDENTS:
         raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
-    return Quiz(net, draw_variants(net, variants, seed, chosen, parts, lr), seed,
-                list(students) if students else None, picture, lr)
+    with printed_as(getattr(net, "printed_names", None)):  # the questions' names too
+        drawn = draw_variants(net, variants, seed, chosen, parts, lr)
+    return Quiz(net, drawn, seed, list(students) if students else None, picture, lr)
 
 
 __all__ = ["LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz", "read_roster"]
