@@ -371,7 +371,7 @@ def test_the_reverse_mode_program_round_trips():
 
 @pytest.mark.parametrize("answer, message", [
     ("yhat1, where yhat1 = softmax(2, N3, N4)", "but the network has yhat1 = softmax(1, N3, N4)"),
-    ("yhat1, where q = N3", "no node of the network"),
+    ("yhat1, where x1 = N3", "no node of the network"),
     ("yhat1, where N3", "must be followed by name = definition"),
 ])
 def test_a_where_clause_must_define_a_node_as_the_network_does(answer, message):
