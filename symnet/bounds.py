@@ -293,7 +293,7 @@ def check_derivation_time(n_params, n_layers, nonlinear, what="the network"):
                             f"layers); symnet starts work of at most a minute: use fewer layers")
 
 
-def check_expansion(expr, reference, definitions, what="your answer"):
+def check_expansion(expr, reference, definitions, what="your answer", known=None):
     """Refuse ``expr`` when, written out in the leaves of ``definitions`` (a network's inputs,
     targets and parameters), it would have far more terms than ``reference`` (the true
     derivative) has: at most :data:`MAX_TERMS`, or ten times the reference's.
@@ -306,9 +306,10 @@ def check_expansion(expr, reference, definitions, what="your answer"):
     symnet.errors.TooLargeError: your answer written out in the inputs and parameters has about 4.5e+04 terms (about 23 seconds of work to compare); symnet compares answers of at most 10,000 (fewer or lower powers of the named quantities)
     """
     check_cost(expr, what)
-    known = {}
-    for name, definition in definitions.items():
-        known[name] = cost(definition, known)
+    if known is None:  # the definitions' costs (a graph keeps them: Graph.costs)
+        known = {}
+        for name, definition in definitions.items():
+            known[name] = cost(definition, known)
     terms = cost(expr, known).most_terms
     limit = max(MAX_TERMS, 10 * cost(reference, known).most_terms)
     if terms > limit:

@@ -37,6 +37,14 @@ class Mono:
 
 
 @dataclass
+class Written:
+    """A person's name printed as written: in ``font`` (a :class:`symnet.fonts.Font`, which
+    LuaLaTeX sets), or in the document's own font when None."""
+    text: str
+    font: object = None
+
+
+@dataclass
 class Heading:
     level: int
     parts: list
@@ -74,6 +82,7 @@ _TEX_SPECIAL = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\t
                     "ŷ": r"\hat{y}", "α": r"\alpha", "σ": r"\sigma", "δ": r"\delta",
                     "θ": r"\theta", "Σ": r"\Sigma", "′": "'", "∼": r"\sim", "…": r"\ldots"}.items()}}
 _TEX_TABLE = str.maketrans(_TEX_SPECIAL)
+_TEX_PLAIN = str.maketrans({c: t for c, t in _TEX_SPECIAL.items() if "ensuremath" not in t})
 
 
 def tex_escape(s):
@@ -98,9 +107,22 @@ def _tex_parts(parts):
             out.append(f"${p.tex}$")
         elif isinstance(p, Mono):
             out.append(r"\texttt{%s}" % _tex_text(p.text))
+        elif isinstance(p, Written):
+            out.append(_tex_written(p))
         else:
             out.append(_tex_text(p))
     return "".join(out)
+
+
+def _tex_written(p):
+    r"""A name in its font: ``{\fontspec{Noto Sans Devanagari}[…]…}``, right to left where it
+    is written so; its letters as they are (σ in a Greek name is not the math σ)."""
+    text = str(p.text).translate(_TEX_PLAIN)
+    if p.font is None:
+        return text
+    options = "Renderer=HarfBuzz" + (f",Script={p.font.script}" if p.font.script else "")
+    return "{%s\\fontspec{%s}[%s]%s}" % (r"\textdir TRT" if p.font.rtl else "", p.font.family,
+                                        options, text)
 
 
 def _md_parts(parts):
@@ -110,6 +132,8 @@ def _md_parts(parts):
             out.append(f"${p.tex}$")
         elif isinstance(p, Mono):
             out.append(f"`{p.text}`")
+        elif isinstance(p, Written):
+            out.append(p.text.replace("*", r"\*"))
         else:
             out.append(p.replace("*", r"\*"))
     return "".join(out)
@@ -171,9 +195,12 @@ def _tex_display(rows):
     return "\\begin{align*}\n" + joined + "\n\\end{align*}"
 
 
-def render_tex(blocks):
-    """The blocks as a standalone LaTeX document."""
-    out = [_PREAMBLE, r"\begin{document}", ""]
+def render_tex(blocks, lualatex=False):
+    """The blocks as a standalone LaTeX document (``lualatex``: for LuaLaTeX, with fontspec,
+    which a :class:`Written` name in its own font needs)."""
+    preamble = _PREAMBLE.replace("\n", "\n% compile with lualatex\n\\usepackage{fontspec}\n", 1) \
+        if lualatex else _PREAMBLE
+    out = [preamble, r"\begin{document}", ""]
     for i, b in enumerate(blocks):
         # a heading's group includes what follows it: no second \needspace right after it
         keep = 0 if i and isinstance(blocks[i - 1], Heading) else _keep_together(blocks[i:i + 4])

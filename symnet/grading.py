@@ -7,7 +7,10 @@ and ``answer`` (an expression, or a number at a point) or ``steps`` (a whole der
 step a line) or both; the point of a numeric answer is the row's ``at`` (``x1=…,w1=…``, every
 input, target and parameter; every leaf of a circuit), or its quiz ``variant`` (with the
 quiz's seed and count of variants), or the worksheet ``seed`` whose nice numbers it used.
-``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
+A number is right as the quiz's exports accept it (Moodle, Canvas, GIFT): the exact value
+shown to 4 significant digits, within half a unit of the last (0.01944 ± 0.000005), read with
+any minus sign or dash a student types (``−1.254``, ``–1.254``) and without thin or no-break
+spaces.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
 lines join its diagnosis; alone, they are the answer.  Credit is
 ``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise;
 steps alone earn the share of their judged lines that are right, a line wrong only because it
@@ -28,9 +31,13 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, fields
 
+import sympy as sp
+
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
 from .bounds import MAX_GRADE_SECONDS, check_seconds
 from .checking import CheckResult, check
+from .checking.feedback import check_markdown, markdown_text
+from .checking.scoring import MAX_POINTS
 from .checking.steps import answer_seconds_on
 from .checking.verdict import require_model
 from .errors import SymnetError
@@ -38,16 +45,19 @@ from .files import path_of, read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
 from .parse.derivation import MAX_STEPS
-from .printing import Table
-from .quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
+from .printing import Table, latex
+from .quizzes.variants import LR, MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
-from .values import INTEGER, number_text
+from .symbols import Partial
+from .values import INTEGER, bounded, finite, typed_number
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
 MAX_BYTES = 5_000_000     # an answers file
-TOLERANCE = 1e-3          # relative, for numeric answers (4 significant digits shown)
+DIGITS = 4                # a number is right as the quiz's exports accept it: as shown to 4
+                          # significant digits, within half a unit of the last
 QUIZ_VARIANTS = 30        # sn.quiz's default count of variants
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's
 COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "diagnosis")
 
 
@@ -82,10 +92,11 @@ def _invalid(row, number, reason, of):
 
 
 def _number(answer):
-    """A numeric answer, in the one number syntax (``1_000`` and ``٣`` are expressions, and
-    refused as such), or None."""
+    """The number a student typed, in the one number syntax (``1_000`` and ``٣`` are
+    expressions, and refused as such; a minus sign or dash read as ``-``, thin or no-break spaces
+    dropped), or None."""
     try:
-        return number_text(answer, "answer")
+        return typed_number(answer, "answer")
     except SymnetError:
         return None
 
@@ -182,7 +193,7 @@ def _answer_result(net, row, p, answer, seeds, variants):
     value = _number(answer)
     if value is not None:
         point = _point(net, row, seeds, variants)
-        result = check(net, p, value, at=point, tolerance=TOLERANCE)  # slips diagnosed there
+        result = check(net, p, value, at=point, digits=DIGITS)  # slips diagnosed there
     else:
         result = check(net, p, answer)
     if (row.get("steps") or "").strip():
@@ -220,12 +231,13 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
                   of=str(net.output))
 
 
-def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
+def grade(net, rows, seed=0, variants=QUIZ_VARIANTS, lr=LR):
     """Grade every row of ``rows`` (dicts with ``student``, ``wrt``, ``answer`` or ``steps`` or
     both, and optionally ``at``, ``variant``, ``seed``); a row's ``variant`` is that of
     ``sn.quiz(net, variants=variants, seed=seed)`` with its default questions (a quiz made with
     other ``wrt`` or ``parts``: give the variant's ``seed``, printed on each exam, instead), and
-    a variant beyond ``variants`` is ``invalid``.  Returns one :class:`Graded` (a CheckResult)
+    a variant beyond ``variants`` is ``invalid``; ``lr`` is the quiz's learning rate (its update
+    question chooses the variants' seeds).  Returns one :class:`Graded` (a CheckResult)
     per row, in order.
 
     >>> import symnet as sn
@@ -260,7 +272,7 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS):
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
                           f"quiz's count), got {variants!r}")
     _check_work(net, rows)
-    seeds = _variant_seeds(net, rows, seed, variants)
+    seeds = _variant_seeds(net, rows, seed, variants, lr)
     return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
 
 
@@ -287,11 +299,11 @@ def _check_work(net, rows):
                   "in one run (split the answers file)", MAX_GRADE_SECONDS)
 
 
-def _variant_seeds(net, rows, seed, variants):
+def _variant_seeds(net, rows, seed, variants, lr):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
     count = max([n for n in map(_digits, wanted) if n and n <= variants] or [0])
-    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net)) if count \
+    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net), lr) if count \
         else []
     return {v.number: v.seed for v in variants}
 
@@ -374,3 +386,36 @@ def summary(results, fmt="markdown"):
             ET.SubElement(tr, tag).text = cell
     ET.indent(html)
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
+
+
+def gradescope(results, points=1, visibility="visible"):
+    """The graded rows as Gradescope's ``results.json`` (a dict): one test per row, its
+    ``score`` the credit times ``points`` (rounded to 2 decimals, as :func:`symnet.score`),
+    ``max_score`` the ``points``, its ``output`` the verdict, the diagnosis and the values as
+    Markdown with math, and the total ``score``.  ``visibility`` is Gradescope's, one of
+    :data:`VISIBILITIES`.  A test is named by its question (``∂L/∂w1``), and by its student too
+    when the rows are of several students.
+
+    >>> import symnet as sn
+    >>> out = gradescope(sn.grade(sn.Network("2-2-1"), [
+    ...     {"student": "ann", "wrt": "w5", "answer": "(yhat - y)*N1"}]), points=3)
+    >>> out["score"], out["tests"][0]["name"], out["tests"][0]["score"]
+    (2.0, '∂L/∂w5', 2.0)
+    """
+    bounded(finite(points, "points"), "points", 0, MAX_POINTS)
+    if visibility not in VISIBILITIES:
+        raise SymnetError(f"visibility must be one of {', '.join(VISIBILITIES)}; got "
+                          f"{str(visibility)[:40]!r}")
+    several = len({g.student for g in results}) > 1
+    tests = []
+    for g in results:
+        name = f"∂{g.of}/∂{g.wrt}"
+        if g.verdict == "invalid":
+            output = f"**invalid**: {markdown_text(g.diagnosis[0])}"
+        else:
+            output = check_markdown(g, latex(Partial(sp.Symbol(g.of), sp.Symbol(g.wrt))))
+        tests.append({"name": f"{g.student}: {name}" if several else name,
+                      "score": round(g.credit_given * points, 2), "max_score": points,
+                      "output": output, "output_format": "md", "visibility": visibility})
+    return {"score": round(sum(t["score"] for t in tests), 2), "visibility": visibility,
+            "tests": tests}

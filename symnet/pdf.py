@@ -12,17 +12,22 @@ NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Li
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
           "texlive-latex-extra latexmk), or write .tex, .md or .ipynb instead")
 
+NO_LUA = ("writing this .pdf needs lualatex (names in scripts beyond pdflatex's fonts), which is "
+          "not installed: install TeX Live's LuaLaTeX (Debian or Ubuntu: apt-get install "
+          "texlive-luatex), or write .tex instead")
 
-def compile_latex(tex, timeout=180):
-    """Compile a LaTeX document with latexmk (or pdflatex twice) in a temporary folder.
+
+def compile_latex(tex, timeout=180, engine="pdflatex"):
+    """Compile a LaTeX document with latexmk (or the engine twice) in a temporary folder;
+    ``engine`` is ``"pdflatex"`` or ``"lualatex"`` (a document with names in fonts of their own).
 
     Returns ``(pdf_bytes, log_text)``.  Raises :class:`SymnetError` naming what to install
     when pdflatex is absent, and quoting LaTeX's first error when compiling fails.  The PDF
     is reproducible: no dates, a fixed trailer id.
     """
-    pdflatex = shutil.which("pdflatex")
+    pdflatex = shutil.which(engine)
     if pdflatex is None:
-        raise SymnetError(NO_TEX)
+        raise SymnetError(NO_TEX if engine == "pdflatex" else NO_LUA)
     latexmk = shutil.which("latexmk")
     # no shell escape, and TeX may open files only in the temporary folder (paranoid mode), so
     # that no document, whatever slipped into it, can run a program or read ~/.ssh
@@ -35,8 +40,8 @@ def compile_latex(tex, timeout=180):
         with open(os.path.join(tmp, "worksheet.tex"), "w", encoding="utf-8") as f:
             f.write(tex)
         if latexmk:
-            runs = [[latexmk, "-pdf", "-quiet", f"-pdflatex={pdflatex} -no-shell-escape %O %S", *opts,
-                     "worksheet.tex"]]
+            runs = [[latexmk, "-pdflua" if engine == "lualatex" else "-pdf", "-quiet",
+                     f"-{engine}={pdflatex} -no-shell-escape %O %S", *opts, "worksheet.tex"]]
         else:
             runs = [[pdflatex, *opts, "worksheet.tex"]] * 2
         for cmd in runs:
@@ -45,7 +50,7 @@ def compile_latex(tex, timeout=180):
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       timeout=timeout)
             except subprocess.TimeoutExpired:
-                raise SymnetError(f"pdflatex took longer than {timeout} s; write .tex "
+                raise SymnetError(f"{engine} took longer than {timeout} s; write .tex "
                                   "instead and compile it yourself") from None
             except OSError as exc:
                 raise SymnetError(f"cannot run {cmd[0]}: {exc.strerror or exc}") from None
@@ -53,7 +58,7 @@ def compile_latex(tex, timeout=180):
             if done.returncode != 0 or not os.path.exists(os.path.join(tmp, "worksheet.pdf")):
                 errors = [ln for ln in log.splitlines() if ln.startswith("!")]
                 why = errors[0].lstrip("! ") if errors else f"exit status {done.returncode}"
-                raise SymnetError(f"pdflatex could not compile the worksheet: {why}")
+                raise SymnetError(f"{engine} could not compile the worksheet: {why}")
         with open(os.path.join(tmp, "worksheet.pdf"), "rb") as f:
             return f.read(), log
 

@@ -36,6 +36,23 @@ class TrainResult:
     best_epoch: int = None
     optimizer: str = "sgd"
 
+    @classmethod
+    def of_vector(cls, network, names, theta, history, metrics=None, best_epoch=None,
+                  optimizer="sgd"):
+        """What ``fit`` returns: the parameters as one vector (``names`` in its order), whose
+        ``params`` dict is built when first read (784-30-10 has 23,860 names)."""
+        result = cls(network, None, history, metrics or {}, best_epoch, optimizer)
+        result._names, result._theta = names, theta
+        return result
+
+    @property
+    def theta(self):
+        """The parameters as one float64 vector in ``network.params`` order (a copy)."""
+        import numpy as np  # a model file is read (sn.load) where NumPy may be missing
+        if self._theta is not None:
+            return self._theta.copy()
+        return np.array([float(self.params[str(p)]) for p in self.network.param_names])
+
     @property
     def loss(self):
         """The loss of the last epoch."""
@@ -102,6 +119,20 @@ class TrainResult:
                if self.metrics else {}),
         }
         return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+
+
+def _params(self):
+    if self._params is None and self._theta is not None:
+        self._params = dict(zip(self._names, self._theta.tolist()))
+    return self._params
+
+
+def _set_params(self, params):
+    self._params, self._theta = params, None
+
+
+# set after @dataclass made __init__: ``params`` is read through the property, built on first use
+TrainResult.params = property(_params, _set_params, doc="The parameters by name.")
 
 
 def _is_network(net):

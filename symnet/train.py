@@ -52,13 +52,18 @@ def init_params(net, seed=0):
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
     """
+    return dict(zip(net.param_names, initial(net, seed).tolist()))
+
+
+def initial(net, seed=0):
+    """:func:`init_params` as one float64 vector in ``net.params`` order (no names)."""
     if getattr(net, "loss", None) is None:  # a circuit
         rng = np.random.default_rng(_seed(seed))
-        return dict(zip(net.param_names, rng.normal(0.0, 1.0, len(net.param_names)).tolist()))
+        return rng.normal(0.0, 1.0, len(net.param_names))
     inits = [a.entry.init for a in net.activations + [net.output_activation]]
     weights = init_weights(net.sizes, inits, seed)
     values = [w.ravel() for w in weights] + [np.zeros(len(net.param_names) - net.n_weights)]
-    return dict(zip(net.param_names, np.concatenate(values).tolist()))
+    return np.concatenate(values)
 
 
 def init_weights(sizes, inits, seed=0):
@@ -169,7 +174,7 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     model = net.compile(form, backend)
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)
-    theta = model.theta(net.init_params(seed) if params is None else params)
+    theta = initial(net, seed) if params is None else model.theta(params)
     if Y is None and getattr(net, "loss", None) is not None:
         raise SymnetError("fit needs the targets Y of a network, one row per row of X")
     Xt, Yt = model.data(X, _not_labels(net, Y))
@@ -352,8 +357,9 @@ class _Run:
                           stacklevel=3)
         metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)} \
             if self.gradients is not None else {}
-        return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h,
-                           {**metrics, **self.scored}, self.best_epoch or len(h), self.opt.name)
+        return TrainResult.of_vector(self.net, names, self.theta.copy(), h,
+                                     {**metrics, **self.scored}, self.best_epoch or len(h),
+                                     self.opt.name)
 
 
 # ---- backend="jax" | "torch": the fused step of symnet.compile.fused (kept apart from the loop above)
@@ -373,4 +379,5 @@ def _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng
         good = theta
         if callback is not None and callback(epoch, loss, model.as_dict(theta)) is False:
             break
-    return TrainResult(net, model.as_dict(good), history, optimizer=opt.name)
+    return TrainResult.of_vector(net, model.names, np.array(good, dtype=float), history,
+                                 optimizer=opt.name)

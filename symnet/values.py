@@ -17,6 +17,7 @@ symnet.errors.SymnetError: lr must be a positive number, got 0
 import itertools
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .errors import SymnetError
@@ -28,6 +29,11 @@ NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re
 INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 NUMBER_SYNTAX = "written with the digits 0-9, like 3, -0.25 or 1e-3"
 MAX_TEXT = 40          # characters of one number typed as text
+# What students type for a minus (U+2212 as printed on exams, dashes) and for spaces (thin,
+# no-break): read as "-" and as nothing, in a typed answer only
+TYPED = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-",
+                       " ": None, "\u00a0": None, "\u2009": None, "\u202f": None, "\u2007": None,
+                       "\u200a": None, "\t": None})
 MAX_EXPONENT = 300     # |e| in 1e±300: a float's range, and exact work stays small
 MAX_SEED = 2**63 - 1
 MAX_NAMES = 100_000    # names in one list (students, wrt); more are refused unread
@@ -102,6 +108,60 @@ def number_text(text, what, exact=False):
     if not math.isfinite(number):  # 9e300 is fine, 1e308 × 10 would not be: refused
         raise SymnetError(f"{what} must be a finite number; got {text!r}")
     return number
+
+
+def typed_number(text, what):
+    """A number a student typed: any minus sign or dash they type read as ``-``, spaces (thin,
+    no-break) dropped, then :func:`number_text`.
+
+    >>> typed_number("\u22121.254", "answer"), typed_number("\u2013 0.5", "answer"), typed_number("1\u2009254", "answer")
+    (-1.254, -0.5, 1254.0)
+    """
+    return number_text(text.translate(TYPED) if isinstance(text, str) else text, what)
+
+
+def plain_number(value, digits=4):
+    """``value`` to ``digits`` significant digits as a plain decimal (no exponent).
+
+    >>> plain_number(0.000123456), plain_number(-12.345), plain_number(0)
+    ('0.0001235', '-12.35', '0')
+    """
+    d = Decimal(repr(float(value)))
+    if d.is_zero():
+        return "0"
+    d = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def tolerance(value, digits=4):
+    """Half a unit of the last digit shown: an answer rounded as shown is accepted.
+
+    >>> tolerance(0.9276), tolerance(-12.35), tolerance(0)
+    (5e-05, 0.005, 5e-05)
+    """
+    if value == 0:
+        return 0.5 * 10.0 ** (-digits)
+    exponent = Decimal(repr(float(value))).adjusted()
+    return float(Decimal(5).scaleb(exponent - digits))
+
+
+def tolerance_text(tol):
+    """A tolerance as a plain decimal: ``5e-05`` → ``0.00005``."""
+    return format(Decimal(repr(tol)), "f")
+
+
+def within_shown(given, value, digits=4):
+    """Whether ``given`` is ``value`` as shown to ``digits`` significant digits, within half a
+    unit of the last (as the quiz exports accept), compared in decimals.
+
+    >>> within_shown(0.0194, 0.01944), within_shown(0.01944, 0.019436), within_shown(0.92755, 0.92761)
+    (False, True, True)
+    """
+    gap = abs(Decimal(repr(float(given))) - Decimal(plain_number(value, digits)))
+    return gap <= Decimal(repr(tolerance(value, digits)))
 
 
 def integer_text(text, what, low=None, high=None, how=""):

@@ -4,12 +4,14 @@ invalid with their reason while the others are graded."""
 import csv
 import io
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
 import symnet as sn
 from symnet.cli import main
+from symnet.quizzes.variants import plain_number
 
 NET = sn.Network("2-2-1", activation="sigmoid")
 
@@ -234,3 +236,28 @@ def test_the_grade_command_takes_the_quiz_count_of_variants(tmp_path, capsys):
 def test_grade_help_says_the_report_goes_to_standard_output_without_o(capsys):
     assert main(["grade", "--help"]) == 0
     assert "(default: standard output" in " ".join(capsys.readouterr().out.split())
+
+
+def test_grade_reads_typed_minus_signs_and_agrees_with_the_export_it_grades():
+    # Moodle's numerical answer is the number shown ± half a unit of its last digit; grade
+    # accepts exactly that, however the minus sign and spaces are typed
+    q = sn.quiz(NET, variants=3, seed=7, picture=False)
+    variant, dw1 = next((str(v.number), x) for v in q.variants for x in v.questions
+                        if x.part == "gradient" and x.value < 0)  # a minus sign is typed
+    wrt = dw1.name.split("/d")[1]
+    digits = dw1.shown.lstrip("-")
+    last = Decimal(str(dw1.tolerance)) * 2  # one unit of the last digit shown
+    typed = {"\u2212" + digits: True, "\u2013" + digits: True, "- " + digits: True,
+             "\u2212\u2009" + digits: True, "-" + digits + "\u00a0": True,
+             str(Decimal(dw1.shown) + last): False,           # one unit off: Moodle says wrong
+             str(Decimal(dw1.shown) + last / 2): True,        # half a unit: Moodle says right
+             dw1.shown[:-1]: abs(float(dw1.shown[:-1]) - float(dw1.shown)) <= dw1.tolerance}
+    rows = [{"student": f"s{i}", "wrt": wrt, "variant": variant, "answer": a}
+            for i, a in enumerate(typed)]
+    graded = sn.grade(NET, rows, seed=7, variants=3)
+    assert [g.verdict == "correct" for g in graded] == list(typed.values())
+    # each slip's number, typed with U+2212, is named by the sentence the quiz's feedback gives
+    rows = [{"student": f"s{i}", "wrt": wrt, "variant": variant,
+             "answer": plain_number(number).replace("-", "\u2212")}
+            for i, number in enumerate(dw1.slips.values())]
+    assert [g.diagnosis[0] for g in sn.grade(NET, rows, seed=7, variants=3)] == list(dw1.slips)

@@ -10,12 +10,13 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 
 import pytest
 
 import symnet as sn
 from symnet.cli import main
-from symnet.quizzes import gift, moodle
+from symnet.quizzes import gift, moodle, qti
 from symnet.quizzes.variants import plain_number
 
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None or
@@ -210,27 +211,64 @@ def test_the_qti_package_has_a_manifest_and_numeric_items(net, class_set, tmp_pa
         assert href in names and len(names) == 2
         assessment = ET.fromstring(z.read(href))
         assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    # one section per question, its item of each variant, one drawn for each student (Canvas
+    # makes a section with a selection rule a question group that picks 1)
     sections = assessment.findall(f"{QTI}assessment/{QTI}section/{QTI}section")
-    assert len(sections) == 4
+    assert len(sections) == 5
     # QTI 1.2 has <itemmetadata> only inside an item: the test's own fields stand bare
     test = assessment.find(f"{QTI}assessment")
     assert test.find(f"{QTI}itemmetadata") is None
     assert test.find(f"{QTI}qtimetadata/{QTI}qtimetadatafield/{QTI}fieldlabel").text == \
         "cc_maxattempts"
     assert [e.tag for e in assessment.iter(f"{QTI}itemmetadata")] == [f"{QTI}itemmetadata"] * 20
-    for section, variant in zip(sections, class_set.variants):
-        expected = sheet_numbers(net, variant)
+    for k, section in enumerate(sections):
+        assert section.findtext(f"{QTI}selection_ordering/{QTI}selection/"
+                                f"{QTI}selection_number") == "1"
         items = section.findall(f"{QTI}item")
-        assert len(items) == 5
-        for item, question in zip(items, variant.questions):
+        assert len(items) == 4
+        for item, variant in zip(items, class_set.variants):
+            question = variant.questions[k]
+            expected = sheet_numbers(net, variant)
+            assert f"variant {variant.number}: {question.name} " in item.get("title")
             fields = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
                       for f in item.iter(f"{QTI}qtimetadatafield")}
             assert fields["question_type"] == "numerical_question"
             low = float(item.find(f".//{QTI}vargte").text)
             high = float(item.find(f".//{QTI}varlte").text)
-            assert low <= expected[question.name] <= high
+            power = qti.scale(question)  # Canvas keeps 4 decimal places: 0.09642 asked × 10
+            assert low <= expected[question.name] * 10**power <= high
             assert float(item.find(f".//{QTI}varequal").text) == pytest.approx(
-                expected[question.name], abs=high - low)
+                expected[question.name] * 10**power, abs=high - low)
+
+
+def qti_items(quiz):
+    with zipfile.ZipFile(io.BytesIO(qti.render(quiz))) as z:
+        return list(ET.fromstring(z.read(next(n for n in z.namelist() if "/" in n)))
+                    .iter(f"{QTI}item"))
+
+
+@pytest.mark.parametrize("arch, seed", [("2-2-1", 0), ("1-1-1-1-1-1-1", 5)])
+def test_canvas_reads_the_tolerance_the_text_shows_in_digits_it_keeps(arch, seed):
+    # Canvas's importer (qti_exporter's numeric_interaction.rb) takes an answer with a range as
+    # exact ± (upper bound − answer), in decimals: that margin is the tolerance in the title;
+    # and Canvas keeps 4 decimal places, so a smaller answer is asked times a power of ten
+    quiz = sn.quiz(sn.Network(arch, activation="sigmoid"), variants=3, seed=seed, picture=False)
+    powers = []
+    for item, q in zip(qti_items(quiz), [q for k in range(len(quiz.variants[0].questions))
+                                         for v in quiz.variants for q in [v.questions[k]]]):
+        exact = Decimal(item.find(f".//{QTI}varequal").text)
+        low = Decimal(item.find(f".//{QTI}vargte").text)
+        high = Decimal(item.find(f".//{QTI}varlte").text)
+        title = item.get("title")
+        assert high - exact == exact - low == Decimal(title.rsplit("± ", 1)[1].rstrip(")"))
+        assert exact.as_tuple().exponent >= -4 and low.as_tuple().exponent >= -5
+        power = int(title.split(" × 10^")[1].split()[0]) if " × 10^" in title else 0
+        assert exact == Decimal(q.shown).scaleb(power)  # the answer as the exam shows it
+        text = item.findtext(f".//{QTI}mattext")
+        assert (f"10^{{{power}}} \\cdot" in text) == (power > 0)
+        powers.append(power)
+        assert len(item.findall(f".//{QTI}respcondition")) == 1  # no slip graded as right
+    assert (max(powers) >= 4) == (arch != "2-2-1")  # the deep net's ∂L/∂w1 is below 0.0001
 
 
 # ---------------------------------------------------------------------------------- GIFT
@@ -399,3 +437,40 @@ def test_the_qti_package_carries_each_variants_picture(net):
         assert all(z.read(r.get("href")).startswith(b"\x89PNG") for r in web)
         xml = z.read("symnet_2_2_1_seed3/symnet_2_2_1_seed3.xml").decode()
     assert 'src="$IMS-CC-FILEBASE$/pictures/network_v2.png"' in xml
+
+
+def test_the_learning_rate_and_the_rule_are_stated_on_the_exam_and_its_key(net, tmp_path):
+    q = sn.quiz(net, variants=2, seed=3, lr=0.1, picture=False)
+    for v in q.variants:
+        step = next(x for x in v.questions if x.part == "update")
+        gradient = next(x for x in v.questions if x.name == "dL/dw1")
+        w1 = next(float(w) for p, w in v.sheet.params.items() if str(p) == "w1")
+        assert "learning rate 0.1" in step.label
+        assert step.value == pytest.approx(w1 - 0.1 * gradient.value)
+    assert main(["quiz", "2-2-1", "--activation", "sigmoid", "--lr", "0.1", "--variants", "2",
+                 "--seed", "3", "-o", str(tmp_path / "exam.tex")]) == 0
+    for name in ("exam.tex", "exam-key.tex"):
+        tex = (tmp_path / name).read_text()
+        assert tex.count(r"learning rate $\alpha = 0.1$: $w(t+1) = w(t) - \alpha "
+                         r"\frac{\partial L}{\partial w}$") == 2
+
+
+def test_what_the_platforms_require_stands_in_the_exports(class_set):
+    # what tools/platforms/check.sh found the platforms need, for the suite (no Moodle here):
+    # Moodle's cloze parser unescapes \} and \#, never \/ (students read a backslash)
+    xml_text = moodle.render(class_set).decode()
+    assert "1/2" in xml_text and "\\/" not in xml_text
+    # Canvas's converter: a numerical item's metadata, text, a decimal blank, and the answer
+    # as an exact match or a closed range, setting SCORE to 100
+    for item in qti_items(class_set):
+        for p in ["itemmetadata/qtimetadata/qtimetadatafield",
+                  "presentation/material/mattext",
+                  "presentation/response_str/render_fib/response_label",
+                  "resprocessing/outcomes/decvar",
+                  "resprocessing/respcondition/conditionvar/or/varequal",
+                  "resprocessing/respcondition/conditionvar/or/and/vargte",
+                  "resprocessing/respcondition/conditionvar/or/and/varlte",
+                  "resprocessing/respcondition/setvar"]:
+            assert item.find("/".join(f"{QTI}{t}" for t in p.split("/"))) is not None, p
+        assert item.find(f".//{QTI}render_fib").get("fibtype") == "Decimal"
+        assert item.find(f".//{QTI}setvar").text == "100"

@@ -23,6 +23,9 @@ class Context:
         self.outputs, self.targets = getattr(net, "outputs", ()), getattr(net, "targets", ())
         self.params = getattr(net, "params", ())
         self.layers = getattr(net, "layers", ())
+        # a layer template's layout (symnet.templates): each node's time step, each filter
+        # weight's image in the filter turned by 180°
+        self.steps, self.mirrors = getattr(net, "steps", {}), getattr(net, "mirrors", {})
         self.outputs_of = {h: n for layer in self.layers for n, h in layer if h is not None
                            and h not in self.outputs}
         self.sums_of = {n: h for h, n in self.outputs_of.items()}

@@ -26,9 +26,10 @@ from ..bounds import MAX_SECONDS, answer_seconds, check_seconds
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..parse.derivation import read_side, read_target, split_steps
-from ..printing import text
+from ..printing import latex, path_sum, text
 from .engine import MAX_DIAGNOSED_PATHS
-from .evaluation import delta_node, points, resolve, same, value
+from .evaluation import delta_node, points, resolve, same, truth, value
+from .feedback import derivation_markdown
 from .hints import unknown_name_hint
 from .verdict import check, exact_point, require_model
 from .wording import Names
@@ -41,8 +42,9 @@ class Step:
     ``"algebra"`` (the same left side as the step before), ``"result"`` (∂L/∂w),
     ``"intermediate"`` (another partial), ``"unread"``), ``correct`` (None: not judged, e.g. a
     number without ``at``), a ``diagnosis``, ``follows`` (the line whose error this one carries
-    forward, or None) and ``equality``: which equality of a line that chains them (``a = b = c``:
-    1, then 2), or None."""
+    forward, or None), ``equality``: which equality of a line that chains them (``a = b = c``:
+    1, then 2), or None, and ``tex``, the line as symnet read it, in LaTeX (None when it could
+    not be read)."""
 
     number: int
     line: str
@@ -51,6 +53,7 @@ class Step:
     diagnosis: str = None
     follows: int = None
     equality: int = None
+    tex: str = None
 
     @property
     def place(self):
@@ -104,7 +107,10 @@ class DerivationCheck:
 
     def as_dict(self):
         return {"correct": self.correct, "first_error": self.first_error,
-                "steps": [asdict(s) for s in self.steps]}
+                "steps": [{k: v for k, v in asdict(s).items() if k != "tex"} for s in self.steps]}
+
+    def _repr_markdown_(self):
+        return derivation_markdown(self)
 
 
 def check_derivation(net, wrt, text, at=None, seed=0):
@@ -189,8 +195,13 @@ class _Judge:
         except (ParseError, SymnetError) as exc:
             return Step(number, line, "unread", False,
                         f"cannot read this line: {unknown_name_hint(self.net, exc)}")
-        target = self.target
-        if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
+        step = self._judged(number, line, self.target, rhs, written, last)
+        step.tex = ("" if written.continued or written.lhs is None else latex(self.target)) + \
+            " = " + _tex(rhs, self.target)
+        return step
+
+    def _judged(self, number, line, target, rhs, written, last):
+        if _is_chain(rhs):
             return self._chain(number, line, target, rhs)
         own, roots = self._own_deltas(rhs)
         rhs = resolve(self.net, rhs)
@@ -291,7 +302,7 @@ class _Judge:
     def _truth(self, target, point):
         if self._is_edge(target):
             return value(self.net.local(target.num, target.den), point)
-        return self.net.derive(target.den, of=target.num).value(point).evalf(40)
+        return truth(self.net.derive(target.den, of=target.num), point)
 
     def _carried(self, target, rhs):
         """The line whose error ``rhs`` carries forward, or None."""
@@ -314,7 +325,7 @@ class _Judge:
                 continue
             below = self.net.derive(target.den, of=delta.den)
             implied = [self._truth(target, p) + (value(declared, p) - self._truth(delta, p))
-                       * below.value(p).evalf(40) for p in self.points]
+                       * truth(below, p) for p in self.points]
             if all(same(value(rhs, p), v) for p, v in zip(self.points, implied)):
                 return root
         return None
@@ -380,6 +391,19 @@ class _Judge:
 
 def _partials_only(term):
     return all(isinstance(f, Partial) or f.is_number for f in sp.Mul.make_args(term))
+
+
+def _is_chain(side):
+    """Whether a side is a chain formula: a sum of products of partials."""
+    return bool(side.atoms(Partial)) and all(_partials_only(t) for t in sp.Add.make_args(side))
+
+
+def _tex(side, target):
+    """A side in LaTeX, a chain formula's partials in chain order as the student wrote them."""
+    if not _is_chain(side):
+        return latex(side)
+    return path_sum([[n for n in sp.Mul.make_args(t) if n.is_number] +
+                     _ordered(_factors(t), target) for t in sp.Add.make_args(side)])
 
 
 def _factors(term):

@@ -21,20 +21,23 @@ from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError, listed
 from ..printing import text
-from ..values import exact_number
+from ..values import exact_number, tolerance_text, within_shown
+from ..values import tolerance as shown_tolerance
 from . import engine
 from .evaluation import (
     PRECISION,
     counterexample,
-    evalf,
     number,
     points,
+    programs,
     read_answer,
     same,
     show_point,
     symbolically_equal,
+    truth,
     value,
 )
+from .feedback import check_markdown
 
 
 @dataclass
@@ -69,6 +72,9 @@ class CheckResult:
     def __str__(self):
         return self.message
 
+    def _repr_markdown_(self):
+        return check_markdown(self)
+
     def as_dict(self):
         """The verdict as plain data (what ``symnet check --json`` prints)."""
         out = asdict(self)
@@ -76,11 +82,13 @@ class CheckResult:
         return out
 
 
-def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
+def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0, digits=None):
     """Compare ``answer`` (text, or a SymPy expression, or a number) with ∂L/∂``wrt``.
 
     With ``at`` (values for the inputs, targets and parameters), the answer may be a number:
-    it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there.
+    it is correct within a relative ``tolerance`` (default 0.1%) of the exact value there, or
+    with ``digits`` within half a unit of the last of that many significant digits of the
+    exact value as shown (what the quiz exports accept: 0.01944 ± 0.000005).
 
     >>> import symnet as sn
     >>> net = sn.Network("2-2-1", activation="sigmoid")
@@ -93,10 +101,11 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     target = net.symbol(wrt)
     derivation = net.derive(target)
     answer = read_answer(net, answer, target)
-    check_expansion(answer, derivation.result, net.definitions)  # before anything expands it
+    check_expansion(answer, derivation.result, net.definitions,  # before anything expands it
+                    known=getattr(net, "graph", net).costs)
     name = f"∂{net.output}/∂{target}"
     if at is not None:
-        return check_at(net, name, derivation, answer, at, tolerance)
+        return check_at(net, name, derivation, answer, at, tolerance, digits)
     expected = derivation.result
     shown = f"{name} = {text(expected)}" if derivation.n_paths <= MAX_PATHS_SHOWN else name
     if symbolically_equal(net, answer, expected):
@@ -104,7 +113,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0):
     pts = points(net, seed)
     wrong = None
     for values in pts:
-        a, e = value(answer, values), evalf(derivation.value(values))
+        a, e = value(answer, values), truth(derivation, values)
         if not same(a, e):
             wrong = wrong or (values, a, e)
             if not same(e, sp.S.Zero):  # a point where the derivative is 0 shows less
@@ -147,24 +156,30 @@ def _percent(tolerance):
     return f"{tolerance * 100:.3g}%"
 
 
-def check_at(net, name, derivation, answer, at, tolerance):
-    """The verdict on ``answer`` at one point ``at``, within a relative ``tolerance``."""
+def check_at(net, name, derivation, answer, at, tolerance, digits=None):
+    """The verdict on ``answer`` at one point ``at``, within a relative ``tolerance`` (or as
+    shown to ``digits`` significant digits)."""
     expected = derivation.result
     if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1 or tolerance != tolerance:
         raise SymnetError(f"tolerance must be a number from 0 up to 1, got {tolerance!r}")
     given, values = exact_point(net, at)
-    a, e = value(answer, values), evalf(derivation.value(values))
-    ok = a is not sp.nan and e is not sp.nan and abs(a - e) <= tolerance * max(abs(e), 1e-12)
+    a, e = value(answer, values), truth(derivation, values)
+    if digits is not None:  # a rounding's own error is at most half a unit: 5e-4 relative
+        tolerance, how = 5 * 10.0 ** -digits, f"± {tolerance_text(shown_tolerance(e, digits))}"
+        ok = a is not sp.nan and e is not sp.nan and within_shown(a, e, digits)
+    else:
+        how = _percent(tolerance)
+        ok = a is not sp.nan and e is not sp.nan and abs(a - e) <= tolerance * max(abs(e), 1e-12)
     where = show_point({str(k): float(v) for k, v in given.items()})
     if ok:
         return CheckResult(True, f"correct: {number(a)} matches {name} = {number(e)} within "
-                                 f"{_percent(tolerance)} at {where}", expected, answer)
+                                 f"{how} at {where}", expected, answer)
     counter = {"point": {str(k): float(v) for k, v in given.items()},
                "answer": None if a is sp.nan else float(a), "expected": None if e is sp.nan else float(e)}
     found = engine.diagnose_number(net, derivation, float(a), values, tolerance) \
         if a is not sp.nan else engine.Diagnosis([], None)
     lines = [f"incorrect: your answer is {number(a)}, but {name} = {number(e)} at {where} "
-             f"(tolerance {_percent(tolerance)})"] + [f"  diagnosis: {d}" for d in found.sentences]
+             f"(tolerance {how})"] + [f"  diagnosis: {d}" for d in found.sentences]
     return CheckResult(False, "\n".join(lines), expected, answer, counter, found.sentences, 0.0,
                        [slip.kind for slip in found.slips])
 
@@ -196,4 +211,4 @@ def exact_point(net, at):
     if missing:
         raise SymnetError(f"at= is missing values for {listed(missing)}; a numeric check "
                           "needs every input, target and parameter")
-    return given, net.forward(given, precision=PRECISION)
+    return given, programs(net).point(given)

@@ -28,7 +28,7 @@ class Names:
     """
 
     def __init__(self, net, answer):
-        self.to_name, self.to_formula = {}, {}
+        self.to_name, self.to_formula, self.shown = {}, {}, {}
         for node, formula in net.definitions.items():
             if formula.is_Add or node == net.output:
                 continue
@@ -38,8 +38,15 @@ class Names:
             elif written and not named:
                 self.to_formula[node] = formula
 
+    @property
+    def key(self):
+        """What decides how this names things (two answers with one key are named alike)."""
+        return frozenset(self.to_name.items()), frozenset(self.to_formula.items())
+
     def __call__(self, expr):
-        return text(self.expr(expr))
+        if expr not in self.shown:  # the detectors name the same factors again and again
+            self.shown[expr] = text(self.expr(expr))
+        return self.shown[expr]
 
     def expr(self, expr):
         if isinstance(expr, Partial):  # ∂h1/∂N1 names nodes, whatever the answer wrote

@@ -14,8 +14,9 @@ from ..errors import SymnetError
 from ..files import path_of, read_rows
 from ..network import Network
 from ..pdf import compile_latex
+from ..printing import printed_as
 from ..sheets import asked, check_output, key_path, save_all
-from ..values import names, shown
+from ..values import names, positive, shown
 from ..values import seed as check_seed
 from . import exam, gift, moodle, qti
 from .statement import model_name
@@ -29,8 +30,8 @@ class Quiz:
     """Variants of a network's or a circuit's questions (``.variants``), made by :func:`quiz`;
     ``save(path)`` writes them in the format of the path's suffix."""
 
-    def __init__(self, net, variants, seed, students=None, picture=True):
-        self.net, self.variants, self.seed = net, variants, seed
+    def __init__(self, net, variants, seed, students=None, picture=True, lr=LR):
+        self.net, self.variants, self.seed, self.lr = net, variants, seed, lr
         self.students = students
         self.picture = picture
         self.title = f"symnet {model_name(net)} seed {seed}"
@@ -45,7 +46,12 @@ class Quiz:
         return [(name, self.variants[i % len(self.variants)]) for i, name in enumerate(names)]
 
     def render(self, suffix):
-        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key)."""
+        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key),
+        the nodes printed in the network's notation."""
+        with printed_as(getattr(self.net, "printed_names", None)):
+            return self._render(suffix)
+
+    def _render(self, suffix):
         if suffix == ".xml":
             return [("", moodle.render(self))]
         if suffix == ".zip":
@@ -54,7 +60,8 @@ class Quiz:
             return [("", gift.render(self))]
         paper, key = exam.render(self)
         if suffix == ".pdf":
-            paper, key = compile_latex(paper)[0], compile_latex(key)[0]
+            tex = exam.engine(self)
+            paper, key = compile_latex(paper, engine=tex)[0], compile_latex(key, engine=tex)[0]
         return [("", paper), ("-key", key)]
 
     def save(self, path):
@@ -70,13 +77,20 @@ class Quiz:
 
 def read_roster(path):
     """Student names from a CSV file: the column ``student``, or else the first column."""
-    rows = [cells for _, cells in read_rows(path)]  # bounded in size, BOM and CRLF as read_csv
+    return [name for _, name in roster_rows(path)]
+
+
+def roster_rows(path):
+    """``[(line, name)]`` of a roster (see :func:`read_roster`): each name with its line."""
+    lines = read_rows(path)  # bounded in size, BOM and CRLF as read_csv
+    rows = [cells for _, cells in lines]
     if not rows:
         raise SymnetError(f"the roster {path} is empty; expected a header row and one student "
                           "per row")
     header = [h.strip().lower() for h in rows[0]]
     column = header.index("student") if "student" in header else 0
-    names = [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+    names = [(line, r[column].strip()) for line, r in lines[1:]
+             if len(r) > column and r[column].strip()]
     if not names:
         raise SymnetError(f"the roster {path} names no student")
     if len(names) > MAX_STUDENTS:
@@ -84,11 +98,12 @@ def read_roster(path):
     return names
 
 
-def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=True):
+def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=True, lr=LR):
     """``variants`` versions of the questions on ``net``: the forward values (each output and
     the loss), ∂L/∂w for each of ``wrt`` (default: the first weight of the first and of the last
-    layer), and ``wrt[0]`` after one gradient-descent step (learning rate 0.5); ``parts`` (default
-    all three) chooses among ``"forward"``, ``"gradient"`` and ``"update"``.
+    layer), and ``wrt[0]`` after one gradient-descent step, w(t+1) = w(t) − lr·∂L/∂w (learning
+    rate ``lr``, default 0.5, which every export states); ``parts`` (default all three) chooses
+    among ``"forward"``, ``"gradient"`` and ``"update"``.
 
     On a :class:`~symnet.circuits.Circuit` (``sn.circuit``): its output's value and
     ∂output/∂leaf for each of ``wrt`` (any leaves; default its parameters), at nice whole
@@ -121,13 +136,15 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=
                           f"got {shown(variants)}")
     seed = check_seed(seed)
     parts = check_parts(parts, net)
+    lr = float(positive(lr, "the learning rate lr", float))
     wrt = None if wrt is None else names(wrt, "wrt", "['w1', 'b3']")
     chosen = list(dict.fromkeys(asked(net, w) for w in wrt)) if wrt else default_wrt(net)
     students = None if students is None else names(students, "students", "['ann', 'bob']")
     if students is not None and len(students) > MAX_STUDENTS:
         raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
-    return Quiz(net, draw_variants(net, variants, seed, chosen, parts), seed,
-                list(students) if students else None, picture)
+    with printed_as(getattr(net, "printed_names", None)):  # the questions' names too
+        drawn = draw_variants(net, variants, seed, chosen, parts, lr)
+    return Quiz(net, drawn, seed, list(students) if students else None, picture, lr)
 
 
 __all__ = ["LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz", "read_roster"]

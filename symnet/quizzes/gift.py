@@ -3,7 +3,8 @@ r"""GIFT: per variant a category, and one numeric question for each thing asked,
 the slip's sentence as its feedback), math as ``\( … \)`` with GIFT's special characters
 escaped."""
 
-from .statement import at_parts, definitions_tex, description, html_math, math_html, tolerance_text
+from ..values import tolerance_text
+from .statement import at_parts, definitions_tex, description, html_math, math_html
 from .variants import plain_number
 
 _SPECIAL = "\\~=#{}:"

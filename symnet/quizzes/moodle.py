@@ -5,7 +5,8 @@ the gradients and the updated weight, each slip's number answered with its feedb
 import html
 import xml.etree.ElementTree as ET
 
-from .statement import intro_html, math_html, model_name, picture_png, tolerance_text
+from ..values import tolerance_text
+from .statement import intro_html, math_html, model_name, picture_png
 from .variants import plain_number
 
 

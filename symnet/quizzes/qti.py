@@ -1,5 +1,15 @@
 """An IMS QTI 1.2 package that Canvas imports: ``imsmanifest.xml`` and one assessment, a
-section per variant, a numerical item per question (exact answer, or within the tolerance).
+section per question with its item of every variant and a selection rule that draws one (Canvas
+makes it a question group that picks 1), a numerical item per question: the answer as shown, or
+within the tolerance, both bounds written as exact decimals so that Canvas's importer reads the
+margin as the tolerance itself (it takes the upper bound minus the answer, in decimals).
+
+Canvas keeps 4 decimal places of a number (0.00003868 becomes 0; a student's 0.01234 becomes
+0.0123): a question whose answer shows a digit beyond them asks for the answer times a power of
+ten, ``10⁴ · ∂L/∂w1 = -0.3868``, so that every digit shown is one Canvas keeps.
+
+A slip's number has no answer of its own here: Canvas imports every answer of a numerical
+question as a right one (weight 100), so a slip written as an answer would earn full marks.
 
 Written with the standard library (xml.etree, zipfile), every zip entry with a fixed date, so
 the same quiz gives the same bytes.
@@ -9,8 +19,9 @@ import base64
 import io
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 
-from .statement import intro_html, math_html, model_name, picture_png, tolerance_text
+from .statement import intro_html, math_html, model_name, picture_png
 
 _DATE = (2000, 1, 1, 0, 0, 0)
 _QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -36,14 +47,48 @@ def _metadata(parent, fields):
         _el(f, "fieldentry", entry)
 
 
+def scale(q):
+    """The power of ten that brings the last digit of ``q``'s answer to Canvas's 4 decimal
+    places: 0 for 0.9276 or 0.1234, 1 for 0.01234, 4 for -0.00003868."""
+    return max(0, -5 - Decimal(repr(q.tolerance)).adjusted())
+
+
+def canvas_numbers(q):
+    """``(power, answer, tolerance)``: the answer as shown and its tolerance, times
+    ``10**power`` (:func:`scale`), as exact decimals.
+
+    >>> from symnet.quizzes.variants import Question
+    >>> canvas_numbers(Question("gradient", "dL/dw1", "", "", -3.868e-05, "-0.00003868", 5e-09))
+    (4, '-0.3868', '0.00005')
+    """
+    k = scale(q)
+    return k, _decimal(Decimal(q.shown).scaleb(k)), _decimal(Decimal(repr(q.tolerance)).scaleb(k))
+
+
+def _decimal(d):
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def bounds(answer, tol):
+    """The answer ± the tolerance, as exact decimals.
+
+    >>> bounds("0.9276", "0.00005")
+    ('0.92755', '0.92765')
+    """
+    return (_decimal(Decimal(answer) - Decimal(tol)), _decimal(Decimal(answer) + Decimal(tol)))
+
+
 def item(variant, q, ident, image=None):
     """One Canvas numerical question (``image``: the path of the network's picture)."""
-    tol = tolerance_text(q.tolerance)
-    it = ET.Element("item", {"ident": ident, "title": f"variant {variant.number}: {q.name} (± {tol})"})
+    k, answer, tol = canvas_numbers(q)
+    times = f"10^{{{k}}} \\cdot " if k else ""
+    title = f"variant {variant.number}: {q.name}{f' × 10^{k}' if k else ''} (± {tol})"
+    it = ET.Element("item", {"ident": ident, "title": title})
     _metadata(it, [("question_type", "numerical_question"), ("points_possible", "1")])
     presentation = _el(it, "presentation")
     src = f"$IMS-CC-FILEBASE$/{image}" if image else None
-    html = intro_html(variant, src) + f"<p>{q.label} {math_html(q.tex)} =</p>"
+    html = intro_html(variant, src) + f"<p>{q.label} {math_html(times + q.tex)} =</p>"
     _el(_el(presentation, "material"), "mattext", html, texttype="text/html")
     response = _el(presentation, "response_str", ident="response1", rcardinality="Single")
     _el(_el(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
@@ -52,11 +97,11 @@ def item(variant, q, ident, image=None):
         vartype="Decimal")
     condition = _el(processing, "respcondition", **{"continue": "No"})
     either = _el(_el(condition, "conditionvar"), "or")
-    _el(either, "varequal", q.shown, respident="response1")
-    low, high = q.value - q.tolerance, q.value + q.tolerance
+    _el(either, "varequal", answer, respident="response1")
+    low, high = bounds(answer, tol)
     within = _el(either, "and")
-    _el(within, "vargte", repr(low), respident="response1")
-    _el(within, "varlte", repr(high), respident="response1")
+    _el(within, "vargte", low, respident="response1")
+    _el(within, "varlte", high, respident="response1")
     _el(condition, "setvar", "100", action="Set", varname="SCORE")
     return it
 
@@ -66,10 +111,14 @@ def assessment(quiz, ident, images):
     test = _el(root, "assessment", ident=ident, title=quiz.title)
     _metadata(test, [("cc_maxattempts", "1")])
     top = _el(test, "section", ident="root_section")
-    for v in quiz.variants:
-        section = _el(top, "section", ident=f"{ident}_v{v.number}", title=f"Variant {v.number}")
-        for k, q in enumerate(v.questions, 1):
-            section.append(item(v, q, f"{ident}_v{v.number}_q{k}", images.get(v.number)))
+    # Canvas's question groups hold items, not sections: one group per question, each item
+    # stating its own variant's network and numbers
+    for k, first in enumerate(quiz.variants[0].questions, 1):
+        section = _el(top, "section", ident=f"{ident}_q{k}", title=f"{first.name}: one variant")
+        _el(_el(_el(section, "selection_ordering"), "selection"), "selection_number", "1")
+        for v in quiz.variants:
+            section.append(item(v, v.questions[k - 1], f"{ident}_v{v.number}_q{k}",
+                                images.get(v.number)))
     return root
 
 

@@ -18,9 +18,6 @@ numbers); it has no update question, for its output need not be a loss.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-
-import sympy as sp
 
 from ..checking.engine import slips_at
 from ..checking.slips import forward_slips, update_slips
@@ -30,11 +27,11 @@ from ..errors import SymnetError
 from ..nice import variant_seed
 from ..printing import latex, text
 from ..sheets import worksheet
-from ..values import names
+from ..values import names, plain_number, tolerance, tolerance_text
 
 PARTS = ("forward", "gradient", "update")
 CIRCUIT_PARTS = ("forward", "gradient")  # a circuit's output need not be a loss to step on
-LR = 0.5                # the learning rate of the update question
+LR = 0.5                # the learning rate of the update question, by default
 DIGITS = 4              # significant digits of an answer
 MAX_VARIANTS = 500
 MAX_DRAWS = 200         # seeds tried for one variant before giving up
@@ -70,30 +67,6 @@ class Variant:
     questions: list
 
 
-def plain_number(value, digits=DIGITS):
-    """``value`` to ``digits`` significant digits as a plain decimal (no exponent).
-
-    >>> plain_number(0.000123456), plain_number(-12.345), plain_number(0)
-    ('0.0001235', '-12.35', '0')
-    """
-    d = Decimal(repr(float(value)))
-    if d.is_zero():
-        return "0"
-    d = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
-    s = format(d, "f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def tolerance(value, digits=DIGITS):
-    """Half a unit of the last digit shown: an answer rounded as shown is accepted."""
-    if value == 0:
-        return 0.5 * 10.0 ** (-digits)
-    exponent = Decimal(repr(float(value))).adjusted()
-    return float(Decimal(5).scaleb(exponent - digits))
-
-
 def _question(part, name, label, tex, value, slips):
     """``slips``: ``(sentence, number, kind)`` triples in the catalogue's order; a slip of the
     forward pass or the update has no kind, and shows at any point as a constant factor does."""
@@ -123,6 +96,7 @@ def gradient_slips(net, sheet, p):
 
 
 def _questions(net, sheet, wrt, parts):
+    """The questions asked of ``sheet`` (its learning rate ``sheet.lr`` that of the update)."""
     questions = []
     values = sheet.numbers.values[0]
     out = net.output  # a network's loss L
@@ -144,9 +118,9 @@ def _questions(net, sheet, wrt, parts):
         p = wrt[0]
         w, g = sheet.params[p], sheet.numbers.grad[p]
         questions.append(_question(
-            "update", f"{p}(t+1)", f"after one step of gradient descent (learning rate {LR}), "
-            "the weight", latex(p) + r"(t+1)", sheet.numbers.new_params[p],
-            _kindless(update_slips(w, g, sp.Rational(str(LR))))))
+            "update", f"{p}(t+1)", "after one step of gradient descent (learning rate "
+            f"{tolerance_text(float(sheet.lr))}), the weight", latex(p) + r"(t+1)",
+            sheet.numbers.new_params[p], _kindless(update_slips(w, g, sheet.lr))))
     return questions
 
 
@@ -162,13 +136,13 @@ def distinct(question, net):
     return not question.clash or isinstance(net, Circuit) and question.value == 0
 
 
-def draw_variant(net, number, seed, wrt, parts, taken=()):
+def draw_variant(net, number, seed, wrt, parts, taken=(), lr=LR):
     """Variant ``number``: the first derived seed where no slip that any point shows gives a
     question's answer, and whose numbers are not those of a variant in ``taken``."""
     for attempt in range(MAX_DRAWS):
         s = variant_seed(seed, number) if attempt == 0 else \
             variant_seed(seed, number + 100_000 * attempt)
-        sheet = worksheet(net, seed=s, lr=None if isinstance(net, Circuit) else LR, wrt=wrt)
+        sheet = worksheet(net, seed=s, lr=None if isinstance(net, Circuit) else lr, wrt=wrt)
         questions = _questions(net, sheet, sheet.wrt, parts)
         answers = tuple(q.shown for q in questions)
         if all(distinct(q, net) for q in questions) and answers not in taken:
@@ -188,10 +162,10 @@ def default_wrt(net):
     return [first] if first == last else [first, last]
 
 
-def draw_variants(net, count, seed, wrt, parts):
+def draw_variants(net, count, seed, wrt, parts, lr=LR):
     variants, taken = [], set()
     for number in range(1, count + 1):
-        v = draw_variant(net, number, seed, wrt, parts, taken)
+        v = draw_variant(net, number, seed, wrt, parts, taken, lr)
         taken.add(tuple(q.shown for q in v.questions))
         variants.append(v)
     return variants

@@ -12,7 +12,8 @@ def suffix_of(path, suffixes=SUFFIXES):
     """The lower-case suffix of ``path`` if it is one of ``suffixes``, else one clear error."""
     suffix = os.path.splitext(path_of(path))[1].lower()
     if suffix not in suffixes:
-        listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        listed = " or ".join([", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1
+                             else suffixes)
         raise SymnetError(f"unknown output type {suffix or '(none)'!r} for {os.fspath(path)}; "
                           f"expected a file ending in {listed}")
     return suffix

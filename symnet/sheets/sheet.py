@@ -12,6 +12,7 @@ from ..files import path_of
 from ..network import Network
 from ..nice import nice_numbers
 from ..pdf import compile_latex
+from ..printing import printed_as
 from ..values import exact_number, names, shown
 from ..values import seed as check_seed
 from . import code, slides
@@ -109,15 +110,22 @@ class Worksheet:
 
     def latex(self):
         """The worksheet as a standalone LaTeX document (compiles with pdflatex)."""
-        return render_tex(self._blocks())
+        with self._named():
+            return render_tex(self._blocks())
 
     def markdown(self):
         """The worksheet as Markdown with ``$…$`` / ``$$…$$`` math."""
-        return render_markdown(self._blocks())
+        with self._named():
+            return render_markdown(self._blocks())
 
     def notebook(self):
         """The worksheet as an nbformat-4 notebook (JSON text): markdown and code cells."""
-        return render_notebook(self._blocks(code=True))
+        with self._named():
+            return render_notebook(self._blocks(code=True))
+
+    def _named(self):
+        """Print the nodes in the network's notation (Nielsen's z^l_j, Mazur's net_h1)."""
+        return printed_as(getattr(self.net, "printed_names", None))
 
     def pdf(self):
         """The worksheet compiled to PDF (bytes); needs pdflatex."""
@@ -126,7 +134,8 @@ class Worksheet:
     def slides(self):
         """The derivation as Beamer slides (LaTeX): one frame per parameter, the chain built up
         factor by factor, the numbers on the last overlay."""
-        return slides.beamer(self)
+        with self._named():
+            return slides.beamer(self)
 
     def render(self, suffix, slides=False):
         """The document for a file suffix: ``.tex``, ``.md``, ``.ipynb`` (text) or ``.pdf``;
