@@ -135,12 +135,12 @@ class _Matcher:
             values[k] = x, (float("nan") if x is sp.nan else float(x))
         return values[k][0 if exact else 1]
 
-    def _chain_at(self, chain, k, exact):
+    def _chain_at(self, chain, k):
         try:  # the scale apart: Chain.evaluate takes it as a float for numbers not SymPy's
-            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k, exact)))
+            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k)))
         except _Undefined:
             return sp.nan
-        return total * (arithmetic.mpf(chain.scale) if exact else float(chain.scale))
+        return total * arithmetic.mpf(chain.scale)
 
     def _guess(self, chain):
         """The chain at the first point in floats (nan where a factor is undefined): the
@@ -162,7 +162,7 @@ class _Matcher:
         guess = self._guess(chain)
         if guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
             return False
-        return all(same(self.a[k], self._chain_at(chain, k, exact=True))
+        return all(same(self.a[k], self._chain_at(chain, k))
                    for k in range(len(self.points)))
 
 
