@@ -30,7 +30,6 @@ MP.dps = DIGITS
 _FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
               sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan",
               sp.asinh: "asinh", sp.erf: "erf", sp.sign: "sign"}
-_RELATIONS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "==": "==", "!=": "!="}
 
 
 class Unsupported(Exception):
@@ -113,7 +112,7 @@ class _Writer:
                 return self._temp(f"sqrt({base})")
             return self._temp(f"power({base}, {exponent})")
         if e.is_Relational:
-            return self._temp(f"{args[0]} {_RELATIONS[e.rel_op]} {args[1]}")
+            return self._temp(f"{args[0]} {e.rel_op} {args[1]}")  # <, <=, ==, != …
         if isinstance(e, (sp.And, sp.Or)):
             return self._temp(f" {'and' if isinstance(e, sp.And) else 'or'} ".join(args))
         if isinstance(e, sp.Not):

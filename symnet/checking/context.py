@@ -38,10 +38,10 @@ class Context:
     @cached_property
     def groups(self):
         """Symbols that can stand in for each other: same letter, same layer."""
-        out, layer_of = {}, getattr(self.net, "layer_of", {})
+        out, layer_of, params = {}, getattr(self.net, "layer_of", {}), set(self.params)
         for s in self.net.symbols.values():
             stem = s.name.rstrip("0123456789")
-            node = self.net.children[s][0] if s in self.params else s
+            node = self.net.children[s][0] if s in params else s
             out.setdefault((stem, layer_of.get(node)), []).append(s)
         return {s: g for g in out.values() for s in g}
 

@@ -24,6 +24,7 @@ answer always scores below 1 (one extra item at least): ``2(ŷ − y)·w5·x1·x
 2-2-1 has its 3 factors and its path right and one extra factor, 4/5.
 """
 
+import functools
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -126,7 +127,7 @@ class _Matcher:
     def __init__(self, points, answer_values):
         self.points, self.a = points, answer_values
         self.first = float(answer_values[0]) if answer_values[0] is not sp.nan else None
-        self.cache, self.floats = {}, {}
+        self.cache, self.floats, self.products = {}, {}, {}
 
     def _at(self, expr, k, exact=True):
         values = self.cache.setdefault(expr, {})
@@ -135,24 +136,29 @@ class _Matcher:
             values[k] = x, (float("nan") if x is sp.nan else float(x))
         return values[k][0 if exact else 1]
 
-    def _chain_at(self, chain, k, exact):
+    def _chain_at(self, chain, k):
         try:  # the scale apart: Chain.evaluate takes it as a float for numbers not SymPy's
-            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k, exact)))
+            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k)))
         except _Undefined:
             return sp.nan
-        return total * (arithmetic.mpf(chain.scale) if exact else float(chain.scale))
+        return total * arithmetic.mpf(chain.scale)
 
     def _guess(self, chain):
         """The chain at the first point in floats (nan where a factor is undefined): the
         cheap test every slipped chain takes, so one loop with a dict of floats."""
-        floats, total = self.floats, 0.0
+        floats, products, total = self.floats, self.products, 0.0
         for path in chain.paths:
+            known = products.get(id(path))  # slipped chains share the paths they leave alone
+            if known is not None and known[0] is path:
+                total += known[1]
+                continue
             term = 1.0
             for _, v in path.factors:
                 x = floats.get(v)
                 if x is None:
                     x = floats[v] = self._at(v, 0, exact=False)
                 term *= x
+            products[id(path)] = path, term  # the path kept: its id is not reused meanwhile
             total += term
         return total * float(chain.scale)
 
@@ -162,7 +168,7 @@ class _Matcher:
         guess = self._guess(chain)
         if guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
             return False
-        return all(same(self.a[k], self._chain_at(chain, k, exact=True))
+        return all(same(self.a[k], self._chain_at(chain, k))
                    for k in range(len(self.points)))
 
 
@@ -255,6 +261,7 @@ def _plain(net):
     return lambda x: x.xreplace(formulas)
 
 
+@functools.lru_cache(maxsize=512)  # the derivative's, asked for again and again (not changed)
 def _factors(expr):
     """{factor: power} of ``expr`` up to sign and constants (negative powers from its
     denominator): the common factors that ``factor_terms`` takes out, cheap on long sums."""

@@ -141,6 +141,8 @@ class _Programs:
         return Point(self, exact, sympy=self.graph.forward(exact, precision=PRECISION))
 
     def function(self, key, assignments, output):
+        if len(self.compiled) > _COMPILED:  # a class's answers, each compiled once: bounded
+            self.compiled.clear()
         if key not in self.compiled:
             try:
                 self.compiled[key] = arithmetic.compile_program(self.index, assignments,
@@ -151,6 +153,7 @@ class _Programs:
 
 
 _UNDEFINED = (ArithmeticError, ValueError, TypeError)  # 1/0, a complex compared
+_COMPILED = 4096  # programs kept per net
 _PROGRAMS = weakref.WeakKeyDictionary()
 
 

@@ -403,11 +403,12 @@ def _dropped_paths(ctx):
     sizes = range(len(paths) - 1, 0, -1) if len(paths) <= MAX_PATH_SUBSETS else [len(paths) - 1]
     for size in sizes:
         for keep in combinations(range(len(paths)), size):
-            missed = [paths[i] for i in range(len(paths)) if i not in keep]
+            missed = [i for i in range(len(paths)) if i not in keep]
             kept = {f for i in keep for f, _ in ctx.chain.paths[i].factors}
-            lost = {f for p in ctx.chain.paths if p.nodes in missed for f, _ in p.factors} - kept
+            lost = {f for i in missed for f, _ in ctx.chain.paths[i].factors} - kept
             yield Slip("dropped path", path_sentence(paths, keep),
-                       keep_paths({paths[i] for i in keep}), frozenset(missed) | lost)
+                       keep_paths({paths[i] for i in keep}),
+                       frozenset(paths[i] for i in missed) | lost)
 
 
 @detector("path through the wrong neuron")

@@ -80,14 +80,19 @@ def path_sentence(paths, keep):
     through = lambda i, other: next((s for s in reversed(inner(paths[i])) if s not in other),
                                     inner(paths[i])[-1] if inner(paths[i]) else paths[i][-1])
     missed_nodes = {s for i in missed for s in inner(paths[i])}
-    has = sorted({str(through(i, missed_nodes)) for i in keep})
-    misses = sorted({str(through(i, kept)) for i in missed})
+    has = sorted({_name(through(i, missed_nodes)) for i in keep})
+    misses = sorted({_name(through(i, kept)) for i in missed})
     if set(has) & set(misses):  # crossing paths: no one node tells them apart, so name them all
         common = set.intersection(*[set(inner(p)) for p in paths])
-        whole = lambda i: " then ".join(str(s) for s in inner(paths[i]) if s not in common)
+        whole = lambda i: " then ".join(_name(s) for s in inner(paths[i]) if s not in common)
         has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
     return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
             f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
+
+
+def _name(node):
+    """A node's name: a plain Symbol's ``name`` is its ``str`` (without the printer's cost)."""
+    return node.name if type(node) is sp.Symbol else str(node)
 
 
 def and_list(items):
