@@ -10,8 +10,8 @@ quiz's seed and count of variants), or the worksheet ``seed`` whose nice numbers
 A number is right as the quiz's exports accept it (Moodle, Canvas, GIFT): the exact value
 shown to 4 significant digits, within half a unit of the last (0.01944 ± 0.000005), read with
 any minus sign or dash a student types (``−1.254``, ``–1.254``) and without thin or no-break
-spaces.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their wrong
-lines join its diagnosis; alone, they are the answer.  Credit is
+spaces.  ``steps`` are graded line by line by ``sn.check_derivation``: beside an answer, their
+wrong lines join its diagnosis; alone, they are the answer.  Credit is
 ``CheckResult.credit`` from ``sn.check`` where available, else 1 for correct and 0 otherwise;
 steps alone earn the share of their judged lines that are right, a line wrong only because it
 carries an earlier error counted as right (error carried forward).
