@@ -276,8 +276,11 @@ def test_each_template_has_a_worksheet_with_numbers_and_a_key(name, options, wrt
     assert "Backward pass: the gradient on every node" in md
     sheet = sn.worksheet(c, seed=1, wrt=wrt, exercises=True)
     assert r"\boxed{" in sheet.markdown() and "Backward pass" in sheet.key.markdown()
-    expected = c.at({**ws.samples[0]}).gradients[c.symbol(wrt)]
-    assert ws.gradient[wrt] == pytest.approx(float(expected), rel=1e-12)
+    point = {str(k): float(v) for k, v in ws.samples[0].items()}
+    assert ws.gradient[wrt] == pytest.approx(gradient(c, point)[wrt], rel=1e-12)  # the compiled
+    if name == "rnn":  # a seed's numbers keep tanh off its flat tails: every tanh' above 0.1
+        values = c.forward(point)
+        assert all(1 - float(values[c.symbol(f"h{t}")]) ** 2 > 0.1 for t in (1, 2, 3))
 
 
 def test_the_rnn_worksheet_compiles_to_a_pdf():
