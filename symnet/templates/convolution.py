@@ -7,12 +7,13 @@ is left out.  The input gradient is then a full convolution of g with the filter
 """
 
 from itertools import product
+from math import prod
 
 import sympy as sp
 
 from ..errors import SymnetError
 from .affine import upstream
-from .layout import LayerCircuit, indexed, size
+from .layout import LayerCircuit, bounded_terms, indexed, size
 
 
 def conv1d(length=4, kernel=2, channels=1, filters=1, stride=1, pad=0, bias=True):
@@ -58,9 +59,11 @@ def _convolution(shape, kernel, channels, filters, stride, pad, bias):
     out = []
     for n, k in zip(shape, kernel):
         if k > n + 2 * pad or (n + 2 * pad - k) % stride:
-            raise SymnetError(f"the filter ({k}) does not fit the padded input ({n} + 2·{pad}) "
-                              f"a whole number of strides ({stride})")
+            raise SymnetError(f"a filter of {k} taps does not fit {n} inputs padded by {pad} "
+                              f"in whole strides of {stride}: (n + 2·pad − kernel)/stride = "
+                              f"({n} + 2·{pad} − {k})/{stride} must be a whole number ≥ 0")
         out.append((n + 2 * pad - k) // stride + 1)
+    bounded_terms(filters * channels * prod(out) * kernel[0] ** len(shape), "this convolution")
     f_ix = lambda f: (f,) if filters > 1 else ()
     c_ix = lambda c: (c,) if channels > 1 else ()
     w = {(f, c, *tap): indexed("w", *f_ix(f), *c_ix(c), *(i + 1 for i in tap))

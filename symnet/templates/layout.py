@@ -5,9 +5,11 @@ circuit a template returns, with the facts of its layout that the slips of these
 import sympy as sp
 
 from ..circuits import Circuit
+from ..errors import TooLargeError
 from ..values import count
 
 MAX_SIZE = 16  # of one dimension: CS231n's RNN step reads 10 inputs
+MAX_TERMS = 20_000  # terms of a layer's definitions (CS231n's convolution has 576 per image)
 
 
 def indexed(stem, *indices):
@@ -23,6 +25,14 @@ def indexed(stem, *indices):
 def size(value, what, low=1):
     """``value`` checked as a whole number from ``low`` to :data:`MAX_SIZE`."""
     return count(value, what, low, MAX_SIZE)
+
+
+def bounded_terms(n, what):
+    """Refuse, before building it, a layer whose definitions have more than
+    :data:`MAX_TERMS` terms."""
+    if n > MAX_TERMS:
+        raise TooLargeError(f"{what} would have {n:,} terms in its definitions; a layer "
+                            f"template builds at most {MAX_TERMS:,} (smaller sizes)")
 
 
 class LayerCircuit(Circuit):

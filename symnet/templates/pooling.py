@@ -10,7 +10,7 @@ import sympy as sp
 from ..errors import SymnetError
 from ..functions import maximum
 from .affine import upstream
-from .layout import LayerCircuit, indexed, size
+from .layout import LayerCircuit, bounded_terms, indexed, size
 
 
 def maxpool(height=4, width=4, pool=2, stride=None, channels=1):
@@ -37,6 +37,7 @@ def maxpool(height=4, width=4, pool=2, stride=None, channels=1):
             raise SymnetError(f"{pool} × {pool} windows do not cover {height} × {width} inputs "
                               f"in whole strides of {stride}")
         out.append((n - pool) // stride + 1)
+    bounded_terms(channels * out[0] * out[1] * pool**2, "this max pooling")
     c_ix = lambda c: (c,) if channels > 1 else ()
     definitions = {}
     for c in range(1, channels + 1):
