@@ -146,3 +146,8 @@ def test_check_layers_as_json(capsys):
     verdict = json.loads(capsys.readouterr().out)
     assert verdict["slips"] == ["bias gradient not summed over the batch"]
     assert verdict["shape"] == [4, 3] and verdict["expected_shape"] == [4, 1]
+
+
+def test_a_matrix_product_for_an_elementwise_one_is_named():
+    result = sn.check_layers(PLANAR, "dZ1", "W2.T @ dZ2 @ (1 - A1**2)", convention="column")
+    assert result.slips == ["matrix product for elementwise"]
