@@ -72,6 +72,13 @@ class _Problem:
     """A network's batches in one convention, and how an answer's tree fares on them."""
 
     def __init__(self, net, convention):
+        if not getattr(net, "layers", None):
+            raise SymnetError("the matrix form is a network's (layer sizes like 2-4-1), not a "
+                              "circuit's")
+        generic = [a.name for a in net.activations + [net.output_activation] if a.generic]
+        if generic:
+            raise SymnetError(f"the matrix form is checked on numbers, and the generic "
+                              f"activation {generic[0]} has none; give a registered activation")
         if getattr(net, "l2", 0):
             raise SymnetError("check_layers takes networks without l2 (the penalty is added "
                               "once per batch, outside the layer equations)")
