@@ -146,3 +146,17 @@ def test_check_layers_as_json(capsys):
     verdict = json.loads(capsys.readouterr().out)
     assert verdict["slips"] == ["bias gradient not summed over the batch"]
     assert verdict["shape"] == [4, 3] and verdict["expected_shape"] == [4, 1]
+
+
+def test_a_matrix_product_for_an_elementwise_one_is_named():
+    result = sn.check_layers(PLANAR, "dZ1", "W2.T @ dZ2 @ (1 - A1**2)", convention="column")
+    assert result.slips == ["matrix product for elementwise"]
+
+
+def test_what_has_no_matrix_form_to_check_is_refused_in_one_line():
+    with pytest.raises(sn.SymnetError, match="not a circuit's"):
+        sn.check_layers(sn.circuit("q = x + y; f = q*z"), "dW1", "X")
+    with pytest.raises(sn.SymnetError, match="generic activation NL has none"):
+        sn.check_layers(sn.Network("3-1", output_activation=sn.generic("NL")), "dW1", "X")
+    with pytest.raises(sn.SymnetError, match="without l2"):
+        sn.check_layers(sn.Network("2-2-1", l2="0.1"), "dW1", "X")

@@ -2,6 +2,7 @@
 each array's shape, and softmax with cross-entropy as A − Y."""
 
 import numpy as np
+import pytest
 
 import symnet as sn
 
@@ -96,3 +97,14 @@ def test_derive_and_worksheet_take_layers_on_the_command_line(tmp_path, capsys):
                  str(tmp_path / "sheet.md")]) == 0
     assert r"X W^{(1)} + b^{(1)} = \begin{pmatrix}" in (tmp_path / "sheet.md").read_text()
     assert main(["derive", "2-2-1", "--convention", "row"]) == 2
+
+
+def test_a_layer_worksheet_refuses_a_circuit_and_a_generic_activation():
+    from symnet.sheets.layers import LayerSheet
+
+    with pytest.raises(sn.SymnetError, match="not a circuit's"):
+        LayerSheet(sn.circuit("q = x + y; f = q*z"))
+    with pytest.raises(sn.SymnetError, match="generic activation has none"):
+        LayerSheet(sn.Network("3-1", output_activation=sn.generic("NL")))
+    with pytest.raises(sn.SymnetError, match="2 or 3 samples"):
+        LayerSheet(PLANAR, samples=5)

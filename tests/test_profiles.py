@@ -77,3 +77,12 @@ def test_worksheets_quizzes_and_drawings_print_the_books_names():
     assert r"\frac{\partial E_{total}}{\partial w_{1}} &= \boxed" in exam and "N_{1}" not in exam
     svg = sn.draw(net).to_bytes("svg").decode()
     assert ">net_h1<" in svg and ">out_o1<" in svg
+
+
+@pytest.mark.parametrize("answer", [
+    r"2(\hat{y}-y) w_5 a^{[1]}_{1}(1-a^{[1]}_{1}) x_1",      # Ng, LaTeX; a^{[2]} is the output
+    r"2(a^{[2]}-y) w_5 \sigma(z^{[1]}_{1})(1-\sigma(z^{[1]}_{1})) x_1",
+    "2(a^3_1 - y) w5 a^2_1 (1 - a^2_1) x1",                  # Nielsen: the input layer is 1
+])
+def test_the_books_layer_indexed_names_are_read(answer):
+    assert sn.check(NET, "w1", answer).correct

@@ -14,7 +14,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import ParseError, TooLargeError
 from ..parse import notation, parse_answer, spellings
-from ..parse.profiles import LOSS_NAMES, aliases
+from ..parse.profiles import LOSS_NAMES, aliases, layer_indexed
 from ..symbols import Delta
 from ..values import finite, show_number
 from . import arithmetic
@@ -34,6 +34,8 @@ def read_answer(net, answer, wrt=None):
         finite(answer, "your answer")  # nan, inf and 10**5000 are refused
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
+        if getattr(net, "layers", None) and isinstance(answer, str):
+            answer = layer_indexed(answer)  # Ng's z^{[1]}_2, Nielsen's a^2_1
         try:
             answer = parse_answer(answer, names(net), net=net, wrt=wrt)
         except ParseError as exc:

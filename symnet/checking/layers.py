@@ -16,7 +16,7 @@ from ..activations import entry
 from ..errors import SymnetError
 from ..parse.matrices import parse_matrix, parse_matrix_lines, show_matrix
 from ..printing import text
-from .matrices import Array, ShapeError, batch_arrays, evaluate
+from .matrices import Array, ShapeError, batch_arrays, evaluate, show_shape
 from .slips import MATRIX_DETECTORS
 from .wording import and_list
 
@@ -58,20 +58,23 @@ class LayerCheck:
     def text(self):
         verdict = "correct" if self.correct else "incorrect"
         out = f"{self.wrt} = {self.answer}: {verdict} ({self.convention} convention"
-        out += f", shape {_shape(self.expected_shape)})" if self.expected_shape else ")"
+        out += f", shape {show_shape(self.expected_shape)})" if self.expected_shape else ")"
         return out + (f"\n  {self.diagnosis}" if self.diagnosis else "")
 
     __str__ = text
-
-
-def _shape(shape):
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 class _Problem:
     """A network's batches in one convention, and how an answer's tree fares on them."""
 
     def __init__(self, net, convention):
+        if not getattr(net, "layers", None):
+            raise SymnetError("the matrix form is a network's (layer sizes like 2-4-1), not a "
+                              "circuit's")
+        generic = [a.name for a in net.activations + [net.output_activation] if a.generic]
+        if generic:
+            raise SymnetError(f"the matrix form is checked on numbers, and the generic "
+                              f"activation {generic[0]} has none; give a registered activation")
         if getattr(net, "l2", 0):
             raise SymnetError("check_layers takes networks without l2 (the penalty is added "
                               "once per batch, outside the layer equations)")
@@ -110,11 +113,11 @@ class _Problem:
         # np.sum without keepdims: (n,) broadcasts as a row, so it is harmless where the
         # gradient is a row (1, n) or a single number, and wrong where it is a column (n, 1)
         if len(got) == 1 and (expected[0] == 1 or expected[1] == 1 and got[0] == 1):
-            return True, (f"np.sum without keepdims gives {_shape(got)}; keepdims=True keeps "
-                          f"{_shape(expected)} (either updates b alike)")
+            return True, (f"np.sum without keepdims gives {show_shape(got)}; keepdims=True keeps "
+                          f"{show_shape(expected)} (either updates b alike)")
         if len(got) == 1:
-            return False, (f"bias gradient kept as a vector: your {wrt} has shape {_shape(got)}, "
-                           f"the bias {_shape(expected)}, and b − α·{wrt} would broadcast to "
+            return False, (f"bias gradient kept as a vector: your {wrt} has shape {show_shape(got)}, "
+                           f"the bias {show_shape(expected)}, and b − α·{wrt} would broadcast to "
                            f"({expected[0]}, {expected[0]}); sum with keepdims=True")
         return False, ""
 
@@ -165,8 +168,8 @@ def _verdict(problem, wrt, answer, tree, envs):
         return check
     slip = problem.diagnose(wrt, tree, envs)
     if values[0].shape != expected:
-        check.diagnosis = f"your answer has shape {_shape(values[0].shape)}, {wrt} has " \
-                          f"{_shape(expected)}"
+        check.diagnosis = f"your answer has shape {show_shape(values[0].shape)}, {wrt} has " \
+                          f"{show_shape(expected)}"
     if slip is not None:
         check.slips = [slip.kind]
         check.diagnosis = "; ".join(filter(None, [check.diagnosis, f"{slip.kind}: {slip.sentence}"]))

@@ -35,13 +35,18 @@ class Array:
         return Array((len(rows), len(rows[0])), sp.Matrix(rows))
 
     def show_shape(self):
-        return "(" + ", ".join(map(str, self.shape)) + ("," if len(self.shape) == 1 else "") + ")"
+        return show_shape(self.shape)
 
     def close_to(self, other):
         if self.shape != other.shape:
             return False
         return all(abs(a - b) <= sp.Float(10) ** (20 - DIGITS) * max(1, abs(a))
                    for a, b in zip(self.m, other.m))
+
+
+def show_shape(shape):
+    """A shape as NumPy prints it: ``(4, 1)``, ``(4,)``, ``()``."""
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _padded(shape):
@@ -65,8 +70,8 @@ def elementwise(op, a, b, what):
 def matmul(a, b, what):
     if not a.shape or not b.shape:  # (1/m) dZ: a number times an array
         return elementwise(lambda x, y: x * y, a, b, what)
-    am = a.m if len(a.shape) == 2 else a.m  # a vector on the left is a row
-    bm = b.m if len(b.shape) == 2 else b.m.T  # on the right, a column
+    am = a.m  # a vector (stored as a row) is a row on the left
+    bm = b.m if len(b.shape) == 2 else b.m.T  # and a column on the right
     if am.shape[1] != bm.shape[0]:
         raise ShapeError(f"{what}: shapes {a.show_shape()} and {b.show_shape()} do not fit "
                          f"(inner sizes {am.shape[1]} and {bm.shape[0]})")

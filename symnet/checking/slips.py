@@ -444,7 +444,8 @@ def _constant(ctx):
 # A matrix-form answer (dW1 = X.T @ dZ1) is a tree, not a chain (symnet.parse.matrices).  Its
 # detectors propose repairs of the answer: the slip is named when the repaired answer has the
 # right shape and value (symnet.checking.layers).  ``ctx`` is a LayerContext: the answer's
-# ``tree``, the layers' ``activations``, ``convention``, the ``batch_axis``, ``show``.
+# ``tree``, the ``arrays`` it may use, each layer's activation ``derivatives``, the
+# ``convention`` and its ``batch_axis``, and ``show`` (a tree as text).
 
 MATRIX_DETECTORS = []
 
@@ -497,7 +498,12 @@ def _elementwise_for_product(ctx):
             yield _repair("elementwise for matrix product", f"{ctx.show(sub)} is a matrix "
                           f"product: {ctx.show(('matmul', *sub[1:]))}",
                           replaced(ctx.tree, path, ("matmul", *sub[1:])))
-        elif sub[0] == "matmul" and "num" not in (sub[1][0], sub[2][0]):
+
+
+@matrix_detector("matrix product for elementwise")
+def _product_for_elementwise(ctx):
+    for path, sub in subtrees(ctx.tree):
+        if sub[0] == "matmul" and "num" not in (sub[1][0], sub[2][0]):
             yield _repair("matrix product for elementwise", f"{ctx.show(sub)} is an elementwise "
                           f"product: {ctx.show(('mul', *sub[1:]))}",
                           replaced(ctx.tree, path, ("mul", *sub[1:])))
@@ -549,8 +555,12 @@ def _not_summed(ctx):
     yield _repair("bias gradient not summed over the batch", "a bias is shared by every "
                   f"sample: its gradient sums over the batch, np.sum(…, axis={ctx.batch_axis}, "
                   "keepdims=True)", ("sum", ctx.tree, ctx.batch_axis, True))
+
+
+@matrix_detector("summed over the wrong axis")
+def _wrong_axis(ctx):
     for path, sub in subtrees(ctx.tree):
-        if sub[0] == "sum" and sub[2] != ctx.batch_axis:
+        if sub[0] == "sum" and sub[2] not in (ctx.batch_axis, "batch"):
             yield _repair("summed over the wrong axis", f"the batch runs along axis "
                           f"{ctx.batch_axis}: np.sum(…, axis={ctx.batch_axis}), not axis={sub[2]}",
                           replaced(ctx.tree, path, ("sum", sub[1], ctx.batch_axis, sub[3])))

@@ -46,12 +46,35 @@ def aliases(layers, taken):
     for j, (pre, post) in enumerate(flat, start=1):
         out.update({f"z{j}": pre, f"z_{j}": pre, f"a{j}": post if post is not None else pre,
                     f"a_{j}": post if post is not None else pre})
+    for l, layer in enumerate(layers, start=1):  # Ng's z^[l]_j; Nielsen's input layer is 1
+        for j, (pre, post) in enumerate(layer, start=1):
+            act = post if post is not None else pre
+            out.update({f"zng{l}_{j}": pre, f"ang{l}_{j}": act, f"znl{l + 1}_{j}": pre,
+                        f"anl{l + 1}_{j}": act})
+            if len(layer) == 1:
+                out.update({f"zng{l}_0": pre, f"ang{l}_0": act})
     for j, (pre, post) in enumerate([p for layer in hidden for p in layer], start=1):
         out.update({f"net_h{j}": pre, f"out_h{j}": post if post is not None else pre})
     for k, (pre, post) in enumerate(outputs, start=1):
         final = post if post is not None else pre
         out.update({f"net_o{k}": pre, f"out_o{k}": final, f"o{k}": final})
     return {k: v for k, v in out.items() if k not in taken}
+
+
+# Ng's z^{[l]}_j (LaTeX or plain, the neuron's index optional for a layer of one) and
+# Nielsen's z^l_j, written as single names the aliases know: z^{[1]}_2 → zng1_2, a^3_1 → anl3_1
+_NG = re.compile(r"\b([za])\s*\^\s*[{(]?\s*\[(\d+)\]\s*[})]?(?:\s*_\s*{?\s*(\d+)\s*}?)?")
+_NIELSEN = re.compile(r"\b([za])\s*\^\s*{?\s*(\d+)\s*}?\s*_\s*{?\s*(\d+)\s*}?")
+
+
+def layer_indexed(text):
+    """``text`` with Ng's and Nielsen's layer-indexed names as names :func:`aliases` reads.
+
+    >>> layer_indexed("a^{[1]}_{2} + z^{[2]} + a^2_1")
+    'ang1_2 + zng2_0 + anl2_1'
+    """
+    text = _NG.sub(lambda m: f"{m[1]}ng{m[2]}_{m[3] or 0}", text)
+    return _NIELSEN.sub(lambda m: f"{m[1]}nl{m[2]}_{m[3]}", text)
 
 
 def profile_hint(name, layers):

@@ -14,6 +14,7 @@ from ..checking.matrices import batch_arrays
 from ..document import DisplayMath, Heading, Mono, Paragraph, render_markdown, render_tex
 from ..errors import SymnetError
 from ..linebreak import Line
+from ..network import Network
 from ..pdf import compile_latex
 from ..printing import Rendered, latex, text
 from ..symbols import Partial
@@ -35,6 +36,12 @@ class LayerSheet(Rendered):
     """
 
     def __init__(self, net, convention=None, notation=None, samples=3, seed=0):
+        if not isinstance(net, Network):
+            raise SymnetError("a layer worksheet is a network's (layer sizes like 2-4-1), not a "
+                              "circuit's")
+        if any(a.generic for a in net.activations + [net.output_activation]):
+            raise SymnetError("a layer worksheet shows numbers, and a generic activation has "
+                              "none; give a registered activation")
         if samples not in SAMPLES:
             raise SymnetError(f"a layer worksheet's batch has 2 or 3 samples, not {samples!r}")
         self.net = net
