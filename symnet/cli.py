@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
         draw,
         flow,
         grade,
+        page,
         predict,
         quiz,
         train,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
 LIST_ACTIVATIONS = "`symnet activations` lists them"
+_PYODIDE = "https://cdn.jsdelivr.net/pyodide/v314.0.8/full/"  # as symnet.web.site.PYODIDE (tested)
 
 
 class _UsageError(Exception):
@@ -312,6 +314,19 @@ def _quiz_arguments(p):
                         "circuit: forward,gradient)")
 
 
+def _page_arguments(p):
+    p.add_argument("--wrt", required=True, metavar="NAME",
+                   help="the parameter whose derivative the page asks for, e.g. w1 (a circuit: "
+                        "any leaf)")
+    p.add_argument("-o", "--output", required=True, metavar="FOLDER",
+                   help="the folder to write (new, empty, or a page symnet wrote before)")
+    p.add_argument("--pyodide", metavar="URL", default=_PYODIDE,
+                   help=f"Pyodide's base URL, where pyodide.mjs is (default {_PYODIDE})")
+    p.add_argument("--katex", metavar="PATH",
+                   help="the KaTeX npm package: its .tgz (npm pack katex) or folder (default: "
+                        "downloaded once from the npm registry into ~/.cache/symnet)")
+
+
 def _grade_arguments(p):
     p.add_argument("--answers", required=True, metavar="FILE.csv",
                    help="columns student, wrt, and answer or steps (a derivation, one step a "
@@ -355,6 +370,8 @@ COMMANDS = {
              "printed exam (.pdf, .tex) with its key", _quiz_arguments, "circuit"),
     "grade": ("grade a class's answers (CSV): verdict, credit and diagnosis per answer",
               _grade_arguments, "circuit"),
+    "page": ("a checker page: a static folder any web space serves, where symnet checks an "
+             "answer and a derivation in the student's browser", _page_arguments, "circuit"),
 }
 
 

@@ -1,0 +1,143 @@
+"""A checker page as a static folder: the exercise, an answer box with a live preview, the
+verdict with its diagnosis and credit, and a derivation judged line by line; symnet runs in the
+student's browser (Pyodide), so any web space serves it (a course page, a Moodle file, GitHub
+Pages) and nothing the student types is sent anywhere.
+
+The folder holds ``index.html``, ``page.js``, ``worker.js``, ``page.css``, KaTeX
+(:mod:`symnet.web.katex`), the wheels of symnet, SymPy and mpmath (:mod:`symnet.web.wheels`),
+the network's picture (with matplotlib) and ``symnet-page.json``, which says what wrote it.
+Pyodide itself comes from its base URL (default: the official CDN, as JupyterLite does).
+"""
+
+import html
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import mpmath
+import sympy
+
+import symnet
+
+from ..circuits import Circuit
+from ..drawing import draw
+from ..errors import SymnetError
+from ..printing import definitions_latex, latex
+from ..quizzes.statement import description
+from ..symbols import Partial
+from .browser import model
+from .katex import katex_files
+from .wheels import wheel
+
+PYODIDE_VERSION = "314.0.8"  # Python 3.14, SymPy 1.14.0 (the version symnet is built on)
+PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+MARK = "symnet-page.json"
+ASSETS = ("page.js", "worker.js", "page.css")
+
+
+def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None):
+    """Write the checker page of ∂L/∂``wrt`` for the model of ``spec`` (a network's keyword
+    arguments, or ``{"circuit": definitions}``) into ``folder``: all of it or nothing; an
+    existing folder is replaced only when it is empty or a page symnet wrote.  ``pyodide`` is
+    Pyodide's base URL, ``katex`` the KaTeX npm package (see :func:`symnet.web.katex.katex_files`).
+    Returns the files' names.
+
+    >>> import os, tempfile
+    >>> katex = tempfile.mkdtemp()  # a stand-in for KaTeX's dist folder
+    >>> _ = open(os.path.join(katex, "katex.min.js"), "w").write("/* KaTeX */")
+    >>> site = os.path.join(tempfile.mkdtemp(), "site")
+    >>> names = write_page({"arch": "2-2-1"}, "w5", site, katex=katex)
+    >>> "index.html" in names and "wheels/symnet-0.1.0-py3-none-any.whl" in names
+    True
+    """
+    net = model(spec)
+    target = net.symbol(wrt)
+    net.derive(target)  # a name that is not a parameter's is refused before any file
+    pyodide = pyodide if pyodide.endswith("/") else pyodide + "/"
+    check_folder(folder)
+    files = {f"katex/{name}": data for name, data in katex_files(katex).items()}
+    wheels = [wheel(*w) for w in (("sympy", sympy.__version__, sympy),
+                                  ("mpmath", mpmath.__version__, mpmath),
+                                  ("symnet", symnet.__version__, symnet))]
+    files.update((f"wheels/{name}", data) for name, data in wheels)
+    static = resources.files(__package__) / "static"
+    files.update((name, (static / name).read_bytes()) for name in ASSETS)
+    picture = importlib.util.find_spec("matplotlib") is not None
+    if picture:
+        files["network.svg"] = draw(net).to_bytes("svg")
+    config = {"model": spec, "wrt": str(target), "pyodide": pyodide,
+              "wheels": [f"wheels/{name}" for name, _ in wheels]}
+    files["index.html"] = _index(net, target, config, picture, (static / "page.html").read_text())
+    files[MARK] = json.dumps({"written by": f"symnet {symnet.__version__}", **config,
+                              "files": sorted(files)}, indent=1).encode()
+    _write_folder(folder, files)
+    return sorted(files)
+
+
+def _index(net, target, config, picture, template):
+    question = latex(Partial(net.output, target))
+    what = "circuit" if isinstance(net, Circuit) else "network"
+    values = {
+        "title": f"∂{net.output}/∂{target}: check your derivative",
+        "description": description(net) + ":",
+        "definitions": definitions_latex(net.definitions),
+        "picture": f'<figure><img src="network.svg" alt="the {what}, every name drawn"></figure>'
+                   if picture else "",
+        "question": question,
+        "placeholder": f"∂{net.output}/∂{target} = …  (one step a line, plain or LaTeX)",
+        "version": symnet.__version__, "sympy": sympy.__version__,
+    }
+    out = {k: v if k == "picture" else html.escape(v) for k, v in values.items()}
+    # JSON inside <script>: no '<', '>' or '&' that could end or bend the element
+    out["config"] = (json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
+                     .replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Template(template).substitute(out).encode()
+
+
+def check_folder(folder):
+    """Refuse, before any work, a folder that cannot be written: a file, a folder with other
+    things in it, a missing parent."""
+    path = Path(folder)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise SymnetError(f"cannot write {folder}: it exists and is not a folder; give a new "
+                          "folder's name")
+    if path.is_dir() and any(path.iterdir()) and not (path / MARK).is_file():
+        raise SymnetError(f"cannot write {folder}: it holds files symnet did not write; give a "
+                          "new or empty folder")
+    if not path.absolute().parent.is_dir():
+        raise SymnetError(f"cannot write {folder}: no folder {path.absolute().parent}")
+
+
+def _write_folder(folder, files):
+    """Every file into a new folder beside ``folder``, then one rename into place; an old
+    page is moved aside first and removed last (back in place if the rename fails)."""
+    path = Path(folder).absolute()
+    try:
+        new = Path(tempfile.mkdtemp(dir=path.parent, prefix=".symnet-"))
+    except OSError as exc:
+        raise SymnetError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    old = path.parent / f".symnet-{uuid.uuid4().hex}"
+    try:
+        for name, data in files.items():
+            (new / name).parent.mkdir(parents=True, exist_ok=True)
+            (new / name).write_bytes(data)
+        os.chmod(new, 0o755)  # mkdtemp's 0700 would keep a web server out
+        if path.exists():
+            os.rename(path, old)
+        try:
+            os.rename(new, path)
+        except BaseException:
+            if old.exists():
+                os.rename(old, path)
+            raise
+    except OSError as exc:
+        raise SymnetError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
