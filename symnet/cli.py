@@ -325,6 +325,13 @@ def _page_arguments(p):
     p.add_argument("--katex", metavar="PATH",
                    help="the KaTeX npm package: its .tgz (npm pack katex) or folder (default: "
                         "downloaded once from the npm registry into ~/.cache/symnet)")
+    p.add_argument("--bytecode", action="store_true",
+                   help="ship SymPy and symnet compiled to Python 3.14 bytecode, which the "
+                        "browser imports several times faster (needs Node.js: Pyodide compiles "
+                        "them)")
+    p.add_argument("--pyodide-package", metavar="PATH",
+                   help="with --bytecode, Pyodide's npm package (npm pack pyodide; default: "
+                        "downloaded once into ~/.cache/symnet)")
 
 
 def _grade_arguments(p):

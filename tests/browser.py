@@ -129,16 +129,22 @@ def npm_package(name, version, folder):
     return target / "package"
 
 
-def local_site(root, arch="2-2-1", activation="sigmoid", wrt="w1"):
-    """A checker page at ``root/site`` that loads Pyodide from ``root/pyodide/package`` (its npm package,
-    which has no SymPy: the page serves its own wheels), with KaTeX from its npm package; the
-    page's folder.  Raises RuntimeError when a package cannot be had."""
+def local_site(root, name="site", bytecode=False):
+    """The checker page of ∂L/∂w1 on the 2-2-1 sigmoid network at ``root/name``, which loads
+    Pyodide from ``root/pyodide/package`` (its npm package, which has no SymPy: the page serves
+    its own wheels), with KaTeX from its npm package; the page's folder.  Raises RuntimeError
+    when a package cannot be had."""
     from symnet.web.katex import VERSION
     from symnet.web.site import PYODIDE_VERSION, write_page
 
     root = Path(root)
-    npm_package("pyodide", PYODIDE_VERSION, root)
-    katex = npm_package("katex", VERSION, root)
-    write_page({"arch": arch, "activation": activation}, wrt, root / "site",
-               pyodide="../pyodide/package/", katex=katex)
-    return root / "site"
+    pyodide = root / "pyodide" / "package"
+    if not pyodide.is_dir():
+        npm_package("pyodide", PYODIDE_VERSION, root)
+    katex = root / "katex" / "package"
+    if not katex.is_dir():
+        npm_package("katex", VERSION, root)
+    write_page({"arch": "2-2-1", "activation": "sigmoid"}, "w1", root / name,
+               pyodide="../pyodide/package/", katex=katex, bytecode=bytecode,
+               pyodide_package=pyodide)
+    return root / name

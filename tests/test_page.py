@@ -4,6 +4,7 @@ page in a real browser: tests/test_page_browser.py)."""
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -172,3 +173,37 @@ def test_katex_from_its_npm_tarball_takes_only_what_a_page_uses(tmp_path):
 
 def test_the_command_line_default_is_the_page_default():
     assert cli._PYODIDE == site.PYODIDE
+
+
+def test_bytecode_is_compiled_by_pyodide_python(tmp_path, monkeypatch):
+    """``--bytecode``: each module that compiles becomes its ``.pyc`` (Python 3.14's, made by
+    Pyodide's own CPython in Node.js); one that does not keeps its source; the result is
+    cached by the sources."""
+    import browser
+
+    from symnet.web.bytecode import PYODIDE_VERSION, compiled
+
+    try:
+        package = browser.npm_package("pyodide", PYODIDE_VERSION, tmp_path)
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    if not shutil.which("node"):
+        pytest.skip("no Node.js (apt-get install nodejs)")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = {"tiny/__init__.py": b"ANSWER = 42\n", "tiny/broken.py": b"def (:\n",
+             "tiny/data.txt": b"kept"}
+    out = compiled({"tiny": files}, package)["tiny"]
+    assert sorted(out) == ["tiny/__init__.pyc", "tiny/broken.py", "tiny/data.txt"]
+    assert out["tiny/__init__.pyc"][2:4] == b"\r\n"  # a .pyc's magic number ends so
+    assert (out["tiny/broken.py"], out["tiny/data.txt"]) == (b"def (:\n", b"kept")
+    assert len(list((tmp_path / "cache" / "symnet" / "bytecode").iterdir())) == 1
+    assert compiled({"tiny": files}, tmp_path / "nowhere") == {"tiny": out}  # from the cache
+
+
+def test_bytecode_without_node_is_one_clear_line(tmp_path, katex, monkeypatch, capsys):
+    monkeypatch.setattr("symnet.web.bytecode.shutil.which", lambda name: None)
+    assert main(["page", "2-1", "--wrt", "w1", "-o", str(tmp_path / "site"), "--katex",
+                 str(katex), "--bytecode"]) == 2
+    assert capsys.readouterr().err == ("error: --bytecode needs Node.js (node) to run Pyodide's "
+                                       "Python 3.14; install it, or leave --bytecode out\n")
+    assert not (tmp_path / "site").exists()

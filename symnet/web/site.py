@@ -32,20 +32,23 @@ from ..printing import definitions_latex, latex
 from ..quizzes.statement import description
 from ..symbols import Partial
 from .browser import model
+from .bytecode import PYODIDE_VERSION, compiled
 from .katex import katex_files
-from .wheels import wheel
+from .wheels import sources, wheel
 
-PYODIDE_VERSION = "314.0.8"  # Python 3.14, SymPy 1.14.0 (the version symnet is built on)
 PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 MARK = "symnet-page.json"
 ASSETS = ("page.js", "worker.js", "page.css")
 
 
-def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None):
+def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
+               pyodide_package=None):
     """Write the checker page of ∂L/∂``wrt`` for the model of ``spec`` (a network's keyword
     arguments, or ``{"circuit": definitions}``) into ``folder``: all of it or nothing; an
     existing folder is replaced only when it is empty or a page symnet wrote.  ``pyodide`` is
-    Pyodide's base URL, ``katex`` the KaTeX npm package (see :func:`symnet.web.katex.katex_files`).
+    Pyodide's base URL, ``katex`` the KaTeX npm package (see :func:`symnet.web.katex.katex_files`);
+    with ``bytecode``, the wheels hold bytecode compiled in Pyodide (Node.js and Pyodide's npm
+    package, ``pyodide_package`` or downloaded: see :mod:`symnet.web.bytecode`).
     Returns the files' names.
 
     >>> import os, tempfile
@@ -62,9 +65,11 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None):
     pyodide = pyodide if pyodide.endswith("/") else pyodide + "/"
     check_folder(folder)
     files = {f"katex/{name}": data for name, data in katex_files(katex).items()}
-    wheels = [wheel(*w) for w in (("sympy", sympy.__version__, sympy),
-                                  ("mpmath", mpmath.__version__, mpmath),
-                                  ("symnet", symnet.__version__, symnet))]
+    packages = {p.__name__: sources(p) for p in (sympy, mpmath, symnet)}
+    if bytecode:
+        packages = compiled(packages, pyodide_package)
+    wheels = [wheel(p.__name__, p.__version__, packages[p.__name__])
+              for p in (sympy, mpmath, symnet)]
     files.update((f"wheels/{name}", data) for name, data in wheels)
     static = resources.files(__package__) / "static"
     files.update((name, (static / name).read_bytes()) for name in ASSETS)

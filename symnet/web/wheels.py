@@ -8,7 +8,7 @@ and a ``.dist-info`` folder (PEP 427); its metadata names no dependency, so that
 do; the zip is the same byte for byte from one build to the next (fixed times, sorted names).
 
 >>> import io, zipfile, mpmath
->>> name, data = wheel("mpmath", mpmath.__version__, mpmath)
+>>> name, data = wheel("mpmath", mpmath.__version__, sources(mpmath))
 >>> name == f"mpmath-{mpmath.__version__}-py3-none-any.whl"
 True
 >>> "mpmath/__init__.py" in zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -26,21 +26,28 @@ SKIPPED = {"__pycache__", "tests"}
 _TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the bytes depend on content only
 
 
-def wheel(name, version, package):
-    """``(file name, bytes)`` of a ``py3-none-any`` wheel of the imported ``package`` (a
-    module object), its distribution called ``name`` at ``version``."""
+def sources(package):
+    """``{path in a wheel: bytes}`` of the imported ``package`` (a module object): its files,
+    tests and bytecode left out."""
     root = Path(package.__file__).parent
-    files = []
+    files = {}
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
         for file in sorted(names):
             if not file.endswith((".pyc", ".pyo")):
                 path = Path(folder, file)
-                files.append((f"{root.name}/{path.relative_to(root).as_posix()}", path.read_bytes()))
+                files[f"{root.name}/{path.relative_to(root).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def wheel(name, version, files):
+    """``(file name, bytes)`` of a ``py3-none-any`` wheel of ``files`` (``{path: bytes}``), its
+    distribution called ``name`` at ``version``."""
     info = f"{name}-{version}.dist-info"
-    files += [(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()),
-              (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: symnet\nRoot-Is-Purelib: true\n"
-                                b"Tag: py3-none-any\n")]
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    files = [*files.items(), (f"{info}/METADATA", metadata.encode()),
+             (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: symnet\nRoot-Is-Purelib: true\n"
+                               b"Tag: py3-none-any\n")]
     record = "".join(f"{path},sha256={_digest(data)},{len(data)}\n" for path, data in files)
     files.append((f"{info}/RECORD", (record + f"{info}/RECORD,,\n").encode()))
     out = io.BytesIO()
