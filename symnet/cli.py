@@ -329,6 +329,11 @@ def _page_arguments(p):
                    help="ship SymPy and symnet compiled to Python 3.14 bytecode, which the "
                         "browser imports several times faster (needs Node.js: Pyodide compiles "
                         "them)")
+    p.add_argument("--variants", type=_whole("--variants", None), metavar="N",
+                   help="also let the student type their quiz variant's number (1 to N) and "
+                        "check the number at its point: the variants of symnet quiz --seed S")
+    p.add_argument("--seed", type=_SEED, default=0, metavar="S",
+                   help="the seed of that quiz (default 0)")
     p.add_argument("--pyodide-package", metavar="PATH",
                    help="with --bytecode, Pyodide's npm package (npm pack pyodide; default: "
                         "downloaded once into ~/.cache/symnet)")

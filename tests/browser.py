@@ -130,7 +130,8 @@ def npm_package(name, version, folder):
 
 
 def local_site(root, name="site", bytecode=False):
-    """The checker page of ∂L/∂w1 on the 2-2-1 sigmoid network at ``root/name``, which loads
+    """The checker page of ∂L/∂w1 on the 2-2-1 sigmoid network, with the 3 variants of the quiz
+    of seed 7, at ``root/name``, which loads
     Pyodide from ``root/pyodide/package`` (its npm package, which has no SymPy: the page serves
     its own wheels), with KaTeX from its npm package; the page's folder.  Raises RuntimeError
     when a package cannot be had."""
@@ -146,5 +147,5 @@ def local_site(root, name="site", bytecode=False):
         npm_package("katex", VERSION, root)
     write_page({"arch": "2-2-1", "activation": "sigmoid"}, "w1", root / name,
                pyodide="../pyodide/package/", katex=katex, bytecode=bytecode,
-               pyodide_package=pyodide)
+               pyodide_package=pyodide, variants=3, seed=7)
     return root / name

@@ -32,8 +32,8 @@ def katex(tmp_path):
     return dist
 
 
-def reply(session, kind, text):
-    return json.loads(session.reply(kind, text))
+def reply(session, kind, text, at=None):
+    return json.loads(session.reply(kind, text, at))
 
 
 def test_a_right_answer_a_slip_and_garbage():
@@ -96,7 +96,8 @@ def test_symnet_page_writes_the_folder(tmp_path, katex, capsys):
     assert config == {"model": {"arch": "2-2-1", "activation": "sigmoid", "loss": "mse",
                                 "output_activation": None, "l2": "0", "bias": True},
                       "wrt": "w1", "pyodide": "https://example.org/pyodide/",
-                      "wheels": [wheels[2], wheels[0], wheels[1]]}  # SymPy's first: the largest
+                      "wheels": [wheels[2], wheels[0], wheels[1]],  # SymPy's first: the largest
+                      "variants": {}, "tolerance": 1e-3}
     symnet_wheel = zipfile.ZipFile(out / wheels[1])
     assert "symnet/web/browser.py" in symnet_wheel.namelist()
     assert "Requires-Dist" not in symnet_wheel.read("symnet-0.1.0.dist-info/METADATA").decode()
@@ -207,3 +208,20 @@ def test_bytecode_without_node_is_one_clear_line(tmp_path, katex, monkeypatch, c
     assert capsys.readouterr().err == ("error: --bytecode needs Node.js (node) to run Pyodide's "
                                        "Python 3.14; install it, or leave --bytecode out\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_page_of_quiz_variants_carries_each_point(tmp_path, katex, capsys):
+    """``--variants 2 --seed 7``: the numbers of variants 1 and 2 of ``symnet quiz --seed 7``,
+    the ones ``symnet grade`` checks a variant's number at."""
+    out = tmp_path / "site"
+    assert main(["page", "2-2-1", "--activation", "sigmoid", "--wrt", "w1", "-o", str(out),
+                 "--katex", str(katex), "--variants", "2", "--seed", "7"]) == 0
+    config = json.loads((out / "symnet-page.json").read_text())
+    assert sorted(config["variants"]) == ["1", "2"] and config["tolerance"] == 1e-3
+    first = config["variants"]["1"]
+    assert first["at"]["x1"] == 0.6 and first["tex"].startswith("x_{1} = 0.6, x_{2} = -0.4")
+    session = Session(json.dumps(config["model"]), "w1", config["tolerance"])
+    assert reply(session, "verdict", "-0.1119", json.dumps(first["at"]))["correct"]
+    assert main(["page", "2-1", "--wrt", "w1", "-o", str(tmp_path / "x"), "--katex",
+                 str(katex), "--variants", "501"]) == 2
+    assert capsys.readouterr().err == "error: variants must be a whole number from 1 to 500; got 501\n"

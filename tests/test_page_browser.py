@@ -92,3 +92,20 @@ def test_a_derivation_judged_line_by_line(page):
         ["line 1", "right", "chain formula"], ["line 2", "wrong", "local factor"],
         ["line 3", "carried", "result"]]
     assert out["rows"][2][4] == "follows from line 2"
+
+
+def test_a_quiz_variant_by_its_number(page):
+    """Variant 1 of ``symnet quiz --seed 7`` asks ∂L/∂w1 = -0.1119 (as README's grading shows);
+    its number is right there, the wrong sign is diagnosed, and no counterexample gives the
+    number away."""
+    page.run(TYPE, "variant", "99")
+    assert page.wait("return document.getElementById('variant-numbers').textContent") == (
+        "There is no variant 99: the variants are 1 to 3.")
+    page.run(TYPE, "variant", "1")
+    numbers = page.wait("const p = document.getElementById('variant-numbers'); "
+                        "return p.dataset.state === 'chosen' && p.textContent")
+    assert numbers.startswith("Variant 1: at ")
+    assert check(page, "-0.1119")["state"] == "correct"
+    wrong = check(page, "0.1119")
+    assert wrong["state"] == "incorrect" and wrong["diagnosis"][0].startswith("sign error")
+    assert not any("at one point" in d for d in wrong["diagnosis"])

@@ -13,7 +13,8 @@ def run(args):
         spec = {"arch": args.arch, "activation": args.activation, "loss": args.loss,
                 "output_activation": args.output_activation, "l2": args.l2, "bias": args.bias}
     names = write_page(spec, args.wrt, args.output, pyodide=args.pyodide, katex=args.katex,
-                       bytecode=args.bytecode, pyodide_package=args.pyodide_package)
+                       bytecode=args.bytecode, pyodide_package=args.pyodide_package,
+                       variants=args.variants, seed=args.seed)
     print(f"wrote {args.output}: {len(names)} files; put the folder on any web space (to try "
           f"it here: python -m http.server -d {args.output}) and open index.html")
     return 0

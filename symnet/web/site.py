@@ -28,8 +28,11 @@ import symnet
 from ..circuits import Circuit
 from ..drawing import draw
 from ..errors import SymnetError
+from ..grading import TOLERANCE
+from ..nice import nice_numbers
 from ..printing import definitions_latex, latex
-from ..quizzes.statement import description
+from ..quizzes.statement import description, numbers_tex
+from ..quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from ..symbols import Partial
 from .browser import model
 from .bytecode import PYODIDE_VERSION, compiled
@@ -42,13 +45,16 @@ ASSETS = ("page.js", "worker.js", "page.css")
 
 
 def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
-               pyodide_package=None):
+               pyodide_package=None, variants=None, seed=0):
     """Write the checker page of ∂L/∂``wrt`` for the model of ``spec`` (a network's keyword
     arguments, or ``{"circuit": definitions}``) into ``folder``: all of it or nothing; an
     existing folder is replaced only when it is empty or a page symnet wrote.  ``pyodide`` is
     Pyodide's base URL, ``katex`` the KaTeX npm package (see :func:`symnet.web.katex.katex_files`);
     with ``bytecode``, the wheels hold bytecode compiled in Pyodide (Node.js and Pyodide's npm
-    package, ``pyodide_package`` or downloaded: see :mod:`symnet.web.bytecode`).
+    package, ``pyodide_package`` or downloaded: see :mod:`symnet.web.bytecode`).  With
+    ``variants``, the page also asks for the number at the point of the variant whose number the
+    student types: the variants of ``sn.quiz(net, variants=variants, seed=seed)``, whose
+    numbers the student's quiz or exam shows (and ``sn.grade`` reads).
     Returns the files' names.
 
     >>> import os, tempfile
@@ -77,12 +83,29 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
     if picture:
         files["network.svg"] = draw(net).to_bytes("svg")
     config = {"model": spec, "wrt": str(target), "pyodide": pyodide,
-              "wheels": [f"wheels/{name}" for name, _ in wheels]}
+              "wheels": [f"wheels/{name}" for name, _ in wheels],
+              "variants": _variants(net, variants, seed), "tolerance": TOLERANCE}
     files["index.html"] = _index(net, target, config, picture, (static / "page.html").read_text())
     files[MARK] = json.dumps({"written by": f"symnet {symnet.__version__}", **config,
                               "files": sorted(files)}, indent=1).encode()
     _write_folder(folder, files)
     return sorted(files)
+
+
+def _variants(net, count, seed):
+    """``{number: {"at": the point, "tex": its numbers in LaTeX}}`` of the quiz's variants."""
+    if count is None:
+        return {}
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_VARIANTS:
+        raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS}; got "
+                          f"{count!r:.20}")
+    out = {}
+    for v in draw_variants(net, count, seed, default_wrt(net), default_parts(net)):
+        at, params = nice_numbers(net, v.seed)
+        point, numbers = numbers_tex(v)
+        out[str(v.number)] = {"at": {**at[0], **params},
+                              "tex": ", ".join(t for t in (point, numbers) if t)}
+    return out
 
 
 def _index(net, target, config, picture, template):
@@ -97,8 +120,10 @@ def _index(net, target, config, picture, template):
         "question": question,
         "placeholder": f"∂{net.output}/∂{target} = …  (one step a line, plain or LaTeX)",
         "version": symnet.__version__, "sympy": sympy.__version__,
+        "variants": str(len(config["variants"])),
     }
     out = {k: v if k == "picture" else html.escape(v) for k, v in values.items()}
+    out["variant_class"] = "" if config["variants"] else "hidden"
     # JSON inside <script>: no '<', '>' or '&' that could end or bend the element
     out["config"] = (json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
                      .replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -25,11 +25,14 @@ worker.onmessage = (event) => {
 };
 worker.postMessage({ config });
 
+// the chosen quiz variant's point (every leaf's value), or null: answers are then expressions
+let point = null;
+
 function ask(kind, text) {
   const id = nextId++;
   return new Promise((resolve) => {
     pending.set(id, resolve);
-    worker.postMessage({ id, kind, text });
+    worker.postMessage({ id, kind, text, at: point && JSON.stringify(point) });
   });
 }
 
@@ -156,6 +159,25 @@ async function checkDerivation(event) {
        "Every line is right." : `The first error is on line ${reply.first_error}.`);
 }
 
+function chooseVariant(event) {
+  event.preventDefault();
+  const code = $("variant").value.trim();
+  const variant = Object.hasOwn(config.variants, code) ? config.variants[code] : null;
+  const out = $("variant-numbers");
+  point = variant && variant.at;
+  if (!variant) {
+    show(out, "error", `There is no variant ${code}: the variants are 1 to ` +
+                       `${Object.keys(config.variants).length}.`);
+    return;
+  }
+  out.dataset.state = "chosen";
+  const numbers = document.createElement("span");
+  typeset(numbers, variant.tex, false);
+  out.replaceChildren(`Variant ${code}: at `, numbers, ", your answer may be the number " +
+                      "(4 significant digits are enough) or the expression.");
+}
+
+$("variant-form").addEventListener("submit", chooseVariant);
 $("answer-form").addEventListener("submit", checkAnswer);
 $("steps-form").addEventListener("submit", checkDerivation);
 typesetPage();

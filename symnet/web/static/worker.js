@@ -1,5 +1,6 @@
 // symnet in Pyodide, off the page's thread: typing and the preview stay quick while Python
-// loads and checks.  Requests are {id, kind, text}; replies {id, reply} (symnet's JSON, parsed)
+// loads and checks.  Requests are {id, kind, text, at} (at: a quiz variant's point, as JSON,
+// or null); replies {id, reply} (symnet's JSON, parsed)
 // or {id, failed} (Python could not start).  Nothing leaves the browser: the wheels come from
 // beside the page, Pyodide from its base URL.
 let session;
@@ -12,20 +13,20 @@ async function start(config) {
   await pyodide.loadPackage(config.wheels.map((w) => new URL(w, self.location.href).href),
                             { messageCallback: () => {} });
   const browser = pyodide.pyimport("symnet.web.browser");
-  session = browser.Session(JSON.stringify(config.model), config.wrt);
+  session = browser.Session(JSON.stringify(config.model), config.wrt, config.tolerance);
   self.postMessage({ ready: true });
 }
 
 let started;
 self.onmessage = async (event) => {
-  const { id, kind, text, config } = event.data;
+  const { id, kind, text, at, config } = event.data;
   if (config) {
     started = start(config);
     return;
   }
   try {
     await started;
-    self.postMessage({ id, reply: JSON.parse(session.reply(kind, text)) });
+    self.postMessage({ id, reply: JSON.parse(session.reply(kind, text, at)) });
   } catch (error) {
     self.postMessage({ id, failed: String(error) });
   }
