@@ -1,6 +1,6 @@
 """Benchmark: how long a student waits on the checker page (``symnet page``) in a real browser.
 
-    python benchmarks/page.py             # 3 rounds (about 3 minutes on 2 loaded cores)
+    python benchmarks/page.py             # 3 rounds (about 6 minutes on 2 loaded cores)
     python benchmarks/page.py --rounds 5
 
 Needs Chromium, chromedriver and npm (the page, Pyodide and KaTeX from their npm packages,

@@ -15,6 +15,7 @@ from test_imports import NO_NUMPY
 
 from symnet import cli
 from symnet.cli import main
+from symnet.errors import SymnetError
 from symnet.web import site
 from symnet.web.browser import Session
 from symnet.web.katex import katex_files
@@ -225,3 +226,10 @@ def test_a_page_of_quiz_variants_carries_each_point(tmp_path, katex, capsys):
     assert main(["page", "2-1", "--wrt", "w1", "-o", str(tmp_path / "x"), "--katex",
                  str(katex), "--variants", "501"]) == 2
     assert capsys.readouterr().err == "error: variants must be a whole number from 1 to 500; got 501\n"
+
+
+@pytest.mark.parametrize("spec", [{}, {"loss": "mse"}, {"arch": "2-1", "lr": 1},
+                                  {"arch": "2-1", "circuit": "q = x*y"}, ["2-1"]])
+def test_a_model_that_is_neither_a_network_nor_a_circuit_is_refused(spec):
+    with pytest.raises(SymnetError, match="^a page's model is a network's arch, activation"):
+        site.write_page(spec, "w1", "/nonexistent/site")

@@ -40,9 +40,17 @@ from ..printing import latex
 MAX_CHARS = 20_000  # a derivation of a page or two; more is not a student's text
 
 
+NETWORK = ("arch", "activation", "output_activation", "loss", "l2", "bias")
+
+
 def model(spec):
     """The model of ``spec``: a network's keyword arguments (``{"arch": "2-2-1", …}``) or
     ``{"circuit": definitions}``."""
+    valid = isinstance(spec, dict) and (set(spec) == {"circuit"} or
+                                        "arch" in spec and set(spec) <= set(NETWORK))
+    if not valid:
+        raise SymnetError(f"a page's model is a network's {', '.join(NETWORK)} or a circuit's "
+                          f"definitions ({{'circuit': …}}); got {spec!r:.60}")
     return Circuit(spec["circuit"]) if "circuit" in spec else Network(**spec)
 
 

@@ -70,6 +70,7 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
     net.derive(target)  # a name that is not a parameter's is refused before any file
     pyodide = pyodide if pyodide.endswith("/") else pyodide + "/"
     check_folder(folder)
+    variants = _variants(net, variants, seed)
     files = {f"katex/{name}": data for name, data in katex_files(katex).items()}
     packages = {p.__name__: sources(p) for p in (sympy, mpmath, symnet)}
     if bytecode:
@@ -84,7 +85,7 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
         files["network.svg"] = draw(net).to_bytes("svg")
     config = {"model": spec, "wrt": str(target), "pyodide": pyodide,
               "wheels": [f"wheels/{name}" for name, _ in wheels],
-              "variants": _variants(net, variants, seed), "tolerance": TOLERANCE}
+              "variants": variants, "tolerance": TOLERANCE}
     files["index.html"] = _index(net, target, config, picture, (static / "page.html").read_text())
     files[MARK] = json.dumps({"written by": f"symnet {symnet.__version__}", **config,
                               "files": sorted(files)}, indent=1).encode()

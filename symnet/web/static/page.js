@@ -12,7 +12,11 @@ let nextId = 0;
 window.symnetTimes = { ready: null, verdicts: [] };
 
 worker.onmessage = (event) => {
-  const { id, reply, failed, ready } = event.data;
+  const { id, reply, failed, ready, startFailed } = event.data;
+  if (startFailed) {
+    setStatus("error", "Python could not start in this browser: " + startFailed);
+    return;
+  }
   if (ready) {
     window.symnetTimes.ready = performance.now();
     setStatus("ready", "");

@@ -22,6 +22,7 @@ self.onmessage = async (event) => {
   const { id, kind, text, at, config } = event.data;
   if (config) {
     started = start(config);
+    started.catch((error) => self.postMessage({ startFailed: String(error) }));
     return;
   }
   try {
