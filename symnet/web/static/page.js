@@ -105,7 +105,7 @@ async function checkAnswer(event) {
   const reply = await ask("verdict", text);
   window.symnetTimes.verdicts.push({ asked, shown: performance.now() });
   if (reply.failed) {
-    show(verdict, "error", "symnet could not start: " + reply.failed);
+    show(verdict, "error", "symnet failed: " + reply.failed);
   } else if (reply.error) {
     show(verdict, "error", "symnet cannot read your answer: " + reply.error);
   } else if (reply.correct) {

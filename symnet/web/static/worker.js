@@ -1,7 +1,7 @@
 // symnet in Pyodide, off the page's thread: typing and the preview stay quick while Python
 // loads and checks.  Requests are {id, kind, text, at} (at: a quiz variant's point, as JSON,
-// or null); replies {id, reply} (symnet's JSON, parsed)
-// or {id, failed} (Python could not start).  Nothing leaves the browser: the wheels come from
+// or null); replies {id, reply} (symnet's JSON, parsed) or {id, failed}, and {ready} or
+// {startFailed} once.  Nothing the student types leaves the browser: the wheels come from
 // beside the page, Pyodide from its base URL.
 let session;
 
