@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
         draw,
         flow,
         grade,
+        page,
         predict,
         quiz,
         train,
@@ -42,6 +43,7 @@ FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked i
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # as symnet.grading's
 LIST_ACTIVATIONS = "`symnet activations` lists them"
 NOTATIONS = ("seed", "nielsen", "ng", "cs231n", "mazur")  # as symnet.parse.profiles.NOTATIONS
+_PYODIDE = "https://cdn.jsdelivr.net/pyodide/v314.0.8/full/"  # as symnet.web.site.PYODIDE (tested)
 
 
 class _UsageError(Exception):
@@ -337,6 +339,31 @@ def _quiz_arguments(p):
                         "stated on every export (default 0.5)")
 
 
+def _page_arguments(p):
+    p.add_argument("--wrt", required=True, metavar="NAME",
+                   help="the parameter whose derivative the page asks for, e.g. w1 (a circuit: "
+                        "any leaf)")
+    p.add_argument("-o", "--output", required=True, metavar="FOLDER",
+                   help="the folder to write (new, empty, or a page symnet wrote before)")
+    p.add_argument("--pyodide", metavar="URL", default=_PYODIDE,
+                   help=f"Pyodide's base URL, where pyodide.mjs is (default {_PYODIDE})")
+    p.add_argument("--katex", metavar="PATH",
+                   help="the KaTeX npm package: its .tgz (npm pack katex) or folder (default: "
+                        "downloaded once from the npm registry into ~/.cache/symnet)")
+    p.add_argument("--bytecode", action="store_true",
+                   help="ship SymPy and symnet compiled to Python 3.14 bytecode, which the "
+                        "browser imports several times faster (needs Node.js: Pyodide compiles "
+                        "them)")
+    p.add_argument("--variants", type=_whole("--variants", None), metavar="N",
+                   help="also let the student type their quiz variant's number (1 to N) and "
+                        "check the number at its point: the variants of symnet quiz --seed S")
+    p.add_argument("--seed", type=_SEED, default=0, metavar="S",
+                   help="the seed of that quiz (default 0)")
+    p.add_argument("--pyodide-package", metavar="PATH",
+                   help="with --bytecode, Pyodide's npm package (npm pack pyodide; default: "
+                        "downloaded once into ~/.cache/symnet)")
+
+
 def _grade_arguments(p):
     p.add_argument("--answers", required=True, metavar="FILE.csv",
                    help="columns student, wrt, and answer or steps (a derivation, one step a "
@@ -389,6 +416,8 @@ COMMANDS = {
              "printed exam (.pdf, .tex) with its key", _quiz_arguments, "circuit"),
     "grade": ("grade a class's answers (CSV): verdict, credit and diagnosis per answer",
               _grade_arguments, "circuit"),
+    "page": ("a checker page: a static folder any web space serves, where symnet checks an "
+             "answer and a derivation in the student's browser", _page_arguments, "circuit"),
 }
 
 
