@@ -98,7 +98,7 @@ def test_symnet_page_writes_the_folder(tmp_path, katex, capsys):
                                 "output_activation": None, "l2": "0", "bias": True},
                       "wrt": "w1", "pyodide": "https://example.org/pyodide/",
                       "wheels": [wheels[2], wheels[0], wheels[1]],  # SymPy's first: the largest
-                      "variants": {}, "tolerance": 1e-3}
+                      "variants": {}, "digits": 4}
     symnet_wheel = zipfile.ZipFile(out / wheels[1])
     assert "symnet/web/browser.py" in symnet_wheel.namelist()
     assert "Requires-Dist" not in symnet_wheel.read("symnet-0.1.0.dist-info/METADATA").decode()
@@ -218,10 +218,10 @@ def test_a_page_of_quiz_variants_carries_each_point(tmp_path, katex, capsys):
     assert main(["page", "2-2-1", "--activation", "sigmoid", "--wrt", "w1", "-o", str(out),
                  "--katex", str(katex), "--variants", "2", "--seed", "7"]) == 0
     config = json.loads((out / "symnet-page.json").read_text())
-    assert sorted(config["variants"]) == ["1", "2"] and config["tolerance"] == 1e-3
+    assert sorted(config["variants"]) == ["1", "2"] and config["digits"] == 4
     first = config["variants"]["1"]
     assert first["at"]["x1"] == 0.6 and first["tex"].startswith("x_{1} = 0.6, x_{2} = -0.4")
-    session = Session(json.dumps(config["model"]), "w1", config["tolerance"])
+    session = Session(json.dumps(config["model"]), "w1", config["digits"])
     assert reply(session, "verdict", "-0.1119", json.dumps(first["at"]))["correct"]
     assert main(["page", "2-1", "--wrt", "w1", "-o", str(tmp_path / "x"), "--katex",
                  str(katex), "--variants", "501"]) == 2

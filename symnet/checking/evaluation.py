@@ -52,7 +52,8 @@ def names(net):
     if not layers:  # a circuit names its own nodes
         return own
     losses = {n: net.symbols["L"] for n in LOSS_NAMES if "L" in net.symbols}
-    return {**losses, **aliases(layers, own), **own}
+    # its own names first: an unknown name's message lists them in the network's order
+    return {**own, **{k: v for k, v in {**losses, **aliases(layers, own)}.items() if k not in own}}
 
 
 def resolve(net, expr):

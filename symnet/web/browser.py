@@ -59,10 +59,10 @@ class Session:
     ``{"circuit": "q = x + y; f = q*z"}``) and the name ``wrt``; :meth:`reply` answers the
     page's requests."""
 
-    def __init__(self, spec, wrt, tolerance=1e-3):
+    def __init__(self, spec, wrt, digits=4):
         self.net = model(json.loads(spec))
         self.wrt = self.net.symbol(wrt)
-        self.tolerance = tolerance
+        self.digits = digits  # a number is right as shown to this many digits, as grade says
 
     def reply(self, kind, text, at=None):
         """The JSON reply to a request: ``kind`` is "preview", "verdict" or "derivation";
@@ -82,7 +82,7 @@ class Session:
 
     def _verdict(self, text, at):
         read_answer(self.net, text, self.wrt)  # a parse error before any work
-        result = check(self.net, self.wrt, text, at=at, tolerance=self.tolerance)
+        result = check(self.net, self.wrt, text, at=at, digits=self.digits)
         # at the variant's own point, the counterexample's number would be the answer
         keep = ("correct", "credit", "diagnosis") + (() if at else ("counterexample",))
         return {k: v for k, v in result.as_dict().items() if k in keep}

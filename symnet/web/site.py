@@ -28,7 +28,7 @@ import symnet
 from ..circuits import Circuit
 from ..drawing import draw
 from ..errors import SymnetError
-from ..grading import TOLERANCE
+from ..grading import DIGITS
 from ..nice import nice_numbers
 from ..printing import definitions_latex, latex
 from ..quizzes.statement import description, numbers_tex
@@ -85,7 +85,7 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
         files["network.svg"] = draw(net).to_bytes("svg")
     config = {"model": spec, "wrt": str(target), "pyodide": pyodide,
               "wheels": [f"wheels/{name}" for name, _ in wheels],
-              "variants": variants, "tolerance": TOLERANCE}
+              "variants": variants, "digits": DIGITS}
     files["index.html"] = _index(net, target, config, picture, (static / "page.html").read_text())
     files[MARK] = json.dumps({"written by": f"symnet {symnet.__version__}", **config,
                               "files": sorted(files)}, indent=1).encode()

@@ -13,7 +13,7 @@ async function start(config) {
   await pyodide.loadPackage(config.wheels.map((w) => new URL(w, self.location.href).href),
                             { messageCallback: () => {} });
   const browser = pyodide.pyimport("symnet.web.browser");
-  session = browser.Session(JSON.stringify(config.model), config.wrt, config.tolerance);
+  session = browser.Session(JSON.stringify(config.model), config.wrt, config.digits);
   self.postMessage({ ready: true });
 }
 
