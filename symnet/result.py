@@ -47,7 +47,12 @@ class TrainResult:
 
     @property
     def theta(self):
-        """The parameters as one float64 vector in ``network.params`` order (a copy)."""
+        """The parameters as one float64 vector in ``network.params`` order (a copy).
+
+        >>> from symnet.network import Network
+        >>> TrainResult(Network("1-1"), {"w1": 2.0, "b1": 1.0}).theta.tolist()
+        [2.0, 1.0]
+        """
         import numpy as np  # a model file is read (sn.load) where NumPy may be missing
         if self._theta is not None:
             return self._theta.copy()

@@ -56,7 +56,13 @@ def init_params(net, seed=0):
 
 
 def initial(net, seed=0):
-    """:func:`init_params` as one float64 vector in ``net.params`` order (no names)."""
+    """:func:`init_params` as one float64 vector in ``net.params`` order (no names).
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-2-1")
+    >>> list(initial(net, seed=0)) == list(init_params(net, seed=0).values())
+    True
+    """
     if getattr(net, "loss", None) is None:  # a circuit
         rng = np.random.default_rng(_seed(seed))
         return rng.normal(0.0, 1.0, len(net.param_names))

@@ -160,7 +160,7 @@ def compile_program(index, assignments, outputs):
     results = [writer.emit(e) for e in outputs]
     body = "\n    ".join(writer.lines + [f"return [{', '.join(results)}]"])
     exec(compile(f"def program(v):\n    {body}\n", "<symnet 40-digit program>", "exec"),
-         writer.namespace)  # code from SymPy trees only: names are s0, t1, c2, never user text
+         writer.namespace)  # code from SymPy trees only: names are v, t1, c2, never user text
     return writer.namespace["program"]
 
 
