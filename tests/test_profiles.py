@@ -86,3 +86,9 @@ def test_worksheets_quizzes_and_drawings_print_the_books_names():
 ])
 def test_the_books_layer_indexed_names_are_read(answer):
     assert sn.check(NET, "w1", answer).correct
+
+
+def test_a_written_derivation_reads_the_books_names_too():
+    report = sn.check_derivation(NET, "w5", "∂E_total/∂w5 = ∂E_total/∂yhat · ∂yhat/∂w5\n"
+                                            "= 2(o1 - y) out_h1\n= 2(a^{[2]} - y) a^{[1]}_{1}")
+    assert report.correct, str(report)

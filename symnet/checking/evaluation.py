@@ -14,7 +14,7 @@ import sympy as sp
 from ..derive import Partial
 from ..errors import ParseError, TooLargeError
 from ..parse import notation, parse_answer, spellings
-from ..parse.profiles import LOSS_NAMES, aliases, layer_indexed
+from ..parse.profiles import layer_indexed, readable
 from ..symbols import Delta
 from ..values import finite, show_number
 from . import arithmetic
@@ -37,23 +37,11 @@ def read_answer(net, answer, wrt=None):
         if getattr(net, "layers", None) and isinstance(answer, str):
             answer = layer_indexed(answer)  # Ng's z^{[1]}_2, Nielsen's a^2_1
         try:
-            answer = parse_answer(answer, names(net), net=net, wrt=wrt)
+            answer = parse_answer(answer, readable(net, spellings(net.symbols.values())), net=net,
+                                  wrt=wrt)
         except ParseError as exc:
             raise unknown_name_hint(net, exc) from None
     return resolve(net, answer)
-
-
-def names(net):
-    """Every spelling an answer may use for the net's symbols: its own, and on a network the
-    profiles' names where they are unambiguous (z1, a1, net_h1, out_h1, o1; C, J or E_total
-    for the loss L)."""
-    own = spellings(net.symbols.values())
-    layers = getattr(net, "layers", None)
-    if not layers:  # a circuit names its own nodes
-        return own
-    losses = {n: net.symbols["L"] for n in LOSS_NAMES if "L" in net.symbols}
-    # its own names first: an unknown name's message lists them in the network's order
-    return {**own, **{k: v for k, v in {**losses, **aliases(layers, own)}.items() if k not in own}}
 
 
 def resolve(net, expr):

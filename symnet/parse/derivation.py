@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from ..errors import ParseError
 from ..symbols import Delta, Partial
-from .answers import parse_answer
+from .answers import parse_answer, spellings
+from .profiles import layer_indexed, readable
 
 MAX_STEPS = 60
 MAX_TEXT = 20_000
@@ -86,6 +87,10 @@ def _numbered_rows(text):
 
 def read_side(net, text):
     """An expression that may hold ∂A/∂B partials (kept as :class:`Partial` objects)."""
+    if getattr(net, "layers", None):  # a network's answers may use the books' names
+        text = layer_indexed(text)
+        names = readable(net, spellings(net.symbols.values()))
+        return parse_answer(text, names, net=net, keep_partials=True)
     return parse_answer(text, net=net, keep_partials=True)
 
 

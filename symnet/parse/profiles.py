@@ -37,6 +37,18 @@ NOTATIONS = tuple(PROFILES)
 LOSS_NAMES = ("C", "J", "E_total", "Etotal")
 
 
+def readable(net, own):
+    """The spellings an answer on ``net`` may use: ``own`` (the net's own, by spelling), and
+    on a network the profiles' names where they are unambiguous (z1, a1, net_h1, out_h1, o1,
+    Ng's and Nielsen's layer-indexed names; C, J or E_total for the loss L)."""
+    layers = getattr(net, "layers", None)
+    if not layers:  # a circuit names its own nodes
+        return own
+    losses = {n: net.symbols["L"] for n in LOSS_NAMES if "L" in net.symbols}
+    # its own names first: an unknown name's message lists them in the network's order
+    return {**own, **{k: v for k, v in {**losses, **aliases(layers, own)}.items() if k not in own}}
+
+
 def aliases(layers, taken):
     """``{spelling: Symbol}`` of the profiles' names for the nodes of ``layers`` (per layer,
     ``(sum, output or None)``), leaving out any spelling in ``taken`` (the model's own names)."""
@@ -90,6 +102,8 @@ def profile_hint(name, layers):
     count = {"z": sum(map(len, layers)), "a": sum(map(len, layers)),
              "net_h": sum(map(len, layers[:-1])), "out_h": sum(map(len, layers[:-1]))}.get(
         m.group(1), len(layers[-1]))
+    if 1 <= int(m.group(2)) <= count:  # in range: read as an alias, or taken by the model
+        return None
     kind = {"z": "weighted sums", "a": "activations", "net_h": "hidden neurons",
             "out_h": "hidden neurons"}.get(m.group(1), "outputs")
     return f"{name} would be number {m.group(2)} of this network's {kind}, which has {count}"
