@@ -49,7 +49,7 @@ from .printing import Table, latex
 from .quizzes.variants import LR, MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
 from .symbols import Partial
-from .values import INTEGER, bounded, finite, typed_number
+from .values import INTEGER, bounded, finite, positive, typed_number
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
@@ -272,6 +272,7 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS, lr=LR):
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
                           f"quiz's count), got {variants!r}")
     _check_work(net, rows)
+    lr = float(positive(lr, "the learning rate lr", float))
     seeds = _variant_seeds(net, rows, seed, variants, lr)
     return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
 

@@ -54,7 +54,7 @@ class Network(GraphModel):
 
     def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0,
                  bias=True, notation="seed"):
-        if notation not in NOTATIONS:
+        if not isinstance(notation, str) or notation not in NOTATIONS:
             raise SymnetError(f"unknown notation {notation!r}; valid: {', '.join(NOTATIONS)}")
         self.notation = notation  # how derivations print the nodes (symnet.parse.profiles)
         a = Architecture(arch, activation, output_activation, loss, l2, bias)

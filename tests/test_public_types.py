@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import symnet as sn
+from symnet.testing import assert_gradient
 
 NET = sn.Network("2-2-1")
 X, Y = [[0.0, 1.0], [1.0, 0.0]], [1.0, 0.0]
@@ -130,7 +131,32 @@ CALLS = {
     "logistic_regression": lambda v: sn.logistic_regression(v),
     "read_idx": lambda v: sn.read_idx(v),
     "generic": lambda v: sn.generic(v),
+    "score net": lambda v: sn.score(v, "w5", "1"),
+    "score wrt": lambda v: sn.score(NET, v, "1"),
+    "score answer": lambda v: sn.score(NET, "w5", v),
+    "score points": lambda v: sn.score(NET, "w5", "1", points=v),
+    "check_layers net": lambda v: sn.check_layers(v, "W1", "x"),
+    "check_layers wrt": lambda v: sn.check_layers(NET, v, "x"),
+    "check_layers answer": lambda v: sn.check_layers(NET, "W1", v),
+    "check_layers convention": lambda v: sn.check_layers(NET, "W1", "x", convention=v),
+    "check_layer_steps net": lambda v: sn.check_layer_steps(v, "dW1 = x"),
+    "check_layer_steps lines": lambda v: sn.check_layer_steps(NET, v),
+    "assert_gradient net": lambda v: _assert_gradient(v, "w5", "1"),
+    "assert_gradient wrt": lambda v: _assert_gradient(NET, v, "1"),
+    "assert_gradient answer": lambda v: _assert_gradient(NET, "w5", v),
+    "Network notation": lambda v: sn.Network("2-2-1", notation=v),
+    "template": lambda v: sn.template(v),
+    "quiz lr": lambda v: sn.quiz(NET, variants=1, lr=v, picture=False),
+    "grade lr": lambda v: sn.grade(NET, [{"student": "a", "wrt": "w5", "answer": "1",
+                                          "variant": "1"}], lr=v),
 }
+
+
+def _assert_gradient(net, wrt, answer):
+    try:
+        assert_gradient(net, wrt, answer)
+    except AssertionError:  # a wrong answer fails as a test framework expects
+        pass
 
 SLOW = {"quiz", "worksheet", "Quiz.save", "Worksheet.save", "draw"}
 

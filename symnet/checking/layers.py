@@ -179,7 +179,11 @@ def _verdict(problem, wrt, answer, tree, envs):
 
 
 def _problems(net, convention):
-    if convention is not None and convention not in CONVENTIONS:
+    if not hasattr(net, "sizes"):
+        raise SymnetError(f"matrix-form answers are checked on a symnet Network, e.g. "
+                          f"sn.Network('2-4-1'); got {type(net).__name__}")
+    if convention is not None and (not isinstance(convention, str) or
+                                   convention not in CONVENTIONS):
         raise SymnetError(f"unknown convention {convention!r}; valid: column (Z = W X + b, one "
                           "sample per column) or row (Z = X W + b, one sample per row)")
     return [_Problem(net, c) for c in ([convention] if convention else CONVENTIONS)]
@@ -187,7 +191,7 @@ def _problems(net, convention):
 
 def _known(problem, wrt):
     names = problem.gradient_names()
-    if wrt not in names:
+    if not isinstance(wrt, str) or wrt not in names:
         raise SymnetError(f"unknown gradient {wrt!r} for the layer form; valid: {', '.join(names)}")
 
 

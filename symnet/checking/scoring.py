@@ -15,7 +15,7 @@ from ..symbols import Partial
 from ..values import bounded, finite
 from .evaluation import read_answer
 from .feedback import check_markdown
-from .verdict import CheckResult, check
+from .verdict import CheckResult, check, require_model
 
 MAX_POINTS = 1_000_000
 
@@ -42,6 +42,7 @@ def judge(net, wrt, answer, **options):
     """``sn.check``'s verdict on ``answer``, which may be unreadable or too large to compare:
     then it is incorrect, with no credit and the reason.  Anything else wrong (a ``wrt`` the
     model lacks, a bad option) raises :class:`SymnetError`."""
+    require_model(net, "score")
     target = net.symbol(wrt)
     expected = net.derive(target).result
     try:

@@ -198,6 +198,9 @@ class _Reader:
 
 def parse_matrix(text):
     """The tree of a matrix expression (see the module docstring); a ParseError otherwise."""
+    if not isinstance(text, str):
+        raise ParseError(f"a matrix-form answer is text, like '(1/m) dZ1 @ X.T'; got "
+                         f"{type(text).__name__}")
     reader = _Reader(text)
     node = reader.expr()
     if reader.i != len(reader.tokens):
@@ -208,6 +211,9 @@ def parse_matrix(text):
 
 def parse_matrix_lines(text):
     """``[(name, tree)]`` for lines ``name = expression`` (separated by newlines or ``;``)."""
+    if not isinstance(text, str):
+        raise ParseError(f"the lines are text, 'name = expression' each (separated by newlines "
+                         f"or ';'); got {type(text).__name__}")
     out = []
     for line in re.split(r"[\n;]", text):
         if not line.strip():
