@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the two agree)
     from .activations import Activation, generic, register_activation, unregister_activation
-    from .checking import CheckResult, DerivationCheck, check, check_derivation
+    from .checking import (
+        CheckResult,
+        DerivationCheck,
+        LayerCheck,
+        LayerSteps,
+        check,
+        check_derivation,
+        check_layer_steps,
+        check_layers,
+    )
+    from .checking.scoring import Score, score
     from .circuits import Circuit, circuit
     from .compile import CircuitModel, Model
     from .data import read_idx
@@ -47,13 +57,16 @@ if TYPE_CHECKING:  # the names of _EXPORTS, for tools (a test checks that the tw
     from .quizzes import Quiz, quiz
     from .result import TrainResult
     from .sheets import Worksheet, worksheet
+    from .templates import TEMPLATES, template
     from .train import DivergenceError, TrainingWarning, init_params
 
     ACTIVATIONS: list
 
 _EXPORTS = {
     "activations": ["Activation", "generic", "register_activation", "unregister_activation"],
-    "checking": ["CheckResult", "DerivationCheck", "check", "check_derivation"],
+    "checking": ["CheckResult", "DerivationCheck", "LayerCheck", "LayerSteps", "check",
+                 "check_derivation", "check_layer_steps", "check_layers"],
+    "checking.scoring": ["Score", "score"],
     "circuits": ["Circuit", "circuit"],
     "compile": ["CircuitModel", "Model"],
     "data": ["read_idx"],
@@ -76,6 +89,7 @@ _EXPORTS = {
     "quizzes": ["Quiz", "quiz"],
     "sheets": ["Worksheet", "worksheet"],
     "result": ["TrainResult"],
+    "templates": ["TEMPLATES", "template"],
     "train": ["DivergenceError", "TrainingWarning", "init_params"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -293,7 +293,7 @@ def check_derivation_time(n_params, n_layers, nonlinear, what="the network"):
                             f"layers); symnet starts work of at most a minute: use fewer layers")
 
 
-def check_expansion(expr, reference, definitions, what="your answer"):
+def check_expansion(expr, reference, definitions, what="your answer", known=None):
     """Refuse ``expr`` when, written out in the leaves of ``definitions`` (a network's inputs,
     targets and parameters), it would have far more terms than ``reference`` (the true
     derivative) has: at most :data:`MAX_TERMS`, or ten times the reference's.
@@ -306,9 +306,10 @@ def check_expansion(expr, reference, definitions, what="your answer"):
     symnet.errors.TooLargeError: your answer written out in the inputs and parameters has about 4.5e+04 terms (about 23 seconds of work to compare); symnet compares answers of at most 10,000 (fewer or lower powers of the named quantities)
     """
     check_cost(expr, what)
-    known = {}
-    for name, definition in definitions.items():
-        known[name] = cost(definition, known)
+    if known is None:  # the definitions' costs (a graph keeps them: Graph.costs)
+        known = {}
+        for name, definition in definitions.items():
+            known[name] = cost(definition, known)
     terms = cost(expr, known).most_terms
     limit = max(MAX_TERMS, 10 * cost(reference, known).most_terms)
     if terms > limit:
@@ -322,15 +323,37 @@ def check_expansion(expr, reference, definitions, what="your answer"):
 SECONDS_PER_DERIVATION_SHOWN = 5e-3  # derive 1-2000-1 prints 6,001 derivations in 30 s
 
 
-def check_seconds(seconds, what, how):
-    """Refuse work estimated at more than :data:`MAX_SECONDS`, saying how long and ``how`` to
-    do less.
+def check_seconds(seconds, what, how, limit=MAX_SECONDS):
+    """Refuse work estimated at more than ``limit`` seconds (:data:`MAX_SECONDS`), saying how
+    long and ``how`` to do less.
 
     >>> check_seconds(600, "printing 120,000 derivations", "name some with --wrt")
     Traceback (most recent call last):
     ...
     symnet.errors.TooLargeError: printing 120,000 derivations would take about 10 minutes; symnet starts work of at most a minute: name some with --wrt
     """
-    if seconds > MAX_SECONDS:
+    if seconds > limit:
+        most = "a minute" if limit == MAX_SECONDS else duration(limit).removeprefix("about ")
         raise TooLargeError(f"{what} would take {duration(seconds)}; symnet starts work of at "
-                            f"most a minute: {how}")
+                            f"most {most}: {how}")
+
+
+# measured on one core (2026-12) for a wrong answer, the costliest kind (its slips are searched):
+# its values at the check points grow with the graph (2-16-16-1's ∂L/∂b, 0.9 s: 2·10⁻³ s a
+# node), the slip search with the factors of the chain's paths, each slip evaluated on them all,
+# as if at most 64 slips a factor (2-16-16-1's ∂L/∂w1: 16 paths of 6 factors, 3.4 s; 2-8-8-1's,
+# 0.9 s; deep narrow networks are overestimated: 2-3-3-3-3-1's, 1.4 s for 5.4)
+_SECONDS_PER_NODE = 2e-3
+_SECONDS_PER_FACTOR_SLIP = 3.5e-4
+MAX_GRADE_SECONDS = 600  # a class's answers are graded in one run of at most ten minutes
+
+
+def answer_seconds(nodes, factors):
+    """A rough estimate of the seconds checking one wrong answer takes, on a graph of ``nodes``
+    nodes, for a derivative whose paths hold ``factors`` local factors in all (0: its slips are
+    not searched).
+
+    >>> round(answer_seconds(406, 96), 1)  # 2-16-16-1, ∂L/∂w1
+    3.0
+    """
+    return _SECONDS_PER_NODE * nodes + _SECONDS_PER_FACTOR_SLIP * factors * min(factors, 64)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
         draw,
         flow,
         grade,
+        page,
         predict,
         quiz,
         train,
@@ -39,7 +40,10 @@ if TYPE_CHECKING:  # main imports the chosen one only (start-up); tools see ever
     )
 
 FORMATS = ("text", "latex", "markdown")  # as symnet.printing.FORMATS (checked in the tests)
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # as symnet.grading's
 LIST_ACTIVATIONS = "`symnet activations` lists them"
+NOTATIONS = ("seed", "nielsen", "ng", "cs231n", "mazur")  # as symnet.parse.profiles.NOTATIONS
+_PYODIDE = "https://cdn.jsdelivr.net/pyodide/v314.0.8/full/"  # as symnet.web.site.PYODIDE (tested)
 
 
 class _UsageError(Exception):
@@ -110,6 +114,9 @@ def _network_parent(activation_help=None, l2=True, circuit=False):
         p.add_argument("--circuit", metavar="DEFINITIONS|FILE",
                        help="a computational graph instead of a network: definitions like "
                             "\"q = x + y; f = q*z\" (the last is the output), or a file of them")
+        p.add_argument("--template", metavar="NAME[:OPTION=VALUE,...]",
+                       help="a layer courses assign, as a circuit: affine, softmax_ce, batchnorm, "
+                            "layernorm, attention, e.g. batchnorm:m=4,bessel=true")
     else:
         p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
     p.add_argument("--activation", default="linear", help=activation_help or (
@@ -119,6 +126,10 @@ def _network_parent(activation_help=None, l2=True, circuit=False):
                    help="output activation (default: what the loss expects)")
     p.add_argument("--loss", default="mse",
                    help="loss: mse, half_sse, bce, cross_entropy (default mse)")
+    p.add_argument("--notation", default="seed", choices=NOTATIONS,
+                   help="the names derivations print: seed (N1, h1, L), nielsen (z^l_j, a^l_j, "
+                        "C), ng (z^[l]_j; dZ, (1/m) dW in matrix form), cs231n (matrix form in "
+                        "rows), mazur (net_h1, out_h1, E_total); answers may use any of them")
     if l2:
         p.add_argument("--l2", metavar="LAMBDA", default="0",
                        help="L2 regularisation: add R = (λ/2) Σ w² over the weights (not the "
@@ -135,6 +146,10 @@ def _derive_arguments(p):
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--expanded", action="store_true",
                    help="also show the result in inputs, targets and parameters only")
+    p.add_argument("--layers", action="store_true", help="backpropagation in matrix form, "
+                   "each equation with its shape")
+    p.add_argument("--convention", choices=["column", "row"], help="with --layers: column "
+                   "(Z = W X + b, Ng) or row (Z = X W + b, CS231n); default the notation's")
 
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")  # as symnet.optimizers.names()
@@ -199,8 +214,12 @@ def _predict_arguments(p):
 
 
 def _check_arguments(p):
-    p.add_argument("--wrt", required=True, metavar="NAME", help="the parameter, e.g. w5 (on a "
-                   "circuit, any name, e.g. x)")
+    p.add_argument("--wrt", metavar="NAME", help="the parameter, e.g. w5 (on a "
+                   "circuit, any name, e.g. x; with --layers, an array's gradient, e.g. dW1)")
+    p.add_argument("--layers", nargs="?", const="any", choices=["any", "column", "row"],
+                   help="EXPR (or --steps FILE, lines 'dW1 = …') is matrix form, e.g. "
+                        "'(1/m) dZ1 @ X.T': checked by shape and value; column (Z = W X + b) "
+                        "or row (Z = X W + b) convention, default either")
     p.add_argument("answer", metavar="EXPR", nargs="?", help="your ∂L/∂NAME (∂f/∂NAME on a "
                    "circuit whose output is f), plain (2*(yhat - y)*N1) or LaTeX "
                    "(2(\\hat{y}-y)N_{1}); with --at, may be a number")
@@ -239,6 +258,11 @@ def _worksheet_arguments(p):
     p.add_argument("--slides", action="store_true",
                    help="Beamer slides instead (FILE.tex or FILE.pdf): one frame per parameter, "
                         "the chain built up factor by factor")
+    p.add_argument("--layers", action="store_true", help="the matrix form instead (FILE.tex, "
+                   ".pdf or .md): each equation with the numbers of a batch of --samples 2 or "
+                   "3 (default 3) drawn from --seed")
+    p.add_argument("--convention", choices=["column", "row"], help="with --layers: column "
+                   "(Z = W X + b, Ng) or row (Z = X W + b, CS231n); default the notation's")
 
 
 def _chain_arguments(p):
@@ -315,6 +339,31 @@ def _quiz_arguments(p):
                         "stated on every export (default 0.5)")
 
 
+def _page_arguments(p):
+    p.add_argument("--wrt", required=True, metavar="NAME",
+                   help="the parameter whose derivative the page asks for, e.g. w1 (a circuit: "
+                        "any leaf)")
+    p.add_argument("-o", "--output", required=True, metavar="FOLDER",
+                   help="the folder to write (new, empty, or a page symnet wrote before)")
+    p.add_argument("--pyodide", metavar="URL", default=_PYODIDE,
+                   help=f"Pyodide's base URL, where pyodide.mjs is (default {_PYODIDE})")
+    p.add_argument("--katex", metavar="PATH",
+                   help="the KaTeX npm package: its .tgz (npm pack katex) or folder (default: "
+                        "downloaded once from the npm registry into ~/.cache/symnet)")
+    p.add_argument("--bytecode", action="store_true",
+                   help="ship SymPy and symnet compiled to Python 3.14 bytecode, which the "
+                        "browser imports several times faster (needs Node.js: Pyodide compiles "
+                        "them)")
+    p.add_argument("--variants", type=_whole("--variants", None), metavar="N",
+                   help="also let the student type their quiz variant's number (1 to N) and "
+                        "check the number at its point: the variants of symnet quiz --seed S")
+    p.add_argument("--seed", type=_SEED, default=0, metavar="S",
+                   help="the seed of that quiz (default 0)")
+    p.add_argument("--pyodide-package", metavar="PATH",
+                   help="with --bytecode, Pyodide's npm package (npm pack pyodide; default: "
+                        "downloaded once into ~/.cache/symnet)")
+
+
 def _grade_arguments(p):
     p.add_argument("--answers", required=True, metavar="FILE.csv",
                    help="columns student, wrt, and answer or steps (a derivation, one step a "
@@ -322,11 +371,18 @@ def _grade_arguments(p):
     p.add_argument("-o", "--output", metavar="REPORT.csv",
                    help="one row per answer: verdict, credit, diagnosis (default: standard "
                         "output, the tally on standard error)")
+    p.add_argument("--format", choices=("csv", "gradescope"), default="csv",
+                   help="the report: csv, or gradescope (Gradescope's results.json: a test per "
+                        "answer, its score the credit times --points, its output Markdown)")
+    p.add_argument("--points", type=_real("--points", 0, 1_000_000), default=1, metavar="P",
+                   help="points per question, for --format gradescope (default 1)")
+    p.add_argument("--visibility", default="visible", choices=VISIBILITIES,
+                   help="Gradescope's visibility of each test (default visible)")
     p.add_argument("--summary", metavar="FILE.md",
                    help="a summary per question, as Markdown (.md) or HTML (.html)")
     p.add_argument("--seed", type=_SEED, default=0, metavar="S",
                    help="the seed of the quiz whose variants the variant column names (default 0)")
-    p.add_argument("--variants", type=int, default=30, metavar="N",
+    p.add_argument("--variants", type=_whole("--variants", None), default=30, metavar="N",
                    help="how many variants that quiz has (default 30, as quiz); a variant beyond "
                         "N is invalid")
     p.add_argument("--lr", type=_real("--lr", 0), default=0.5, metavar="ALPHA",
@@ -360,6 +416,8 @@ COMMANDS = {
              "printed exam (.pdf, .tex) with its key", _quiz_arguments, "circuit"),
     "grade": ("grade a class's answers (CSV): verdict, credit and diagnosis per answer",
               _grade_arguments, "circuit"),
+    "page": ("a checker page: a static folder any web space serves, where symnet checks an "
+             "answer and a derivation in the student's browser", _page_arguments, "circuit"),
 }
 
 
@@ -439,7 +497,7 @@ def main(argv=None) -> int:
         return _fail(f"error: cannot write the output: {exc.strerror or exc}", 2)
     except KeyboardInterrupt as exc:  # Ctrl-C; training says at which epoch
         return _fail(f"interrupted: {exc}" if str(exc) else "interrupted", 130)
-    except Terminated:  # SIGTERM while files were written: the temporaries are gone
+    except Terminated:  # SIGTERM while files were written or LaTeX compiled: temporaries gone
         return _fail("terminated; no file was written", 143)
     except Exception as exc:  # a bug of symnet's: one line, the traceback on request
         if debug:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import SymnetError, listed
 from .files import read_input, read_rows
-from .values import number_text
+from .values import NUMBER, number_text
 
 
 def read_csv(path, n_inputs, n_outputs, inputs=None, targets=None):
@@ -92,11 +92,7 @@ def _columns(spec, header, what, count, path):
 
 
 def _is_number(cell):
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    return NUMBER.fullmatch(cell.strip()) is not None
 
 
 MAX_IDX_BYTES = 200_000_000  # an IDX file as stored (MNIST's largest: 47 MB, 10 MB gzipped)

@@ -25,7 +25,7 @@ from .functions import softmax
 from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
-from .printing import Rendered, divides, latex, path_sum, text
+from .printing import Rendered, aligned, divides, latex, path_sum, printed_as, text
 from .sweep import Sweep
 from .symbols import Delta, Partial
 
@@ -54,7 +54,7 @@ def _deltas(graph, of):
     cache = graph.__dict__.setdefault("_delta_cache", {})
     if of not in cache:
         delta = {of: sp.S.One}
-        inverse = {v: k for k, v in graph.definitions.items() if not v.is_Add}
+        inverse = _inverse(graph)
         dividing = set()  # nodes whose δ keeps a symbolic denominator
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
@@ -72,6 +72,11 @@ def _deltas(graph, of):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
+
+
+def _inverse(graph):
+    """Definitions back to their names (σ(N1) → ŷ): what a division may cancel against."""
+    return {v: k for k, v in graph.definitions.items() if not v.is_Add}
 
 
 def _softmax_delta(graph, node, of):
@@ -112,7 +117,12 @@ def gradients(graph, wrt, of=None):
     """
     of = graph.output if of is None else of
     delta = _deltas(graph, of)
-    return {w: delta[w] if w in delta else _backprop(graph, w, delta) for w in wrt}
+    out = {}
+    for w in wrt:
+        out[w] = delta[w] if w in delta else _backprop(graph, w, delta)
+        if w not in delta and divides(out[w]):  # a logit under −log p_t: p_t − 1, not a quotient
+            out[w] = without_division(out[w], _inverse(graph))
+    return out
 
 
 class Derivation(Rendered):
@@ -135,11 +145,12 @@ class Derivation(Rendered):
     {∂L/∂yhat: 2*(-y + yhat), ∂yhat/∂N1: w5, ∂N1/∂w1: x1}
     """
 
-    def __init__(self, graph, wrt, of=None, show_expanded=False):
+    def __init__(self, graph, wrt, of=None, show_expanded=False, names=None):
         self.graph = graph
         self.wrt = wrt
         self.of = graph.output if of is None else of
         self.show_expanded = show_expanded
+        self.names = names or {}  # {node: the Symbol it prints as} (a notation profile)
 
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
@@ -280,6 +291,10 @@ class Derivation(Rendered):
         return self.graph.expand(self.result)
 
     def _lines(self, fmt):
+        with printed_as(self.names):
+            return self._named_lines(fmt)
+
+    def _named_lines(self, fmt):
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []
@@ -351,7 +366,11 @@ class Derivation(Rendered):
         \frac{\partial L}{\partial w_{5}} &= 2 \left(\hat{y} - y\right) \cdot N_{1}
         \end{aligned}
         """
-        return super().latex()
+        rows = self.rows("latex")
+        if self.assumption and self.n_paths <= MAX_PATHS_SHOWN:  # as the text says it
+            targets = " + ".join(map(latex, self.graph.distribution[1]))
+            rows.append(r"&\text{(assuming the targets sum to 1: } %s = 1\text{)}" % targets)
+        return aligned(rows)
 
 
 def chain(definitions, wrt, of=None):

@@ -123,7 +123,9 @@ def draw(net, params=None, path=None, edge_labels=None, title=None, at=None):
     acts = net.activations + [net.output_activation]
     for l, (layer, biases) in enumerate(zip(net.layers, net.biases), start=1):
         for (x, y), (pre, post), bias in zip(nodes[l], layer, biases):
-            names = [_name(pre)] + ([_name(post)] if post is not None else [])
+            shown = net.printed_names  # the network's notation: net_h1 and out_h1 (Mazur)
+            names = [_name(shown.get(pre, pre))] + \
+                ([_name(shown.get(post, post))] if post is not None else [])
             colour = "#fde9c9" if l == len(sizes) - 1 else "#dbe9f6"
             _node(ax, x, y, names, colour, str(post if post is not None else pre))
             if bias is not None:  # a layer without biases (bias=False) draws none

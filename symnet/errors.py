@@ -3,7 +3,13 @@ their messages one short line: the nearest known name, a long list shortened."""
 
 
 class SymnetError(ValueError):
-    """Base class: bad input to symnet. The message says what was wrong and what is accepted."""
+    """Base class: bad input to symnet. The message says what was wrong and what is accepted,
+    in one line (a value it quotes whose repr spans lines, a NumPy array, is joined)."""
+
+    def __init__(self, *args):
+        if len(args) == 1 and isinstance(args[0], str) and "\n" in args[0]:
+            args = (" ".join(line.strip() for line in args[0].splitlines()),)
+        super().__init__(*args)
 
 
 class ArchitectureError(SymnetError):

@@ -11,7 +11,7 @@ import io
 import os
 
 from .errors import SymnetError
-from .files import write_atomic
+from .files import path_of, write_atomic
 
 SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 # symnet is installed from a checkout, not from a package index: name the package itself
@@ -39,9 +39,10 @@ def file_format(path):
     >>> file_format("net.SVG")
     'svg'
     """
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    path = path_of(path)
+    suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUFFIXES:
-        raise SymnetError(f"cannot tell the image format of {os.fspath(path)!r}; "
+        raise SymnetError(f"cannot tell the image format of {path!r}; "
                           f"name the file with one of: {', '.join(SUFFIXES)}")
     return SUFFIXES[suffix]
 

@@ -62,11 +62,11 @@ def write_all(outputs):
     >>> open(sheet).read()
     'sheet'
     """
-    outputs = [(os.fspath(p), d) for p, d in outputs]
-    targets = [target(p) for p, _ in outputs]  # everything refused before anything is written
+    outputs = [(path_of(p), d) for p, d in outputs]
+    targets = check_outputs([p for p, _ in outputs])  # all refused before anything is written
     done = []  # (target, temporary, backup or None, existed)
     current = outputs[0][0] if outputs else ""
-    with _signals_raise():
+    with sigterm_raises():
         try:
             for (path, data), real in zip(outputs, targets):
                 current = path
@@ -101,7 +101,7 @@ def target(path):
     symnet.errors.SymnetError: cannot write /dev/null: it exists and is not a regular file (a
     device); give a new file name or remove it
     """
-    path = os.fspath(path)
+    path = path_of(path)
     real = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
     if os.path.islink(path) and not os.path.lexists(real):
         raise SymnetError(f"cannot write {path}: it is a symbolic link to nothing ({real})")
@@ -124,6 +124,67 @@ def target(path):
     return real
 
 
+def path_of(path):
+    """``path`` as text (a ``str`` or an ``os.PathLike``), or one clear error: a file name is
+    never a number, a list or bytes.
+
+    >>> path_of(7)
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: a file name must be text or a path (pathlib.Path), got int
+    """
+    try:
+        text = os.fspath(path)
+    except TypeError:
+        text = None
+    if not isinstance(text, str) or not text.strip() or "\0" in text:
+        what = "an empty name" if isinstance(text, str) and not text.strip() else \
+            "a NUL character" if isinstance(text, str) else type(path).__name__
+        raise SymnetError(f"a file name must be text or a path (pathlib.Path), got {what}")
+    return text
+
+
+def check_outputs(outputs, inputs=()):
+    """The files that writing ``outputs`` replaces (see :func:`target`), or one clear error
+    before any work: also for two outputs that are one file (the same path, or a symbolic or
+    hard link to the same device and inode), and for an output that is one of ``inputs``.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> model, plot = os.path.join(folder, "m.json"), os.path.join(folder, "p.png")
+    >>> _ = open(model, "w").write("{}")
+    >>> os.symlink(model, plot)
+    >>> check_outputs([model, plot])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.SymnetError: cannot write .../m.json and .../p.png: they are one file ...
+    """
+    outputs = [path_of(p) for p in outputs]
+    targets = [target(p) for p in outputs]
+    seen = {}
+    for path, real in zip(outputs, targets):
+        key = _identity(real)
+        if key in seen:
+            raise SymnetError(f"cannot write {seen[key]} and {path}: they are one file ({real}); "
+                              "give each output its own name")
+        seen[key] = path
+    for given in inputs:
+        key = _identity(os.path.realpath(path_of(given)))
+        if key in seen:
+            raise SymnetError(f"cannot write {seen[key]}: it is the input {os.fspath(given)}; "
+                              "writing it would lose what is read; give the output another name")
+    return targets
+
+
+def _identity(real):
+    """A file as the system knows it (device, inode), or its absolute path if it is missing."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return os.path.normcase(os.path.abspath(real))
+    return st.st_dev, st.st_ino
+
+
 def _kind(mode):
     return "a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or \
         stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a socket" \
@@ -141,7 +202,7 @@ def read_input(path, limit):
     ...
     symnet.errors.SymnetError: cannot read /dev/zero: it is a device; a regular file is expected
     """
-    path = os.fspath(path)
+    path = path_of(path)
     _refuse_special(path, os.stat(path).st_mode)
     # O_NONBLOCK: had the path become a pipe since the stat, opening it must not wait for a writer
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -220,9 +281,10 @@ class Terminated(BaseException):
 
 
 @contextmanager
-def _signals_raise():
-    """While writing, SIGTERM raises :class:`Terminated` (as Ctrl-C raises KeyboardInterrupt),
-    so that the temporaries are removed; only the main thread can set handlers."""
+def sigterm_raises():
+    """Within, SIGTERM raises :class:`Terminated` (as Ctrl-C raises KeyboardInterrupt), so that
+    temporary files and folders are removed on the way out (writing files, compiling LaTeX);
+    only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -256,7 +318,7 @@ MAX_CSV_LINE = 10_000       # characters in one line
 def read_text(path):
     """The text of ``path`` (``-``: standard input), at most :data:`MAX_TEXT` characters."""
     try:
-        if path == "-":
+        if path_of(path) == "-":
             text = sys.stdin.read(MAX_TEXT + 1)
         else:
             # at most 4 bytes a character: past 4 * MAX_TEXT bytes the text is too long

@@ -15,6 +15,7 @@ is not one gate: it routes the gradient by its local derivatives, which is said 
 ('×-1', 'a 1/x gate')
 """
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -56,6 +57,7 @@ class Gate:
 _EXTREMA = {maximum: "max", minimum: "min", sp.Max: "max", sp.Min: "min"}
 
 
+@functools.lru_cache(maxsize=4096)  # the slip detectors ask for every factor's gate
 def gate(node, expr):
     """The :class:`Gate` that ``node = expr`` is."""
     added = _add(node, expr) if expr.is_Add else None

@@ -25,21 +25,31 @@ carries an earlier error counted as right (error carried forward).
 """
 
 import html
-import os
+import itertools
+import math
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, fields
 
+import sympy as sp
+
 from . import checking  # checking.check_derivation looked up at call time (tests stand it in)
+from .bounds import MAX_GRADE_SECONDS, check_seconds
 from .checking import CheckResult, check
+from .checking.feedback import check_markdown, markdown_text
+from .checking.scoring import MAX_POINTS
+from .checking.steps import answer_seconds_on
+from .checking.verdict import require_model
 from .errors import SymnetError
-from .files import read_rows
+from .files import path_of, read_rows
 from .nice import nice_numbers
 from .parse import parse_assignments
-from .printing import Table
+from .parse.derivation import MAX_STEPS
+from .printing import Table, latex
 from .quizzes.variants import LR, MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from .sheets import asked
-from .values import typed_number
+from .symbols import Partial
+from .values import INTEGER, bounded, finite, typed_number
 
 MAX_ROWS = 10_000
 MAX_FIELD = 2_000         # characters in one cell
@@ -47,6 +57,7 @@ MAX_BYTES = 5_000_000     # an answers file
 DIGITS = 4                # a number is right as the quiz's exports accept it: as shown to 4
                           # significant digits, within half a unit of the last
 QUIZ_VARIANTS = 30        # sn.quiz's default count of variants
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's
 COLUMNS = ("row", "student", "wrt", "variant", "answer", "verdict", "credit", "diagnosis")
 
 
@@ -72,19 +83,44 @@ def _credit(result):
 
 
 def _invalid(row, number, reason, of):
+    def cell(*columns):  # the first text cell of these (a cell of another type is shown empty)
+        return next((v for v in map(row.get, columns) if isinstance(v, str) and v), "")
     return Graded(False, f"invalid: {reason}", None, None, diagnosis=[reason],
-                  student=str(row.get("student") or "")[:200], wrt=str(row.get("wrt") or "")[:50],
-                  variant=str(row.get("variant") or row.get("seed") or "")[:20], row=number,
-                  given=str(row.get("answer") or row.get("steps") or "")[:MAX_FIELD], of=of)
+                  student=cell("student")[:200], wrt=cell("wrt")[:50],
+                  variant=cell("variant", "seed")[:20], row=number,
+                  given=cell("answer", "steps")[:MAX_FIELD], of=of)
 
 
 def _number(answer):
-    """The number a student typed (a minus sign or dash as ``-``, thin or no-break spaces
-    dropped), or None for an expression."""
+    """The number a student typed, in the one number syntax (``1_000`` and ``٣`` are
+    expressions, and refused as such; a minus sign or dash read as ``-``, thin or no-break spaces
+    dropped), or None."""
     try:
         return typed_number(answer, "answer")
     except SymnetError:
         return None
+
+
+def _cells(row):
+    """A row's cells as text, as a CSV file gives them: a number (pandas' ``to_dict("records")``
+    gives floats, 2.0 for a variant in a column with a gap) written as Python writes it, a whole
+    one as an integer; a missing cell (None, NaN) empty; a row that is no dict is empty
+    (invalid), a cell of another type is refused when the row is graded."""
+    if not isinstance(row, dict):
+        return {}
+    out = {}
+    for column, value in row.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            value = ""
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = str(int(value))
+        elif isinstance(value, float):
+            value = str(int(value)) if value.is_integer() and abs(value) < 1e15 \
+                else repr(float(value))
+        elif type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+            value = _cells({"": value.item()})[""]
+        out[str(column)] = value
+    return out
 
 
 def _seed_of(row):
@@ -97,10 +133,18 @@ def _seed_of(row):
 
 
 def _whole(text, what):
+    number = _digits(text)
+    if number is None:
+        raise SymnetError(f"{what} must be a whole number, got {text.strip()[:20]!r}: the digits "
+                          "0-9, like 3 or 1000")
+    return number
+
+
+def _digits(text):
+    """The whole number in ``text`` (at most 9 digits 0-9, the one number syntax), or None."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 9:
-        raise SymnetError(f"{what} must be a whole number, got {text[:20]!r}")
-    return int(text)
+    return int(text) if INTEGER.fullmatch(text) and text[0] not in "+-" and len(text) <= 9 \
+        else None
 
 
 def _point(net, row, seeds, variants=QUIZ_VARIANTS):
@@ -128,7 +172,7 @@ def _derivation(net, row, p):
 
 def _wrong_lines(derivation):
     # a line wrong only because it carries an earlier error (``follows``) is not named again
-    return [f"line {s.number}: {s.diagnosis}" for s in derivation.steps
+    return [f"{s.place}: {s.diagnosis}" for s in derivation.steps
             if s.correct is False and not getattr(s, "follows", None)]
 
 
@@ -161,16 +205,19 @@ def grade_row(net, row, number=0, seeds=None, variants=QUIZ_VARIANTS):
     """One row graded (a :class:`Graded`); bad input makes it ``invalid``, with the reason.
     ``seeds`` maps a quiz variant's number to its seed; ``variants`` is the quiz's count."""
     try:
+        for column, value in row.items():
+            if not isinstance(value, str):
+                raise SymnetError(f"the {column} column must be text or a number, got "
+                                  f"{type(value).__name__}")
+            if len(value) > MAX_FIELD:
+                raise SymnetError(f"the {column} column is {len(value)} characters long; "
+                                  f"at most {MAX_FIELD}")
         for column in ("student", "wrt"):
             if not (row.get(column) or "").strip():
                 raise SymnetError(f"the {column} column is empty")
         answer, steps = (row.get("answer") or "").strip(), (row.get("steps") or "").strip()
         if not answer and not steps:
             raise SymnetError("the answer column is empty (and there are no steps)")
-        for column, value in row.items():
-            if value is not None and len(str(value)) > MAX_FIELD:
-                raise SymnetError(f"the {column} column is {len(str(value))} characters long; "
-                                  f"at most {MAX_FIELD}")
         p = asked(net, row["wrt"].strip())
         result = _answer_result(net, row, p, answer, seeds or {}, variants) if answer \
             else _steps_result(net, row, p)
@@ -213,29 +260,57 @@ def grade(net, rows, seed=0, variants=QUIZ_VARIANTS, lr=LR):
     ...                       "at": "a=2,b=3"}])[0].diagnosis[0])
     a is used by c and d, and its gradient adds the paths through each: your answer misses the paths through d
     """
-    rows = [row if isinstance(row, dict) else {} for row in rows]
+    require_model(net, "grade")
+    if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+        raise SymnetError(f"rows must be a list of dicts (one per answer, with student, wrt and "
+                          f"answer or steps), got {type(rows).__name__}")
+    rows = [_cells(row) for row in itertools.islice(rows, MAX_ROWS + 1)]
     if len(rows) > MAX_ROWS:
         raise SymnetError(f"at most {MAX_ROWS} answers are graded in one run; got {len(rows)}")
     if not isinstance(variants, int) or isinstance(variants, bool) or \
             not 1 <= variants <= MAX_VARIANTS:
         raise SymnetError(f"variants must be a whole number from 1 to {MAX_VARIANTS} (the "
                           f"quiz's count), got {variants!r}")
+    _check_work(net, rows)
     seeds = _variant_seeds(net, rows, seed, variants, lr)
     return [grade_row(net, row, i, seeds, variants) for i, row in enumerate(rows, 1)]
+
+
+def _check_work(net, rows):
+    """Refuse, before any work, a class whose grading would take over
+    :data:`~symnet.bounds.MAX_GRADE_SECONDS`: each row estimated as a wrong answer (a line of
+    steps as one), a row that will be invalid as nothing."""
+    each, total = {}, 0.0
+    for row in rows:
+        wrt = row.get("wrt")
+        if not isinstance(wrt, str):
+            continue
+        if wrt not in each:
+            try:
+                each[wrt] = answer_seconds_on(net, asked(net, wrt.strip()))
+            except SymnetError:  # the row will be invalid
+                each[wrt] = 0.0
+        steps = row.get("steps")
+        lines = min(steps.count("\n") + 1, MAX_STEPS) if isinstance(steps, str) else 0
+        total += each[wrt] * (lines + isinstance(row.get("answer"), str))
+    per_row = total / max(len(rows), 1)
+    check_seconds(total, f"grading {len(rows):,} answers on {getattr(net, 'arch', 'this circuit')}",
+                  f"grade at most {max(1, int(MAX_GRADE_SECONDS // max(per_row, 1e-9))):,} rows "
+                  "in one run (split the answers file)", MAX_GRADE_SECONDS)
 
 
 def _variant_seeds(net, rows, seed, variants, lr):
     """The seeds of the quiz's variants that the rows name, drawn once for the whole run."""
     wanted = [str(r.get("variant") or "").strip() for r in rows]
-    count = max([int(v) for v in wanted if v.isdigit() and 0 < int(v) <= variants] or [0])
-    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net), lr) \
-        if count else []
+    count = max([n for n in map(_digits, wanted) if n and n <= variants] or [0])
+    variants = draw_variants(net, count, seed, default_wrt(net), default_parts(net), lr) if count \
+        else []
     return {v.number: v.seed for v in variants}
 
 
 def read_answers(path):
     """The rows of an answers CSV (a header with student, wrt, and answer or steps, …)."""
-    path = os.fspath(path)
+    path = path_of(path)
     rows = [cells for _, cells in read_rows(path, MAX_BYTES) if cells]  # bounded, as data
     header = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in ("student", "wrt") if c not in header]
@@ -311,3 +386,36 @@ def summary(results, fmt="markdown"):
             ET.SubElement(tr, tag).text = cell
     ET.indent(html)
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
+
+
+def gradescope(results, points=1, visibility="visible"):
+    """The graded rows as Gradescope's ``results.json`` (a dict): one test per row, its
+    ``score`` the credit times ``points`` (rounded to 2 decimals, as :func:`symnet.score`),
+    ``max_score`` the ``points``, its ``output`` the verdict, the diagnosis and the values as
+    Markdown with math, and the total ``score``.  ``visibility`` is Gradescope's, one of
+    :data:`VISIBILITIES`.  A test is named by its question (``∂L/∂w1``), and by its student too
+    when the rows are of several students.
+
+    >>> import symnet as sn
+    >>> out = gradescope(sn.grade(sn.Network("2-2-1"), [
+    ...     {"student": "ann", "wrt": "w5", "answer": "(yhat - y)*N1"}]), points=3)
+    >>> out["score"], out["tests"][0]["name"], out["tests"][0]["score"]
+    (2.0, '∂L/∂w5', 2.0)
+    """
+    bounded(finite(points, "points"), "points", 0, MAX_POINTS)
+    if visibility not in VISIBILITIES:
+        raise SymnetError(f"visibility must be one of {', '.join(VISIBILITIES)}; got "
+                          f"{str(visibility)[:40]!r}")
+    several = len({g.student for g in results}) > 1
+    tests = []
+    for g in results:
+        name = f"∂{g.of}/∂{g.wrt}"
+        if g.verdict == "invalid":
+            output = f"**invalid**: {markdown_text(g.diagnosis[0])}"
+        else:
+            output = check_markdown(g, latex(Partial(sp.Symbol(g.of), sp.Symbol(g.wrt))))
+        tests.append({"name": f"{g.student}: {name}" if several else name,
+                      "score": round(g.credit_given * points, 2), "max_score": points,
+                      "output": output, "output_format": "md", "visibility": visibility})
+    return {"score": round(sum(t["score"] for t in tests), 2), "visibility": visibility,
+            "tests": tests}

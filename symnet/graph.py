@@ -18,7 +18,7 @@ import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
-from .functions import stable_logs
+from .functions import softmax, stable_logs
 from .generics import generics_in
 from .values import sympy_number
 
@@ -94,8 +94,14 @@ class Graph:
                 if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
                     # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
                     value = value.xreplace({expr: child})
+                elif isinstance(expr, softmax):  # ∂p1/∂z2 = -p1*p2: the softmaxes by their names
+                    value = value.xreplace(self._softmax_names)
             self._locals[key] = sp.factor_terms(value)
         return self._locals[key]
+
+    @cached_property
+    def _softmax_names(self):
+        return {e: s for s, e in self.definitions.items() if isinstance(e, softmax)}
 
     def _terms(self, node):
         """The terms of a sum, by each symbol they hold (built once per node)."""
@@ -122,31 +128,33 @@ class Graph:
         missing = [str(s) for s in self.leaves if s not in given]
         if missing:
             raise SymnetError(f"missing values for {listed(missing)}")
-        for node, expr in self.definitions.items():
-            if node == self.output and expr.has(sp.log):
-                # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)
-                inline = {p: self.definitions[p] for p in self.parents[node]
-                          if p in self.definitions and not self.definitions[p].is_Add}
-                expr = stable_logs(expr.xreplace(inline))
+        for node, expr in self.evaluated.items():
             value = expr.xreplace(given)
             if precision is not None:
                 value = value.evalf(precision)
             given[node] = value
         return given
 
+    @cached_property
+    def evaluated(self):
+        """Each node's definition as :meth:`forward` evaluates it, in order (the loss's logs
+        written stably)."""
+        out = dict(self.definitions)
+        expr = out[self.output]
+        if expr.has(sp.log):
+            # log(1 − σ(N)) rounds to log 0 once σ(N) saturates: write it as −softplus(N)
+            inline = {p: self.definitions[p] for p in self.parents[self.output]
+                      if p in self.definitions and not self.definitions[p].is_Add}
+            out[self.output] = stable_logs(expr.xreplace(inline))
+        return out
+
     def expand(self, expr, limit=EXPAND_LIMIT):
         """``expr`` with every intermediate replaced by its definition, down to the leaves.
 
         Refuses with :class:`TooLargeError` when the result would exceed ``limit`` nodes.
         """
-        sizes = {}
-        for node, definition in self.definitions.items():
-            sizes[node] = _tree_size(definition, sizes)
-        size = _tree_size(expr, sizes)
-        known = {}
-        for node, definition in self.definitions.items():
-            known[node] = cost(definition, known)
-        depth = cost(expr, known).depth
+        size = _tree_size(expr, self._sizes)
+        depth = cost(expr, self.costs).depth
         if depth > MAX_DEPTH:  # SymPy's printers and substitution recurse once per level
             raise TooLargeError(f"the expanded form would nest {depth:,} levels deep (limit "
                                 f"{MAX_DEPTH}); use the compact .result instead")
@@ -154,10 +162,30 @@ class Graph:
             raise TooLargeError(
                 f"the expanded form would have about {size:,} terms (limit {limit:,}); "
                 "use the compact .result or the .delta form instead, or a smaller network")
+        return expr.xreplace(self._expanded)
+
+    @cached_property
+    def _sizes(self):
+        """Each definition's size written out as a tree (and, memoised, their parts')."""
+        sizes = {}
+        for node, definition in self.definitions.items():
+            sizes[node] = _tree_size(definition, sizes)
+        return sizes
+
+    @cached_property
+    def costs(self):
+        """Each definition's :class:`~symnet.bounds.Cost` written out in the leaves."""
+        known = {}
+        for node, definition in self.definitions.items():
+            known[node] = cost(definition, known)
+        return known
+
+    @cached_property
+    def _expanded(self):
         full = {}
         for node, definition in self.definitions.items():
             full[node] = definition.xreplace(full)
-        return expr.xreplace(full)
+        return full
 
 
 class GraphModel:

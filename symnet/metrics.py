@@ -32,6 +32,17 @@ def classes(loss_name, Yhat):
     raise SymnetError(f"classes are defined for {', '.join(CLASSIFIERS)}, not {loss_name!r}")
 
 
+def class_numbers(loss_name, Yhat):
+    """The class of each sample as symnet numbers it everywhere (API and command line): 0 or 1
+    per output for bce, 1 to K for cross-entropy (class k is the output ŷk).
+
+    >>> class_numbers("cross_entropy", np.array([[0.1, 0.8], [0.9, 0.2]])).tolist()
+    [2, 1]
+    """
+    c = classes(loss_name, Yhat)
+    return c + 1 if loss_name == "cross_entropy" else c
+
+
 def accuracy(loss_name, Yhat, Y):
     """The fraction of samples classified as their targets say (each output for bce; the
     largest target for cross-entropy)."""
@@ -39,6 +50,32 @@ def accuracy(loss_name, Yhat, Y):
     if loss_name == "bce":
         return float(np.mean(classes(loss_name, Yhat) == (Y > 0.5)))
     return float(np.mean(classes(loss_name, Yhat) == np.argmax(Y, axis=0)))
+
+
+def check_targets(loss, names, Y):
+    """Refuse targets a classifier's loss is not defined on, naming the first sample (from 1)
+    that has them: a bce target outside [0, 1]; cross-entropy targets of a sample that are not
+    a distribution (non-negative, summing to 1).  ``names`` are the targets' names, ``Y`` is
+    (outputs, n).
+
+    >>> check_targets("bce", ["y"], np.array([[0.0, 1.0, 2.0]]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    symnet.errors.SymnetError: bce's targets are probabilities in [0, 1] ...; sample 3 has y = 2
+    """
+    if loss == "bce":
+        bad = (Y < 0) | (Y > 1)
+        what = "bce's targets are probabilities in [0, 1] (a class is 0 or 1)"
+    elif loss == "cross_entropy":
+        bad = (Y < 0) | (np.abs(Y.sum(axis=0) - 1) > 1e-6)
+        what = (f"cross_entropy's targets are a distribution over the {len(names)} outputs, "
+                "non-negative and summing to 1 (one-hot for a class)")
+    else:
+        return
+    columns = np.flatnonzero(bad.any(axis=0))
+    if columns.size:
+        k = columns[0]
+        has = ", ".join(f"{name} = {v:g}" for name, v in zip(names, Y[:, k].tolist()))
+        raise SymnetError(f"{what}; sample {k + 1} has {has}")
 
 
 def split(n, fraction, seed):

@@ -23,6 +23,7 @@ from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean, listed
 from .files import MODEL_FORMAT, read_json
 from .graph import Graph, GraphModel
+from .parse.profiles import NOTATIONS, display_names
 from .printing import definitions_latex, text
 from .values import finite
 
@@ -52,7 +53,10 @@ class Network(GraphModel):
     """
 
     def __init__(self, arch, activation="linear", output_activation=None, loss="mse", l2=0,
-                 bias=True):
+                 bias=True, notation="seed"):
+        if notation not in NOTATIONS:
+            raise SymnetError(f"unknown notation {notation!r}; valid: {', '.join(NOTATIONS)}")
+        self.notation = notation  # how derivations print the nodes (symnet.parse.profiles)
         a = Architecture(arch, activation, output_activation, loss, l2, bias)
         self._architecture = a
         self.sizes, self.loss, self.layers, self.outputs = a.sizes, a.loss, a.layers, a.outputs
@@ -123,6 +127,8 @@ class Network(GraphModel):
             args.append(f"l2={str(self.l2)!r}")
         if not all(self.bias):
             args.append(f"bias={any(self.bias) and list(self.bias)}")
+        if self.notation != "seed":
+            args.append(f"notation={self.notation!r}")
         return f"Network({', '.join(args)})"
 
     def __str__(self):
@@ -141,7 +147,17 @@ class Network(GraphModel):
         >>> sn.Network("2-2-1").derive("w5").paths
         [(L, yhat, w5)]
         """
-        return Derivation(self.graph, self.symbol(wrt), self.symbol(of))
+        return Derivation(self.graph, self.symbol(wrt), self.symbol(of), names=self.printed_names)
+
+    @property
+    def printed_names(self):
+        """``{node: Symbol}``: how this network's notation prints its nodes (empty for the
+        seed's names; see :func:`symnet.parse.profiles.display_names`).
+
+        >>> Network("2-2-1", notation="mazur").printed_names[Network("2-2-1").symbol("N1")]
+        net_h1
+        """
+        return display_names(self.notation, self.layers, self.symbol("L"))
 
     @property
     def generic_functions(self):
@@ -164,10 +180,12 @@ class Network(GraphModel):
             models[key] = Model(self, form, backend)
         return models[key]
 
-    def derive_layers(self):
-        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ."""
+    def derive_layers(self, convention=None, notation=None, shapes=False):
+        """Backpropagation in layer (matrix) form: Z = WA + b, δ = Wᵀδ_next ⊙ f'(Z), ∂L/∂W = δAᵀ
+        (``convention="row"``: Z = AW + b; ``notation="ng"`` or ``"cs231n"``: the books' names;
+        ``shapes=True``: each array's shape; see :class:`~symnet.compile.LayerDerivation`)."""
         from .compile import LayerDerivation  # when called: see the module docstring
-        return LayerDerivation(self)
+        return LayerDerivation(self, convention, notation or self.notation, shapes)
 
     def init_params(self, seed=0):
         """Random starting parameters by name (see :func:`symnet.train.init_params`)."""

@@ -81,7 +81,9 @@ def _circuit_numbers(circuit, seed):
     require_formulas(circuit.graph.generic_functions, "draw numbers for a circuit")
     rng = random.Random(seed)
     for _ in range(MAX_DRAWS):
-        point = {str(s): rng.choice(_WHOLE) for s in circuit.leaves}
+        # a circuit may bring its own (an RNN's tanh saturates beyond a few units)
+        point = {str(s): rng.choice(getattr(circuit, "nice_values", None) or _WHOLE)
+                 for s in circuit.leaves}
         try:
             circuit.at(point)
         except SymnetError:  # a node without a value here: draw again

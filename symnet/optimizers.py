@@ -27,6 +27,7 @@ w ← w − α v
 from dataclasses import dataclass, field
 
 from .errors import SymnetError
+from .values import number_text
 
 LR = {"sgd": 0.1, "momentum": 0.1, "nesterov": 0.1, "rmsprop": 0.01, "adam": 0.01}
 
@@ -159,15 +160,15 @@ def _option(name, key, value, default):
         return value
     if isinstance(default, tuple):
         try:
-            pair = tuple(float(v) for v in value)
-        except (TypeError, ValueError):
+            pair = tuple(_number(v) for v in value)
+        except (TypeError, ValueError, SymnetError):
             pair = ()
         if len(pair) != 2 or not all(0 <= b < 1 for b in pair):
             raise SymnetError(f"{key} must be two numbers in [0, 1), e.g. (0.9, 0.999); got {value!r}")
         return pair
     try:
-        number = float(value)
-    except (TypeError, ValueError):
+        number = _number(value)
+    except (TypeError, ValueError, SymnetError):
         number = float("nan")
     if isinstance(value, bool) or not number >= 0 or number == float("inf") or \
             (key in ("alpha", "dampening") and number > 1) or (key == "momentum" and number >= 1):
@@ -175,6 +176,12 @@ def _option(name, key, value, default):
             if key == "momentum" else "≥ 0"
         raise SymnetError(f"{key} must be a number {bound}, got {value!r}")
     return number
+
+
+def _number(value):
+    """A number given in Python, or as text in the one number syntax (``"٠.9"`` is refused,
+    although ``float`` takes it)."""
+    return number_text(value, "an option") if isinstance(value, str) else float(value)
 
 
 _SGD = dict(momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)

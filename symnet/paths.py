@@ -37,6 +37,11 @@ class Path:
     def term(self):
         return sp.Mul(*[v for _, v in self.factors])
 
+    @cached_property
+    def keys(self):
+        """The path's factors (the Partials), as a set."""
+        return frozenset(f for f, _ in self.factors)
+
 
 @dataclass(frozen=True)
 class Chain:
@@ -82,7 +87,7 @@ class Chain:
         key = hash(factor)  # SymPy's == is slow; hashes are cached
         return Chain(tuple(Path(p.nodes, tuple(
             (f, new if hash(f) == key and f == factor else v) for f, v in p.factors))
-            for p in self.paths), self.scale)
+            if factor in p.keys else p for p in self.paths), self.scale)  # others: shared
 
     def keeping(self, kept):
         """The chain with only the paths whose node tuples are in ``kept``."""

@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 
 from .errors import SymnetError
+from .files import sigterm_raises
 
 NO_TEX = ("writing a .pdf needs pdflatex, which is not installed: install TeX Live (Debian or "
           "Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
@@ -33,7 +34,9 @@ def compile_latex(tex, timeout=180, engine="pdflatex"):
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", shell_escape="f",
                openin_any="p", openout_any="p")
     opts = ["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"]
-    with tempfile.TemporaryDirectory(prefix="symnet-tex-") as tmp:
+    # SIGTERM, like Ctrl-C, raises: subprocess.run kills the compiler, the folder is removed
+    with sigterm_raises(), tempfile.TemporaryDirectory(prefix="symnet-tex-",
+                                                       ignore_cleanup_errors=True) as tmp:
         with open(os.path.join(tmp, "worksheet.tex"), "w", encoding="utf-8") as f:
             f.write(tex)
         if latexmk:

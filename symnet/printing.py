@@ -15,7 +15,9 @@ never through a SymPy product, so they keep chain order.
 'w1*x1 + b1'
 """
 
+import contextvars
 import re
+from contextlib import contextmanager
 
 import sympy as sp
 from sympy.core.function import _coeff_isneg
@@ -93,7 +95,32 @@ class _Ordering:
         return super()._print_Mul(sp.Mul(*ordered_factors(expr.args), evaluate=False))
 
 
-class SymnetLatexPrinter(_Ordering, LatexPrinter):
+_NAMES = contextvars.ContextVar("printed_names", default=None)
+
+
+@contextmanager
+def printed_as(names):
+    """Within the block, print each Symbol of ``names`` (a dict) as the Symbol it maps to: a
+    notation profile's names (N1 as z^[1]_1), without rebuilding the expressions printed.
+
+    >>> with printed_as({sp.Symbol("N1"): sp.Symbol("net_h1")}):
+    ...     print(text(2 * sp.Symbol("N1")), latex(sp.Symbol("N1")))
+    2*net_h1 net_{h1}
+    """
+    token = _NAMES.set(names or None)
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+class _Named:
+    def _print_Symbol(self, expr, *args, **kwargs):
+        names = _NAMES.get()
+        return super()._print_Symbol(names.get(expr, expr) if names else expr, *args, **kwargs)
+
+
+class SymnetLatexPrinter(_Named, _Ordering, LatexPrinter):
     """LaTeX in textbook order; ReLU's step prints as θ(x) (its value at 0 is 0), the step
     that is 1 at 0 as the Iverson bracket [a ≥ b] (max's gradient at a tie)."""
 
@@ -118,7 +145,7 @@ def _sides(x):
     return lhs, sp.Add(*[-t for t in terms if _coeff_isneg(t)])
 
 
-class SymnetStrPrinter(_Ordering, StrPrinter):
+class SymnetStrPrinter(_Named, _Ordering, StrPrinter):
     """Plain text in textbook order, with the names a user types back (``yhat``, ``sigmoid``,
     ``abs``)."""
 

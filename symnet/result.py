@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .curves import plot_boundary, plot_curves
 from .errors import SymnetError
 from .files import MODEL_FORMAT, write_atomic
-from .metrics import classes, is_classifier
+from .metrics import class_numbers, classes, is_classifier
 
 
 @dataclass
@@ -36,6 +36,28 @@ class TrainResult:
     best_epoch: int = None
     optimizer: str = "sgd"
 
+    @classmethod
+    def of_vector(cls, network, names, theta, history, metrics=None, best_epoch=None,
+                  optimizer="sgd"):
+        """What ``fit`` returns: the parameters as one vector (``names`` in its order), whose
+        ``params`` dict is built when first read (784-30-10 has 23,860 names)."""
+        result = cls(network, None, history, metrics or {}, best_epoch, optimizer)
+        result._names, result._theta = names, theta
+        return result
+
+    @property
+    def theta(self):
+        """The parameters as one float64 vector in ``network.params`` order (a copy).
+
+        >>> from symnet.network import Network
+        >>> TrainResult(Network("1-1"), {"w1": 2.0, "b1": 1.0}).theta.tolist()
+        [2.0, 1.0]
+        """
+        import numpy as np  # a model file is read (sn.load) where NumPy may be missing
+        if self._theta is not None:
+            return self._theta.copy()
+        return np.array([float(self.params[str(p)]) for p in self.network.param_names])
+
     @property
     def loss(self):
         """The loss of the last epoch."""
@@ -61,10 +83,15 @@ class TrainResult:
                            f"{net.arch}, {net.loss.name}" if _is_network(net) else _name(net))
 
     def predict_class(self, X):
-        """The class of each row of ``X`` (0/1 for bce, the largest output for cross-entropy)."""
+        """The class of each row of ``X``: 0 or 1 for bce (ŷ > ½), the number k of the largest
+        output ŷk for cross-entropy, numbered from 1 as the outputs are (as ``symnet predict``
+        numbers them)."""
+        return self._classes(X, class_numbers)
+
+    def _classes(self, X, numbering=classes):
         _check_network(self.network, "predicting classes")
         Yhat = self.network.compile().predict(self.params, X)
-        c = classes(self.network.loss.name, Yhat.T)
+        c = numbering(self.network.loss.name, Yhat.T)
         return c[0] if c.ndim == 2 else c
 
     def plot_boundary(self, X, Y):
@@ -73,7 +100,7 @@ class TrainResult:
         Needs matplotlib."""
         net = self.network
         _check_classifier(net)
-        return plot_boundary(self.predict_class, X, Y, net.loss.name,
+        return plot_boundary(self._classes, X, Y, net.loss.name,
                              f"{net.arch}, {net.loss.name}: decision boundary")
 
     def save(self, path):
@@ -97,6 +124,20 @@ class TrainResult:
                if self.metrics else {}),
         }
         return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+
+
+def _params(self):
+    if self._params is None and self._theta is not None:
+        self._params = dict(zip(self._names, self._theta.tolist()))
+    return self._params
+
+
+def _set_params(self, params):
+    self._params, self._theta = params, None
+
+
+# set after @dataclass made __init__: ``params`` is read through the property, built on first use
+TrainResult.params = property(_params, _set_params, doc="The parameters by name.")
 
 
 def _is_network(net):

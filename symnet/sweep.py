@@ -103,11 +103,21 @@ class Sweep(Renderable):
             if node not in self.graph.definitions:
                 continue
             for p in self.graph.parents[node]:
-                local = _evaluate(self.graph.local(node, p), self.values, text(Partial(node, p)))
+                expr = self.graph.local(node, p)
+                self._sibling_values(expr)
+                local = _evaluate(expr, self.values, text(Partial(node, p)))
                 local_values[node, p] = local
                 shares[node, p] = _checked(gradients[node] * local, f"∂{self.of}/∂{p}")
                 gradients[p] = _checked(gradients[p] + shares[node, p], f"∂{self.of}/∂{p}")
         return gradients, shares, local_values
+
+    def _sibling_values(self, expr):
+        """The values of nodes ``expr`` names that ``of`` does not read: a softmax's local
+        derivative, ∂p3/∂z2 = −p3·p2, names p2 under L = −log p3."""
+        for s in sorted(expr.free_symbols - self.values.keys(), key=self.graph.order.get):
+            definition = self.graph.definitions[s]
+            self._sibling_values(definition)
+            self.values[s] = _evaluate(definition, self.values, f"{s} = {text(definition)}")
 
     # ------------------------------------------------------------------ words
 

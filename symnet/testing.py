@@ -1,5 +1,6 @@
 """Checks for tests and for users' own experiments, in the manner of HIPS autograd's
-``check_grads``: a compiled gradient against central finite differences of the loss in float64.
+``check_grads``: a compiled gradient against central finite differences of the loss in float64;
+and :func:`assert_gradient`, a gradient derived by hand checked as a course's test checks it.
 
 >>> import symnet as sn
 >>> net = sn.Network("2-2-1", activation="tanh")
@@ -8,7 +9,34 @@
 True
 """
 
+from .checking.scoring import judge
 from .compile import Model
+
+
+def assert_gradient(net, wrt, answer, **options):
+    """Assert that ``answer`` is ∂L/∂``wrt`` (as :func:`symnet.check` judges it; ``options``
+    go to it): return the :class:`~symnet.CheckResult` when it is, else raise
+    ``AssertionError`` whose message is the verdict and the diagnosis in plain text, what a
+    test framework (pytest, Otter, nbgrader) shows the student.  An answer that cannot be read
+    fails with the reason; a ``wrt`` the model lacks raises :class:`~symnet.SymnetError`.
+
+    >>> import symnet as sn
+    >>> from symnet.testing import assert_gradient
+    >>> net = sn.Network("2-2-1", activation="sigmoid")
+    >>> assert_gradient(net, "w1", "2*(yhat - y)*w5*sigma(N1)*(1 - sigma(N1))*x1").correct
+    True
+    >>> try:
+    ...     assert_gradient(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1")
+    ... except AssertionError as failed:
+    ...     print(str(failed).splitlines()[0])
+    ...     print(str(failed).splitlines()[3])
+    incorrect: your answer is not ∂L/∂w1.
+      diagnosis: you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
+    """
+    result = judge(net, wrt, answer, **options)
+    if not result.correct:
+        raise AssertionError(result.message)
+    return result
 
 
 def check_grads(net, params, X, Y, *, form="layer", eps=1e-6, rtol=1e-5, atol=1e-8):

@@ -19,10 +19,10 @@ import numpy as np
 from .compile.fused import fused_epochs
 from .errors import SymnetError, listed
 from .generics import require_formulas
-from .metrics import GradientSizes, accuracy, is_classifier, split
+from .metrics import GradientSizes, accuracy, check_targets, is_classifier, split
 from .optimizers import entry as optimizer_entry
 from .result import TrainResult
-from .values import MAX_EPOCHS, bounded
+from .values import MAX_EPOCHS, bounded, names
 from .values import positive as _positive
 from .values import seed as _seed
 
@@ -52,13 +52,24 @@ def init_params(net, seed=0):
     >>> list(p)[:3], p["b1"]
     (['w1', 'w2', 'w3'], 0.0)
     """
+    return dict(zip(net.param_names, initial(net, seed).tolist()))
+
+
+def initial(net, seed=0):
+    """:func:`init_params` as one float64 vector in ``net.params`` order (no names).
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-2-1")
+    >>> list(initial(net, seed=0)) == list(init_params(net, seed=0).values())
+    True
+    """
     if getattr(net, "loss", None) is None:  # a circuit
         rng = np.random.default_rng(_seed(seed))
-        return dict(zip(net.param_names, rng.normal(0.0, 1.0, len(net.param_names)).tolist()))
+        return rng.normal(0.0, 1.0, len(net.param_names))
     inits = [a.entry.init for a in net.activations + [net.output_activation]]
     weights = init_weights(net.sizes, inits, seed)
     values = [w.ravel() for w in weights] + [np.zeros(len(net.param_names) - net.n_weights)]
-    return dict(zip(net.param_names, np.concatenate(values).tolist()))
+    return np.concatenate(values)
 
 
 def init_weights(sizes, inits, seed=0):
@@ -111,8 +122,7 @@ class _Program:
 
 def _frozen(model, freeze):
     """The indices (into the parameter vector) of the parameters named in ``freeze``."""
-    if isinstance(freeze, str):
-        freeze = [n for n in freeze.split(",") if n.strip()]
+    freeze = names(() if freeze is None else freeze, "freeze", "['b1', 'b2']")
     idx = []
     for name in freeze or ():
         name = str(name).strip()
@@ -170,8 +180,12 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
     model = net.compile(form, backend)
     opt = optimizer_entry(optimizer)
     opts = opt.options(options)
-    theta = model.theta(net.init_params(seed) if params is None else params)
-    Xt, Yt = model.data(X, Y)
+    theta = initial(net, seed) if params is None else model.theta(params)
+    if Y is None and getattr(net, "loss", None) is not None:
+        raise SymnetError("fit needs the targets Y of a network, one row per row of X")
+    Xt, Yt = model.data(X, _not_labels(net, Y))
+    if getattr(net, "loss", None) is not None:
+        check_targets(net.loss.name, [str(t) for t in net.targets], Yt)
     lr = opt.lr if lr is None else _positive(lr, "lr", float)
     epochs = bounded(_positive(epochs, "epochs", int), "epochs", high=MAX_EPOCHS,
                      how_to_go_below="train in several runs, each from the last params")
@@ -198,6 +212,21 @@ def fit(net, X, Y, lr=None, epochs=1000, batch_size=None, params=None, seed=0, c
         epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch", leave=False)
     _loop(run, epochs_iter, Xt, Yt, batch_size, rng, patience, callback)
     return run.result()
+
+
+def _not_labels(net, Y):
+    """``Y``, unless it is one class label per sample for a cross-entropy network: refused
+    with the one-hot form its targets take."""
+    if getattr(net, "loss", None) is None or net.loss.name != "cross_entropy":
+        return Y
+    k = net.sizes[-1]
+    shape = np.shape(Y) if isinstance(Y, (list, tuple, np.ndarray)) else None
+    if shape and (len(shape) == 1 or shape[1:] == (1,)):
+        raise SymnetError(
+            f"cross_entropy's targets are one-hot, {k} per sample (a 1 in the class's column; "
+            f"classes are numbered 1 to {k}, as yhat1 to yhat{k}); these are one number per "
+            f"sample: write class labels 1 to {k} one-hot, e.g. np.eye({k})[labels - 1]")
+    return Y
 
 
 def _held_out(Xt, Yt, validation, seed):
@@ -334,8 +363,9 @@ class _Run:
                           stacklevel=3)
         metrics = {f"grad_W{l}": v for l, v in enumerate(self.gradients.lists(), start=1)} \
             if self.gradients is not None else {}
-        return TrainResult(self.net, dict(zip(names, self.theta.tolist())), h,
-                           {**metrics, **self.scored}, self.best_epoch or len(h), self.opt.name)
+        return TrainResult.of_vector(self.net, names, self.theta.copy(), h,
+                                     {**metrics, **self.scored}, self.best_epoch or len(h),
+                                     self.opt.name)
 
 
 # ---- backend="jax" | "torch": the fused step of symnet.compile.fused (kept apart from the loop above)
@@ -355,4 +385,5 @@ def _fit_fused(net, model, opt, opts, theta, Xt, Yt, lr, epochs, batch_size, rng
         good = theta
         if callback is not None and callback(epoch, loss, model.as_dict(theta)) is False:
             break
-    return TrainResult(net, model.as_dict(good), history, optimizer=opt.name)
+    return TrainResult.of_vector(net, model.names, np.array(good, dtype=float), history,
+                                 optimizer=opt.name)

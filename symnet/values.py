@@ -14,6 +14,7 @@ Traceback (most recent call last):
 symnet.errors.SymnetError: lr must be a positive number, got 0
 """
 
+import itertools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,6 +36,7 @@ TYPED = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-
                        "\u200a": None, "\t": None})
 MAX_EXPONENT = 300     # |e| in 1e±300: a float's range, and exact work stays small
 MAX_SEED = 2**63 - 1
+MAX_NAMES = 100_000    # names in one list (students, wrt); more are refused unread
 MAX_EPOCHS = 1_000_000  # a million epochs of the 2-2-1 network take about a minute
 MAX_FLOW_SEEDS = 1000       # initialisations averaged by flow (100,000 took over a minute)
 MAX_FLOW_SAMPLES = 100_000  # samples of flow's random data (100,000,000 ran out of memory)
@@ -42,7 +44,8 @@ MAX_FLOW_SAMPLES = 100_000  # samples of flow's random data (100,000,000 ran out
 
 def _is_numpy_scalar(value):
     # NumPy's scalar types, recognised without importing NumPy (the command line starts faster)
-    return type(value).__module__ == "numpy" and hasattr(value, "item")
+    return type(value).__module__ == "numpy" and hasattr(value, "item") and \
+        getattr(value, "ndim", 0) == 0
 
 
 def exact_number(value, what):
@@ -171,7 +174,8 @@ def integer_text(text, what, low=None, high=None, how=""):
     ...
     symnet.errors.SymnetError: --seeds must be a whole number written with the digits 0-9, like 3 or 1000; got '２'
     """
-    shown = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
+    shown = text if not isinstance(text, str) or len(text) <= MAX_TEXT \
+        else text[:MAX_TEXT] + "..."
     if not isinstance(text, str) or len(text.strip()) > MAX_TEXT \
             or not INTEGER.fullmatch(text.strip()):
         raise SymnetError(f"{what} must be a whole number written with the digits 0-9, like 3 or "
@@ -254,7 +258,7 @@ def shown(value):
         if value.bit_length() > 200:
             return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
         return f"{value:,}"
-    text = repr(value)
+    text = " ".join(repr(value).split())
     return text if len(text) <= 50 else text[:47] + "..."
 
 
@@ -299,6 +303,24 @@ def sympy_number(value, name):
         return sympy_number(value.item(), name)
     raise SymnetError(f"the value of {name} must be a number (int, float, Fraction or a SymPy "
                       f"number), got {type(value).__name__} {value!r:.40}")
+
+
+def names(value, what, example):
+    """Names given as one string (comma-separated) or as a list of strings, as a list; else one
+    clear error naming ``what`` and an ``example``.
+
+    >>> names("w1, b1", "wrt", "['w1']"), names(("w5",), "wrt", "['w1']")
+    (['w1', 'b1'], ['w5'])
+    """
+    if isinstance(value, str):
+        return [n.strip() for n in value.split(",") if n.strip()]
+    items = None
+    if hasattr(value, "__iter__") and not isinstance(value, (bytes, dict)):
+        items = list(itertools.islice(iter(value), MAX_NAMES + 1))  # a generator, once
+    if items is not None and len(items) <= MAX_NAMES and all(isinstance(n, str) for n in items):
+        return [n.strip() for n in items]
+    raise SymnetError(f"{what} must be names, as a list of strings like {example} or one "
+                      f"comma-separated string; got {shown(value)}")
 
 
 def seed(value):

@@ -49,6 +49,10 @@ CASES = [
     ("fork's gradients not added", DAG, "a"),
     ("dropped path", DAG, "b"),
     ("constant factor", CS231N, "z"),
+    # the layers courses assign (symnet.templates), at a size a page holds
+    ("time step missing in BPTT", sn.template("rnn", steps=3), "W_hh"),
+    ("filter not flipped", sn.template("conv2d"), "x2_2"),
+    ("max gradient sent to every input", sn.template("maxpool", height=2, width=2), "x1_2"),
 ]
 
 

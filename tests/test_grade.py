@@ -125,9 +125,9 @@ def test_a_steps_column_is_graded_line_by_line_by_check_derivation(monkeypatch):
     def check_derivation(net, wrt, text):
         seen.append((str(wrt), text))
         return SimpleNamespace(steps=[
-            SimpleNamespace(number=1, correct=True, diagnosis=None, follows=None),
-            SimpleNamespace(number=2, correct=False, diagnosis="a factor lost", follows=None),
-            SimpleNamespace(number=3, correct=False, diagnosis="carries line 2", follows=2)])
+            SimpleNamespace(place="line 1", correct=True, diagnosis=None, follows=None),
+            SimpleNamespace(place="line 2", correct=False, diagnosis="a factor lost", follows=None),
+            SimpleNamespace(place="line 3", correct=False, diagnosis="carries line 2", follows=2)])
 
     monkeypatch.setattr(symnet.checking, "check_derivation", check_derivation, raising=False)
     graded = sn.grade(NET, [dict(ROWS[0], steps="dL/dw5 = dL/dyhat * dyhat/dw5\n= 2*(yhat-y)")])

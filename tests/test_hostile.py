@@ -301,6 +301,15 @@ CLI = [
     ("grade-answers-binary", ["grade", "2-2-1", "--answers", "binary.csv", "-o", "r.csv"]),
     ("grade-onto-device", ["grade", "2-2-1", "--answers", "data.csv", "-o", "devnull.json"]),
     ("grade-seed-underscore", ["grade", "2-2-1", "--answers", "data.csv", "-o", "r.csv", "--seed", "1_0"]),
+    # page (each refused before KaTeX or any wheel is made)
+    ("page-onto-file", ["page", "2-2-1", "--wrt", "w1", "-o", "data.csv"]),
+    ("page-onto-device", ["page", "2-2-1", "--wrt", "w1", "-o", "devnull.tex"]),
+    ("page-onto-others-folder", ["page", "2-2-1", "--wrt", "w1", "-o", "."]),
+    ("page-wrt-unknown", ["page", "2-2-1", "--wrt", "w99", "-o", "site"]),
+    ("page-variants-0", ["page", "2-2-1", "--wrt", "w1", "-o", "site", "--variants", "0"]),
+    ("page-variants-5000-digits", ["page", "2-2-1", "--wrt", "w1", "-o", "site", "--variants", "9" * 5000]),
+    ("page-katex-missing", ["page", "2-2-1", "--wrt", "w1", "-o", "site", "--katex", "missing"]),
+    ("page-circuit-and-network", ["page", "2-2-1", "--circuit", "q = x*y", "--wrt", "x", "-o", "site"]),
     # check --steps
     ("check-steps-dev-zero", ["check", "2-2-1", "--wrt", "w5", "--steps", "/dev/zero"]),
     ("check-steps-missing", ["check", "2-2-1", "--wrt", "w5", "--steps", "missing.txt"]),

@@ -20,6 +20,13 @@ BCE = sn.Network("2-1", output_activation="sigmoid", loss="bce")
 TWO_OUT = sn.Network("2-2-2")
 SOFTMAX = sn.Network("2-2-2", loss="cross_entropy")
 DEEP_LINEAR = sn.Network("1-2-2-1")
+RNN = sn.template("rnn", steps=3)
+CONV = sn.template("conv2d")  # a 3×3 input, a 2×2 filter
+POOL = sn.template("maxpool", height=2, width=2)
+# BPTT for RNN's W_hh: δ_t = ∂L/∂a_t, from the last step back
+D3 = "g3*W_hy*(1 - h3**2)"
+D2 = f"(g2*W_hy + {D3}*W_hh)*(1 - h2**2)"
+D1 = f"(g1*W_hy + {D2}*W_hh)*(1 - h1**2)"
 
 # kind, net, wrt, an answer with exactly that slip, the start of its diagnosis, a near miss
 SLIPS = [
@@ -89,6 +96,18 @@ SLIPS = [
      "the derivative takes the activation's value, not the sum: "
      "∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)), not N1*(1 - N1)",
      "2*(yhat - y)*w5*N2*(1 - N1)*x1"),
+    ("time step missing in BPTT", RNN, "W_hh", f"{D3}*h2 + {D1}*h0",
+     "W_hh is shared by the 3 time steps, and its gradient sums over them: your answer misses "
+     "step 2 (through a2)", f"{D3}*h2 + {D1}*h0*x1"),
+    ("filter not flipped", CONV, "x2_2", "g1_1*w1_1 + g1_2*w1_2 + g2_1*w2_1 + g2_2*w2_2",
+     "the input's gradient is the upstream gradient convolved with the filter turned by 180°, "
+     "and your answer turns it not once (not at all, or twice): it has w1_1 where w2_2 belongs, "
+     "w1_2 where w2_1 belongs, w2_1 where w1_2 belongs and w2_2 where w1_1 belongs",
+     "g1_1*w1_1 + g1_2*w1_2 + g2_1*w2_1 + g2_2*w2_1"),
+    ("max gradient sent to every input", POOL, "x1_2", "g1_1",
+     "max gives all of the gradient to its largest input only, not to every input: ∂p1_1/∂x1_2 "
+     "= Heaviside(x1_2 - x1_1, 0)*Heaviside(x1_2 - x2_1, 1)*Heaviside(x1_2 - x2_2, 1), not 1",
+     "g1_1*x1_2"),
     ("constant factor", SEED, "w5", "(yhat - y)*N1",
      "your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?",
      "(yhat - y)*N1 + N1"),

@@ -3,12 +3,14 @@ powers of functions, names, δ and ∂, left sides; strict refusals; and the rou
 everything symnet prints back through the parser."""
 
 import random
+import re
 
 import pytest
 import sympy as sp
 
 import symnet as sn
 from symnet.activations import REGISTRY
+from symnet.errors import SymnetError
 from symnet.parse import parse_answer, parse_expression
 from symnet.printing import latex, text
 from symnet.symbols import Delta, Partial
@@ -365,3 +367,17 @@ def test_the_reverse_mode_program_round_trips():
     for value in net.derive("w1").delta.values():
         for printed in _printed(value).values():
             assert _equal(parse_answer(printed, net=net), value, rng), printed
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("yhat1, where yhat1 = softmax(2, N3, N4)", "but the network has yhat1 = softmax(1, N3, N4)"),
+    ("yhat1, where x1 = N3", "no node of the network"),
+    ("yhat1, where N3", "must be followed by name = definition"),
+])
+def test_a_where_clause_must_define_a_node_as_the_network_does(answer, message):
+    net = sn.Network("2-2-2", activation="linear", output_activation="softmax",
+                     loss="cross_entropy")
+    assert parse_answer("yhat1*(1 - yhat1), where yhat1 = softmax(1, N3, N4)", net=net) == \
+        parse_answer("yhat1*(1 - yhat1)", net=net)
+    with pytest.raises(SymnetError, match=re.escape(message)):
+        parse_answer(answer, net=net)

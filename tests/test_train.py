@@ -160,7 +160,7 @@ def test_train_command(tmp_path, capsys):
     # a summary, not every parameter (those with --verbose, and in the saved file)
     assert out == ("trained Network('2-3-1', activation='sigmoid', output_activation='sigmoid', "
                    "loss='bce') on 4 samples for 2000 epochs (sgd, lr 1)\n"
-                   "loss: 0.715023 -> 0.00659504\n"
+                   "loss: 0.715023 -> 0.00659042\n"
                    "accuracy: 50% -> 100%\n"
                    f"saved {model}\n")
     net, params = sn.load(model)

@@ -12,7 +12,9 @@ slip), ``engine`` (slips alone and in pairs, credit), ``wording`` (the student's
 True
 """
 
+from .layers import LayerCheck, LayerSteps, check_layer_steps, check_layers
 from .steps import DerivationCheck, Step, check_derivation
 from .verdict import CheckResult, check
 
-__all__ = ["CheckResult", "DerivationCheck", "Step", "check", "check_derivation"]
+__all__ = ["CheckResult", "DerivationCheck", "LayerCheck", "LayerSteps", "Step", "check",
+           "check_derivation", "check_layer_steps", "check_layers"]

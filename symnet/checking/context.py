@@ -23,6 +23,9 @@ class Context:
         self.outputs, self.targets = getattr(net, "outputs", ()), getattr(net, "targets", ())
         self.params = getattr(net, "params", ())
         self.layers = getattr(net, "layers", ())
+        # a layer template's layout (symnet.templates): each node's time step, each filter
+        # weight's image in the filter turned by 180°
+        self.steps, self.mirrors = getattr(net, "steps", {}), getattr(net, "mirrors", {})
         self.outputs_of = {h: n for layer in self.layers for n, h in layer if h is not None
                            and h not in self.outputs}
         self.sums_of = {n: h for h, n in self.outputs_of.items()}
@@ -35,10 +38,10 @@ class Context:
     @cached_property
     def groups(self):
         """Symbols that can stand in for each other: same letter, same layer."""
-        out, layer_of = {}, getattr(self.net, "layer_of", {})
+        out, layer_of, params = {}, getattr(self.net, "layer_of", {}), set(self.params)
         for s in self.net.symbols.values():
             stem = s.name.rstrip("0123456789")
-            node = self.net.children[s][0] if s in self.params else s
+            node = self.net.children[s][0] if s in params else s
             out.setdefault((stem, layer_of.get(node)), []).append(s)
         return {s: g for g in out.values() for s in g}
 

@@ -24,15 +24,18 @@ answer always scores below 1 (one extra item at least): ``2(ŷ − y)·w5·x1·x
 2-2-1 has its 3 factors and its path right and one extra factor, 4/5.
 """
 
+import functools
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import sympy as sp
 
 from ..errors import TooLargeError
+from ..paths import Chain
 from ..printing import text
+from . import arithmetic
 from .context import Context
-from .evaluation import same, value
+from .evaluation import memo, same, truth, value
 from .hints import activation_hints
 from .slips import DETECTORS, Slip, scale
 from .wording import Names, and_list, constant_sentence
@@ -58,9 +61,9 @@ def diagnose(net, derivation, answer, points):
     name = f"∂{derivation.of}/∂{derivation.wrt}"
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
-    ratio = _constant_ratio(a[:3], [derivation.value(p).evalf(40) for p in points[:3]])
+    ratio = _constant_ratio(a[:3], [truth(derivation, p) for p in points[:3]])
     if ratio is not None:  # constant at three points: then look at all of them
-        ratio = _constant_ratio(a, [derivation.value(p).evalf(40) for p in points])
+        ratio = _constant_ratio(a, [truth(derivation, p) for p in points])
     if ratio is not None:
         sentence = constant_sentence(getattr(net, "loss", None), name, ratio)
         return Diagnosis([sentence], 0.0 if ratio == 0 else None,
@@ -73,18 +76,26 @@ def diagnose(net, derivation, answer, points):
         return Diagnosis([], None)
     ctx = Context(net, derivation, chain, show)
     matcher = _Matcher(points, a)
-    singles = [s for d in DETECTORS for s in d.propose(ctx)]
-    slipped = {}
-    for slip in singles:
-        slipped[id(slip)] = slip.edit(chain)
-        if matcher.matches(slipped[id(slip)]):
+    proposed = _proposed(ctx)
+    for slip, edited in proposed:
+        if matcher.matches(edited):
             return Diagnosis([slip.sentence], None, [slip])
+    singles = [slip for slip, _ in proposed]
+    slipped = {id(slip): edited for slip, edited in proposed}
     for s1, s2 in _pairs(singles):
         if matcher.matches(s2.edit(slipped[id(s1)])):
             return Diagnosis([f"two slips: {s1.sentence}; and {s2.sentence}"], None, [s1, s2])
     algebra, extra = _algebra(net, answer, derivation.result, show)
     return Diagnosis(activation_hints(net, answer) + algebra + [_agreement(ctx, answer)], None,
                      extra=extra)
+
+
+def _proposed(ctx):
+    """``[(slip, slipped chain)]`` of every detector, in the catalogue's order: made once per
+    net, derivation and way of naming (a class's answers share them)."""
+    key = ("slips", ctx.of, ctx.wrt, ctx.show.key, tuple(DETECTORS))
+    return memo(ctx.net, key, lambda: [(slip, slip.edit(ctx.chain))
+                                       for d in DETECTORS for slip in d.propose(ctx)])
 
 
 def _constant_ratio(a, e):
@@ -116,7 +127,7 @@ class _Matcher:
     def __init__(self, points, answer_values):
         self.points, self.a = points, answer_values
         self.first = float(answer_values[0]) if answer_values[0] is not sp.nan else None
-        self.cache = {}
+        self.cache, self.floats, self.products = {}, {}, {}
 
     def _at(self, expr, k, exact=True):
         values = self.cache.setdefault(expr, {})
@@ -125,19 +136,39 @@ class _Matcher:
             values[k] = x, (float("nan") if x is sp.nan else float(x))
         return values[k][0 if exact else 1]
 
-    def _chain_at(self, chain, k, exact):
-        try:
-            return chain.evaluate(lambda v: _defined(self._at(v, k, exact)))
+    def _chain_at(self, chain, k):
+        try:  # the scale apart: Chain.evaluate takes it as a float for numbers not SymPy's
+            total = Chain(chain.paths).evaluate(lambda v: _defined(self._at(v, k)))
         except _Undefined:
             return sp.nan
+        return total * arithmetic.mpf(chain.scale)
+
+    def _guess(self, chain):
+        """The chain at the first point in floats (nan where a factor is undefined): the
+        cheap test every slipped chain takes, so one loop with a dict of floats."""
+        floats, products, total = self.floats, self.products, 0.0
+        for path in chain.paths:
+            known = products.get(id(path))  # slipped chains share the paths they leave alone
+            if known is not None and known[0] is path:
+                total += known[1]
+                continue
+            term = 1.0
+            for _, v in path.factors:
+                x = floats.get(v)
+                if x is None:
+                    x = floats[v] = self._at(v, 0, exact=False)
+                term *= x
+            products[id(path)] = path, term  # the path kept: its id is not reused meanwhile
+            total += term
+        return total * float(chain.scale)
 
     def matches(self, chain):
         if self.first is None:
             return False
-        guess = self._chain_at(chain, 0, exact=False)
-        if guess is sp.nan or guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
+        guess = self._guess(chain)
+        if guess != guess or abs(guess - self.first) > _CHEAP * max(1.0, abs(self.first)):
             return False
-        return all(same(self.a[k], sp.Float(self._chain_at(chain, k, exact=True), 40))
+        return all(same(self.a[k], self._chain_at(chain, k))
                    for k in range(len(self.points)))
 
 
@@ -165,6 +196,12 @@ def slips_at(net, derivation, values):
     """
     if derivation.n_paths > MAX_DIAGNOSED_PATHS:
         return []
+    leaves = tuple(values[s] for s in net.leaves)
+    key = ("slips at", derivation.of, derivation.wrt, leaves, tuple(DETECTORS))
+    return memo(net, key, lambda: _slips_at(net, derivation, values))
+
+
+def _slips_at(net, derivation, values):
     chain = derivation.chain_value
     ctx = Context(net, derivation, chain, Names(net, sp.S.Zero))
     floats = {}
@@ -176,11 +213,10 @@ def slips_at(net, derivation, values):
         return floats[expr]
 
     out = []
-    singles = [s for d in DETECTORS for s in d.propose(ctx)]
     # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere
-    for slip in sorted(singles, key=lambda s: s.kind != "constant factor"):
+    for slip, edited in sorted(_proposed(ctx), key=lambda s: s[0].kind != "constant factor"):
         try:
-            out.append((slip, float(slip.edit(chain).evaluate(value_of))))
+            out.append((slip, float(edited.evaluate(value_of))))
         except _Undefined:
             continue
     return out
@@ -225,6 +261,7 @@ def _plain(net):
     return lambda x: x.xreplace(formulas)
 
 
+@functools.lru_cache(maxsize=512)  # the derivative's, asked for again and again (not changed)
 def _factors(expr):
     """{factor: power} of ``expr`` up to sign and constants (negative powers from its
     denominator): the common factors that ``factor_terms`` takes out, cheap on long sums."""

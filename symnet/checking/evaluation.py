@@ -6,18 +6,23 @@ cross-entropy) are positive and sum to 1, the assumption the derivation rests on
 """
 
 import random
+import weakref
+from collections.abc import Mapping
 
 import sympy as sp
 
 from ..derive import Partial
 from ..errors import ParseError, TooLargeError
 from ..parse import notation, parse_answer, spellings
+from ..parse.profiles import layer_indexed, readable
+from ..symbols import Delta
 from ..values import finite, show_number
+from . import arithmetic
 from .hints import unknown_name_hint
 
 N_POINTS = 20
-PRECISION = 40
-SAME = sp.Float(10) ** -25  # relative agreement that counts as equal at 40 digits
+PRECISION = arithmetic.DIGITS
+SAME = arithmetic.MP.mpf(10) ** -25  # relative agreement that counts as equal at 40 digits
 SYMBOLIC_LIMIT = 300  # expanded sizes up to which the symbolic comparison is tried
 
 
@@ -29,8 +34,11 @@ def read_answer(net, answer, wrt=None):
         finite(answer, "your answer")  # nan, inf and 10**5000 are refused
         return sp.Float(answer) if isinstance(answer, float) else sp.Integer(answer)
     if not isinstance(answer, sp.Basic):
+        if getattr(net, "layers", None) and isinstance(answer, str):
+            answer = layer_indexed(answer)  # Ng's z^{[1]}_2, Nielsen's a^2_1
         try:
-            answer = parse_answer(answer, spellings(net.symbols.values()), net=net, wrt=wrt)
+            answer = parse_answer(answer, readable(net, spellings(net.symbols.values())), net=net,
+                                  wrt=wrt)
         except ParseError as exc:
             raise unknown_name_hint(net, exc) from None
     return resolve(net, answer)
@@ -63,11 +71,111 @@ def partial_value(net, num, den):
     return net.derive(den, of=num).result
 
 
+class Point(Mapping):
+    """A check point: the leaves' exact values and every node's value to 40 digits, read as
+    SymPy numbers by symbol (``point[N1]``); :func:`value` and :func:`truth` evaluate on its
+    mpmath values (``point.numbers``), or through SymPy where the net's functions have no
+    40-digit translation (then ``numbers`` is None)."""
+
+    def __init__(self, programs, exact, numbers=None, sympy=None):
+        self.programs, self.exact, self.numbers = programs, exact, numbers
+        self._sympy = sympy
+        self.values = {}  # expression → its value here (answers and factors come back)
+
+    @property
+    def sympy(self):
+        if self._sympy is None:
+            nodes = self.programs.symbols[len(self.exact):]
+            self._sympy = dict(self.exact)
+            self._sympy.update({s: arithmetic.number(x)
+                                for s, x in zip(nodes, self.numbers[len(self.exact):])})
+        return self._sympy
+
+    def __getitem__(self, symbol):
+        return self.exact[symbol] if symbol in self.exact else self.sympy[symbol]
+
+    def __iter__(self):
+        return iter(self.programs.symbols)
+
+    def __len__(self):
+        return len(self.programs.symbols)
+
+
+class _Programs:
+    """A net's 40-digit programs, compiled once: its forward pass, its derivatives' δ
+    programs and the expressions evaluated on it (answers, chain factors)."""
+
+    def __init__(self, graph):
+        self.leaves = list(graph.leaves)
+        self.symbols = self.leaves + list(graph.definitions)
+        self.index = {s: i for i, s in enumerate(self.symbols)}
+        self.graph, self.compiled = graph, {}
+        self.memo = {}  # what several checks on the net share (see memo())
+        try:
+            self.forward = arithmetic.compile_program(
+                {s: i for i, s in enumerate(self.leaves)}, list(graph.evaluated.items()),
+                list(graph.definitions))
+        except arithmetic.Unsupported:
+            self.forward = None
+
+    def point(self, exact):
+        """The :class:`Point` of the leaves' ``exact`` values (a dict by Symbol)."""
+        exact = {s: exact[s] for s in self.leaves}
+        if self.forward is not None:
+            numbers = [arithmetic.mpf(exact[s]) for s in self.leaves]
+            try:
+                nodes = [arithmetic.real(x) for x in self.forward(numbers)]
+            except _UNDEFINED:
+                nodes = [None]
+            if None not in nodes:  # else SymPy says what an undefined node is (zoo, nan, I)
+                return Point(self, exact, numbers + nodes)
+        return Point(self, exact, sympy=self.graph.forward(exact, precision=PRECISION))
+
+    def function(self, key, assignments, output):
+        if len(self.compiled) > _COMPILED:  # a class's answers, each compiled once: bounded
+            self.compiled.clear()
+        if key not in self.compiled:
+            try:
+                self.compiled[key] = arithmetic.compile_program(self.index, assignments,
+                                                                [output])
+            except arithmetic.Unsupported:
+                self.compiled[key] = None
+        return self.compiled[key]
+
+
+_UNDEFINED = (ArithmeticError, ValueError, TypeError)  # 1/0, a complex compared
+_COMPILED = 4096  # programs kept per net
+_PROGRAMS = weakref.WeakKeyDictionary()
+
+
+def programs(net):
+    """The net's :class:`_Programs` (compiled on first use, kept while the net lives)."""
+    graph = getattr(net, "graph", net)  # a Network, a Circuit or a Graph itself
+    if graph not in _PROGRAMS:
+        _PROGRAMS[graph] = _Programs(graph)
+    return _PROGRAMS[graph]
+
+
+def memo(net, key, make):
+    """``make()``, made once per net and ``key``: what a class's checks on one net share
+    (check points, a chain's slips, a point's slip numbers)."""
+    cache = programs(net).memo
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def points(net, seed, n=N_POINTS):
-    """Random exact points (inputs, targets and parameters), with every node's value to 40 digits."""
+    """Random exact points (inputs, targets and parameters), with every node's value to 40
+    digits (made once per net, seed and count)."""
+    return memo(net, ("points", seed, n), lambda: _points(net, seed, n))
+
+
+def _points(net, seed, n):
     rng = random.Random(seed)
     targets = set(getattr(net, "targets", ()))
     kind = getattr(getattr(net, "loss", None), "targets", "real")  # a circuit has no loss
+    compiled = programs(net)
     out = []
     for _ in range(n):
         values = {}
@@ -79,18 +187,42 @@ def points(net, seed, n=N_POINTS):
         if kind == "distribution":
             total = sum(values[t] for t in targets)
             values.update({t: values[t] / total for t in targets})
-        out.append(net.forward(values, precision=PRECISION))
-    return out
+        out.append(compiled.point(values))
+    return tuple(out)  # shared by every check on the net: not to be changed
 
 
-def value(expr, values):
-    """``expr`` at a point, to 40 digits; nan where it is undefined."""
-    return evalf(expr.xreplace(values))
+def value(expr, point):
+    """``expr`` at a :class:`Point`, to 40 digits (an mpmath number); nan where it is undefined."""
+    if expr not in point.values:
+        f = point.programs.function(expr, (), expr) if point.numbers is not None else None
+        point.values[expr] = _run(f, point) if f is not None else \
+            evalf(expr.xreplace(point.sympy))
+    return point.values[expr]
+
+
+def truth(derivation, point):
+    """The derivative's value at a :class:`Point`, by its δ program, to 40 digits."""
+    if derivation.wrt == derivation.of:
+        return arithmetic.MP.one
+    if point.numbers is not None:
+        f = point.programs.function(("δ", derivation.of, derivation.wrt),
+                                    list(derivation.delta.items()), Delta(derivation.wrt))
+        if f is not None:
+            return _run(f, point)
+    return evalf(derivation.value(point.sympy))
+
+
+def _run(f, point):
+    try:
+        x = arithmetic.real(f(point.numbers)[0])
+    except _UNDEFINED:
+        x = None
+    return sp.nan if x is None else x
 
 
 def evalf(number):
     v = number.evalf(PRECISION)
-    return v if v.is_real and v.is_finite else sp.nan
+    return arithmetic.mpf(v) if v.is_real and v.is_finite else sp.nan
 
 
 def same(a, b):
@@ -101,15 +233,18 @@ def same(a, b):
 
 
 def symbolically_equal(net, a, b):
+    """Whether ``a`` and ``b`` (``b`` the true derivative) are equal written out in the
+    leaves, when both are small; ``b`` is written out once per net."""
     try:
-        a_full, b_full = net.expand(a, SYMBOLIC_LIMIT), net.expand(b, SYMBOLIC_LIMIT)
+        b_full = memo(net, ("expanded", b), lambda: sp.expand(net.expand(b, SYMBOLIC_LIMIT)))
+        a_full = net.expand(a, SYMBOLIC_LIMIT)
     except TooLargeError:
         return False
-    return sp.expand(a_full - b_full) == 0
+    return sp.expand(a_full) - b_full == 0
 
 
 def number(v):
-    return "undefined" if v is sp.nan else show_number(v)  # 1e-400 is not shown as 0
+    return "undefined" if v is sp.nan else show_number(arithmetic.number(v))  # 1e-400 is not shown as 0
 
 
 def counterexample(net, values, answer, derivation, a, e):

@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..errors import ParseError
+from ..parse.profiles import profile_hint
 
 SPELLING = contextvars.ContextVar("spelling", default="python")  # "python" or "cli"
 
@@ -76,6 +77,11 @@ def unknown_name_hint(net, error):
         return _hinted(error, name, f"the output here is {net.output}: write ∂{net.output}/∂… "
                                     f"for its derivatives")
     layers = getattr(net, "layers", ())  # a circuit has none
+    profile = profile_hint(name, layers) if name and layers else None
+    if profile:  # in place of "did you mean ln?" and the list of names: the hint says it
+        hinted = ParseError(f"{str(error).split(';')[0]}; {profile}")
+        hinted.unknown = name
+        return hinted
     hidden = [getattr(a, "name", str(a)) for a in net.activations] if len(layers) > 1 else []
     if not name or not re.fullmatch(r"h_?\d+", name) or name in net.symbols or \
             not hidden or any(a != "linear" for a in hidden):

@@ -18,27 +18,33 @@ N".  A line that uses a δ the student defined wrongly (``∂L/∂w1 = δ1 x1``)
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import sympy as sp
 
+from ..bounds import MAX_SECONDS, answer_seconds, check_seconds
 from ..derive import Partial
 from ..errors import ParseError, SymnetError
 from ..parse.derivation import read_side, read_target, split_steps
-from ..printing import text
-from .evaluation import delta_node, points, resolve, same, value
+from ..printing import latex, path_sum, text
+from .engine import MAX_DIAGNOSED_PATHS
+from .evaluation import delta_node, points, resolve, same, truth, value
+from .feedback import derivation_markdown
 from .hints import unknown_name_hint
-from .verdict import check, exact_point
+from .verdict import check, exact_point, require_model
 from .wording import Names
 
 
 @dataclass
 class Step:
-    """One judged step: its ``number`` (1-based), the ``line`` it came from, its ``kind``
-    (``"chain formula"``, ``"local factor"``, ``"numeric"``, ``"algebra"`` (the same left side
-    as the step before), ``"result"`` (∂L/∂w), ``"intermediate"`` (another partial),
-    ``"unread"``), ``correct`` (None: not judged, e.g. a number without ``at``), a
-    ``diagnosis`` and ``follows`` (the line whose error this one carries forward, or None)."""
+    """One judged step: its ``number`` (the line of the text it is on, from 1), the ``line``
+    it came from, its ``kind`` (``"chain formula"``, ``"local factor"``, ``"numeric"``,
+    ``"algebra"`` (the same left side as the step before), ``"result"`` (∂L/∂w),
+    ``"intermediate"`` (another partial), ``"unread"``), ``correct`` (None: not judged, e.g. a
+    number without ``at``), a ``diagnosis``, ``follows`` (the line whose error this one carries
+    forward, or None), ``equality``: which equality of a line that chains them (``a = b = c``:
+    1, then 2), or None, and ``tex``, the line as symnet read it, in LaTeX (None when it could
+    not be read)."""
 
     number: int
     line: str
@@ -46,6 +52,17 @@ class Step:
     correct: bool
     diagnosis: str = None
     follows: int = None
+    equality: int = None
+    tex: str = None
+
+    @property
+    def place(self):
+        """``"line 3"``, or ``"line 3, equality 2"`` on a line that chains equalities."""
+        return _place(self.number, self.equality)
+
+
+def _place(number, equality):
+    return f"line {number}" + (f", equality {equality}" if equality else "")
 
 
 @dataclass
@@ -75,21 +92,25 @@ class DerivationCheck:
 
     def __str__(self):
         width = max(len(s.kind) for s in self.steps)
+        places = max(len(s.place) for s in self.steps)
         out = []
         for s in self.steps:
             mark = {True: "right", False: "wrong", None: "  -  "}[s.correct]
             if s.follows:
                 mark = "carry"
-            out.append(f"line {s.number:<2} {mark}  {s.kind:<{width}}  {s.line}")
+            out.append(f"{s.place:<{max(places, 7)}} {mark}  {s.kind:<{width}}  {s.line}")
             if s.diagnosis:
-                out.append(f"        {s.diagnosis}")
-        out.append(f"first error: line {self.first_error}" if self.first_error else
-                   "every line is right")
+                out.append(f"{'':{max(places, 7) + 1}}{s.diagnosis}")
+        first = next((s for s in self.steps if s.correct is False and not s.follows), None)
+        out.append(f"first error: {first.place}" if first else "every line is right")
         return "\n".join(out)
 
     def as_dict(self):
         return {"correct": self.correct, "first_error": self.first_error,
-                "steps": [asdict(s) for s in self.steps]}
+                "steps": [{k: v for k, v in asdict(s).items() if k != "tex"} for s in self.steps]}
+
+    def _repr_markdown_(self):
+        return derivation_markdown(self)
 
 
 def check_derivation(net, wrt, text, at=None, seed=0):
@@ -108,25 +129,54 @@ def check_derivation(net, wrt, text, at=None, seed=0):
     ... \\frac{\\partial h_1}{\\partial N_1} &= \\sigma(N_1) \\\\
     ... \\frac{\\partial L}{\\partial w_1} &= 2(\\hat y - y) w_5 \\sigma(N_1) x_1
     ... \\end{aligned}''')
-    >>> [(s.kind, s.correct, s.follows) for s in report.steps]
-    [('chain formula', True, None), ('local factor', False, None), ('result', False, 2)]
+    >>> [(s.kind, s.correct, s.follows) for s in report.steps]  # lines of the text, from 1
+    [('chain formula', True, None), ('local factor', False, None), ('result', False, 6)]
     """
+    require_model(net, "check_derivation")
     target = net.symbol(wrt)
     written = split_steps(text)
-    judge = _Judge(net, target, at, seed)
+    each, n = answer_seconds_on(net, target), len(written)
+    check_seconds(n * each, f"checking {n} lines of ∂{net.output}/∂{target} on "
+                  f"{getattr(net, 'arch', 'this circuit')}",
+                  f"check at most {max(1, int(MAX_SECONDS // each))} lines at a time")
+    places = [_place(w.number, w.equality) for w in written]
+    judge = _Judge(net, target, at, seed, places)
     steps = []
-    for number, w in enumerate(written, start=1):
-        steps.append(judge.step(number, w, last=number == len(written)))
+    for index, w in enumerate(written):
+        step = judge.step(index, w, last=index == len(written) - 1)
+        follows = None if step.follows is None else written[step.follows].number
+        steps.append(replace(step, number=w.number, equality=w.equality, follows=follows))
     errors = [s.number for s in steps if s.correct is False and not s.follows]
     return DerivationCheck(steps, errors[0] if errors else None,
                            not any(s.correct is False for s in steps), str(target))
 
 
+def answer_seconds_on(net, wrt):
+    """The estimated seconds of checking one wrong answer for ∂output/∂``wrt`` on ``net``
+    (:func:`symnet.bounds.answer_seconds`), from its graph: the local factors of every path
+    from the output down to ``wrt``, counted without deriving anything.
+
+    >>> from symnet.network import Network
+    >>> net = Network("2-16-16-1", activation="sigmoid")
+    >>> round(answer_seconds_on(net, net.symbol("w1")), 1)  # 3.4 s measured
+    3.0
+    """
+    count, factors = {net.output: 1}, {net.output: 0}
+    for node in reversed(list(net.definitions)):  # children before their parents
+        n = count.get(node, 0)
+        for parent in net.parents[node] if n else ():
+            count[parent] = count.get(parent, 0) + n
+            factors[parent] = factors.get(parent, 0) + factors[node] + n
+    searched = count.get(wrt, 0) <= MAX_DIAGNOSED_PATHS
+    return answer_seconds(len(net.definitions) + len(net.leaves),
+                          factors.get(wrt, 0) if searched else 0)
+
+
 class _Judge:
     """Judges steps in order, remembering what the student declared (factors, paths, values)."""
 
-    def __init__(self, net, wrt, at, seed):
-        self.net, self.wrt = net, wrt
+    def __init__(self, net, wrt, at, seed, places):
+        self.net, self.wrt, self.places = net, wrt, places  # a step's index → "line 3"
         self.goal = Partial(net.output, wrt)
         self.target = self.goal
         self.points = points(net, seed, n=8)
@@ -145,8 +195,13 @@ class _Judge:
         except (ParseError, SymnetError) as exc:
             return Step(number, line, "unread", False,
                         f"cannot read this line: {unknown_name_hint(self.net, exc)}")
-        target = self.target
-        if rhs.atoms(Partial) and all(_partials_only(t) for t in sp.Add.make_args(rhs)):
+        step = self._judged(number, line, self.target, rhs, written, last)
+        step.tex = ("" if written.continued or written.lhs is None else latex(self.target)) + \
+            " = " + _tex(rhs, self.target)
+        return step
+
+    def _judged(self, number, line, target, rhs, written, last):
+        if _is_chain(rhs):
             return self._chain(number, line, target, rhs)
         own, roots = self._own_deltas(rhs)
         rhs = resolve(self.net, rhs)
@@ -185,7 +240,7 @@ class _Judge:
         mine = self._declared(target, self.at)
         if mine is not None and mine[0] is not sp.nan and abs(rhs - mine[0]) <= tolerance:
             return Step(number, line, "numeric", False, follows=mine[1],
-                        diagnosis=f"follows from line {mine[1]}")
+                        diagnosis=f"follows from {self.places[mine[1]]}")
         shown = "undefined" if truth is sp.nan else f"{float(truth):.6g}"
         return Step(number, line, "numeric", False, f"{text(target)} = {shown} at this point")
 
@@ -197,12 +252,12 @@ class _Judge:
         root = self._carried(target, rhs)
         if root is not None:
             self._declare_delta(target, rhs, root)
-            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+            return self._remember(Step(number, line, kind, False, f"follows from {self.places[root]}",
                                        root), target, rhs, root)
         self._declare_delta(target, rhs, number)
         sentence = self._diagnose(target, rhs)
         if self.previous and self.previous[0] == target and self.previous[2] is None:
-            sentence = f"not equal to line {self.previous[3]}: {sentence}"
+            sentence = f"not equal to {self.places[self.previous[3]]}: {sentence}"
         return self._remember(Step(number, line, kind, False, sentence), target, rhs, number)
 
     def _with_deltas(self, number, line, target, own, true_deltas, roots, kind):
@@ -211,7 +266,7 @@ class _Judge:
         if all(same(value(true_deltas, p), self._truth(target, p)) for p in self.points):
             root = min(roots)
             self._declare_delta(target, own, root)
-            return self._remember(Step(number, line, kind, False, f"follows from line {root}",
+            return self._remember(Step(number, line, kind, False, f"follows from {self.places[root]}",
                                        root), target, own, root)
         return self._value(number, line, target, true_deltas, kind)
 
@@ -247,7 +302,7 @@ class _Judge:
     def _truth(self, target, point):
         if self._is_edge(target):
             return value(self.net.local(target.num, target.den), point)
-        return self.net.derive(target.den, of=target.num).value(point).evalf(40)
+        return truth(self.net.derive(target.den, of=target.num), point)
 
     def _carried(self, target, rhs):
         """The line whose error ``rhs`` carries forward, or None."""
@@ -270,7 +325,7 @@ class _Judge:
                 continue
             below = self.net.derive(target.den, of=delta.den)
             implied = [self._truth(target, p) + (value(declared, p) - self._truth(delta, p))
-                       * below.value(p).evalf(40) for p in self.points]
+                       * truth(below, p) for p in self.points]
             if all(same(value(rhs, p), v) for p, v in zip(self.points, implied)):
                 return root
         return None
@@ -336,6 +391,19 @@ class _Judge:
 
 def _partials_only(term):
     return all(isinstance(f, Partial) or f.is_number for f in sp.Mul.make_args(term))
+
+
+def _is_chain(side):
+    """Whether a side is a chain formula: a sum of products of partials."""
+    return bool(side.atoms(Partial)) and all(_partials_only(t) for t in sp.Add.make_args(side))
+
+
+def _tex(side, target):
+    """A side in LaTeX, a chain formula's partials in chain order as the student wrote them."""
+    if not _is_chain(side):
+        return latex(side)
+    return path_sum([[n for n in sp.Mul.make_args(t) if n.is_number] +
+                     _ordered(_factors(t), target) for t in sp.Add.make_args(side)])
 
 
 def _factors(term):

@@ -27,15 +27,17 @@ from . import engine
 from .evaluation import (
     PRECISION,
     counterexample,
-    evalf,
     number,
     points,
+    programs,
     read_answer,
     same,
     show_point,
     symbolically_equal,
+    truth,
     value,
 )
+from .feedback import check_markdown
 
 
 @dataclass
@@ -70,6 +72,9 @@ class CheckResult:
     def __str__(self):
         return self.message
 
+    def _repr_markdown_(self):
+        return check_markdown(self)
+
     def as_dict(self):
         """The verdict as plain data (what ``symnet check --json`` prints)."""
         out = asdict(self)
@@ -92,10 +97,12 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0, digits=None):
     >>> print(sn.check(net, "w1", "2*(yhat - y)*w5*sigma(N1)*x1").diagnosis[0])
     you used sigmoid(N1) where its derivative ∂h1/∂N1 = sigmoid(N1)*(1 - sigmoid(N1)) belongs
     """
+    require_model(net, "check")
     target = net.symbol(wrt)
     derivation = net.derive(target)
     answer = read_answer(net, answer, target)
-    check_expansion(answer, derivation.result, net.definitions)  # before anything expands it
+    check_expansion(answer, derivation.result, net.definitions,  # before anything expands it
+                    known=getattr(net, "graph", net).costs)
     name = f"∂{net.output}/∂{target}"
     if at is not None:
         return check_at(net, name, derivation, answer, at, tolerance, digits)
@@ -106,7 +113,7 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0, digits=None):
     pts = points(net, seed)
     wrong = None
     for values in pts:
-        a, e = value(answer, values), evalf(derivation.value(values))
+        a, e = value(answer, values), truth(derivation, values)
         if not same(a, e):
             wrong = wrong or (values, a, e)
             if not same(e, sp.S.Zero):  # a point where the derivative is 0 shows less
@@ -156,7 +163,7 @@ def check_at(net, name, derivation, answer, at, tolerance, digits=None):
     if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1 or tolerance != tolerance:
         raise SymnetError(f"tolerance must be a number from 0 up to 1, got {tolerance!r}")
     given, values = exact_point(net, at)
-    a, e = value(answer, values), evalf(derivation.value(values))
+    a, e = value(answer, values), truth(derivation, values)
     if digits is not None:  # a rounding's own error is at most half a unit: 5e-4 relative
         tolerance, how = 5 * 10.0 ** -digits, f"± {tolerance_text(shown_tolerance(e, digits))}"
         ok = a is not sp.nan and e is not sp.nan and within_shown(a, e, digits)
@@ -177,8 +184,20 @@ def check_at(net, name, derivation, answer, at, tolerance, digits=None):
                        [slip.kind for slip in found.slips])
 
 
+def require_model(net, what):
+    """Refuse anything but a symnet Network or Circuit as the model ``what`` works on."""
+    # by what checking reads of it: checking imports neither (it runs without NumPy)
+    if not all(hasattr(net, a) for a in ("derive", "definitions", "leaves", "symbol", "output")):
+        raise SymnetError(f"{what}() takes a symnet Network or Circuit, e.g. "
+                          f"sn.Network('2-2-1') or sn.circuit('q = x + y; f = q*z'); got "
+                          f"{type(net).__name__}")
+
+
 def exact_point(net, at):
     """``(given, values)``: the point ``at`` as exact numbers, and every node's value there."""
+    if not isinstance(at, dict):
+        raise SymnetError(f"at= is a dict of every input, target and parameter's value, like "
+                          f"{{'x1': 1, 'w1': 0.5, …}}; got {type(at).__name__}")
     not_leaves = [str(k) for k in at if net.symbol(k) not in net.leaves]
     if not_leaves:
         raise SymnetError(f"at= takes inputs, targets and parameters; {listed(not_leaves)} "
@@ -192,4 +211,4 @@ def exact_point(net, at):
     if missing:
         raise SymnetError(f"at= is missing values for {listed(missing)}; a numeric check "
                           "needs every input, target and parameter")
-    return given, net.forward(given, precision=PRECISION)
+    return given, programs(net).point(given)

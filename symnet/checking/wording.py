@@ -28,7 +28,7 @@ class Names:
     """
 
     def __init__(self, net, answer):
-        self.to_name, self.to_formula = {}, {}
+        self.to_name, self.to_formula, self.shown = {}, {}, {}
         for node, formula in net.definitions.items():
             if formula.is_Add or node == net.output:
                 continue
@@ -38,8 +38,15 @@ class Names:
             elif written and not named:
                 self.to_formula[node] = formula
 
+    @property
+    def key(self):
+        """What decides how this names things (two answers with one key are named alike)."""
+        return frozenset(self.to_name.items()), frozenset(self.to_formula.items())
+
     def __call__(self, expr):
-        return text(self.expr(expr))
+        if expr not in self.shown:  # the detectors name the same factors again and again
+            self.shown[expr] = text(self.expr(expr))
+        return self.shown[expr]
 
     def expr(self, expr):
         if isinstance(expr, Partial):  # ∂h1/∂N1 names nodes, whatever the answer wrote
@@ -73,14 +80,19 @@ def path_sentence(paths, keep):
     through = lambda i, other: next((s for s in reversed(inner(paths[i])) if s not in other),
                                     inner(paths[i])[-1] if inner(paths[i]) else paths[i][-1])
     missed_nodes = {s for i in missed for s in inner(paths[i])}
-    has = sorted({str(through(i, missed_nodes)) for i in keep})
-    misses = sorted({str(through(i, kept)) for i in missed})
+    has = sorted({_name(through(i, missed_nodes)) for i in keep})
+    misses = sorted({_name(through(i, kept)) for i in missed})
     if set(has) & set(misses):  # crossing paths: no one node tells them apart, so name them all
         common = set.intersection(*[set(inner(p)) for p in paths])
-        whole = lambda i: " then ".join(str(s) for s in inner(paths[i]) if s not in common)
+        whole = lambda i: " then ".join(_name(s) for s in inner(paths[i]) if s not in common)
         has, misses = [whole(i) for i in keep], [whole(i) for i in missed]
     return (f"your answer has the path{'s' * (len(has) > 1)} through {', '.join(has)} but misses "
             f"the path{'s' * (len(misses) > 1)} through {', '.join(misses)}")
+
+
+def _name(node):
+    """A node's name: a plain Symbol's ``name`` is its ``str`` (without the printer's cost)."""
+    return node.name if type(node) is sp.Symbol else str(node)
 
 
 def and_list(items):

@@ -4,23 +4,31 @@ lists, output checks."""
 from ..circuits import Circuit
 from ..errors import SymnetError
 from ..figures import file_format, need_matplotlib
+from ..files import check_outputs as _check_outputs
 from ..files import check_writable, read_text
 from ..network import Network
+from ..templates import from_spec
+from ..values import NUMBER_SYNTAX, number_text
 
 
 def network_from(args):
     return Network(args.arch, activation=args.activation,
                    output_activation=args.output_activation, loss=args.loss, l2=args.l2,
-                   bias=args.bias)
+                   bias=args.bias, notation=getattr(args, "notation", "seed"))
 
 
 _NETWORK_DEFAULTS = {"activation": "linear", "output_activation": None, "loss": "mse", "l2": "0",
-                     "bias": True}
+                     "bias": True, "notation": "seed"}
 
 
 def model_from(args):
     """The network of ARCH and its options, or the circuit of ``--circuit``: definitions, or
     (without '=') the file that holds them."""
+    template = getattr(args, "template", None)
+    if template is not None:
+        if args.circuit is not None:
+            raise SymnetError("give a circuit (--circuit) or a template (--template), not both")
+        args.circuit = ""  # what follows refuses ARCH and the network's options alike
     if args.circuit is None:
         if args.arch is None:
             raise SymnetError("give a network's layer sizes like 2-2-1, or a circuit: "
@@ -33,7 +41,17 @@ def model_from(args):
             flag = "no-bias" if option == "bias" else option.replace("_", "-")
             raise SymnetError(f"--{flag} is a network's option; a circuit says its functions "
                               "in its definitions")
+    if template is not None:
+        return from_spec(template)
     return Circuit(args.circuit if "=" in args.circuit else read_text(args.circuit))
+
+
+def check_outputs(args, outputs, inputs=()):
+    """Refuse, before any work, outputs that cannot be written, two that are one file, or one
+    that is an input (``inputs``, and the file of ``--circuit``)."""
+    circuit = getattr(args, "circuit", None)
+    inputs = [*inputs, circuit if circuit and "=" not in circuit else None]
+    _check_outputs([o for o in outputs if o], [i for i in inputs if i and i != "-"])
 
 
 def names_from(wrt):
@@ -61,11 +79,11 @@ def optimizer_options(args):
     """The optimizer options given on the command line, by PyTorch's names."""
     opts = {k: getattr(args, k) for k in _OPTION_ARGS if getattr(args, k) is not None}
     if "betas" in opts:
-        parts = opts["betas"].split(",")
         try:
-            opts["betas"] = tuple(float(b) for b in parts)
-        except ValueError:
-            raise SymnetError(f"--betas must be two numbers like 0.9,0.999, got {args.betas!r}") from None
+            opts["betas"] = tuple(number_text(b, "--betas") for b in opts["betas"].split(","))
+        except SymnetError:
+            raise SymnetError(f"--betas must be two numbers like 0.9,0.999, got {args.betas!r}; "
+                              f"each {NUMBER_SYNTAX}") from None
     return opts
 
 

@@ -1,12 +1,20 @@
 """``symnet derive``: derive ∂L/∂w for a network's parameters."""
 
 from ..bounds import SECONDS_PER_DERIVATION_SHOWN, check_seconds
+from ..errors import SymnetError
 from ..printing import definitions_latex, text
 from .common import names_from, network_from
 
 
 def run(args):
     net = network_from(args)
+    if args.layers:
+        if args.wrt or args.expanded:
+            raise SymnetError("--layers derives every array at once; it takes no --wrt or --expanded")
+        print(net.derive_layers(args.convention, shapes=True).render(args.format))
+        return 0
+    if args.convention:
+        raise SymnetError("--convention goes with --layers")
     names = names_from(args.wrt)
     check_seconds(len(names or net.param_names) * SECONDS_PER_DERIVATION_SHOWN,
                   f"printing {len(names or net.param_names):,} derivations",

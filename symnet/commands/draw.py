@@ -5,11 +5,12 @@ from ..errors import SymnetError
 from ..nice import nice_numbers
 from ..parse import parse_assignments
 from ..values import exact_number
-from .common import check_image_output, model_from
+from .common import check_image_output, check_outputs, model_from
 
 
 def run(args):
     check_image_output(args.output, "symnet draw")
+    check_outputs(args, [args.output])
     model = model_from(args)
     if args.circuit is not None:
         for option, given in (("--params", args.params), ("--seed", args.seed is not None),

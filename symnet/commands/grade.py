@@ -1,22 +1,25 @@
 """``symnet grade``: grade a class's answers."""
 
+import json
 import sys
 
 from ..grading import grade as grade_rows
-from ..grading import read_answers, report_csv, summary
+from ..grading import gradescope, read_answers, report_csv, summary
 from ..sheets import check_output, save_all
-from .common import counted, model_from
+from .common import check_outputs, counted, model_from
 
 
 def run(args):
     if args.output:
-        check_output(args.output, (".csv",))
+        check_output(args.output, (".json",) if args.format == "gradescope" else (".csv",))
     if args.summary:
         check_output(args.summary, (".md", ".html"))
+    check_outputs(args, [args.output, args.summary], [args.answers])
     net = model_from(args)
     results = grade_rows(net, read_answers(args.answers), seed=args.seed, variants=args.variants,
                          lr=args.lr)
-    report = report_csv(results)
+    report = report_csv(results) if args.format == "csv" else json.dumps(
+        gradescope(results, args.points, args.visibility), ensure_ascii=False, indent=1) + "\n"
     files = [(args.output, report)] if args.output else []
     if args.summary:
         fmt = "html" if args.summary.lower().endswith(".html") else "markdown"

@@ -6,28 +6,28 @@ import sys
 
 from ..data import read_csv
 from ..errors import SymnetError
-from ..files import check_writable, write_atomic
-from ..metrics import classes, is_classifier
+from ..files import write_atomic
+from ..metrics import class_numbers, is_classifier
 from ..network import load as load_model
+from .common import check_outputs
 
 
 def run(args):
+    check_outputs(args, [args.output], [args.model, args.data])
     net, params = load_model(args.model)
-    if args.output:
-        check_writable(args.output)
     X = _read_inputs(args.data, net)
     Yhat = net.compile().predict(params, X)
     outs = [str(o) for o in net.outputs]
     header = [str(x) for x in net.inputs] + outs
     rows = [list(x) + list(y) for x, y in zip(X.tolist(), Yhat.tolist())]
     if is_classifier(net.loss.name):
-        c = classes(net.loss.name, Yhat.T)
+        c = class_numbers(net.loss.name, Yhat.T)
         if c.ndim == 2:  # bce: one class per output
             header += ["class"] if len(outs) == 1 else [f"class{k}" for k in range(1, len(outs) + 1)]
             rows = [r + list(k) for r, k in zip(rows, c.T.tolist())]
         else:
             header.append("class")
-            rows = [r + [k + 1] for r, k in zip(rows, c.tolist())]
+            rows = [r + [k] for r, k in zip(rows, c.tolist())]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)

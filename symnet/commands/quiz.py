@@ -1,15 +1,19 @@
 """``symnet quiz``: a class set of variants, exported."""
 
+import os
+
 from ..fonts import font_for
 from ..quizzes import SUFFIXES as QUIZ_SUFFIXES
 from ..quizzes import quiz as make_quiz
 from ..quizzes import roster_rows
-from ..sheets import check_output
-from .common import model_from, names_from
+from ..sheets import check_output, key_path
+from .common import check_outputs, model_from, names_from
 
 
 def run(args):
     check_output(args.output, QUIZ_SUFFIXES)
+    exam = os.path.splitext(args.output)[1].lower() in (".tex", ".pdf")
+    check_outputs(args, [args.output, key_path(args.output) if exam else None], [args.students])
     net = model_from(args)
     rows = roster_rows(args.students) if args.students else []
     if args.output.lower().endswith((".pdf", ".tex")):  # every name printable, before any work

@@ -6,8 +6,10 @@ from ..architecture import Architecture
 from ..derive import Partial, gradients
 from ..errors import SymnetError
 from ..graph import Graph
-from ..printing import Rendered, latex, text
+from ..parse.profiles import PROFILES
+from ..printing import Rendered, aligned, latex, text
 from .ops import (
+    _ArrayOp,
     clip_branches,
     colsum,
     hadamard,
@@ -161,11 +163,65 @@ def inline_single_use(program, outputs):
     return program, outputs
 
 
+# ------------------------------------------------------------ printing the layer form
+
+#: the layer form per notation: δ's name, the gradients' names (∂L/∂W or dW), how a layer's
+#: index is written in LaTeX, and the convention (column: Z = WX + b, one sample per column,
+#: Ng; row: Z = XW + b, one sample per row, CS231n); the loss's and the batch size's names are
+#: the profile's (symnet.parse.profiles.PROFILES)
+LAYER_NOTATIONS = {
+    "seed": dict(delta="delta", grad="partial", fence="()", convention="column"),
+    "ng": dict(delta="dZ", grad="d", fence="[]", convention="column"),
+    "cs231n": dict(delta="dZ", grad="d", fence="_", convention="row"),
+    "nielsen": dict(delta="delta", grad="partial", fence="()", convention="column"),
+    "mazur": dict(delta="delta", grad="partial", fence="()", convention="column"),
+}
+CONVENTIONS = ("column", "row")
+
+
+class _Fenced(LayerSymbol):
+    """A layer's array printed W^{[1]} (Ng) or W_{1} (CS231n) in LaTeX."""
+
+    fence = "[]"
+
+    def _latex(self, printer, exp=None):
+        tex = r"%s_{%d}" % (self.tex, self.layer) if self.fence == "_" else \
+            r"%s^{%s%d%s}" % (self.tex, self.fence[0], self.layer, self.fence[1])
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+
+class _Subscripted(_Fenced):
+    fence = "_"
+
+
+class per(_ArrayOp):
+    """(1/m) a: the batch's mean factor written in front, as Ng writes it."""
+    nargs = 2
+    _tex, _text = r"\frac{{1}}{{{}}} {}", "(1/{}) {}"
+
+
+class batch_sum(_ArrayOp):
+    """np.sum(a, axis=…, keepdims=True): a bias gradient, summed over the batch."""
+    nargs = 2
+
+    def _latex(self, printer, exp=None):
+        return r"\sum_{\text{axis } %s} %s" % (self.args[1], printer._print(self.args[0]))
+
+    def _sympystr(self, printer):
+        return "np.sum(%s, axis=%s, keepdims=True)" % (printer._print(self.args[0]), self.args[1])
+
+
 class LayerDerivation(Rendered):
     r"""The layer (matrix) form of backpropagation, as equations one can print.
 
     Forward: Z = W A + b, A = f(Z); backward: δ of the output layer, δ = Wᵀδ_next ⊙ f'(Z);
     gradients: ∂L/∂W = δ Aᵀ, ∂L/∂b = δ 1.  Arrays hold one sample per column; n is their number.
+    ``convention="row"`` writes one sample per row (Z = X W + b, ∂L/∂W = Aᵀ δ, CS231n);
+    ``notation`` names the arrays as a book does: ``"seed"`` (δ including the batch's 1/n),
+    ``"ng"`` (dZ per sample, dW = (1/m) dZ Aᵀ, J) or ``"cs231n"`` (row convention, dZ including
+    1/N); ``shapes=True`` writes each array's shape after its equation (``equations`` holds
+    ``(lhs, rhs, shape)``).  Softmax with cross-entropy assumes each sample's targets sum to 1
+    (δ = A − Y), and says so.
 
     >>> from symnet.network import Network
     >>> print(Network("2-2-1", activation="sigmoid").derive_layers())
@@ -178,17 +234,111 @@ class LayerDerivation(Rendered):
     ∂L/∂b2 = delta2 @ 1
     ∂L/∂W1 = delta1 @ Xᵀ
     ∂L/∂b1 = delta1 @ 1
+    >>> ng = Network("2-4-1", activation="tanh", loss="bce").derive_layers(notation="ng", shapes=True)
+    >>> print("\n".join(ng.text().splitlines()[4:]))
+    dZ2 = A2 - Y                                           (1×m)
+    dW2 = (1/m) dZ2 @ A1ᵀ                                  (1×4)
+    db2 = (1/m) np.sum(dZ2, axis=1, keepdims=True)         (1×1)
+    dZ1 = W2ᵀ @ dZ2 ⊙ (1 - A1**2)                          (4×m)
+    dW1 = (1/m) dZ1 @ Xᵀ                                   (4×2)
+    db1 = (1/m) np.sum(dZ1, axis=1, keepdims=True)         (4×1)
     """
 
-    def __init__(self, net):
+    def __init__(self, net, convention=None, notation="seed", shapes=False):
+        if notation not in LAYER_NOTATIONS:
+            raise SymnetError(f"unknown notation {notation!r} for the layer form; valid: "
+                              f"{', '.join(LAYER_NOTATIONS)}")
+        names = {**PROFILES[notation], **LAYER_NOTATIONS[notation]}  # loss, batch: the profile's
+        convention = convention or names["convention"]
+        if convention not in CONVENTIONS:
+            raise SymnetError(f"unknown convention {convention!r}; valid: column (Z = W X + b, "
+                              "one sample per column) or row (Z = X W + b, one sample per row)")
+        self.net, self.notation, self.convention, self.shapes = net, notation, convention, shapes
         forward, backward, outputs, args, _, helpers = layer_program(net)
-        n, L = sp.Symbol("n_samples"), sp.Symbol("L")
-        grads = [(Partial(L, a), g) for a, g in sorted(zip(args, outputs[1:]), key=lambda ag: -ag[0].layer)]
-        self.equations = [(lhs, sp.factor_terms(rhs.xreplace(helpers)).xreplace({n: sp.Symbol("n")}))
-                          for lhs, rhs in forward + backward + grads if lhs not in helpers]
+        n, m = sp.Symbol("n_samples"), sp.Symbol(names["batch"])
+        mean = net.loss.reduction == "mean"
+        row = convention == "row"
+        sizes = net.sizes
+        L = len(sizes) - 1
+        self.assumption = None
+        delta_out = sp.factor_terms(backward[len(helpers)][1].xreplace(helpers))
+        if net.output_activation.name == "softmax" and net.loss.targets == "distribution":
+            delta_out = sp.factor_terms(delta_out.xreplace({colsum(sp.Symbol("Y")): 1}))
+            self.assumption = "the targets of each sample sum to 1"
+        per_sample = names["delta"] == "dZ" and not row  # Ng's dZ: the 1/m goes to dW and db
+        if per_sample and mean:
+            c, rest = sp.factor_terms(delta_out * n).as_content_primitive()
+            delta_out = rest if c == 1 else c * sp.UnevaluatedExpr(rest)  # 2(Z − Y), kept
+
+        def shape(rows, cols="batch"):
+            cols = m if cols == "batch" else cols
+            return (cols, rows) if row else (rows, cols)
+
+        def mean_of(e):
+            return per(m, e) if per_sample and mean else e
+
+        X = sp.Symbol("X")
+        Ws = [a for a in args if a.letter == "W"]
+        bs = {a.layer: a for a in args if a.letter == "b"}
+        fwd = [(lhs, rhs, shape(sizes[lhs.layer])) for lhs, rhs in forward]
+        if row:
+            fwd = [(lhs, rhs.replace(lambda e: isinstance(e, matmul),
+                                     lambda e: matmul(e.args[1], e.args[0])), s)
+                   for lhs, rhs, s in fwd]
+        A = {0: X, **{lhs.layer: lhs for lhs, _, _ in fwd}}  # each layer's output, A or Z
+        Zs = {lhs.layer: lhs for lhs, _, _ in fwd if lhs.letter == "Z"}
+        delta = lambda l: LayerSymbol(names["delta"], l, r"\delta" if names["delta"] == "delta" else "dZ")
+        grad = lambda p: Partial(sp.Symbol(names["loss"]), p) if names["grad"] == "partial" \
+            else LayerSymbol("d" + p.letter, p.layer)
+        D, deltas, grads = delta(L), [(delta(L), delta_out, shape(sizes[L]))], []
+        l2 = getattr(net, "l2", 0)
+        for l in range(L, 0, -1):
+            W = Ws[l - 1]
+            dW = matmul(transpose(A[l - 1]), D) if row else matmul(D, transpose(A[l - 1]))
+            layer = [(grad(W), mean_of(dW) + l2 * W, shape(sizes[l], sizes[l - 1]))]
+            if l in bs:
+                db = batch_sum(D, 0 if row else 1) if names["delta"] == "dZ" else \
+                    (colsum(D) if row else rowsum(D))
+                layer.append((grad(bs[l]), mean_of(db), shape(sizes[l], 1)))
+            grads.append(layer)
+            if l > 1:
+                _, fprime = _elementwise(net.activations[l - 2], Zs[l - 1],
+                                         A[l - 1] if A[l - 1] != Zs[l - 1] else None)
+                back = matmul(D, transpose(W)) if row else matmul(transpose(W), D)
+                D = delta(l - 1)
+                deltas.append((D, back if fprime == 1 else hadamard(back, fprime),
+                               shape(sizes[l - 1])))
+        if notation == "seed":  # every δ, then every gradient
+            backward = deltas + [g for layer in grads for g in layer]
+        else:  # each layer's dZ, then its dW and db (Ng's six equations)
+            backward = [e for d, layer in zip(deltas, grads) for e in (d, *layer)]
+        self.equations = [(lhs, rhs.xreplace({n: m}), s) for lhs, rhs, s in fwd + backward]
+        if names["fence"] != "()":
+            cls = _Subscripted if names["fence"] == "_" else _Fenced
+            styled = lambda e: e.replace(lambda a: type(a) is LayerSymbol,
+                                         lambda a: cls(a.letter, a.layer, a.tex))
+            self.equations = [(styled(lhs), styled(rhs), s) for lhs, rhs, s in self.equations]
 
     def rows(self, fmt):
         show = latex if fmt == "latex" else text
-        return [(show(lhs), show(rhs)) for lhs, rhs in self.equations]
+        rows = [(show(lhs), show(rhs)) for lhs, rhs, _ in self.equations]
+        if self.shapes:
+            times = r" \times " if fmt == "latex" else "×"
+            sizes = [times.join(map(show, s)) for _, _, s in self.equations]
+            if fmt == "latex":
+                rows = [(lhs, rf"{rhs} \quad ({size})") for (lhs, rhs), size in zip(rows, sizes)]
+            else:
+                width = max(len(lhs) + len(rhs) for lhs, rhs in rows) + 5
+                rows = [(lhs, f"{rhs:<{width - len(lhs)}}({size})")
+                        for (lhs, rhs), size in zip(rows, sizes)]
+        return rows
 
+    def text(self):
+        out = super().text()
+        return out + f"\n  (assuming {self.assumption})" if self.assumption else out
 
+    def latex(self):
+        rows = self.rows("latex")
+        if self.assumption:
+            rows.append(r"&\text{(assuming %s)}" % self.assumption)
+        return aligned(rows)

@@ -5,7 +5,7 @@ import sympy as sp
 
 from ..errors import SymnetError, listed
 from ..generics import require_formulas
-from ..values import finite
+from ..values import NUMBER_SYNTAX, finite, number_text
 from .codegen import lambdify
 from .layers import inline_single_use, layer_program
 from .scalar import scalar_program
@@ -221,14 +221,29 @@ class Model:
 
 def _array(a, what):
     try:
-        arr = np.asarray(a, dtype=float)
-    except (TypeError, ValueError):
+        arr = np.asarray(a)
+        if arr.dtype.kind in "USO":  # text in the one number syntax (NumPy would take ٣, 1_000)
+            cells = [_text_cell(v, what) if isinstance(v, (str, bytes)) else v
+                     for v in arr.ravel().tolist()]
+            arr = np.array(cells, dtype=float).reshape(arr.shape)
+        arr = np.asarray(arr, dtype=float)
+    except SymnetError:
+        raise
+    except (TypeError, ValueError, OverflowError):
         raise SymnetError(f"{what} must be numeric") from None
     # one sum finds a NaN or an infinity without a mask of every element; a sum that
     # overflows from finite values is checked element by element
     if not np.isfinite(arr.sum()) and not np.all(np.isfinite(arr)):
         raise SymnetError(f"{what} contains NaN or infinite values")
     return arr
+
+
+def _text_cell(cell, what):
+    try:
+        return number_text(cell, what)
+    except SymnetError:
+        raise SymnetError(f"{what} must be numeric (text: a number {NUMBER_SYNTAX}); got "
+                          f"{cell!r:.40}") from None
 
 
 def _layer_shapes(sizes, bias):

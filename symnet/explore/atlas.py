@@ -21,6 +21,7 @@ from ..functions import to_elementary
 from ..printing import Renderable, Table
 from ..printing import latex as _latex
 from ..printing import text as _text
+from ..values import names as checked_names
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,8 @@ def activation_atlas(names=None):
     >>> [entry.name for entry in sn.activation_atlas(["sigmoid", "relu"])]
     ['sigmoid', 'relu']
     """
-    names = names or activation_names(hidden=True)
+    names = activation_names(hidden=True) if names is None else \
+        checked_names(names, "names", "['sigmoid', 'relu']") or activation_names(hidden=True)
     return Atlas(atlas_entry(n) for n in names)
 
 

@@ -15,6 +15,9 @@ from .latex import latex_to_plain
 from .tokens import MAX_LENGTH, check_name
 
 _MATH_DELIMITERS = re.compile(r"^\s*(\$\$|\$|\\\(|\\\[)(.*?)(\$\$|\$|\\\)|\\\])\s*$", re.S)
+# a local factor written by its node's name, its definition beside (as derivations print it):
+# "yhat1*(1 - yhat1), where yhat1 = softmax(1, N3, N4)"; in LaTeX "… \quad \text{where } …"
+_WHERE = re.compile(r"^(.*?)\s*(?:,|\\quad)?\s*(?:\\text\{\s*where\s*\}|\bwhere\b)(.*)$", re.S)
 
 
 def parse_answer(text, names=None, *, net=None, wrt=None, keep_partials=False):
@@ -53,14 +56,36 @@ def parse_answer(text, names=None, *, net=None, wrt=None, keep_partials=False):
     m = _MATH_DELIMITERS.match(text)
     if m:
         text = m.group(2)
+    where = _WHERE.match(text)
+    if where:
+        text = where.group(1)
     if "\\" in text or "{" in text or "}" in text:
         text = latex_to_plain(text)
     names = {"e": sp.E, **names} if names is not None else None
+    if where:
+        _check_where(where.group(2), names, net)
     lhs, rhs = _sides(text)
     if lhs is not None:
         _check_left_side(lhs, names, net, wrt)
     return parse_expression(rhs, names, net, keep_partials=keep_partials,
                             generics=getattr(net, "generic_functions", None))
+
+
+def _check_where(clause, names, net):
+    """A where clause must define a node of the network as the network does."""
+    if "\\" in clause or "{" in clause:
+        clause = latex_to_plain(clause)
+    lhs, rhs = _sides(clause)
+    if lhs is None:
+        raise ParseError(f"'where' must be followed by name = definition; got {clause.strip()!r}")
+    node = Parser(lhs, names, None).parse()
+    definitions = getattr(net, "definitions", {})
+    if node not in definitions:
+        raise ParseError(f"'where' defines {lhs.strip()!r}, which is no node of the network")
+    given = parse_expression(rhs, names, net, generics=getattr(net, "generic_functions", None))
+    if given != definitions[node]:
+        raise ParseError(f"'where' defines {node} as {given}, but the network has "
+                         f"{node} = {definitions[node]}")
 
 
 def _sides(text):
@@ -129,6 +154,9 @@ def parse_definitions(text):
     >>> parse_definitions("x = f(w); y = f(x); z = f(y)")
     {x: f(w), y: f(x), z: f(y)}
     """
+    if not isinstance(text, (str, list, tuple)):
+        raise ParseError(f"definitions are text like 'm = x**2; z = m**2', or a list of such "
+                         f"strings; got {type(text).__name__}")
     parts = text if isinstance(text, (list, tuple)) else re.split(r"[;\n]", text)
     check_count(parts)  # before any is parsed
     definitions = {}

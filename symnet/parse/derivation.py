@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from ..errors import ParseError
 from ..symbols import Delta, Partial
-from .answers import parse_answer
+from .answers import parse_answer, spellings
+from .profiles import layer_indexed, readable
 
 MAX_STEPS = 60
 MAX_TEXT = 20_000
@@ -28,12 +29,15 @@ _BLOCK = r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered)\}(.*?)\\end\{\
 @dataclass(frozen=True)
 class WrittenStep:
     """One equality of a written derivation: its left side (None: the one before goes on),
-    its right side, and the line it came from."""
+    its right side, the line it came from, that line's number in the text (from 1) and, on a
+    line that chains equalities (``a = b = c``), which of them it is (from 1; else None)."""
 
     lhs: str
     rhs: str
     line: str
     continued: bool = False  # written "= rhs", the left side carried from before
+    number: int = None
+    equality: int = None
 
 
 def split_steps(text):
@@ -43,10 +47,8 @@ def split_steps(text):
     if len(text) > MAX_TEXT:
         raise ParseError(f"the derivation is {len(text):,} characters long; at most {MAX_TEXT:,} "
                          "are checked")
-    block = re.search(_BLOCK, text, re.S)
-    rows = re.split(r"\\\\", block.group(2)) if block else text.splitlines()
     steps, lhs = [], None
-    for row in rows:
+    for number, row in _numbered_rows(text):
         row = re.sub(r"\\(nonumber|notag)|\\label\{[^}]*\}", "", row).replace("&", " ")
         row = row.strip().strip("$").strip()
         row = re.sub(r"^\\\[|\\\]$", "", row).strip().rstrip(",.;").strip()
@@ -60,7 +62,8 @@ def split_steps(text):
         for i, part in enumerate(parts):
             if not part:
                 raise ParseError(f"an empty side of '=' in {row!r}")
-            steps.append(WrittenStep(lhs, part, row, continued=not (own and i == 0)))
+            steps.append(WrittenStep(lhs, part, row, not (own and i == 0), number,
+                                     i + 1 if len(parts) > 1 else None))
     if not steps:
         raise ParseError("no steps found; write one equality a line, e.g. ∂L/∂w5 = 2(ŷ − y)·N1")
     if len(steps) > MAX_STEPS:
@@ -68,8 +71,26 @@ def split_steps(text):
     return steps
 
 
+def _numbered_rows(text):
+    """``(line number, row)`` of each row of ``text``: its lines, or the rows of its LaTeX
+    block, each numbered by the line of the text where it begins."""
+    block = re.search(_BLOCK, text, re.S)
+    if not block:
+        return enumerate(text.splitlines(), start=1)
+    out, at = [], block.start(2)
+    for row in re.split(r"\\\\", block.group(2)):
+        first = at + len(row) - len(row.lstrip())
+        out.append((text.count("\n", 0, first) + 1, row))
+        at += len(row) + 2
+    return out
+
+
 def read_side(net, text):
     """An expression that may hold ∂A/∂B partials (kept as :class:`Partial` objects)."""
+    if getattr(net, "layers", None):  # a network's answers may use the books' names
+        text = layer_indexed(text)
+        names = readable(net, spellings(net.symbols.values()))
+        return parse_answer(text, names, net=net, keep_partials=True)
     return parse_answer(text, net=net, keep_partials=True)
 
 

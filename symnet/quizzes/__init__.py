@@ -11,11 +11,12 @@ import os
 
 from ..circuits import Circuit
 from ..errors import SymnetError
-from ..files import read_rows
+from ..files import path_of, read_rows
 from ..network import Network
 from ..pdf import compile_latex
+from ..printing import printed_as
 from ..sheets import asked, check_output, key_path, save_all
-from ..values import positive, shown
+from ..values import names, positive, shown
 from ..values import seed as check_seed
 from . import exam, gift, moodle, qti
 from .statement import model_name
@@ -45,7 +46,12 @@ class Quiz:
         return [(name, self.variants[i % len(self.variants)]) for i, name in enumerate(names)]
 
     def render(self, suffix):
-        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key)."""
+        """The files of the format ``suffix`` as ``[(suffix, data)]`` (an exam has its key),
+        the nodes printed in the network's notation."""
+        with printed_as(getattr(self.net, "printed_names", None)):
+            return self._render(suffix)
+
+    def _render(self, suffix):
         if suffix == ".xml":
             return [("", moodle.render(self))]
         if suffix == ".zip":
@@ -62,7 +68,7 @@ class Quiz:
         """Write the quiz to ``path``: ``.xml`` Moodle XML, ``.zip`` IMS QTI (Canvas), ``.gift``,
         ``.tex``/``.pdf`` a printed exam and its key beside it (``FILE-key.pdf``).  The files are
         written together or not at all; returns their paths."""
-        path = os.fspath(path)
+        path = path_of(path)
         check_output(path, SUFFIXES)
         suffix = os.path.splitext(path)[1].lower()
         files = [(key_path(path) if stem else path, data) for stem, data in self.render(suffix)]
@@ -131,13 +137,14 @@ def quiz(net, variants=30, seed=0, wrt=None, parts=None, students=None, picture=
     seed = check_seed(seed)
     parts = check_parts(parts, net)
     lr = float(positive(lr, "the learning rate lr", float))
-    if isinstance(wrt, str):
-        wrt = [w.strip() for w in wrt.split(",") if w.strip()]
+    wrt = None if wrt is None else names(wrt, "wrt", "['w1', 'b3']")
     chosen = list(dict.fromkeys(asked(net, w) for w in wrt)) if wrt else default_wrt(net)
+    students = None if students is None else names(students, "students", "['ann', 'bob']")
     if students is not None and len(students) > MAX_STUDENTS:
         raise SymnetError(f"at most {MAX_STUDENTS} students; got {len(students)}")
-    return Quiz(net, draw_variants(net, variants, seed, chosen, parts, lr), seed,
-                list(students) if students else None, picture, lr)
+    with printed_as(getattr(net, "printed_names", None)):  # the questions' names too
+        drawn = draw_variants(net, variants, seed, chosen, parts, lr)
+    return Quiz(net, drawn, seed, list(students) if students else None, picture, lr)
 
 
 __all__ = ["LR", "PARTS", "Question", "Quiz", "SUFFIXES", "Variant", "quiz", "read_roster"]

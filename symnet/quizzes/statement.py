@@ -2,6 +2,7 @@
 questions."""
 
 import base64
+import functools
 import hashlib
 import importlib.util
 
@@ -34,6 +35,7 @@ def description(net):
             f"{net.output_activation.name}; loss: {net.loss.name}) is defined by")
 
 
+@functools.lru_cache(maxsize=8)  # the same for every variant of a quiz
 def definitions_tex(net):
     return aligned([(latex(k), latex(v)) for k, v in net.definitions.items()], inline=True)
 
@@ -73,17 +75,18 @@ def html_math(parts):
 
 
 def picture_png(variant):
-    """The network drawn with the variant's parameters (a circuit: its gates, without the
-    numbers that are the answers), as base64 PNG; None without matplotlib (the picture is
-    optional)."""
+    """The network drawn, every neuron and weight named (a circuit: its gates), as base64
+    PNG; None without matplotlib (the picture is optional).  The question states the
+    variant's numbers, so one picture serves every variant: it is drawn once per network
+    (one figure per variant was four fifths of a 200-variant export)."""
+    return _picture(variant.sheet.net)
+
+
+@functools.lru_cache(maxsize=8)
+def _picture(net):
     if importlib.util.find_spec("matplotlib") is None:
         return None
-    sheet = variant.sheet
-    if isinstance(sheet.net, Circuit):
-        picture = draw(sheet.net)
-    else:
-        picture = draw(sheet.net, params={str(k): float(v) for k, v in sheet.params.items()})
-    return base64.b64encode(picture.to_bytes("png", dpi=80)).decode("ascii")
+    return base64.b64encode(draw(net).to_bytes("png", dpi=80)).decode("ascii")
 
 
 def intro_html(variant, image=None):

@@ -28,7 +28,7 @@ from ..errors import SymnetError
 from ..nice import variant_seed
 from ..printing import latex, text
 from ..sheets import worksheet
-from ..values import plain_number, tolerance, tolerance_text
+from ..values import names, plain_number, tolerance, tolerance_text
 
 PARTS = ("forward", "gradient", "update")
 CIRCUIT_PARTS = ("forward", "gradient")  # a circuit's output need not be a loss to step on
@@ -185,7 +185,7 @@ def default_parts(net):
 def check_parts(parts, net=None):
     """``parts`` as a tuple (default: ``net``'s), each one that ``net`` can be asked."""
     parts = default_parts(net) if parts is None else \
-        (parts,) if isinstance(parts, str) else tuple(parts)
+        (parts,) if isinstance(parts, str) else tuple(names(parts, "parts", "['gradient']"))
     valid = default_parts(net)
     unknown = [p for p in parts if p not in valid]
     if unknown or not parts:

@@ -3,16 +3,17 @@
 import os
 
 from ..errors import SymnetError
-from ..files import check_writable, write_all
+from ..files import check_writable, path_of, write_all
 
 SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
 
 
 def suffix_of(path, suffixes=SUFFIXES):
     """The lower-case suffix of ``path`` if it is one of ``suffixes``, else one clear error."""
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    suffix = os.path.splitext(path_of(path))[1].lower()
     if suffix not in suffixes:
-        listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        listed = " or ".join([", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1
+                             else suffixes)
         raise SymnetError(f"unknown output type {suffix or '(none)'!r} for {os.fspath(path)}; "
                           f"expected a file ending in {listed}")
     return suffix

@@ -2,17 +2,18 @@
 with numbers."""
 
 import copy
-import os
 import re
 
 from ..circuits import Circuit
 from ..derive import MAX_PATHS_SHOWN
 from ..document import Code, Paragraph, render_markdown, render_notebook, render_tex
 from ..errors import SymnetError
+from ..files import path_of
 from ..network import Network
 from ..nice import nice_numbers
 from ..pdf import compile_latex
-from ..values import exact_number, shown
+from ..printing import printed_as
+from ..values import exact_number, names, shown
 from ..values import seed as check_seed
 from . import code, slides
 from .chain import gradient_section
@@ -109,15 +110,22 @@ class Worksheet:
 
     def latex(self):
         """The worksheet as a standalone LaTeX document (compiles with pdflatex)."""
-        return render_tex(self._blocks())
+        with self._named():
+            return render_tex(self._blocks())
 
     def markdown(self):
         """The worksheet as Markdown with ``$…$`` / ``$$…$$`` math."""
-        return render_markdown(self._blocks())
+        with self._named():
+            return render_markdown(self._blocks())
 
     def notebook(self):
         """The worksheet as an nbformat-4 notebook (JSON text): markdown and code cells."""
-        return render_notebook(self._blocks(code=True))
+        with self._named():
+            return render_notebook(self._blocks(code=True))
+
+    def _named(self):
+        """Print the nodes in the network's notation (Nielsen's z^l_j, Mazur's net_h1)."""
+        return printed_as(getattr(self.net, "printed_names", None))
 
     def pdf(self):
         """The worksheet compiled to PDF (bytes); needs pdflatex."""
@@ -126,7 +134,8 @@ class Worksheet:
     def slides(self):
         """The derivation as Beamer slides (LaTeX): one frame per parameter, the chain built up
         factor by factor, the numbers on the last overlay."""
-        return slides.beamer(self)
+        with self._named():
+            return slides.beamer(self)
 
     def render(self, suffix, slides=False):
         """The document for a file suffix: ``.tex``, ``.md``, ``.ipynb`` (text) or ``.pdf``;
@@ -142,7 +151,7 @@ class Worksheet:
         """Write the worksheet to ``path`` by its suffix; an exercise sheet's key goes beside it
         (``sheet.pdf`` and ``sheet-key.pdf``).  Every file is written completely or not at all,
         and the sheet and its key together.  Returns the paths written."""
-        path = os.fspath(path)
+        path = path_of(path)
         check_output(path, (".tex", ".pdf") if slides else SUFFIXES_ALL)
         suffix = suffix_of(path, (".tex", ".pdf") if slides else SUFFIXES_ALL)
         jobs = [(path, self)] + ([(key_path(path), self.key)] if self.key is not None else [])
@@ -202,6 +211,8 @@ def asked(net, name):
 def _choose(net, wrt):
     if isinstance(wrt, str):
         wrt = [w for w in re.split(r"[,\s]+", wrt) if w]
+    elif wrt is not None and not isinstance(wrt, (list, tuple)):  # a list may hold Symbols
+        wrt = names(wrt, "wrt", "['w1', 'b3']")
     chosen = []
     for name in wrt or []:
         p = asked(net, name)

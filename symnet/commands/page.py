@@ -1,0 +1,20 @@
+"""``symnet page``: a static checker page, symnet running in the student's browser."""
+
+from ..files import read_text
+from ..web.site import write_page
+from .common import model_from
+
+
+def run(args):
+    model_from(args)  # every option checked as the other subcommands check it
+    if args.circuit is not None:
+        spec = {"circuit": args.circuit if "=" in args.circuit else read_text(args.circuit)}
+    else:
+        spec = {"arch": args.arch, "activation": args.activation, "loss": args.loss,
+                "output_activation": args.output_activation, "l2": args.l2, "bias": args.bias}
+    names = write_page(spec, args.wrt, args.output, pyodide=args.pyodide, katex=args.katex,
+                       bytecode=args.bytecode, pyodide_package=args.pyodide_package,
+                       variants=args.variants, seed=args.seed)
+    print(f"wrote {args.output}: {len(names)} files; put the folder on any web space (to try "
+          f"it here: python -m http.server -d {args.output}) and open index.html")
+    return 0

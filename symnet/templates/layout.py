@@ -1,0 +1,49 @@
+"""What the layer templates share: names indexed by time step, unit or position, and the
+circuit a template returns, with the facts of its layout that the slips of these layers read
+(each node's time step; each filter weight's mirror image)."""
+
+import sympy as sp
+
+from ..circuits import Circuit
+from ..errors import TooLargeError
+from ..values import count
+
+MAX_SIZE = 16  # of one dimension: CS231n's RNN step reads 10 inputs
+MAX_TERMS = 20_000  # terms of a layer's definitions (CS231n's convolution has 576 per image)
+
+
+def indexed(stem, *indices):
+    """The Symbol ``stem`` with ``indices`` appended, separated by '_' as the affine template's
+    weights ``w1_2`` are.
+
+    >>> indexed("h", 2, 1), indexed("W_hh", 1, 2), indexed("x", 3), indexed("b")
+    (h2_1, W_hh1_2, x3, b)
+    """
+    return sp.Symbol(stem + "_".join(str(i) for i in indices))
+
+
+def size(value, what, low=1):
+    """``value`` checked as a whole number from ``low`` to :data:`MAX_SIZE`."""
+    return count(value, what, low, MAX_SIZE)
+
+
+def bounded_terms(n, what):
+    """Refuse, before building it, a layer whose definitions have more than
+    :data:`MAX_TERMS` terms."""
+    if n > MAX_TERMS:
+        raise TooLargeError(f"{what} would have {n:,} terms in its definitions; a layer "
+                            f"template builds at most {MAX_TERMS:,} (smaller sizes)")
+
+
+class LayerCircuit(Circuit):
+    """A circuit made by a layer template (:mod:`symnet.templates`): a :class:`Circuit` with
+    ``steps``, each node's time step (an RNN unrolled in time), and ``mirrors``, each filter
+    weight's image in the filter turned by 180° (a convolution), for the slips of these
+    layers; both empty where they mean nothing.  ``nice_values``, if given, are the numbers
+    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5."""
+
+    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None):
+        super().__init__(definitions, params=[str(p) for p in params])
+        self.steps = dict(steps or {})
+        self.mirrors = dict(mirrors or {})
+        self.nice_values = nice_values
