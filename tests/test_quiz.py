@@ -474,3 +474,15 @@ def test_what_the_platforms_require_stands_in_the_exports(class_set):
             assert item.find("/".join(f"{QTI}{t}" for t in p.split("/"))) is not None, p
         assert item.find(f".//{QTI}render_fib").get("fibtype") == "Decimal"
         assert item.find(f".//{QTI}setvar").text == "100"
+
+
+@pytest.mark.parametrize("arch", ["2-2-1", "1-1-1-1-1-1-1"])
+def test_each_number_written_matches_only_its_own_answer(arch):
+    # Moodle gives a typed number the feedback of the first answer within the tolerance of it:
+    # the answer and every slip, as written, lie more than twice the tolerance apart
+    q = sn.quiz(sn.Network(arch, activation="sigmoid"), variants=4, seed=5, picture=False)
+    for v in q.variants:
+        for x in v.questions:
+            written = [Decimal(x.shown)] + [Decimal(plain_number(n)) for n in x.slips.values()]
+            gaps = [abs(a - b) for i, a in enumerate(written) for b in written[:i]]
+            assert all(g > 2 * Decimal(repr(x.tolerance)) for g in gaps)

@@ -18,6 +18,7 @@ numbers); it has no update question, for its output need not be a loss.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..checking.engine import slips_at
 from ..checking.slips import forward_slips, update_slips
@@ -69,15 +70,20 @@ class Variant:
 
 def _question(part, name, label, tex, value, slips):
     """``slips``: ``(sentence, number, kind)`` triples in the catalogue's order; a slip of the
-    forward pass or the update has no kind, and shows at any point as a constant factor does."""
+    forward pass or the update has no kind, and shows at any point as a constant factor does.
+    A slip is kept when the number written for it (4 significant digits of its own) is apart
+    from the answer's and from each kept slip's by more than twice the answer's tolerance: a
+    platform matches a typed number to the first answer within the tolerance of it."""
     value = float(value)
     gap, kept, clash = 2 * tolerance(value), [], False
+    apart, written = 2 * Decimal(repr(tolerance(value))), [Decimal(plain_number(value))]
     for sentence, number, kind in slips:
         number = float(number)
         if abs(number - value) <= gap:
             clash = clash or kind in (None, "constant factor")
-        elif all(abs(number - x) > gap for _, x, _ in kept):
+        elif all(abs(Decimal(plain_number(number)) - w) > apart for w in written):
             kept.append((sentence, number, kind))
+            written.append(Decimal(plain_number(number)))
     rank, seen = [], Counter()  # the first of each kind, then the second of each, …
     for i, (_, _, kind) in enumerate(kept):
         rank.append((seen[kind], i))

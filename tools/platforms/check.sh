@@ -30,7 +30,9 @@
 #   WORK=<scratch folder> bash tools/platforms/check.sh
 # (git dirs of snapshots of github alonsoarias/Moodle_Dev — a site on Moodle 4.5.5+ — and of
 # github instructure/QTIMigrationTool)
-# Knobs: WORK, SYMNET_SRC, MOODLE_GIT_DIR, MOODLE_REF, QTI_TOOL_GIT_DIR, DBNAME, SKIP_APT=1
+# Knobs: WORK, SYMNET_SRC, MOODLE_GIT_DIR, MOODLE_REF, QTI_TOOL_GIT_DIR, DBNAME, SKIP_APT=1,
+#   REUSE=1 (a second run in the same WORK: keep its Moodle site, database and symnet venv; the
+#   class sets are written again from SYMNET_SRC's HEAD and imported into fresh courses)
 set -uo pipefail
 
 WORK=${WORK:-$(mktemp -d)}
@@ -68,6 +70,9 @@ else
 fi
 su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$DBUSER'\"" | grep -q 1 \
     || su postgres -c "psql -c \"CREATE USER $DBUSER WITH PASSWORD '$DBPASS';\"" || die "cannot create db user"
+REUSED=0
+[ "${REUSE:-0}" = 1 ] && [ -f "$WORK/moodle/config.php" ] && [ -x "$WORK/venv/bin/symnet" ] && REUSED=1
+if [ $REUSED = 0 ]; then
 su postgres -c "dropdb --if-exists $DBNAME" && su postgres -c "createdb -E UTF8 -O $DBUSER $DBNAME" || die "cannot create database"
 
 # ---------------------------------------------------------------- 2. Moodle
@@ -142,14 +147,19 @@ rc=$?
 grep -v '^++ .*Success' "$WORK/out/install.log" | grep -vE '^-->|^$' | tail -5
 [ $rc = 0 ] || die "Moodle install failed (rc $rc), see $WORK/out/install.log"
 
+else
+    say "reusing the Moodle site, database and venv in $WORK (REUSE=1)"
+fi
+
 # ---------------------------------------------------------------- 3. symnet and its class sets
 say "symnet from $SYMNET_SRC"
 cd "$WORK"
-rm -rf "$WORK/src" "$WORK/venv" "$WORK/files"
+rm -rf "$WORK/src" "$WORK/files"
+[ $REUSED = 1 ] || rm -rf "$WORK/venv"
 commit=$(git -C "$SYMNET_SRC" rev-parse HEAD) || die "no git checkout at $SYMNET_SRC"
 git clone -q "$SYMNET_SRC" "$WORK/src" && git -C "$WORK/src" checkout -q "$commit" \
     && git -C "$WORK/src" log --oneline -1 || die "clone failed"
-python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" install -q -e "$WORK/src[plot]" 2>&1 | grep -v '^WARNING: Location' | tail -3
+[ $REUSED = 1 ] || { python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" install -q -e "$WORK/src[plot]" 2>&1 | grep -v '^WARNING: Location' | tail -3; }
 mkdir -p "$WORK/files" && cd "$WORK/files"
 S="$WORK/venv/bin/symnet"
 for ext in xml gift zip; do
