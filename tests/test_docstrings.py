@@ -9,7 +9,7 @@ import symnet as sn
 
 MAIN = ["chain", "circuit", "worksheet", "quiz", "grade", "draw", "gradient_flow",
         "activation_atlas", "update_rule", "register_activation", "Network.fit", "Network.derive",
-        "check", "check_derivation"]
+        "check", "check_derivation", "template"]
 
 
 def _examples(dotted):

@@ -58,6 +58,9 @@ def diagnose(net, derivation, answer, points):
     name = f"∂{derivation.of}/∂{derivation.wrt}"
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
+    layer = _layer_slip(net, derivation, show, _Matcher(points, a))
+    if layer is not None:  # before a constant: see slips.detector
+        return layer
     ratio = _constant_ratio(a[:3], [derivation.value(p).evalf(40) for p in points[:3]])
     if ratio is not None:  # constant at three points: then look at all of them
         ratio = _constant_ratio(a, [derivation.value(p).evalf(40) for p in points])
@@ -85,6 +88,23 @@ def diagnose(net, derivation, answer, points):
     algebra, extra = _algebra(net, answer, derivation.result, show)
     return Diagnosis(activation_hints(net, answer) + algebra + [_agreement(ctx, answer)], None,
                      extra=extra)
+
+
+def _layer_slip(net, derivation, show, matcher):
+    """The :class:`Diagnosis` of a layer's own slip (``layer`` detectors) that explains the
+    answer, or None."""
+    layer = [d for d in DETECTORS if d.layer]
+    if not layer or derivation.n_paths > MAX_DIAGNOSED_PATHS:
+        return None
+    try:
+        chain = derivation.chain_value
+    except TooLargeError:
+        return None
+    ctx = Context(net, derivation, chain, show)
+    for slip in (s for d in layer for s in d.propose(ctx)):
+        if matcher.matches(slip.edit(chain)):
+            return Diagnosis([slip.sentence], None, [slip])
+    return None
 
 
 def _constant_ratio(a, e):
@@ -176,9 +196,11 @@ def slips_at(net, derivation, values):
         return floats[expr]
 
     out = []
+    layer = {d.kind for d in DETECTORS if d.layer}
     singles = [s for d in DETECTORS for s in d.propose(ctx)]
-    # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere
-    for slip in sorted(singles, key=lambda s: s.kind != "constant factor"):
+    # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere; but
+    # a layer's own slip before it (see slips.detector)
+    for slip in sorted(singles, key=lambda s: (s.kind not in layer, s.kind != "constant factor")):
         try:
             out.append((slip, float(slip.edit(chain).evaluate(value_of))))
         except _Undefined:
