@@ -33,6 +33,7 @@ from .symbols import Partial
 
 _NAME = re.compile(r"(.*?[^\d_])(\d+(?:_\d+)*)")
 LETTERS = "ijklmnpqrtuv"  # the summation indices, in order
+NEIGHBOURS = 2  # how far from a path's index a factor's index may be (h_{t−1}, x_{i,j+1})
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,16 @@ def _family(members, local, letters):
         return sum(u in fixed for u in used) + len(used) - len(set(used))
     best = min(range(len(members)), key=collisions)
     at = [table[best][c[0][0]] for c in classes]
-    general = _general(members[best], local, variables, at, offsets)
-    for row, path in zip(table, members):  # each member is the general term at its indices
-        values = dict(zip(variables, [row[c[0][0]] for c in classes]))
-        if _instance(general, values) != (path, tuple(local(a, b) for a, b in zip(path, path[1:]))):
-            return _by_one_index(members, table, classes, local, letters)
+    # a factor may read a neighbour of the path's index (h_{t−1} in ∂a_t/∂W_hh; x_{i,j+1} in
+    # ∂y_{i,j}/∂w_{1,2}): tried only when the path's own indices do not give every member
+    for reach in (0, NEIGHBOURS):
+        general = _general(members[best], local, variables, at, offsets, reach)
+        if all(_instance(general, dict(zip(variables, [row[c[0][0]] for c in classes]))) ==
+               (path, tuple(local(a, b) for a, b in zip(path, path[1:])))
+               for row, path in zip(table, members)):  # each member is the general term
+            break
+    else:
+        return _by_one_index(members, table, classes, local, letters)
     indices = tuple((v, r[0], r[-1]) for v, r in zip(variables, ranges))
     return [Family(indices, general[0], general[1], tuple(members))]
 
@@ -138,22 +144,27 @@ def _by_one_index(members, table, classes, local, letters):
     return None
 
 
-def _general(path, local, variables, at, offsets):
+def _general(path, local, variables, at, offsets, reach=0):
     """The path and its factors' values with each index value of ``at`` (plus an offset)
-    written as its variable."""
+    written as its variable; in the values, also the index values up to ``reach`` away."""
     where = {}
     for v, a, os in zip(variables, at, offsets):
         for o in sorted(os, key=abs):
             where.setdefault(a + o, v + o)
+    near = dict(where)
+    for d in sorted(range(-reach, reach + 1), key=abs):
+        for v, a in zip(variables, at):
+            near.setdefault(a + d, v + d)
 
-    def general(symbol):
+    def general(symbol, where=where):
         stem, indices = split(symbol)
         if not indices or not any(k in where for k in indices):
             return symbol
         return indexed(stem, tuple(where.get(k, k) for k in indices))
 
     def rewrite(expr):
-        return expr.xreplace({s: general(s) for s in expr.free_symbols if isinstance(s, sp.Symbol)})
+        return expr.xreplace({s: general(s, near) for s in expr.free_symbols
+                              if isinstance(s, sp.Symbol)})
     values = tuple(rewrite(local(a, b)) for a, b in zip(path, path[1:]))
     return tuple(general(n) for n in path), values
 
