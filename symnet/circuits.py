@@ -36,7 +36,8 @@ class Circuit(GraphModel):
     ``definitions`` is text (``"q = x + y; f = q*z"``, definitions separated by ';' or new
     lines), a list of such strings, a dict ``{Symbol: expr}`` or a list of SymPy ``Eq``.
     ``output`` names a definition (default: the last); ``params`` names leaves, as a list or
-    ``"w0,w1,w2"`` (default: every leaf).
+    ``"w0,w1,w2"`` (default: every leaf); ``sums`` collects paths that differ only in an
+    index as Σ (see :func:`circuit`).
 
     >>> c = Circuit("a = w0*x0 + w1*x1 + w2; f = sigmoid(a)", params="w0,w1,w2")
     >>> c.params, c.inputs
@@ -45,7 +46,8 @@ class Circuit(GraphModel):
     x0*(1 - sigmoid(a))*sigmoid(a)
     """
 
-    def __init__(self, definitions, output=None, params=None):
+    def __init__(self, definitions, output=None, params=None, sums=False):
+        self.sums = sums  # derivations collect paths that differ in an index as Σ (symnet.sums)
         definitions = as_definitions(definitions)
         defined = {str(s): s for s in definitions}
         if output is not None and str(output) not in defined:
@@ -112,7 +114,7 @@ class Circuit(GraphModel):
         [(f, q, x)]
         """
         of = self.output if of is None else self.symbol(of)
-        return Derivation(self.graph, self.symbol(wrt), of)
+        return Derivation(self.graph, self.symbol(wrt), of, sums=self.sums)
 
     def gradients(self):
         """``{param: ∂output/∂param}`` for every parameter, from one reverse-mode sweep."""
@@ -191,6 +193,8 @@ class Circuit(GraphModel):
             args.append(f"output={str(self.output)!r}")
         if self.params != self.graph.leaves:
             args.append(f"params={','.join(self.param_names)!r}")
+        if self.sums:
+            args.append("sums=True")
         return ", ".join(args)
 
     def __repr__(self):
@@ -206,10 +210,11 @@ class Circuit(GraphModel):
         return "$$" + definitions_latex(self.definitions, inline=True) + "$$"
 
 
-def circuit(definitions, output=None, params=None):
+def circuit(definitions, output=None, params=None, sums=False):
     """A computational graph as a model (see :class:`Circuit`): ``definitions`` as text,
     a list, or a dict; one ``output`` (default the last definition); ``params`` the leaves to
-    derive by (default every leaf).
+    derive by (default every leaf); with ``sums``, derivations write paths that differ only in
+    an index (``y1 … y4``) once, as Σ_i (:mod:`symnet.sums`).
 
     >>> import symnet as sn
     >>> c = sn.circuit("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f")
@@ -219,5 +224,5 @@ def circuit(definitions, output=None, params=None):
     >>> print(s.routes[-2])
     a is used twice (by c and d): the gradients add up at the fork: ∂y/∂a = 7 + 18 = 25
     """
-    return Circuit(definitions, output, params)
+    return Circuit(definitions, output, params, sums)
 

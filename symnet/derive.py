@@ -26,6 +26,7 @@ from .graph import Graph
 from .parse import parse_definitions
 from .paths import Chain, Path
 from .printing import Rendered, aligned, divides, latex, path_sum, printed_as, text
+from .sums import collect, family_sum, general_factors
 from .sweep import Sweep
 from .symbols import Delta, Partial
 
@@ -145,12 +146,13 @@ class Derivation(Rendered):
     {∂L/∂yhat: 2*(-y + yhat), ∂yhat/∂N1: w5, ∂N1/∂w1: x1}
     """
 
-    def __init__(self, graph, wrt, of=None, show_expanded=False, names=None):
+    def __init__(self, graph, wrt, of=None, show_expanded=False, names=None, sums=False):
         self.graph = graph
         self.wrt = wrt
         self.of = graph.output if of is None else of
         self.show_expanded = show_expanded
         self.names = names or {}  # {node: the Symbol it prints as} (a notation profile)
+        self.sums = sums
 
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
@@ -198,6 +200,27 @@ class Derivation(Rendered):
             parents = [p for p in self.graph.parents.get(node, ()) if p in self.nodes]
             stack.extend((p, path + (p,)) for p in reversed(parents))
         return found
+
+    @cached_property
+    def families(self):
+        """With ``sums``, the paths collected into Σ families (:mod:`symnet.sums`) when that
+        writes fewer terms, at most :data:`MAX_PATHS_SHOWN`; else None.
+
+        >>> import symnet as sn
+        >>> d = sn.template("batchnorm", m=4).derive("gamma")
+        >>> d.families[0].indices
+        ((i, 1, 4),)
+        >>> print(d.text())
+        ∂L/∂gamma = Σ_{i=1..4} ∂L/∂y[i] · ∂y[i]/∂gamma
+          ∂L/∂y[i] = g[i]
+          ∂y[i]/∂gamma = xhat[i]
+        ∂L/∂gamma = Σ_{i=1..4} g[i] · xhat[i]
+                  = g1*xhat1 + g2*xhat2 + g3*xhat3 + g4*xhat4
+        """
+        if not self.sums or self.n_paths > MAX_PATHS:
+            return None
+        found = collect(self.paths, self.graph.local)
+        return found if len(found) < self.n_paths and len(found) <= MAX_PATHS_SHOWN else None
 
     @cached_property
     def chain(self):
@@ -298,6 +321,8 @@ class Derivation(Rendered):
         show = latex if fmt == "latex" else text
         partial = show(Partial(self.of, self.wrt))
         lines = []
+        if self.families is not None:
+            return self._sum_lines(fmt, show, partial)
         if self.n_paths > MAX_PATHS_SHOWN:
             lines.append((partial, f"(a sum over {self.n_paths:,} paths; by reverse mode:)"
                           if fmt != "latex" else r"\text{a sum over %s paths; by reverse mode:}"
@@ -309,7 +334,10 @@ class Derivation(Rendered):
         lines.append((partial, path_sum(self.chain, fmt)))
         for factor, value in self.factors.items():
             rhs = show(value)
-            if factor.num in value.free_symbols:  # written by its own name: its definition beside
+            # written by its own name: its definition beside (a softmax's is a definition of
+            # the model, named as ŷ1 and p1 are: the lecture's ŷ1(1 − ŷ1) needs none)
+            if factor.num in value.free_symbols and \
+                    not isinstance(self.graph.definitions[factor.num], softmax):
                 where = f"{show(factor.num)} = {show(self.graph.definitions[factor.num])}"
                 rhs += rf" \quad \text{{where }} {where}" if fmt == "latex" else f", where {where}"
             lines.append((show(factor), rhs, "factor"))
@@ -326,6 +354,14 @@ class Derivation(Rendered):
                 full = None
             if full is not None and full not in (compact, chained):
                 lines.append(("", full))
+        return lines
+
+    def _sum_lines(self, fmt, show, partial):
+        """The chain rule with the paths collected: Σ families, each general factor once."""
+        lines = [(partial, family_sum(self.families, fmt))]
+        lines += [(show(f), show(v), "factor") for f, v in general_factors(self.families).items()]
+        lines.append((partial, family_sum(self.families, fmt, values=True)))
+        lines.append(("", show(self.result)))
         return lines
 
     @cached_property

@@ -29,6 +29,8 @@ from .errors import SymnetError
 FORMATS = ("text", "latex", "markdown")  # what every printed derivation, table or atlas offers
 
 _WEIGHT = re.compile(r"^w\d+$")
+# the names normalization layers print as lectures write them (symnet.templates)
+LAYER_NAMES = {"var": r"\sigma^{2}", "std": r"\sigma", "eps": r"\varepsilon"}
 
 
 def _factor_rank(factor):
@@ -126,6 +128,10 @@ class SymnetLatexPrinter(_Named, _Ordering, LatexPrinter):
 
     printmethod = "_latex"
     _default_settings = dict(LatexPrinter._default_settings, order="none")
+
+    def _print_Symbol(self, expr, style="plain"):
+        named = LAYER_NAMES.get(expr.name)
+        return named if named is not None else super()._print_Symbol(expr, style)
 
     def _print_Heaviside(self, expr, exp=None):
         x, at_zero = expr.args

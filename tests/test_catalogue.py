@@ -49,6 +49,9 @@ CASES = [
     ("fork's gradients not added", DAG, "a"),
     ("dropped path", DAG, "b"),
     ("constant factor", CS231N, "z"),
+    ("n for n − 1 in the variance", sn.template("batchnorm", m=3, bessel=True), "x1"),
+    ("n for n − 1 in the variance", sn.template("batchnorm", m=3), "gamma"),
+    ("−p instead of p − 1 for the target class", sn.template("softmax_ce", k=3, target=3), "z3"),
     # the layers courses assign (symnet.templates), at a size a page holds
     ("time step missing in BPTT", sn.template("rnn", steps=3), "W_hh"),
     ("filter not flipped", sn.template("conv2d"), "x2_2"),

@@ -9,7 +9,7 @@ import symnet as sn
 
 MAIN = ["chain", "circuit", "worksheet", "quiz", "grade", "draw", "gradient_flow",
         "activation_atlas", "update_rule", "register_activation", "Network.fit", "Network.derive",
-        "check", "check_derivation", "score"]
+        "check", "check_derivation", "score", "template"]
 
 
 def _examples(dotted):

@@ -162,8 +162,31 @@ def test_each_gate_slip_is_named_and_a_near_miss_is_not(kind, definitions, wrt, 
     assert kind not in [s.kind for s in miss.slips] and sentence not in miss.sentences
 
 
+# the slips of the layers courses assign (issue 20): kind, template, wrt, an answer with the
+# slip, its diagnosis, a near miss
+LAYER_SLIPS = [
+    # ∂L/∂γ = Σ g_i x̂_i; with n − 1 = 1 for n = 2, x̂_i = d_i/√(d1² + d2²)
+    ("n for n − 1 in the variance", sn.template("batchnorm", m=2), "gamma",
+     "(g1*d1 + g2*d2)/sqrt(d1**2 + d2**2)",
+     "you divided var by n − 1 = 1 (Bessel's correction) where this variance divides by n = 2",
+     "(g1*d1 + g2*d2)/sqrt(d1**2 + d2**2 + 1)"),
+    ("n for n − 1 in the variance", sn.template("batchnorm", m=3, bessel=True), "gamma",
+     "(g1*d1 + g2*d2 + g3*d3)/sqrt((d1**2 + d2**2 + d3**2)/3)",
+     "you divided var by n = 3 where Bessel's n − 1 = 2 belongs",
+     "(g1*d1 + g2*d2 + g3*d3)/sqrt((d1**2 + d2**2 + d3**2)/4)"),
+    ("−p instead of p − 1 for the target class", sn.template("softmax_ce", k=3, target=2), "z2",
+     "-p2", "z2 is the target class's logit: ∂L/∂z2 = p2 − 1, not −p2", "-p1"),
+]
+
+
+@pytest.mark.parametrize("kind, net, wrt, answer, sentence, near", LAYER_SLIPS,
+                         ids=[f"{row[0]}-{row[2]}" for row in LAYER_SLIPS])
+def test_each_layer_slip_is_named_and_a_near_miss_is_not(kind, net, wrt, answer, sentence, near):
+    test_each_slip_is_named_and_a_near_miss_is_not(kind, net, wrt, answer, sentence, near)
+
+
 def test_every_registered_detector_has_a_case():
-    assert {d.kind for d in DETECTORS} == {row[0] for row in SLIPS + GATE_SLIPS}
+    assert {d.kind for d in DETECTORS} == {row[0] for row in SLIPS + GATE_SLIPS + LAYER_SLIPS}
 
 
 def test_two_slips_at_once_are_named_together():

@@ -165,3 +165,91 @@ def test_every_template_compiles_to_the_same_gradient_as_its_sweep():
     params = {str(p): float(BN_POINT[str(p)]) for p in bn.params}
     compiled = bn.compile("scalar").gradient(params, np.array([[1.0, 0.0, 0.0, 0.0]]))
     assert compiled["x2"] == pytest.approx(-0.619677, abs=5e-7)
+
+
+def test_the_published_minus_0_67_is_minus_p_instead_of_p_minus_1():
+    # a well-known answer key prints −0.67 for ∂L/∂z3 with target 3; the right value is p3 − 1
+    c = sn.template("softmax_ce", k=3, target=3)
+    result = sn.check(c, "z3", "-0.67", at={"z1": 1, "z2": 2, "z3": 3},
+                      tolerance=0.01)  # two digits given: within 1%
+    assert not result.correct and result.slips == ["−p instead of p − 1 for the target class"]
+    assert result.diagnosis == ["z3 is the target class's logit: ∂L/∂z3 = p3 − 1, not −p3"]
+    assert result.counterexample["expected"] == pytest.approx(-0.334759, abs=5e-7)
+
+
+def test_a_batch_norm_answer_with_n_where_n_minus_1_belongs_is_diagnosed():
+    at = {"x1": 1, "x2": 2, "x3": 3, "x4": 4, "gamma": 2, "beta": 0.5, "g1": 1, "g2": 0,
+          "g3": 0, "g4": 0}
+    biased = sn.template("batchnorm", m=4).at(at).gradients
+    result = sn.check(sn.template("batchnorm", m=4, bessel=True), "x1",
+                      float(biased[sn.template("batchnorm", m=4).symbol("x1")]), at=at)
+    assert result.slips == ["n for n − 1 in the variance"]
+    assert result.diagnosis == ["you divided var by n = 4 where Bessel's n − 1 = 3 belongs"]
+    reverse = sn.check(sn.template("batchnorm", m=4), "x1", 0.464758, at=at)
+    assert reverse.slips == ["n for n − 1 in the variance"]
+
+
+# ------------------------------------------------- every template: derive, sheet, quiz, slip
+
+# a template at a page's size, a leaf, an answer with a slip and the slip's kind
+SLIPPED = [
+    ("affine", {"n": 2, "k": 2}, "w2_1", "x1", "dropped factor"),
+    ("softmax_ce", {"k": 3, "target": 2}, "z2", "-p2", "−p instead of p − 1 for the target class"),
+    ("batchnorm", {"m": 4, "bessel": True}, "gamma",
+     "(g1*d1 + g2*d2 + g3*d3 + g4*d4)/sqrt((d1**2 + d2**2 + d3**2 + d4**2)/4)",
+     "n for n − 1 in the variance"),
+    ("layernorm", {"n": 3}, "gamma2", "g2*d2/sqrt((d1**2 + d2**2 + d3**2)/2)",
+     "n for n − 1 in the variance"),
+    ("attention", {"n": 2, "d": 2}, "v1_1", "g1_1*a1_1", "fork's gradients not added"),
+]
+
+
+@pytest.mark.parametrize("name, options, wrt, answer, kind", SLIPPED, ids=[s[0] for s in SLIPPED])
+def test_every_template_derives_and_names_a_slip(name, options, wrt, answer, kind):
+    c = sn.template(name, **options)
+    d = c.derive(wrt)
+    assert sn.check(c, wrt, sn.text(d.result)).correct
+    assert d.latex().startswith(r"\begin{aligned}")
+    result = sn.check(c, wrt, answer)
+    assert not result.correct and result.slips == [kind], result.diagnosis
+
+
+def test_batch_norms_shared_gradients_are_sums_written_once():
+    d = sn.template("batchnorm", m=4).derive("gamma")
+    assert d.text().splitlines() == [
+        "∂L/∂gamma = Σ_{i=1..4} ∂L/∂y[i] · ∂y[i]/∂gamma",
+        "  ∂L/∂y[i] = g[i]",
+        "  ∂y[i]/∂gamma = xhat[i]",
+        "∂L/∂gamma = Σ_{i=1..4} g[i] · xhat[i]",
+        "          = g1*xhat1 + g2*xhat2 + g3*xhat3 + g4*xhat4"]
+    dx = sn.template("batchnorm", m=4).derive("x1")
+    assert dx.n_paths == 25 and len(dx.families) == 4  # Σ_i, one path, Σ_i Σ_j, Σ_i
+    assert r"\sum_{i=1}^{4} \sum_{j=1}^{4}" in dx.latex()
+
+
+def test_batch_norms_dx_in_one_line_is_accepted():
+    # the closed form lectures derive: dx_i = γ/(mσ) (m g_i − Σ_j g_j − x̂_i Σ_j g_j x̂_j)
+    bn = sn.template("batchnorm", m=4)
+    sum_g, sum_gx = "(g1 + g2 + g3 + g4)", "(g1*xhat1 + g2*xhat2 + g3*xhat3 + g4*xhat4)"
+    answer = f"gamma/(4*std)*(4*g1 - {sum_g} - xhat1*{sum_gx})"
+    assert sn.check(bn, "x1", answer).correct
+    assert not sn.check(bn, "x1", f"gamma/(4*std)*(4*g1 - {sum_g})").correct
+
+
+@pytest.mark.parametrize("name, options", [(s[0], s[1]) for s in SLIPPED], ids=[s[0] for s in SLIPPED])
+def test_every_template_has_a_worksheet_and_a_quiz(name, options, tmp_path):
+    c = sn.template(name, **options)
+    ws = sn.worksheet(c, seed=3)
+    assert "Gradients by the chain rule" in ws.latex()
+    q = sn.quiz(c, variants=2, seed=3)
+    assert all(q.variants[0].questions)
+    for suffix in (".xml", ".gift", ".zip"):
+        assert q.save(tmp_path / f"{name}{suffix}")
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("name", sorted(sn.TEMPLATES))
+def test_every_templates_worksheet_compiles_to_pdf(name, tmp_path):
+    ws = sn.worksheet(sn.template(name), seed=1)
+    ws.save(tmp_path / f"{name}.pdf")
+    assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")

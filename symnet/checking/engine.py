@@ -61,6 +61,10 @@ def diagnose(net, derivation, answer, points):
     name = f"∂{derivation.of}/∂{derivation.wrt}"
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
+    matcher = _Matcher(points, a)
+    layer = _layer_slip(net, derivation, show, matcher)
+    if layer is not None:  # before a constant: see slips.detector
+        return layer
     ratio = _constant_ratio(a[:3], [truth(derivation, p) for p in points[:3]])
     if ratio is not None:  # constant at three points: then look at all of them
         ratio = _constant_ratio(a, [truth(derivation, p) for p in points])
@@ -75,7 +79,6 @@ def diagnose(net, derivation, answer, points):
     except TooLargeError:
         return Diagnosis([], None)
     ctx = Context(net, derivation, chain, show)
-    matcher = _Matcher(points, a)
     proposed = _proposed(ctx)
     for slip, edited in proposed:
         if matcher.matches(edited):
@@ -96,6 +99,23 @@ def _proposed(ctx):
     key = ("slips", ctx.of, ctx.wrt, ctx.show.key, tuple(DETECTORS))
     return memo(ctx.net, key, lambda: [(slip, slip.edit(ctx.chain))
                                        for d in DETECTORS for slip in d.propose(ctx)])
+
+
+def _layer_slip(net, derivation, show, matcher):
+    """The :class:`Diagnosis` of a layer's own slip (``layer`` detectors) that explains the
+    answer, or None."""
+    layer = [d for d in DETECTORS if d.layer]
+    if not layer or derivation.n_paths > MAX_DIAGNOSED_PATHS:
+        return None
+    try:
+        chain = derivation.chain_value
+    except TooLargeError:
+        return None
+    ctx = Context(net, derivation, chain, show)
+    for slip in (s for d in layer for s in d.propose(ctx)):
+        if matcher.matches(slip.edit(chain)):
+            return Diagnosis([slip.sentence], None, [slip])
+    return None
 
 
 def _constant_ratio(a, e):
@@ -213,8 +233,11 @@ def _slips_at(net, derivation, values):
         return floats[expr]
 
     out = []
-    # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere
-    for slip, edited in sorted(_proposed(ctx), key=lambda s: s[0].kind != "constant factor"):
+    layer = {d.kind for d in DETECTORS if d.layer}
+    # a constant factor first, as diagnose tries it first: −g is "sign error" everywhere; but
+    # a layer's own slip before it (see slips.detector)
+    for slip, edited in sorted(_proposed(ctx), key=lambda s: (s[0].kind not in layer,
+                                                             s[0].kind != "constant factor")):
         try:
             out.append((slip, float(edited.evaluate(value_of))))
         except _Undefined:

@@ -29,8 +29,10 @@ import sympy as sp
 
 from ..activations import entry, names
 from ..derive import Partial
+from ..functions import softmax
 from ..gates import gate
 from ..parse.matrices import replaced, subtrees
+from ..paths import Chain, Path
 from ..printing import text
 from .wording import and_list, constant_sentence, path_sentence
 
@@ -53,16 +55,20 @@ class Slip:
 class Detector:
     kind: str
     propose: Callable  # ctx -> iterable of Slip
+    layer: bool = False  # a known slip of one layer: it explains a number before a constant does
 
 
 DETECTORS = []
 
 
-def detector(kind):
+def detector(kind, layer=False):
     """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``; the order
-    of registration is the order in which the engine prefers explanations."""
+    of registration is the order in which the engine prefers explanations.  A ``layer`` slip
+    (batch norm's n for n − 1, softmax-CE's −p) names a mistake taught with the layer: where
+    its number is also a constant times the derivative (−p₃ ≈ 2(p₃ − 1) at p₃ ≈ ⅔), it is
+    the explanation given."""
     def register(propose):
-        DETECTORS.append(Detector(kind, propose))
+        DETECTORS.append(Detector(kind, propose, layer))
         return propose
     return register
 
@@ -94,6 +100,31 @@ def reroute(old, path, add=False):
 
 def scale(c):
     return lambda chain: chain.scaled(c)
+
+
+def recomputed(net, node, new):
+    """``{node: new, every node computed from it: its definition from new}``: the forward pass
+    with ``node`` computed as ``new``, for the nodes it changes."""
+    later = {node: new}
+    for n, definition in net.definitions.items():
+        if net.order[n] > net.order[node] and definition.free_symbols & later.keys():
+            later[n] = definition.xreplace(later)
+    return later
+
+
+def redefine(net, node, new):
+    """The edit of a forward-pass slip: ``node`` computed as ``new`` (its own local factors
+    re-derived), and every node after it, in the factors that name it, computed from it."""
+    later = recomputed(net, node, new)
+
+    def edit(chain):
+        def value(factor, v):
+            if factor.num == node:
+                v = sp.diff(new, factor.den)
+            return v.xreplace(later)
+        return Chain(tuple(Path(p.nodes, tuple((f, value(f, v)) for f, v in p.factors))
+                           for p in chain.paths), chain.scale)
+    return edit
 
 
 # -------------------------------------------------------------------------- detectors
@@ -430,6 +461,57 @@ def _added_path(ctx):
                 yield Slip("added path",
                            f"your answer adds a path through {sibling}, which does not lead to "
                            f"{ctx.wrt}", reroute(path.nodes, new, add=True), frozenset([new.nodes]))
+
+
+def _variance(net, node):
+    """``(k, divisor)`` when ``node`` is a variance, a sum of k squares divided by k or k − 1."""
+    if not net.definitions[node].has(sp.Pow):  # a neuron's weighted sum: no work spent
+        return None
+    c, rest = sp.factor_terms(net.definitions[node]).as_coeff_Mul()
+    if not rest.is_Add or not c.is_Rational or c.p != 1:
+        return None
+    squared = lambda t: t.is_Pow and t.exp == 2 or \
+        t in net.definitions and net.definitions[t].is_Pow and net.definitions[t].exp == 2
+    k = len(rest.args)
+    return (k, c.q) if all(squared(t) for t in rest.args) and c.q in (k, k - 1) else None
+
+
+@detector("n for n − 1 in the variance", layer=True)
+def _bessel(ctx):
+    # batch norm's σ² = Σ d_i²/m; with Bessel's correction /(m − 1): a student uses the other
+    for node in ctx.net.definitions:
+        found = _variance(ctx.net, node)
+        if found is None:
+            continue
+        k, q = found
+        used = k if q == k - 1 else k - 1
+        new = ctx.net.definitions[node] * sp.Rational(q, used)
+        changed = recomputed(ctx.net, node, new).keys()
+        touched = frozenset(f for f, v in ctx.factors.items()
+                            if f.num == node or v.free_symbols & changed)
+        if not touched:  # ∂L/∂β does not read the variance
+            continue
+        sentence = (f"you divided {node} by n = {k} where Bessel's n − 1 = {k - 1} belongs"
+                    if q == k - 1 else
+                    f"you divided {node} by n − 1 = {k - 1} (Bessel's correction) where this "
+                    f"variance divides by n = {k}")
+        yield Slip("n for n − 1 in the variance", sentence, redefine(ctx.net, node, new), touched)
+
+
+@detector("−p instead of p − 1 for the target class", layer=True)
+def _target_class(ctx):
+    # L = −log p_t, p_t = softmax_t(z): ∂L/∂z_t = p_t − 1, written −p_t (∂L/∂z_j = p_j elsewhere)
+    loss = ctx.net.definitions.get(ctx.of)
+    if loss is None or (-loss).func != sp.log or (-loss).args[0] not in ctx.net.definitions:
+        return
+    p = (-loss).args[0]
+    prob = ctx.net.definitions[p]
+    if not isinstance(prob, softmax) or prob.args[prob.args[0]] != ctx.wrt:
+        return
+    path = Path((ctx.of, ctx.wrt), ((Partial(ctx.of, ctx.wrt), -p),))
+    yield Slip("−p instead of p − 1 for the target class",
+               f"{ctx.wrt} is the target class's logit: ∂{ctx.of}/∂{ctx.wrt} = {p} − 1, not −{p}",
+               lambda chain: Chain((path,)), frozenset(ctx.factors))
 
 
 @detector("constant factor")

@@ -8,6 +8,7 @@ from ..derive import Partial
 from ..document import DisplayMath, Heading, InlineMath, Paragraph, Table, inline_partial
 from ..linebreak import Formula, Line, NumberPrinter, Terms
 from ..printing import latex
+from ..sums import general_factors, sigma
 from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, scaled, shown, value_tex
 
 
@@ -40,9 +41,16 @@ def parameter_blocks(ws, p, d):
                          "One path of one local derivative:" if direct else
                          "The chain rule along the one path; each local derivative; and "
                          "together:"])]
-    lines = [] if direct else [Line(dp, [path_tokens(d.chain, latex)])]
+    if d.families is not None:  # paths that differ in an index, written once as Σ
+        blocks[-1] = Paragraph(["The chain rule, the paths that differ only in an index written "
+                                "once as a sum; each local derivative in general; and together:"])
+        lines = [Line(dp, [family_tokens(d.families, latex)])]
+        factors = general_factors(d.families)
+    else:
+        lines = [] if direct else [Line(dp, [path_tokens(d.chain, latex)])]
+        factors = d.factors
     lines += [Line(latex(f), [answer(ws, latex(v), wide=True) if ws.student else Formula(v)])
-              for f, v in d.factors.items()]
+              for f, v in factors.items()]
     if not direct:
         lines.append(Line(dp, [WIDE_BLANK] if ws.student else _together(d)))
     blocks.append(DisplayMath(lines))
@@ -53,6 +61,8 @@ def parameter_blocks(ws, p, d):
 
 def _together(d):
     """The chain with each factor's formula in, and the compact result if it differs."""
+    if d.families is not None:
+        return [family_tokens(d.families, factor_tex, values=True), Formula(d.result)]
     values = [[d.factors[f] for f in prod] for prod in d.chain]
     sides = [path_tokens(values, factor_tex)]
     if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
@@ -79,6 +89,17 @@ def path_tokens(products, show):
         for j, f in enumerate(prod):
             toks.append(("." if j else "+" if i else "", show(f)))
     return Terms(toks or [("", "0")])
+
+
+def family_tokens(families, show, values=False):
+    """The Σ families (:mod:`symnet.sums`) as terms: each family's Σ, then its product of
+    partials (or of the factors' ``values``)."""
+    products = []
+    for f in families:
+        factors = [show(v) for v in f.values] if values else \
+            [latex(Partial(a, b)) for a, b in zip(f.nodes, f.nodes[1:])]
+        products.append([sigma(f, "latex") + factors[0]] + factors[1:])
+    return path_tokens(products, str)
 
 
 def product_tokens(ws, d, fv):
@@ -117,6 +138,9 @@ def gradient_numbers(ws, p, d, dp):
 
 def _one_sample(ws, p, d, dp):
     nums = ws.numbers
+    if d.families is not None:  # a line per factor and path would fill pages: the sum's value
+        return [Paragraph(["With the numbers (every node's are in the backward pass):"]),
+                DisplayMath([Line(dp, [answer(ws, num(ws, nums.grad[p]))])])]
     inverse = {v: k for k, v in ws.net.definitions.items() if not v.is_Add}
     vals, fv = nums.values[0], nums.factors[p][0]
     printer = NumberPrinter(shown(ws, vals))

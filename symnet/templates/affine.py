@@ -29,7 +29,7 @@ def affine(n=3, k=2):
             sp.Symbol(f"b{j}")
         params += w + [sp.Symbol(f"b{j}")]
     definitions[sp.Symbol("L")] = upstream(list(definitions))
-    return Circuit(definitions, params=[str(p) for p in params + x])
+    return Circuit(definitions, params=[str(p) for p in params + x], sums=True)
 
 
 def upstream(outputs, prefix="g"):

@@ -43,7 +43,7 @@ def batchnorm(m=4, bessel=False, eps=0):
         ys.append(sp.Symbol(f"y{i}"))
         definitions[ys[-1]] = gamma * sp.Symbol(f"xhat{i}") + beta
     definitions[sp.Symbol("L")] = upstream(ys)
-    return Circuit(definitions, params=["beta", "gamma"] + [str(s) for s in x])
+    return Circuit(definitions, params=["beta", "gamma"] + [str(s) for s in x], sums=True)
 
 
 def normalized(x, bessel, eps):

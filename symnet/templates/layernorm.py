@@ -26,4 +26,4 @@ def layernorm(n=4, eps=0):
         definitions[ys[-1]] = sp.Symbol(f"gamma{i}") * sp.Symbol(f"xhat{i}") + sp.Symbol(f"beta{i}")
     definitions[sp.Symbol("L")] = upstream(ys)
     params = [f"{p}{i}" for p in ("beta", "gamma") for i in range(1, n + 1)]
-    return Circuit(definitions, params=params + [str(s) for s in x])
+    return Circuit(definitions, params=params + [str(s) for s in x], sums=True)

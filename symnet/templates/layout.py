@@ -43,7 +43,7 @@ class LayerCircuit(Circuit):
     a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5."""
 
     def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None):
-        super().__init__(definitions, params=[str(p) for p in params])
+        super().__init__(definitions, params=[str(p) for p in params], sums=True)
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
         self.nice_values = nice_values

@@ -29,4 +29,4 @@ def softmax_ce(k=3, target=1):
     z = [sp.Symbol(f"z{j}") for j in range(1, k + 1)]
     definitions = {sp.Symbol(f"p{j}"): softmax(j, *z) for j in range(1, k + 1)}
     definitions[sp.Symbol("L")] = -sp.log(sp.Symbol(f"p{target}"))
-    return Circuit(definitions)
+    return Circuit(definitions, sums=True)
