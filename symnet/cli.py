@@ -116,7 +116,8 @@ def _network_parent(activation_help=None, l2=True, circuit=False):
                             "\"q = x + y; f = q*z\" (the last is the output), or a file of them")
         p.add_argument("--template", metavar="NAME[:OPTION=VALUE,...]",
                        help="a layer courses assign, as a circuit: affine, softmax_ce, batchnorm, "
-                            "layernorm, attention, e.g. batchnorm:m=4,bessel=true")
+                            "layernorm, attention, rnn, conv1d, conv2d, maxpool, e.g. "
+                            "batchnorm:m=4,bessel=true")
     else:
         p.add_argument("arch", metavar="ARCH", help="layer sizes, e.g. 2-2-1")
     p.add_argument("--activation", default="linear", help=activation_help or (
@@ -396,7 +397,8 @@ _FLOW_ACTIVATION = ("activations to COMPARE, comma-separated: one table column (
 # name: (help, its own arguments, takes the network options: True, "flow"'s, or "circuit": a
 # network or --circuit); the handler is symnet.commands.<name>.run
 COMMANDS = {
-    "derive": ("derive ∂L/∂w for a network's parameters", _derive_arguments, True),
+    "derive": ("derive ∂L/∂w for a network's parameters (or a circuit's, or a template's)",
+               _derive_arguments, "circuit"),
     "train": ("train a network on a CSV file (gradient descent, momentum, RMSprop, Adam)",
               _train_arguments, True),
     "check": ("check a derivative you computed by hand, on a network or a circuit (exit 0 "

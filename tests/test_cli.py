@@ -50,12 +50,33 @@ def test_derive_markdown(capsys):
     assert "### ∂L/∂b1" in out
 
 
+def test_derive_a_template_collects_the_batch_as_one_sum(capsys):
+    assert main(["derive", "--template", "batchnorm", "--wrt", "gamma"]) == 0
+    assert capsys.readouterr().out == (
+        "∂L/∂gamma = Σ_{i=1..4} ∂L/∂y[i] · ∂y[i]/∂gamma\n"
+        "  ∂L/∂y[i] = g[i]\n"
+        "  ∂y[i]/∂gamma = xhat[i]\n"
+        "∂L/∂gamma = Σ_{i=1..4} g[i] · xhat[i]\n"
+        "          = g1*xhat1 + g2*xhat2 + g3*xhat3 + g4*xhat4\n")
+
+
+def test_derive_a_circuit_names_its_own_output(capsys):
+    assert main(["derive", "--circuit", "q = x + y; f = q*z", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## circuit\n\n$$\n")
+    assert [line for line in out.splitlines() if line.startswith("###")] == [
+        "### ∂f/∂x", "### ∂f/∂y", "### ∂f/∂z"]
+
+
 def test_chain(capsys):
     assert main(["chain", "m = x**2; z = m**2; y = z**2", "--wrt", "x"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "      = 8*x**7"
 
 
 @pytest.mark.parametrize("argv, message", [
+    (["derive", "--template", "rnn", "--layers"],
+     "error: --layers and --convention derive a network's arrays; a circuit is derived node by "
+     "node (leave them out)"),
     (["derive", "2--1"], "error: malformed architecture '2--1'; expected layer sizes like '2-2-1'"),
     (["derive", "0-1"], "error: malformed architecture '0-1'"),
     (["derive", "2-x-1"], "error: malformed architecture '2-x-1'"),

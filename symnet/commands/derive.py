@@ -3,11 +3,14 @@
 from ..bounds import SECONDS_PER_DERIVATION_SHOWN, check_seconds
 from ..errors import SymnetError
 from ..printing import definitions_latex, text
-from .common import names_from, network_from
+from .common import model_from, names_from
 
 
 def run(args):
-    net = network_from(args)
+    net = model_from(args)
+    if (args.layers or args.convention) and not hasattr(net, "derive_layers"):
+        raise SymnetError("--layers and --convention derive a network's arrays; a circuit is "
+                          "derived node by node (leave them out)")
     if args.layers:
         if args.wrt or args.expanded:
             raise SymnetError("--layers derives every array at once; it takes no --wrt or --expanded")
@@ -32,12 +35,13 @@ def run(args):
         elif args.format == "latex":
             blocks.append(definitions_latex(net.definitions, inline=True))
         else:
-            blocks.append("## " + net.arch + " network\n\n$$\n"
+            title = f"{net.arch} network" if hasattr(net, "arch") else "circuit"
+            blocks.append(f"## {title}\n\n$$\n"
                           + definitions_latex(net.definitions, inline=True) + "\n$$")
     for d in derivations:
         block = d.render(args.format)
         if args.format == "markdown":
-            block = f"### ∂L/∂{text(d.wrt)}\n\n" + block
+            block = f"### ∂{text(d.of)}/∂{text(d.wrt)}\n\n" + block
         blocks.append(block)
     print("\n\n".join(blocks))
     return 0
