@@ -79,6 +79,15 @@ def test_worksheets_quizzes_and_drawings_print_the_books_names():
     assert ">net_h1<" in svg and ">out_o1<" in svg
 
 
+def test_a_worksheet_of_several_samples_names_each_samples_loss_in_the_books_names():
+    net = sn.Network("2-2-1", activation="sigmoid", notation="mazur")
+    sheet = sn.worksheet(net, seed=1, wrt=["w1"], at=[{"x1": 1, "x2": 2, "y": 1},
+                                                     {"x1": 0, "x2": 1, "y": 0}]).markdown()
+    assert r"E_{total} &= \frac{1}{n} \sum_{i=1}^{n} {E_{total}}_{i}" in sheet
+    assert r"\frac{\partial {E_{total}}_{2}}{\partial w_{1}} &=" in sheet
+    assert "L_{" not in sheet and "E_{total}_{" not in sheet  # no double subscript
+
+
 @pytest.mark.parametrize("answer", [
     r"2(\hat{y}-y) w_5 a^{[1]}_{1}(1-a^{[1]}_{1}) x_1",      # Ng, LaTeX; a^{[2]} is the output
     r"2(a^{[2]}-y) w_5 \sigma(z^{[1]}_{1})(1-\sigma(z^{[1]}_{1})) x_1",

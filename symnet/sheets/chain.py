@@ -9,7 +9,7 @@ from ..document import DisplayMath, Heading, InlineMath, Paragraph, Table, inlin
 from ..linebreak import Formula, Line, NumberPrinter, Terms
 from ..printing import latex
 from ..sums import general_factors, sigma
-from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, scaled, shown, value_tex
+from .sections import WIDE_BLANK, answer, loss_sum_of_samples, num, one_sample, scaled, shown, value_tex
 
 
 def gradient_section(ws):
@@ -21,10 +21,11 @@ def gradient_section(ws):
                          "the sum, over every path from ", out, f" down to the {what}, of the "
                          "product of the local derivatives along the path."])]
     if n > 1:
+        loss = latex(net.output)  # L, or the notation's C, J, E_total
         blocks.append(Paragraph(["The derivatives are those of one sample's loss ",
-                                 InlineMath("L_{i}"), "; over the samples,"]))
-        blocks.append(DisplayMath([Line(r"\frac{\partial L}{\partial w}", [
-            loss_sum_of_samples(net, r"\frac{\partial L_{i}}{\partial w}")])]))
+                                 InlineMath(one_sample(loss)), "; over the samples,"]))
+        blocks.append(DisplayMath([Line(r"\frac{\partial %s}{\partial w}" % loss, [
+            loss_sum_of_samples(net, r"\frac{\partial %s}{\partial w}" % one_sample(loss))])]))
     for p, d in ws.derivations.items():
         blocks += parameter_blocks(ws, p, d)
     return blocks
@@ -128,7 +129,8 @@ def gradient_numbers(ws, p, d, dp):
     for i, (fv, g) in enumerate(zip(factor_values, nums.grads), 1):
         sides = [] if ws.student else [product_tokens(ws, d, fv)]
         sides.append(answer(ws, num(ws, g[p])))
-        lines.append(Line(latex(Partial(sp.Symbol(f"L_{i}"), p)), sides))
+        lines.append(Line(r"\frac{\partial %s}{\partial %s}" % (
+            one_sample(latex(ws.net.output), i), latex(p)), sides))
     sides = [] if ws.student else [scaled(ws.net, [num(ws, g[p]) for g in nums.grads])]
     sides.append(answer(ws, num(ws, nums.grad[p])))
     lines.append(Line(dp, sides))

@@ -79,9 +79,11 @@ def network_section(ws):
     if net.output_activation.name == "softmax":
         blocks += softmax_definition(net)
     reduction = net.loss.reduction
-    blocks.append(Paragraph([InlineMath("L"), " is the loss of one sample. Over ", InlineMath("n"),
-                             f" samples the loss is the {reduction} of the samples' losses:"]))
-    blocks.append(DisplayMath([Line("L", [loss_sum(net)])]))
+    loss = latex(net.output)  # L, or the notation's C, J, E_total
+    blocks.append(Paragraph([InlineMath(loss), " is the loss of one sample. Over ",
+                             InlineMath("n"), f" samples the loss is the {reduction} of the "
+                             "samples' losses:"]))
+    blocks.append(DisplayMath([Line(loss, [loss_sum(net)])]))
     blocks += [Heading(3, ["Parameters"]), parameter_table(ws)]
     return blocks
 
@@ -124,6 +126,11 @@ def parameter_table(ws):
     return Table(header, rows, "cllr"[:len(header)])
 
 
+def one_sample(loss, index="i"):
+    """One sample's loss in LaTeX: ``L_{i}``; ``{E_{total}}_{i}`` (no double subscript)."""
+    return ("{%s}_{%s}" if "_" in loss else "%s_{%s}") % (loss, index)
+
+
 def loss_sum(net):
     per = net.definitions[net.symbols["L"]]
     if len(net.targets) == 1:
@@ -133,7 +140,7 @@ def loss_sum(net):
         if per.is_Add:
             body = r"\left(%s\right)" % body
     else:
-        body = "L_{i}"
+        body = one_sample(latex(net.output))
     return loss_sum_of_samples(net) + body
 
 
@@ -187,7 +194,7 @@ def forward_lines(ws, vals, sample=None):
     for node, definition in net.definitions.items():
         if node not in vals:  # a circuit's definition that its output does not read
             continue
-        lhs = "L_{%d}" % sample if node == net.output and sample else latex(node)
+        lhs = one_sample(latex(node), sample) if node == net.output and sample else latex(node)
         sides = [Formula(definition)]
         numbered = Formula(definition, NumberPrinter(known), ".")
         tex = numbered.tokens(10**6)[0][1]
@@ -203,17 +210,18 @@ def forward_lines(ws, vals, sample=None):
 def _sample_table(ws, inputs):
     net, nums = ws.net, ws.numbers
     L = net.symbols["L"]
+    loss = latex(L)  # L, or the notation's C, J, E_total
     outs = list(net.outputs)
-    header = [[InlineMath(latex(k))] for k in inputs + outs] + [[InlineMath("L_{i}")]]
+    header = [[InlineMath(latex(k))] for k in inputs + outs] + [[InlineMath(one_sample(loss))]]
     rows = [[[InlineMath(num(ws, vals[k]))] for k in inputs] +
             [[InlineMath(answer(ws, num(ws, vals[k])))] for k in outs + [L]]
             for vals in nums.values]
-    sides = [loss_sum_of_samples(net, "L_{i}")]
+    sides = [loss_sum_of_samples(net, one_sample(loss))]
     if not ws.student:
         sides.append(scaled(net, [num(ws, v[L]) for v in nums.values]))
     sides.append(answer(ws, num(ws, nums.loss)))
     return [Paragraph(["In a table, as in the lecture:"]), Table(header, rows, "r" * len(header)),
-            Paragraph(["The loss over the samples:"]), DisplayMath([Line("L", sides)])]
+            Paragraph(["The loss over the samples:"]), DisplayMath([Line(loss, sides)])]
 
 
 def value_tex(ws, v, paren):
