@@ -46,8 +46,13 @@ def without_division(expr, inverse=None):
     """
     if not divides(expr):
         return expr
-    cancelled = sp.factor(sp.cancel(expr.xreplace(inverse or {})))
-    return expr if divides(cancelled) else cancelled
+    cancelled = sp.cancel(expr.xreplace(inverse or {}))
+    if divides(cancelled):
+        return expr
+    # factor only a small polynomial: SymPy's multivariate factoring (Wang's algorithm) draws
+    # random evaluation points, and on a batch norm's δ some draws take minutes
+    return sp.factor(cancelled) if len(cancelled.free_symbols) <= 4 else \
+        sp.factor_terms(cancelled)
 
 
 def _deltas(graph, of):
