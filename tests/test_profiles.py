@@ -75,6 +75,7 @@ def test_worksheets_quizzes_and_drawings_print_the_books_names():
     assert r"out_{h1} &= \sigma\left(net_{h1}\right)" in sheet and "N_{1}" not in sheet
     exam = sn.quiz(net, variants=1).render(".tex")[0][1]
     assert r"\frac{\partial E_{total}}{\partial w_{1}} &= \boxed" in exam and "N_{1}" not in exam
+    assert r"E_{total} &= \boxed" in exam and r"L &= \boxed" not in exam
     svg = sn.draw(net).to_bytes("svg").decode()
     assert ">net_h1<" in svg and ">out_o1<" in svg
 

@@ -113,7 +113,7 @@ def _questions(net, sheet, wrt, parts):
         for o in net.outputs:
             questions.append(_question("forward", text(o), "the output", latex(o), values[o],
                                        _kindless(forward_slips(net, o, values))))
-        questions.append(_question("forward", "L", "the loss", "L", values[out],
+        questions.append(_question("forward", "L", "the loss", latex(out), values[out],
                                    _kindless(forward_slips(net, out, values))))
     if "gradient" in parts:
         for p in wrt:
