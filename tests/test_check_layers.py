@@ -154,7 +154,7 @@ def test_a_matrix_product_for_an_elementwise_one_is_named():
 
 
 def test_what_has_no_matrix_form_to_check_is_refused_in_one_line():
-    with pytest.raises(sn.SymnetError, match="not a circuit's"):
+    with pytest.raises(sn.SymnetError, match="checked on a symnet Network"):
         sn.check_layers(sn.circuit("q = x + y; f = q*z"), "dW1", "X")
     with pytest.raises(sn.SymnetError, match="generic activation NL has none"):
         sn.check_layers(sn.Network("3-1", output_activation=sn.generic("NL")), "dW1", "X")
