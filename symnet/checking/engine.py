@@ -245,11 +245,12 @@ def _slips_at(net, derivation, values):
     return out
 
 
-def diagnose_number(net, derivation, number, values, tolerance):
+def diagnose_number(net, derivation, number, values, tolerance, typed=0.0):
     """A :class:`Diagnosis` of a wrong ``number`` at the point ``values``: the first slip of
-    the catalogue whose number is within the relative ``tolerance`` of it, or none."""
+    the catalogue whose number is within the relative ``tolerance`` of it, or that rounds to
+    it as typed (``typed``: half a unit of the typed number's last digit), or none."""
     for slip, x in slips_at(net, derivation, values):
-        if abs(number - x) <= tolerance * max(abs(x), 1e-12):
+        if abs(number - x) <= max(tolerance * max(abs(x), 1e-12), typed):
             return Diagnosis([slip.sentence], None, [slip])
     return Diagnosis([], None)
 

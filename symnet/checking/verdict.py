@@ -13,6 +13,7 @@ True
 your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import sympy as sp
@@ -100,12 +101,13 @@ def check(net, wrt, answer, at=None, tolerance=1e-3, seed=0, digits=None):
     require_model(net, "check")
     target = net.symbol(wrt)
     derivation = net.derive(target)
+    typed = _half_unit(answer)
     answer = read_answer(net, answer, target)
     check_expansion(answer, derivation.result, net.definitions,  # before anything expands it
                     known=getattr(net, "graph", net).costs)
     name = f"∂{net.output}/∂{target}"
     if at is not None:
-        return check_at(net, name, derivation, answer, at, tolerance, digits)
+        return check_at(net, name, derivation, answer, at, tolerance, digits, typed)
     expected = derivation.result
     shown = f"{name} = {text(expected)}" if derivation.n_paths <= MAX_PATHS_SHOWN else name
     if symbolically_equal(net, answer, expected):
@@ -156,7 +158,7 @@ def _percent(tolerance):
     return f"{tolerance * 100:.3g}%"
 
 
-def check_at(net, name, derivation, answer, at, tolerance, digits=None):
+def check_at(net, name, derivation, answer, at, tolerance, digits=None, typed=0.0):
     """The verdict on ``answer`` at one point ``at``, within a relative ``tolerance`` (or as
     shown to ``digits`` significant digits)."""
     expected = derivation.result
@@ -176,12 +178,22 @@ def check_at(net, name, derivation, answer, at, tolerance, digits=None):
                                  f"{how} at {where}", expected, answer)
     counter = {"point": {str(k): float(v) for k, v in given.items()},
                "answer": None if a is sp.nan else float(a), "expected": None if e is sp.nan else float(e)}
-    found = engine.diagnose_number(net, derivation, float(a), values, tolerance) \
+    found = engine.diagnose_number(net, derivation, float(a), values, tolerance, typed) \
         if a is not sp.nan else engine.Diagnosis([], None)
     lines = [f"incorrect: your answer is {number(a)}, but {name} = {number(e)} at {where} "
              f"(tolerance {how})"] + [f"  diagnosis: {d}" for d in found.sentences]
     return CheckResult(False, "\n".join(lines), expected, answer, counter, found.sentences, 0.0,
                        [slip.kind for slip in found.slips])
+
+
+def _half_unit(answer):
+    """Half a unit of the last digit of a number typed as a plain decimal (``-0.67``: 0.005),
+    else 0: a slip's number that rounds to what the student wrote explains it (−0.67 is −p3 =
+    −0.665 written to two digits, not 2·(p3 − 1) = −0.6695 by chance)."""
+    if not isinstance(answer, str) or not re.fullmatch(r"\s*[-+\u2212]?[0-9]*\.?[0-9]+\s*", answer):
+        return 0.0
+    decimals = len(answer.strip().partition(".")[2])
+    return 0.5 * 10.0 ** -decimals
 
 
 def require_model(net, what):
