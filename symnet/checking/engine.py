@@ -62,9 +62,10 @@ def diagnose(net, derivation, answer, points):
     show = Names(net, answer)
     a = [value(answer, p) for p in points]
     matcher = _Matcher(points, a)
-    layer = _layer_slip(net, derivation, show, matcher)
-    if layer is not None:  # before a constant: see slips.detector
-        return layer
+    ctx = _context(net, derivation, show)
+    for slip, edited in _proposed(ctx, layer=True) if ctx is not None else ():
+        if matcher.matches(edited):  # a layer's own slip before a constant: see slips.detector
+            return Diagnosis([slip.sentence], None, [slip])
     ratio = _constant_ratio(a[:3], [truth(derivation, p) for p in points[:3]])
     if ratio is not None:  # constant at three points: then look at all of them
         ratio = _constant_ratio(a, [truth(derivation, p) for p in points])
@@ -72,13 +73,8 @@ def diagnose(net, derivation, answer, points):
         sentence = constant_sentence(getattr(net, "loss", None), name, ratio)
         return Diagnosis([sentence], 0.0 if ratio == 0 else None,
                          [Slip("constant factor", sentence, scale(ratio), frozenset(["scale"]))])
-    if derivation.n_paths > MAX_DIAGNOSED_PATHS:
+    if ctx is None:
         return Diagnosis([], None)
-    try:
-        chain = derivation.chain_value
-    except TooLargeError:
-        return Diagnosis([], None)
-    ctx = Context(net, derivation, chain, show)
     proposed = _proposed(ctx)
     for slip, edited in proposed:
         if matcher.matches(edited):
@@ -93,29 +89,23 @@ def diagnose(net, derivation, answer, points):
                      extra=extra)
 
 
-def _proposed(ctx):
-    """``[(slip, slipped chain)]`` of every detector, in the catalogue's order: made once per
-    net, derivation and way of naming (a class's answers share them)."""
-    key = ("slips", ctx.of, ctx.wrt, ctx.show.key, tuple(DETECTORS))
-    return memo(ctx.net, key, lambda: [(slip, slip.edit(ctx.chain))
-                                       for d in DETECTORS for slip in d.propose(ctx)])
-
-
-def _layer_slip(net, derivation, show, matcher):
-    """The :class:`Diagnosis` of a layer's own slip (``layer`` detectors) that explains the
-    answer, or None."""
-    layer = [d for d in DETECTORS if d.layer]
-    if not layer or derivation.n_paths > MAX_DIAGNOSED_PATHS:
+def _context(net, derivation, show):
+    """What the detectors read, or None where the paths are too many to diagnose."""
+    if derivation.n_paths > MAX_DIAGNOSED_PATHS:
         return None
     try:
-        chain = derivation.chain_value
+        return Context(net, derivation, derivation.chain_value, show)
     except TooLargeError:
         return None
-    ctx = Context(net, derivation, chain, show)
-    for slip in (s for d in layer for s in d.propose(ctx)):
-        if matcher.matches(slip.edit(chain)):
-            return Diagnosis([slip.sentence], None, [slip])
-    return None
+
+
+def _proposed(ctx, layer=False):
+    """``[(slip, slipped chain)]`` of every detector (with ``layer``, of the layers' own), in
+    the catalogue's order: made once per net, derivation and way of naming (a class's answers
+    share them)."""
+    key = ("slips", layer, ctx.of, ctx.wrt, ctx.show.key, tuple(DETECTORS))
+    return memo(ctx.net, key, lambda: [(slip, slip.edit(ctx.chain)) for d in DETECTORS
+                                       if d.layer or not layer for slip in d.propose(ctx)])
 
 
 def _constant_ratio(a, e):

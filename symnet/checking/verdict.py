@@ -13,8 +13,8 @@ True
 your answer is 1/2 of ∂L/∂w5: did you differentiate ½(y − ŷ)² instead of (y − ŷ)²?
 """
 
-import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 import sympy as sp
 
@@ -22,7 +22,7 @@ from ..bounds import check_expansion
 from ..derive import MAX_PATHS_SHOWN
 from ..errors import SymnetError, listed
 from ..printing import text
-from ..values import exact_number, tolerance_text, within_shown
+from ..values import MAX_EXPONENT, MAX_TEXT, NUMBER, TYPED, exact_number, tolerance_text, within_shown
 from ..values import tolerance as shown_tolerance
 from . import engine
 from .evaluation import (
@@ -187,13 +187,14 @@ def check_at(net, name, derivation, answer, at, tolerance, digits=None, typed=0.
 
 
 def _half_unit(answer):
-    """Half a unit of the last digit of a number typed as a plain decimal (``-0.67``: 0.005),
-    else 0: a slip's number that rounds to what the student wrote explains it (−0.67 is −p3 =
-    −0.665 written to two digits, not 2·(p3 − 1) = −0.6695 by chance)."""
-    if not isinstance(answer, str) or not re.fullmatch(r"\s*[-+\u2212]?[0-9]*\.?[0-9]+\s*", answer):
+    """Half a unit of the last digit of a number typed in the one number syntax (``-0.67``:
+    0.005), else 0: a slip's number that rounds to what the student wrote explains it (−0.67 is
+    −p3 = −0.665 written to two digits, not 2·(p3 − 1) = −0.6695 by chance)."""
+    text = answer.translate(TYPED).strip() if isinstance(answer, str) else ""
+    if len(text) > MAX_TEXT or not NUMBER.fullmatch(text):
         return 0.0
-    decimals = len(answer.strip().partition(".")[2])
-    return 0.5 * 10.0 ** -decimals
+    exponent = Decimal(text).as_tuple().exponent
+    return 0.5 * 10.0 ** exponent if abs(exponent) <= MAX_EXPONENT else 0.0  # else refused
 
 
 def require_model(net, what):
