@@ -52,9 +52,8 @@ def parse_architecture(arch):
         if not _ARCH_RE.match(arch):
             raise ArchitectureError(f"malformed architecture {arch[:60]!r}; {accepted} "
                                     "(digits 0-9)")
-        # a layer wider than the parameter cap is refused by its digits: int() of 5,000
-        # digits would itself fail
-        sizes = [int(p) if len(p.strip()) <= 9 else MAX_PARAMS + 1 for p in arch.split("-")]
+        # int() of 5,000 digits would itself fail; a size of 31 digits is far past the cap
+        sizes = [int(p) if len(p.strip()) <= 30 else 10**30 for p in arch.split("-")]
     elif isinstance(arch, (list, tuple)) and all(
             isinstance(n, int) and not isinstance(n, bool) for n in arch):
         sizes = list(arch)

@@ -151,7 +151,7 @@ def _math_rows(block):
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[a4paper,margin=2cm]{geometry}
 \usepackage{amsmath,amssymb}
-\usepackage{booktabs,longtable}
+\usepackage{array,booktabs,longtable}
 \usepackage{needspace}
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}

@@ -278,8 +278,8 @@ class Rendered(Renderable):
 class Table(Renderable):
     """Rows of cells under a header row, as aligned text, Markdown or LaTeX.
 
-    ``align`` has one letter per column (``l``, ``c``, ``r``; default: the first left, the rest
-    right).  Cells are strings, or anything the ``cell`` function given to a renderer turns
+    ``align`` has one letter per column (``l``, ``c``, ``r``, or ``p`` for sentences wrapped
+    to the page in LaTeX; default: the first left, the rest right).  Cells are strings, or anything the ``cell`` function given to a renderer turns
     into one (the document blocks pass their own).
 
     >>> t = Table(["n", "2^n"], [[1, 2], [10, 1024]])
@@ -303,7 +303,7 @@ class Table(Renderable):
     def text(self, cell=str):
         table = [[cell(c) for c in r] for r in [self.headers] + self.rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(self.headers))]
-        pad = lambda c, w, a: c.ljust(w) if a == "l" else c.center(w) if a == "c" else c.rjust(w)
+        pad = lambda c, w, a: c.ljust(w) if a in "lp" else c.center(w) if a == "c" else c.rjust(w)
         return "\n".join("  ".join(pad(c, w, a) for c, w, a in zip(r, widths, self.align)).rstrip()
                          for r in table)
 
@@ -320,11 +320,16 @@ class Table(Renderable):
         head = self.latex_headers or [cell(h) for h in self.headers]
         body = [" & ".join(cell(c) for c in r) + r" \\" for r in self.rows]
         if long:
-            return "\n".join([r"\begin{longtable}{%s}" % self.align, r"\toprule",
+            return "\n".join([r"\begin{longtable}{%s}" % self._columns(), r"\toprule",
                               " & ".join(head) + r" \\", r"\midrule", r"\endhead", *body,
                               r"\bottomrule", r"\end{longtable}"])
         return "\\begin{tabular}{%s}\n%s\n\\end{tabular}" % (
-            self.align, "\n".join([" & ".join(head) + r" \\ \hline", *body]))
+            self._columns(), "\n".join([" & ".join(head) + r" \\ \hline", *body]))
+
+    def _columns(self):
+        # "p": a column of sentences, wrapped to what the page leaves (plain text: "l")
+        return "".join(r">{\raggedright\arraybackslash}p{0.55\linewidth}" if a == "p" else a
+                       for a in self.align)
 
     def _repr_markdown_(self):
         return self.markdown()

@@ -41,7 +41,7 @@ def key_blocks(quiz, student, variant):
     blocks = _header(quiz, student, variant, "Key") + [DisplayMath(lines)]
     if rows:
         blocks += [Paragraph(["A wrong number names its slip:"]),
-                   Table(["Question", "Slip", "Gives"], rows, "llr")]
+                   Table(["Question", "Slip", "Gives"], rows, "lpr")]
     return blocks
 
 
