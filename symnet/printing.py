@@ -279,8 +279,9 @@ class Table(Renderable):
     """Rows of cells under a header row, as aligned text, Markdown or LaTeX.
 
     ``align`` has one letter per column (``l``, ``c``, ``r``, or ``p`` for sentences wrapped
-    to the page in LaTeX; default: the first left, the rest right).  Cells are strings, or anything the ``cell`` function given to a renderer turns
-    into one (the document blocks pass their own).
+    to the page in LaTeX; default: the first left, the rest right).  Cells are strings, or
+    anything the ``cell`` function given to a renderer turns into one (the document blocks
+    pass their own).
 
     >>> t = Table(["n", "2^n"], [[1, 2], [10, 1024]])
     >>> print(t)

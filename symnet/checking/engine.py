@@ -25,6 +25,7 @@ answer always scores below 1 (one extra item at least): ``2(ŷ − y)·w5·x1·x
 """
 
 import functools
+import math
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -229,20 +230,31 @@ def _slips_at(net, derivation, values):
     for slip, edited in sorted(_proposed(ctx), key=lambda s: (s[0].kind not in layer,
                                                              s[0].kind != "constant factor")):
         try:
-            out.append((slip, float(edited.evaluate(value_of))))
+            number = float(edited.evaluate(value_of))
         except _Undefined:
             continue
+        if math.isfinite(number):  # e**1000 is past floats: no number a student types
+            out.append((slip, number))
     return out
 
 
 def diagnose_number(net, derivation, number, values, tolerance, typed=0.0):
-    """A :class:`Diagnosis` of a wrong ``number`` at the point ``values``: the first slip of
-    the catalogue whose number is within the relative ``tolerance`` of it, or that rounds to
-    it as typed (``typed``: half a unit of the typed number's last digit), or none."""
-    for slip, x in slips_at(net, derivation, values):
-        if abs(number - x) <= max(tolerance * max(abs(x), 1e-12), typed):
-            return Diagnosis([slip.sentence], None, [slip])
-    return Diagnosis([], None)
+    """A :class:`Diagnosis` of a wrong ``number`` at the point ``values``: the slip whose
+    number is exactly it, else the first slip of the catalogue whose number is within the
+    relative ``tolerance`` of it, or that rounds to it as typed (``typed``: half a unit of the
+    typed number's last digit), else none.
+
+    An exact match comes first: 1 for ∂e^x/∂x at x = 1 is e^x left out, not ½·e = 1.36
+    rounded to one digit.
+    """
+    near = [(slip, x) for slip, x in slips_at(net, derivation, values)
+            if abs(number - x) <= max(tolerance * max(abs(x), 1e-12), typed)]
+    exact = [slip for slip, x in near if abs(number - x) <= _EXACT * max(abs(x), 1e-300)]
+    found = exact[:1] or [slip for slip, _ in near[:1]]
+    return Diagnosis([s.sentence for s in found], None, found)
+
+
+_EXACT = 1e-12  # relative: a typed number equal to a slip's as floats hold it
 
 
 def _algebra(net, answer, expected, show):

@@ -178,17 +178,37 @@ def _points(net, seed, n):
     compiled = programs(net)
     out = []
     for _ in range(n):
-        values = {}
-        for leaf in net.leaves:
-            if leaf in targets and kind != "real":
-                values[leaf] = sp.Rational(rng.randint(1, 9), 10)
-            else:
-                values[leaf] = sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 16), 8)
-        if kind == "distribution":
-            total = sum(values[t] for t in targets)
-            values.update({t: values[t] / total for t in targets})
-        out.append(compiled.point(values))
+        for _ in range(_TRIES):  # a point where a node is undefined (√ of ε < 0) shows nothing
+            point = compiled.point(_draw(rng, net.leaves, targets, kind))
+            if _defined(point):
+                break
+        out.append(point)
     return tuple(out)  # shared by every check on the net: not to be changed
+
+
+_TRIES = 20  # draws per point before one where some node is undefined is kept
+
+
+def _draw(rng, leaves, targets, kind):
+    values = {}
+    for leaf in leaves:
+        if leaf in targets and kind != "real":
+            values[leaf] = sp.Rational(rng.randint(1, 9), 10)
+        else:
+            values[leaf] = sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 16), 8)
+    if kind == "distribution":
+        total = sum(values[t] for t in targets)
+        values.update({t: values[t] / total for t in targets})
+    return values
+
+
+def _defined(point):
+    """Whether every node has a finite real value at the point."""
+    if point.numbers is not None:
+        return True  # the 40-digit forward pass ran: every node is a finite real
+    if point.programs.forward is not None:
+        return False  # it ran into an undefined node
+    return all(v.is_real and v.is_finite for v in point.sympy.values())  # generic f(x)
 
 
 def value(expr, point):

@@ -166,13 +166,16 @@ def check_at(net, name, derivation, answer, at, tolerance, digits=None, typed=0.
         raise SymnetError(f"tolerance must be a number from 0 up to 1, got {tolerance!r}")
     given, values = exact_point(net, at)
     a, e = value(answer, values), truth(derivation, values)
+    where = show_point({str(k): float(v) for k, v in given.items()})
+    if e is sp.nan:  # as `chain` says of such a point: no answer is right or wrong there
+        raise SymnetError(f"{name} is undefined or not a real number at {where}; check the "
+                          "answer at another point (--at, or none for random points)")
     if digits is not None:  # a rounding's own error is at most half a unit: 5e-4 relative
         tolerance, how = 5 * 10.0 ** -digits, f"± {tolerance_text(shown_tolerance(e, digits))}"
         ok = a is not sp.nan and e is not sp.nan and within_shown(a, e, digits)
     else:
         how = _percent(tolerance)
         ok = a is not sp.nan and e is not sp.nan and abs(a - e) <= tolerance * max(abs(e), 1e-12)
-    where = show_point({str(k): float(v) for k, v in given.items()})
     if ok:
         return CheckResult(True, f"correct: {number(a)} matches {name} = {number(e)} within "
                                  f"{how} at {where}", expected, answer)

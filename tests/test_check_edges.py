@@ -1,0 +1,70 @@
+"""Checks at the edges a new user met: a slip that gives the typed number exactly, a true
+value past floating point, a point where the derivative is undefined, leaves that must be
+positive at the random points, and a class's key whose slip sentences are long."""
+
+import math
+
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+from symnet.printing import Table
+
+EXP = "y = exp(x)"
+
+
+@pytest.mark.parametrize("x", [1, 2, 100, 1000])
+def test_one_for_the_derivative_of_exp_is_the_factor_left_out(x):
+    # ½·e = 1.36 rounds to 1 as typed, but exp(x) left out gives 1 exactly (e**1000 is past
+    # floats: no multiple of it is a number a student types)
+    result = sn.check(sn.circuit(EXP), "x", "1", at={"x": x})
+    assert not result.correct
+    assert result.diagnosis == ["you left out the factor ∂y/∂x = exp(x)"]
+
+
+def test_the_published_softmax_answer_is_still_minus_p():
+    net = sn.template("softmax_ce", k=3, target=3)
+    result = sn.check(net, "z3", "-0.67", at={"z1": 1, "z2": 2, "z3": 3})
+    assert result.diagnosis == ["z3 is the target class's logit: ∂L/∂z3 = p3 − 1, not −p3"]
+
+
+@pytest.mark.parametrize("circuit, at", [
+    ("f = 1/x", {"x": 0}),
+    ("f = sqrt(x)", {"x": -1}),
+])
+def test_a_point_where_the_derivative_is_undefined_is_refused(circuit, at):
+    with pytest.raises(sn.SymnetError, match=r"^∂f/∂x is undefined or not a real number at x = "):
+        sn.check(sn.circuit(circuit), "x", "-1", at=at)
+
+
+def test_the_command_line_refuses_it_in_one_line(capsys):
+    assert main(["check", "--circuit", "f = 1/x", "--wrt", "x", "--at", "x=0", "--", "-1"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("error: ∂f/∂x is undefined or not a real number at x = 0;")
+
+
+def test_batch_norm_with_a_named_epsilon_is_checked_where_the_variance_is_defined():
+    # ε is a leaf drawn at random: a point with σ² + ε < 0 has no real σ, so it is drawn again
+    net = sn.template("batchnorm", m=4, eps="epsilon")
+    result = sn.check(net, "x1", "1")
+    assert not result.correct
+    point = result.counterexample["point"]
+    assert point["var"] + point["epsilon"] > 0
+    assert math.isclose(point["std"], math.sqrt(point["var"] + point["epsilon"]), rel_tol=1e-5)
+    assert sn.check(net, "beta", "g1 + g2 + g3 + g4").correct
+
+
+def test_a_sentence_column_wraps_in_latex_and_reads_as_left_aligned_text():
+    t = Table(["Slip", "Gives"], [["you left out the factor exp(x)", "1"]], "pr")
+    assert t.latex().startswith(r"\begin{tabular}{>{\raggedright\arraybackslash}p{0.55\linewidth}r}")
+    assert t.text().splitlines()[1] == "you left out the factor exp(x)      1"
+
+
+@pytest.mark.parametrize("arch, count", [
+    ("1000000000-2-1", "2,000,000,005 parameters"),
+    ("2-99999999999999999999-1", "more than 10¹⁵ parameters"),
+])
+def test_a_network_too_large_is_refused_with_its_true_size(capsys, arch, count):
+    assert main(["derive", arch]) == 2
+    assert count in capsys.readouterr().err
