@@ -75,10 +75,13 @@ def _whole(what, low=1, high=None, how=""):
     return read
 
 
-def _real(what, low=None, high=None):
+def _real(what, low=None, high=None, percent=False):
     def read(text):
         try:
-            number = values.number_text(text, what)
+            if percent and text.strip().endswith("%"):  # 0.1% as the verdicts show it
+                number = values.number_text(text.strip()[:-1], what) / 100
+            else:
+                number = values.number_text(text, what)
             if low == 0:  # the message the Python API gives (values.positive)
                 values.positive(number, what, float)
             if low is not None and number <= low:
@@ -230,8 +233,8 @@ def _check_arguments(p):
                    "(correct, credit, diagnosis, counterexample)")
     p.add_argument("--at", metavar="x1=1,...", help="check at this point: every input, target "
                    "and parameter (every leaf of a circuit)")
-    p.add_argument("--tolerance", type=_real("--tolerance"), default=1e-3,
-                   help="relative tolerance of a check --at a point (default 0.001)")
+    p.add_argument("--tolerance", type=_real("--tolerance", percent=True), default=1e-3,
+                   help="relative tolerance of a check --at a point (default 0.001, or 0.1%%)")
 
 
 def _worksheet_arguments(p):

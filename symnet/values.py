@@ -30,10 +30,11 @@ INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 NUMBER_SYNTAX = "written with the digits 0-9, like 3, -0.25 or 1e-3"
 MAX_TEXT = 40          # characters of one number typed as text
 # What students type for a minus (U+2212 as printed on exams, dashes) and for spaces (thin,
-# no-break): read as "-" and as nothing, in a typed answer only
+# no-break): read as "-" and as nothing in a typed answer; its minus signs in any number
 TYPED = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-",
                        " ": None, "\u00a0": None, "\u2009": None, "\u202f": None, "\u2007": None,
                        "\u200a": None, "\t": None})
+MINUS = {k: v for k, v in TYPED.items() if v == "-"}  # every minus sign and dash as "-"
 MAX_EXPONENT = 300     # |e| in 1e±300: a float's range, and exact work stays small
 MAX_SEED = 2**63 - 1
 MAX_NAMES = 100_000    # names in one list (students, wrt); more are refused unread
@@ -83,8 +84,8 @@ def number_text(text, what, exact=False):
     """A number typed as text, in symnet's one syntax (see the module): a float, or with
     ``exact`` a :class:`~fractions.Fraction` (``"0.1"`` is 1/10).
 
-    >>> number_text("-2.5e-1", "lr"), number_text("0.1", "w1", exact=True)
-    (-0.25, Fraction(1, 10))
+    >>> number_text("-2.5e-1", "lr"), number_text("0.1", "w1", exact=True), number_text("\u22122", "x")
+    (-0.25, Fraction(1, 10), -2.0)
     >>> number_text("1_000", "--epochs")
     Traceback (most recent call last):
     ...
@@ -93,7 +94,7 @@ def number_text(text, what, exact=False):
     if not isinstance(text, str):
         raise SymnetError(f"{what} must be a number {NUMBER_SYNTAX}; got {type(text).__name__}")
     shown = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
-    text = text.strip()
+    text = text.strip().translate(MINUS)  # −2 as printed by symnet, the README and exams
     if len(text) > MAX_TEXT:
         raise SymnetError(f"{what} must be a number of at most {MAX_TEXT} characters; got "
                           f"{len(text):,} characters ({shown!r})")

@@ -68,3 +68,11 @@ def test_a_sentence_column_wraps_in_latex_and_reads_as_left_aligned_text():
 def test_a_network_too_large_is_refused_with_its_true_size(capsys, arch, count):
     assert main(["derive", arch]) == 2
     assert count in capsys.readouterr().err
+
+
+def test_a_point_copied_with_printed_minus_signs_and_a_tolerance_in_percent(capsys):
+    # the README and the exams print −2 (U+2212); the verdicts print the tolerance as 0.1%
+    argv = ["check", "--circuit", "f = x*y", "--wrt", "x", "--at", "x=\u22122,y=5", "--tolerance"]
+    assert main([*argv, "5%", "5.1"]) == 0
+    assert capsys.readouterr().out == "correct: 5.1 matches ∂f/∂x = 5 within 5% at x = -2, y = 5\n"
+    assert main([*argv, "1%", "5.1"]) == 1
