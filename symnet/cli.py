@@ -452,6 +452,21 @@ def build_parser(command=None):
     return parser
 
 
+def _unrecognized(parser, command, extra):
+    """argparse's message, naming the option meant when one is misspelled (--tempalte)."""
+    message = f"unrecognized arguments: {' '.join(extra)}"
+    typed = next((a.split("=")[0] for a in extra if a.startswith("--")), None)
+    if typed is None or command is None:
+        return message
+    import difflib  # the error path only
+    # argparse keeps a subcommand's parser and options only in these attributes
+    sub = parser._subparsers._group_actions[0].choices[command]
+    known = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    near = difflib.get_close_matches(typed, known, 1)
+    return f"unknown option {typed}" + (f"; did you mean {near[0]}?" if near else
+                                        f" (see symnet {command} --help)")
+
+
 def _imported(name, process):
     """The module ``name``; for the process's own command line (``process``), imported with
     the cyclic garbage collector paused and its objects then frozen: importing SymPy makes a
@@ -485,7 +500,7 @@ def main(argv=None) -> int:
             # (`check 2-2-1 --wrt w5 --json EXPR`): the one argument left over is the answer
             args.answer = extra[0]
         elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            parser.error(_unrecognized(parser, args.command, extra))
         if args.command is None:
             raise _UsageError(f"choose a command: {', '.join(COMMANDS)} (see symnet --help)")
         # the one deferred import, of the chosen subcommand's module only: the subcommands

@@ -76,3 +76,21 @@ def test_a_point_copied_with_printed_minus_signs_and_a_tolerance_in_percent(caps
     assert main([*argv, "5%", "5.1"]) == 0
     assert capsys.readouterr().out == "correct: 5.1 matches ∂f/∂x = 5 within 5% at x = -2, y = 5\n"
     assert main([*argv, "1%", "5.1"]) == 1
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "--tempalte", "batchnorm", "--wrt", "x1", "1"],
+     "error: unknown option --tempalte; did you mean --template?"),
+    (["derive", "2-2-1", "--zzz"], "error: unknown option --zzz (see symnet derive --help)"),
+    (["check", "--template", "batchnorm", "m=4", "--wrt", "x1", "1"],
+     "error: a template's options follow its name and a colon: --template batchnorm:m=4"),
+])
+def test_a_misspelled_option_is_named_with_the_one_meant(capsys, argv, message):
+    assert main(argv) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
+def test_a_folder_given_as_the_output_is_named_as_a_folder(capsys, tmp_path):
+    assert main(["quiz", "2-2-1", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {tmp_path} is a folder; give a file in it, e.g. {tmp_path}/out.xml\n"

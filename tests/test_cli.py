@@ -89,7 +89,7 @@ def test_chain(capsys):
     (["derive", "2-2-1", "--loss", "cross_entropy"], "error: cross_entropy takes softmax outputs"),
     (["derive", "2-2-1", "--wrt", "w7"], "error: unknown name 'w7'; known names:"),
     (["derive", "2-2-1", "--format", "pdf"], "error: argument --format: invalid choice: 'pdf'"),
-    (["derive", "2-2-1", "--bogus"], "error: unrecognized arguments: --bogus"),
+    (["derive", "2-2-1", "--bogus"], "error: unknown option --bogus (see symnet derive --help)"),
     (["derive"], "error: give a network's layer sizes like 2-2-1, or a circuit: --circuit \"q = x + y; f = q*z\""),
     ([], "error: choose a command: derive, train, check, chain"),
     (["chain", "m x**2", "--wrt", "x"], "error: 'm x**2' is not a definition; expected 'name = expression'"),

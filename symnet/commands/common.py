@@ -35,7 +35,11 @@ def model_from(args):
                               "--circuit \"q = x + y; f = q*z\"")
         return network_from(args)
     if args.arch is not None:
-        raise SymnetError(f"give a network ({args.arch}) or a circuit (--circuit), not both")
+        if template is not None and "=" in args.arch:
+            raise SymnetError(f"a template's options follow its name and a colon: --template "
+                              f"{template}:{args.arch}")
+        given = "a template (--template)" if template is not None else "a circuit (--circuit)"
+        raise SymnetError(f"give a network ({args.arch}) or {given}, not both")
     for option, default in _NETWORK_DEFAULTS.items():
         if getattr(args, option, default) != default:
             flag = "no-bias" if option == "bias" else option.replace("_", "-")

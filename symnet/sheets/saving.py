@@ -11,6 +11,9 @@ SUFFIXES = (".tex", ".pdf", ".md", ".ipynb")
 def suffix_of(path, suffixes=SUFFIXES):
     """The lower-case suffix of ``path`` if it is one of ``suffixes``, else one clear error."""
     suffix = os.path.splitext(path_of(path))[1].lower()
+    if suffix not in suffixes and os.path.isdir(path_of(path)):
+        raise SymnetError(f"{os.fspath(path)} is a folder; give a file in it, e.g. "
+                          f"{os.path.join(os.fspath(path), 'out' + suffixes[0])}")
     if suffix not in suffixes:
         listed = " or ".join([", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1
                              else suffixes)
