@@ -461,9 +461,9 @@ def _unrecognized(parser, command, extra):
     import difflib  # the error path only
     # argparse keeps a subcommand's parser and options only in these attributes
     sub = parser._subparsers._group_actions[0].choices[command]
-    known = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
-    near = difflib.get_close_matches(typed, known, 1)
-    return f"unknown option {typed}" + (f"; did you mean {near[0]}?" if near else
+    known = [o[2:] for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    near = difflib.get_close_matches(typed[2:], known, 1, cutoff=0.7)
+    return f"unknown option {typed}" + (f"; did you mean --{near[0]}?" if near else
                                         f" (see symnet {command} --help)")
 
 
