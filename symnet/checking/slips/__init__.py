@@ -27,14 +27,14 @@ from typing import Callable
 
 import sympy as sp
 
-from ..activations import entry, names
-from ..derive import Partial
-from ..functions import softmax
-from ..gates import gate
-from ..parse.matrices import replaced, subtrees
-from ..paths import Chain, Path
-from ..printing import text
-from .wording import and_list, constant_sentence, path_sentence
+from ...activations import entry, names
+from ...derive import Partial
+from ...functions import softmax
+from ...gates import gate
+from ...parse.matrices import replaced, subtrees
+from ...paths import Chain, Path
+from ...printing import text
+from ..wording import and_list, constant_sentence, path_sentence
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
