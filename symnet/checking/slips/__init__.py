@@ -21,9 +21,7 @@ slip, add one detector:
 >>> del DETECTORS[-1]
 """
 
-from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 import sympy as sp
 
@@ -35,28 +33,10 @@ from ...parse.matrices import replaced, subtrees
 from ...paths import Chain, Path
 from ...printing import text
 from ..wording import and_list, constant_sentence, path_sentence
+from .edits import keep_paths, recomputed, redefine, reroute, scale, set_factor, set_factors
+from .slip import Detector, Slip
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
-
-
-@dataclass(frozen=True)
-class Slip:
-    """One slip: its kind, the sentence that names it, the edit of the chain it makes, and the
-    items of the chain it touches (factors and path node tuples; two slips that touch the same
-    item are not combined)."""
-
-    kind: str
-    sentence: str
-    edit: Callable
-    touched: frozenset
-
-
-@dataclass(frozen=True)
-class Detector:
-    kind: str
-    propose: Callable  # ctx -> iterable of Slip
-    layer: bool = False  # a known slip of one layer: it explains a number before a constant does
-
 
 DETECTORS = []
 
@@ -71,60 +51,6 @@ def detector(kind, layer=False):
         DETECTORS.append(Detector(kind, propose, layer))
         return propose
     return register
-
-
-# ------------------------------------------------------------------------------ edits
-
-def set_factor(factor, new):
-    """The edit that gives ``factor`` the value ``new`` on every path that has it."""
-    return lambda chain: chain.with_factor(factor, new)
-
-
-def set_factors(new):
-    """The edit that gives each factor of ``new`` its value there."""
-    def edit(chain):
-        for factor, value in new.items():
-            chain = chain.with_factor(factor, value)
-        return chain
-    return edit
-
-
-def keep_paths(kept):
-    return lambda chain: chain.keeping(kept)
-
-
-def reroute(old, path, add=False):
-    """Replace the path through ``old`` nodes by ``path`` (or, with ``add``, add it)."""
-    return lambda chain: chain.rerouted(old, path, add)
-
-
-def scale(c):
-    return lambda chain: chain.scaled(c)
-
-
-def recomputed(net, node, new):
-    """``{node: new, every node computed from it: its definition from new}``: the forward pass
-    with ``node`` computed as ``new``, for the nodes it changes."""
-    later = {node: new}
-    for n, definition in net.definitions.items():
-        if net.order[n] > net.order[node] and definition.free_symbols & later.keys():
-            later[n] = definition.xreplace(later)
-    return later
-
-
-def redefine(net, node, new):
-    """The edit of a forward-pass slip: ``node`` computed as ``new`` (its own local factors
-    re-derived), and every node after it, in the factors that name it, computed from it."""
-    later = recomputed(net, node, new)
-
-    def edit(chain):
-        def value(factor, v):
-            if factor.num == node:
-                v = sp.diff(new, factor.den)
-            return v.xreplace(later)
-        return Chain(tuple(Path(p.nodes, tuple((f, value(f, v)) for f, v in p.factors))
-                           for p in chain.paths), chain.scale)
-    return edit
 
 
 # -------------------------------------------------------------------------- detectors
