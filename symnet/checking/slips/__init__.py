@@ -33,6 +33,7 @@ from ...paths import Chain, Path
 from ...printing import text
 from ..wording import and_list, constant_sentence, path_sentence
 from .edits import keep_paths, recomputed, redefine, reroute, scale, set_factor, set_factors
+from .forward import forward_slips, update_slips
 from .matrices import MATRIX_DETECTORS, matrix_detector
 from .slip import Detector, Slip
 
@@ -449,30 +450,3 @@ def _constant(ctx):
     for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
         yield Slip("constant factor", constant_sentence(ctx.loss, ctx.name, c), scale(c),
                    frozenset(["scale"]))
-
-
-# ------------------------------------------------ slips of a quiz's forward pass and update
-
-def forward_slips(net, node, values):
-    """``[(sentence, number)]`` for the forward value of ``node`` (an output or the loss ``L``)
-    at a point's ``values``: an output activation left out; the ½ of a squared loss."""
-    if node in net.outputs:
-        pre = next(pre for pre, post in net.layers[-1] if (post if post is not None else pre) == node)
-        if pre == node:
-            return []
-        inputs = ", ".join(map(str, net.parents[node]))  # softmax(1, N3, N4) reads N3 and N4
-        return [(f"you left out the output activation: {node} is the "
-                 f"{net.output_activation.name} of {inputs}, not {pre}", values[pre])]
-    if net.loss.name == "half_sse":
-        return [("you left out the ½ of the loss, ½(y − ŷ)²", 2 * values[node])]
-    if net.loss.name == "mse":
-        return [("you put in a ½ the loss does not have: it is (y − ŷ)², not ½(y − ŷ)²",
-                 values[node] / 2)]
-    return []
-
-
-def update_slips(w, g, lr):
-    """``[(sentence, number)]`` for one step of gradient descent, w − lr·g: the step taken
-    uphill, the learning rate left out."""
-    return [("you stepped uphill: the update is w − α ∂L/∂w, not w + α ∂L/∂w", w + lr * g),
-            ("you left out the learning rate: the update is w − α ∂L/∂w, not w − ∂L/∂w", w - g)]
