@@ -43,21 +43,6 @@ __all__ = ["DETECTORS", "MATRIX_DETECTORS", "MAX_PATH_SUBSETS", "Detector", "Sli
 
 MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
-DETECTORS = []
-
-
-def detector(kind, layer=False):
-    """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``; the order
-    of registration is the order in which the engine prefers explanations.  A ``layer`` slip
-    (batch norm's n for n − 1, softmax-CE's −p) names a mistake taught with the layer: where
-    its number is also a constant times the derivative (−p₃ ≈ 2(p₃ − 1) at p₃ ≈ ⅔), it is
-    the explanation given."""
-    def register(propose):
-        DETECTORS.append(Detector(kind, propose, layer))
-        return propose
-    return register
-
-
 # -------------------------------------------------------------------------- detectors
 
 def _activated(ctx, factor):
@@ -68,7 +53,6 @@ def _activated(ctx, factor):
         and factor.den in definition.free_symbols and not definition.has(sp.log)
 
 
-@detector("activation for its derivative")
 def _activation_for_derivative(ctx):
     for factor, value in ctx.factors.items():
         if _activated(ctx, factor):
@@ -78,7 +62,6 @@ def _activation_for_derivative(ctx):
                        f"{ctx.show(value)} belongs", set_factor(factor, used), frozenset([factor]))
 
 
-@detector("cancelled factor kept")
 def _cancelled_factor_kept(ctx):
     kind = getattr(ctx.loss, "targets", None)
     for factor, value in ctx.factors.items():
@@ -97,7 +80,6 @@ def _cancelled_factor_kept(ctx):
                    f"{ctx.show(yhat - y)}", set_factor(factor, value * slope), frozenset([factor]))
 
 
-@detector("max gradient sent to every input")
 def _max_to_every_input(ctx):
     for factor, value in ctx.factors.items():
         g = _gate(ctx, factor)
@@ -108,7 +90,6 @@ def _max_to_every_input(ctx):
                        set_factor(factor, sp.S.One), frozenset([factor]))
 
 
-@detector("dropped factor")
 def _dropped_factor(ctx):
     for factor, value in ctx.factors.items():
         if value != 1:
@@ -123,7 +104,6 @@ def _symbols_in_factors(ctx):
             yield factor, value, old
 
 
-@detector("neighbouring symbol")
 def _neighbour(ctx):
     for factor, value, old in _symbols_in_factors(ctx):
         for new in ctx.neighbours(old):
@@ -133,7 +113,6 @@ def _neighbour(ctx):
                        set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
 
 
-@detector("weighted sum for output")
 def _sum_for_output(ctx):
     for factor, value, old in _symbols_in_factors(ctx):
         new = ctx.other_side(old)
@@ -145,7 +124,6 @@ def _sum_for_output(ctx):
                        set_factor(factor, value.xreplace({old: new})), frozenset([factor]))
 
 
-@detector("another activation's derivative")
 def _other_activation(ctx):
     for factor, value in ctx.factors.items():
         if not _activated(ctx, factor):
@@ -177,7 +155,6 @@ def _in_derivatives(ctx, kind, rewrite, sentence):
                            f"{ctx.show(used)}", set_factor(factor, used), frozenset([factor]))
 
 
-@detector("sign in the activation's derivative")
 def _sign_inside(ctx):
     # σ(1 + σ) for σ(1 − σ), 1 + tanh² for 1 − tanh²
     flip = lambda v, f: v.replace(lambda e: e.is_Add and any(t.could_extract_minus_sign()
@@ -191,7 +168,6 @@ def _positive(t):
     return -t if t.could_extract_minus_sign() else t
 
 
-@detector("square dropped from the activation's derivative")
 def _square_dropped(ctx):
     # tanh' written 1 − h instead of 1 − h²
     drop = lambda v, f: v.replace(lambda e: e.is_Pow and e.exp == 2, lambda e: e.base)
@@ -199,7 +175,6 @@ def _square_dropped(ctx):
                                "the activation's derivative has a square")
 
 
-@detector("weighted sum inside the activation's derivative")
 def _sum_inside(ctx):
     # σ'(N1) written N1(1 − N1): the sum where the activation of it belongs
     bare = lambda v, f: v.xreplace({ctx.net.definitions[f.num]: f.den}) \
@@ -221,7 +196,6 @@ def _slope(name):
     return cached[1:]
 
 
-@detector("doubled factor")
 def _doubled(ctx):
     for factor, value in ctx.factors.items():
         if not value.is_number and not isinstance(value, sp.Heaviside):  # θ² is θ: no slip
@@ -229,7 +203,6 @@ def _doubled(ctx):
                        f"{ctx.show(value)} twice", set_factor(factor, value ** 2), frozenset([factor]))
 
 
-@detector("sign of the loss's derivative")
 def _sign(ctx):
     if ctx.loss is None:  # a circuit's output is no loss: ∂y/∂f = 1 has no sign to get wrong
         return
@@ -240,7 +213,6 @@ def _sign(ctx):
                        set_factor(factor, -value), frozenset([factor]))
 
 
-@detector("input factor on a bias")
 def _bias_input(ctx):
     for factor, value in ctx.factors.items():
         if factor.den == ctx.wrt and value == 1 and ctx.wrt in ctx.params:
@@ -258,7 +230,6 @@ def _gate(ctx, factor):
     return None if definition is None else gate(factor.num, definition)
 
 
-@detector("max routed to the smaller input")
 def _max_to_smaller(ctx):
     for factor, value in ctx.factors.items():
         g = _gate(ctx, factor)
@@ -273,7 +244,6 @@ def _max_to_smaller(ctx):
                        set_factor(factor, other), frozenset([factor]))
 
 
-@detector("multiply gate not swapped")
 def _multiply_unswapped(ctx):
     for factor, value in ctx.factors.items():
         g = _gate(ctx, factor)
@@ -287,7 +257,6 @@ def _multiply_unswapped(ctx):
                        set_factor(factor, own), frozenset([factor]))
 
 
-@detector("filter not flipped")
 def _unflipped(ctx):
     # ∂y/∂x of a convolution is a filter weight; dx is g convolved with the filter turned by
     # 180°, and an answer that does not turn it (or turns it twice) reads the mirror weights
@@ -302,7 +271,6 @@ def _unflipped(ctx):
                    f"it has {and_list(shown)}", set_factors(mirrored), frozenset(mirrored))
 
 
-@detector("add gate splitting")
 def _add_splitting(ctx):
     for factor, value in ctx.factors.items():
         g = _gate(ctx, factor)  # q = x + y is one; a neuron's weighted sum is not
@@ -314,7 +282,6 @@ def _add_splitting(ctx):
                        set_factor(factor, share), frozenset([factor]))
 
 
-@detector("time step missing in BPTT")
 def _missing_step(ctx):
     # a weight shared by the time steps of an RNN: its gradient sums one term per step
     by_step = {}
@@ -332,7 +299,6 @@ def _missing_step(ctx):
                    keep_paths({p.nodes for p in kept}), frozenset(p.nodes for p in missed) | lost)
 
 
-@detector("fork's gradients not added")
 def _fork(ctx):
     # a node used by several others (x1 by N1 and N2; a by c and d): its gradient is the sum
     # over its uses, and the answer kept the paths through some of them only
@@ -357,7 +323,6 @@ def _fork(ctx):
                        f"{and_list(others)}", keep_paths(kept), frozenset(missed) | lost)
 
 
-@detector("dropped path")
 def _dropped_paths(ctx):
     paths = [p.nodes for p in ctx.chain.paths]
     if len(paths) < 2:
@@ -373,7 +338,6 @@ def _dropped_paths(ctx):
                        frozenset(paths[i] for i in missed) | lost)
 
 
-@detector("path through the wrong neuron")
 def _wrong_neuron(ctx):
     for path in ctx.chain.paths:
         for moved, sibling, new in ctx.rerouted(path):
@@ -383,7 +347,6 @@ def _wrong_neuron(ctx):
                        reroute(path.nodes, new), frozenset([path.nodes]) | changed)
 
 
-@detector("added path")
 def _added_path(ctx):
     existing = {p.nodes for p in ctx.chain.paths}
     for path in ctx.chain.paths:
@@ -407,7 +370,6 @@ def _variance(net, node):
     return (k, c.q) if all(squared(t) for t in rest.args) and c.q in (k, k - 1) else None
 
 
-@detector("n for n − 1 in the variance", layer=True)
 def _bessel(ctx):
     # batch norm's σ² = Σ d_i²/m; with Bessel's correction /(m − 1): a student uses the other
     for node in ctx.net.definitions:
@@ -429,7 +391,6 @@ def _bessel(ctx):
         yield Slip("n for n − 1 in the variance", sentence, redefine(ctx.net, node, new), touched)
 
 
-@detector("−p instead of p − 1 for the target class", layer=True)
 def _target_class(ctx):
     # L = −log p_t, p_t = softmax_t(z): ∂L/∂z_t = p_t − 1, written −p_t (∂L/∂z_j = p_j elsewhere)
     loss = ctx.net.definitions.get(ctx.of)
@@ -445,8 +406,48 @@ def _target_class(ctx):
                lambda chain: Chain((path,)), frozenset(ctx.factors))
 
 
-@detector("constant factor")
 def _constant(ctx):
     for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
         yield Slip("constant factor", constant_sentence(ctx.loss, ctx.name, c), scale(c),
                    frozenset(["scale"]))
+
+
+DETECTORS = [  # the order in which the engine prefers explanations
+    Detector("activation for its derivative", _activation_for_derivative),
+    Detector("cancelled factor kept", _cancelled_factor_kept),
+    Detector("max gradient sent to every input", _max_to_every_input),
+    Detector("dropped factor", _dropped_factor),
+    Detector("neighbouring symbol", _neighbour),
+    Detector("weighted sum for output", _sum_for_output),
+    Detector("another activation's derivative", _other_activation),
+    Detector("sign in the activation's derivative", _sign_inside),
+    Detector("square dropped from the activation's derivative", _square_dropped),
+    Detector("weighted sum inside the activation's derivative", _sum_inside),
+    Detector("doubled factor", _doubled),
+    Detector("sign of the loss's derivative", _sign),
+    Detector("input factor on a bias", _bias_input),
+    Detector("max routed to the smaller input", _max_to_smaller),
+    Detector("multiply gate not swapped", _multiply_unswapped),
+    Detector("filter not flipped", _unflipped),
+    Detector("add gate splitting", _add_splitting),
+    Detector("time step missing in BPTT", _missing_step),
+    Detector("fork's gradients not added", _fork),
+    Detector("dropped path", _dropped_paths),
+    Detector("path through the wrong neuron", _wrong_neuron),
+    Detector("added path", _added_path),
+    Detector("n for n − 1 in the variance", _bessel, layer=True),
+    Detector("−p instead of p − 1 for the target class", _target_class, layer=True),
+    Detector("constant factor", _constant),
+]
+
+
+def detector(kind, layer=False):
+    """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``; the order
+    of registration is the order in which the engine prefers explanations.  A ``layer`` slip
+    (batch norm's n for n − 1, softmax-CE's −p) names a mistake taught with the layer: where
+    its number is also a constant times the derivative (−p₃ ≈ 2(p₃ − 1) at p₃ ≈ ⅔), it is
+    the explanation given."""
+    def register(propose):
+        DETECTORS.append(Detector(kind, propose, layer))
+        return propose
+    return register
