@@ -28,10 +28,10 @@ import sympy as sp
 from ...activations import entry, names
 from ...derive import Partial
 from ...functions import softmax
-from ...gates import gate
 from ...paths import Chain, Path
 from ...printing import text
 from ..wording import and_list, constant_sentence, path_sentence
+from . import gates
 from .edits import keep_paths, recomputed, redefine, reroute, scale, set_factor, set_factors
 from .forward import forward_slips, update_slips
 from .matrices import MATRIX_DETECTORS, matrix_detector
@@ -78,16 +78,6 @@ def _cancelled_factor_kept(ctx):
                    f"you kept the factor {ctx.show(kept)} = {ctx.show(slope)}, which "
                    f"{ctx.loss.name} cancels: ∂{ctx.of}/∂{yhat} · {ctx.show(kept)} = "
                    f"{ctx.show(yhat - y)}", set_factor(factor, value * slope), frozenset([factor]))
-
-
-def _max_to_every_input(ctx):
-    for factor, value in ctx.factors.items():
-        g = _gate(ctx, factor)
-        if g is not None and g.kind == "max" and len(g.inputs) > 1 and factor.den in g.inputs:
-            yield Slip("max gradient sent to every input",
-                       f"max gives all of the gradient to its largest input only, not to every "
-                       f"input: {ctx.show(factor)} = {ctx.show(value)}, not 1",
-                       set_factor(factor, sp.S.One), frozenset([factor]))
 
 
 def _dropped_factor(ctx):
@@ -224,39 +214,6 @@ def _bias_input(ctx):
                                set_factor(factor, extra), frozenset([factor]))
 
 
-def _gate(ctx, factor):
-    """The gate (:func:`symnet.gates.gate`) whose local derivative ``factor`` is, or None."""
-    definition = ctx.net.definitions.get(factor.num)
-    return None if definition is None else gate(factor.num, definition)
-
-
-def _max_to_smaller(ctx):
-    for factor, value in ctx.factors.items():
-        g = _gate(ctx, factor)
-        if g is not None and g.kind in ("max", "min") and len(g.inputs) == 2 and \
-                factor.den in g.inputs:
-            other = sp.Heaviside(-value.args[0], *value.args[1:]) \
-                if isinstance(value, sp.Heaviside) else 1 - value  # θ(w − z) for θ(z − w)
-            yield Slip("max routed to the smaller input",
-                       f"{g.kind} gives all of the gradient to the "
-                       f"{'larger' if g.kind == 'max' else 'smaller'} input: "
-                       f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(other)}",
-                       set_factor(factor, other), frozenset([factor]))
-
-
-def _multiply_unswapped(ctx):
-    for factor, value in ctx.factors.items():
-        g = _gate(ctx, factor)
-        if g is not None and g.kind == "multiply" and len(g.inputs) == 2 and \
-                factor.den in g.inputs:
-            other = next(i for i in g.inputs if i != factor.den)
-            own = value.xreplace({other: factor.den})
-            yield Slip("multiply gate not swapped",
-                       f"a multiply gate gives each input the gradient times the other input: "
-                       f"{ctx.show(factor)} = {ctx.show(value)}, not {ctx.show(own)}",
-                       set_factor(factor, own), frozenset([factor]))
-
-
 def _unflipped(ctx):
     # ∂y/∂x of a convolution is a filter weight; dx is g convolved with the filter turned by
     # 180°, and an answer that does not turn it (or turns it twice) reads the mirror weights
@@ -269,17 +226,6 @@ def _unflipped(ctx):
                    "the input's gradient is the upstream gradient convolved with the filter "
                    "turned by 180°, and your answer turns it not once (not at all, or twice): "
                    f"it has {and_list(shown)}", set_factors(mirrored), frozenset(mirrored))
-
-
-def _add_splitting(ctx):
-    for factor, value in ctx.factors.items():
-        g = _gate(ctx, factor)  # q = x + y is one; a neuron's weighted sum is not
-        if g is not None and g.kind == "add" and len(g.inputs) > 1 and value == 1:
-            share = sp.Rational(1, len(g.inputs))
-            yield Slip("add gate splitting",
-                       f"an add gate passes the whole gradient on to each input, it does not "
-                       f"split it: {ctx.show(factor)} = 1, not {share}",
-                       set_factor(factor, share), frozenset([factor]))
 
 
 def _missing_step(ctx):
@@ -415,7 +361,7 @@ def _constant(ctx):
 DETECTORS = [  # the order in which the engine prefers explanations
     Detector("activation for its derivative", _activation_for_derivative),
     Detector("cancelled factor kept", _cancelled_factor_kept),
-    Detector("max gradient sent to every input", _max_to_every_input),
+    Detector("max gradient sent to every input", gates.max_to_every_input),
     Detector("dropped factor", _dropped_factor),
     Detector("neighbouring symbol", _neighbour),
     Detector("weighted sum for output", _sum_for_output),
@@ -426,10 +372,10 @@ DETECTORS = [  # the order in which the engine prefers explanations
     Detector("doubled factor", _doubled),
     Detector("sign of the loss's derivative", _sign),
     Detector("input factor on a bias", _bias_input),
-    Detector("max routed to the smaller input", _max_to_smaller),
-    Detector("multiply gate not swapped", _multiply_unswapped),
+    Detector("max routed to the smaller input", gates.max_to_smaller),
+    Detector("multiply gate not swapped", gates.multiply_unswapped),
     Detector("filter not flipped", _unflipped),
-    Detector("add gate splitting", _add_splitting),
+    Detector("add gate splitting", gates.add_splitting),
     Detector("time step missing in BPTT", _missing_step),
     Detector("fork's gradients not added", _fork),
     Detector("dropped path", _dropped_paths),
