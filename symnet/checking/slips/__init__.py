@@ -21,8 +21,6 @@ slip, add one detector:
 >>> del DETECTORS[-1]
 """
 
-from itertools import combinations
-
 import sympy as sp
 
 from ...activations import entry, names
@@ -30,18 +28,17 @@ from ...derive import Partial
 from ...functions import softmax
 from ...paths import Chain, Path
 from ...printing import text
-from ..wording import and_list, constant_sentence, path_sentence
-from . import gates
+from ..wording import and_list, constant_sentence
+from . import gates, paths
 from .edits import keep_paths, recomputed, redefine, reroute, scale, set_factor, set_factors
 from .forward import forward_slips, update_slips
 from .matrices import MATRIX_DETECTORS, matrix_detector
+from .paths import MAX_PATH_SUBSETS
 from .slip import Detector, Slip
 
 __all__ = ["DETECTORS", "MATRIX_DETECTORS", "MAX_PATH_SUBSETS", "Detector", "Slip", "detector",
            "forward_slips", "keep_paths", "matrix_detector", "recomputed", "redefine", "reroute",
            "scale", "set_factor", "set_factors", "update_slips"]
-
-MAX_PATH_SUBSETS = 10  # up to this many paths, every subset may be the one kept
 
 # -------------------------------------------------------------------------- detectors
 
@@ -245,64 +242,6 @@ def _missing_step(ctx):
                    keep_paths({p.nodes for p in kept}), frozenset(p.nodes for p in missed) | lost)
 
 
-def _fork(ctx):
-    # a node used by several others (x1 by N1 and N2; a by c and d): its gradient is the sum
-    # over its uses, and the answer kept the paths through some of them only
-    uses = {}
-    for p in ctx.chain.paths:
-        for child, node in zip(p.nodes, p.nodes[1:]):
-            uses.setdefault(node, {}).setdefault(child, []).append(p.nodes)
-    for node, by_child in uses.items():
-        if len(by_child) < 2:
-            continue
-        children = list(by_child)
-        for child in children:
-            missed = [n for c in children if c != child for n in by_child[c]]
-            kept = {p.nodes for p in ctx.chain.paths} - set(missed)
-            lost = {f for p in ctx.chain.paths if p.nodes in missed for f, _ in p.factors} - \
-                {f for p in ctx.chain.paths if p.nodes in kept for f, _ in p.factors}
-            others = [str(c) for c in children if c != child]
-            many = len(missed) > 1
-            yield Slip("fork's gradients not added",
-                       f"{node} is used by {and_list(children)}, and its gradient adds the paths "
-                       f"through each: your answer misses the path{'s' * many} through "
-                       f"{and_list(others)}", keep_paths(kept), frozenset(missed) | lost)
-
-
-def _dropped_paths(ctx):
-    paths = [p.nodes for p in ctx.chain.paths]
-    if len(paths) < 2:
-        return
-    sizes = range(len(paths) - 1, 0, -1) if len(paths) <= MAX_PATH_SUBSETS else [len(paths) - 1]
-    for size in sizes:
-        for keep in combinations(range(len(paths)), size):
-            missed = [i for i in range(len(paths)) if i not in keep]
-            kept = {f for i in keep for f, _ in ctx.chain.paths[i].factors}
-            lost = {f for i in missed for f, _ in ctx.chain.paths[i].factors} - kept
-            yield Slip("dropped path", path_sentence(paths, keep),
-                       keep_paths({paths[i] for i in keep}),
-                       frozenset(paths[i] for i in missed) | lost)
-
-
-def _wrong_neuron(ctx):
-    for path in ctx.chain.paths:
-        for moved, sibling, new in ctx.rerouted(path):
-            changed = {f for (f, v), (_, w) in zip(path.factors, new.factors) if v != w}
-            yield Slip("path through the wrong neuron",
-                       f"you took the path through {sibling} instead of the path through {moved}",
-                       reroute(path.nodes, new), frozenset([path.nodes]) | changed)
-
-
-def _added_path(ctx):
-    existing = {p.nodes for p in ctx.chain.paths}
-    for path in ctx.chain.paths:
-        for _, sibling, new in ctx.rerouted(path):
-            if new.nodes not in existing:
-                yield Slip("added path",
-                           f"your answer adds a path through {sibling}, which does not lead to "
-                           f"{ctx.wrt}", reroute(path.nodes, new, add=True), frozenset([new.nodes]))
-
-
 def _variance(net, node):
     """``(k, divisor)`` when ``node`` is a variance, a sum of k squares divided by k or k − 1."""
     if not net.definitions[node].has(sp.Pow):  # a neuron's weighted sum: no work spent
@@ -377,10 +316,10 @@ DETECTORS = [  # the order in which the engine prefers explanations
     Detector("filter not flipped", _unflipped),
     Detector("add gate splitting", gates.add_splitting),
     Detector("time step missing in BPTT", _missing_step),
-    Detector("fork's gradients not added", _fork),
-    Detector("dropped path", _dropped_paths),
-    Detector("path through the wrong neuron", _wrong_neuron),
-    Detector("added path", _added_path),
+    Detector("fork's gradients not added", paths.fork),
+    Detector("dropped path", paths.dropped_paths),
+    Detector("path through the wrong neuron", paths.wrong_neuron),
+    Detector("added path", paths.added_path),
     Detector("n for n − 1 in the variance", _bessel, layer=True),
     Detector("−p instead of p − 1 for the target class", _target_class, layer=True),
     Detector("constant factor", _constant),
