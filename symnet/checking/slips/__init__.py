@@ -25,11 +25,9 @@ import sympy as sp
 
 from ...activations import entry, names
 from ...derive import Partial
-from ...functions import softmax
-from ...paths import Chain, Path
 from ...printing import text
-from ..wording import and_list, constant_sentence
-from . import gates, paths
+from ..wording import constant_sentence
+from . import gates, layers, paths
 from .edits import keep_paths, recomputed, redefine, reroute, scale, set_factor, set_factors
 from .forward import forward_slips, update_slips
 from .matrices import MATRIX_DETECTORS, matrix_detector
@@ -211,86 +209,6 @@ def _bias_input(ctx):
                                set_factor(factor, extra), frozenset([factor]))
 
 
-def _unflipped(ctx):
-    # ∂y/∂x of a convolution is a filter weight; dx is g convolved with the filter turned by
-    # 180°, and an answer that does not turn it (or turns it twice) reads the mirror weights
-    mirrored = {f: ctx.mirrors[v] for f, v in ctx.factors.items()
-                if v in ctx.mirrors and f.den not in ctx.mirrors and ctx.mirrors[v] != v}
-    if mirrored:
-        shown = [f"{ctx.show(ctx.mirrors[w])} where {ctx.show(w)} belongs" for w in
-                 dict.fromkeys(ctx.factors[f] for f in mirrored)]
-        yield Slip("filter not flipped",
-                   "the input's gradient is the upstream gradient convolved with the filter "
-                   "turned by 180°, and your answer turns it not once (not at all, or twice): "
-                   f"it has {and_list(shown)}", set_factors(mirrored), frozenset(mirrored))
-
-
-def _missing_step(ctx):
-    # a weight shared by the time steps of an RNN: its gradient sums one term per step
-    by_step = {}
-    for p in ctx.chain.paths:
-        by_step.setdefault(ctx.steps.get(p.nodes[-2]), []).append(p)
-    if None in by_step or len(by_step) < 2:
-        return
-    for step, missed in sorted(by_step.items()):
-        kept = [p for p in ctx.chain.paths if p not in missed]
-        lost = {f for p in missed for f, _ in p.factors} - {f for p in kept for f, _ in p.factors}
-        uses = and_list(sorted({str(p.nodes[-2]) for p in missed}))
-        yield Slip("time step missing in BPTT",
-                   f"{ctx.wrt} is shared by the {len(by_step)} time steps, and its gradient sums "
-                   f"over them: your answer misses step {step} (through {uses})",
-                   keep_paths({p.nodes for p in kept}), frozenset(p.nodes for p in missed) | lost)
-
-
-def _variance(net, node):
-    """``(k, divisor)`` when ``node`` is a variance, a sum of k squares divided by k or k − 1."""
-    if not net.definitions[node].has(sp.Pow):  # a neuron's weighted sum: no work spent
-        return None
-    c, rest = sp.factor_terms(net.definitions[node]).as_coeff_Mul()
-    if not rest.is_Add or not c.is_Rational or c.p != 1:
-        return None
-    squared = lambda t: t.is_Pow and t.exp == 2 or \
-        t in net.definitions and net.definitions[t].is_Pow and net.definitions[t].exp == 2
-    k = len(rest.args)
-    return (k, c.q) if all(squared(t) for t in rest.args) and c.q in (k, k - 1) else None
-
-
-def _bessel(ctx):
-    # batch norm's σ² = Σ d_i²/m; with Bessel's correction /(m − 1): a student uses the other
-    for node in ctx.net.definitions:
-        found = _variance(ctx.net, node)
-        if found is None:
-            continue
-        k, q = found
-        used = k if q == k - 1 else k - 1
-        new = ctx.net.definitions[node] * sp.Rational(q, used)
-        changed = recomputed(ctx.net, node, new).keys()
-        touched = frozenset(f for f, v in ctx.factors.items()
-                            if f.num == node or v.free_symbols & changed)
-        if not touched:  # ∂L/∂β does not read the variance
-            continue
-        sentence = (f"you divided {node} by n = {k} where Bessel's n − 1 = {k - 1} belongs"
-                    if q == k - 1 else
-                    f"you divided {node} by n − 1 = {k - 1} (Bessel's correction) where this "
-                    f"variance divides by n = {k}")
-        yield Slip("n for n − 1 in the variance", sentence, redefine(ctx.net, node, new), touched)
-
-
-def _target_class(ctx):
-    # L = −log p_t, p_t = softmax_t(z): ∂L/∂z_t = p_t − 1, written −p_t (∂L/∂z_j = p_j elsewhere)
-    loss = ctx.net.definitions.get(ctx.of)
-    if loss is None or (-loss).func != sp.log or (-loss).args[0] not in ctx.net.definitions:
-        return
-    p = (-loss).args[0]
-    prob = ctx.net.definitions[p]
-    if not isinstance(prob, softmax) or prob.args[prob.args[0]] != ctx.wrt:
-        return
-    path = Path((ctx.of, ctx.wrt), ((Partial(ctx.of, ctx.wrt), -p),))
-    yield Slip("−p instead of p − 1 for the target class",
-               f"{ctx.wrt} is the target class's logit: ∂{ctx.of}/∂{ctx.wrt} = {p} − 1, not −{p}",
-               lambda chain: Chain((path,)), frozenset(ctx.factors))
-
-
 def _constant(ctx):
     for c in (sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1)):
         yield Slip("constant factor", constant_sentence(ctx.loss, ctx.name, c), scale(c),
@@ -313,15 +231,15 @@ DETECTORS = [  # the order in which the engine prefers explanations
     Detector("input factor on a bias", _bias_input),
     Detector("max routed to the smaller input", gates.max_to_smaller),
     Detector("multiply gate not swapped", gates.multiply_unswapped),
-    Detector("filter not flipped", _unflipped),
+    Detector("filter not flipped", layers.unflipped),
     Detector("add gate splitting", gates.add_splitting),
-    Detector("time step missing in BPTT", _missing_step),
+    Detector("time step missing in BPTT", layers.missing_step),
     Detector("fork's gradients not added", paths.fork),
     Detector("dropped path", paths.dropped_paths),
     Detector("path through the wrong neuron", paths.wrong_neuron),
     Detector("added path", paths.added_path),
-    Detector("n for n − 1 in the variance", _bessel, layer=True),
-    Detector("−p instead of p − 1 for the target class", _target_class, layer=True),
+    Detector("n for n − 1 in the variance", layers.bessel, layer=True),
+    Detector("−p instead of p − 1 for the target class", layers.target_class, layer=True),
     Detector("constant factor", _constant),
 ]
 
