@@ -8,8 +8,13 @@ paths, each a product of local factors (``Derivation.chain_value``, a
 each an edit of the chain (a factor dropped, doubled or replaced; a path dropped, added or
 rerouted; a constant) with one sentence in the chain rule's words.  The engine
 (:mod:`symnet.checking.engine`) keeps a slip only when the edited chain equals the answer
-exactly, or for a number, when the edited chain's value is the number.  To teach it a new
-slip, add one detector:
+exactly, or for a number, when the edited chain's value is the number.
+
+The detectors live with their family (:mod:`.scalar`: a chain's local factors; :mod:`.paths`:
+its paths; :mod:`.gates`: a circuit's gates; :mod:`.layers`: a template's layer), and
+:data:`DETECTORS` puts them in the one order that decides between slips.  To teach it a new
+slip, write its detector there and give it its line in :data:`DETECTORS`; :func:`detector`
+appends one at run time:
 
 >>> @detector("halved factor")
 ... def _halved(ctx):
@@ -62,8 +67,8 @@ DETECTORS = [  # the order in which the engine prefers explanations
 
 
 def detector(kind, layer=False):
-    """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``; the order
-    of registration is the order in which the engine prefers explanations.  A ``layer`` slip
+    """Register the decorated ``propose(ctx)`` as the detector of slips of ``kind``, after those
+    of :data:`DETECTORS` (the engine prefers the explanations of earlier ones).  A ``layer`` slip
     (batch norm's n for n − 1, softmax-CE's −p) names a mistake taught with the layer: where
     its number is also a constant times the derivative (−p₃ ≈ 2(p₃ − 1) at p₃ ≈ ⅔), it is
     the explanation given."""
