@@ -54,22 +54,25 @@ def _extra_mean(ctx):
                   "already, or the loss is a sum)", ("mul", ctx.tree, ("name", "m")))
 
 
+def _products_as(ctx, kind, old, new, what, fits=lambda sub: True):
+    """A repair for each ``old`` product of the tree (``mul`` or ``matmul``) that ``fits``: the
+    ``new`` product of the same factors, ``what`` it is."""
+    for path, sub in subtrees(ctx.tree):
+        if sub[0] == old and fits(sub):
+            yield _repair(kind, f"{ctx.show(sub)} is {what}: {ctx.show((new, *sub[1:]))}",
+                          replaced(ctx.tree, path, (new, *sub[1:])))
+
+
 @matrix_detector("elementwise for matrix product")
 def _elementwise_for_product(ctx):
-    for path, sub in subtrees(ctx.tree):
-        if sub[0] == "mul":
-            yield _repair("elementwise for matrix product", f"{ctx.show(sub)} is a matrix "
-                          f"product: {ctx.show(('matmul', *sub[1:]))}",
-                          replaced(ctx.tree, path, ("matmul", *sub[1:])))
+    yield from _products_as(ctx, "elementwise for matrix product", "mul", "matmul",
+                            "a matrix product")
 
 
 @matrix_detector("matrix product for elementwise")
 def _product_for_elementwise(ctx):
-    for path, sub in subtrees(ctx.tree):
-        if sub[0] == "matmul" and "num" not in (sub[1][0], sub[2][0]):
-            yield _repair("matrix product for elementwise", f"{ctx.show(sub)} is an elementwise "
-                          f"product: {ctx.show(('mul', *sub[1:]))}",
-                          replaced(ctx.tree, path, ("mul", *sub[1:])))
+    yield from _products_as(ctx, "matrix product for elementwise", "matmul", "mul",
+                            "an elementwise product", lambda sub: "num" not in (sub[1][0], sub[2][0]))
 
 
 @matrix_detector("wrong layer's array")
