@@ -168,3 +168,13 @@ def test_arrays_used_once_are_inlined_but_a_squared_one_stays_named():
     # Z is used once and goes into tanh(…); A is squared (printed A*A) and keeps its name
     assert program == [(A, sp.tanh(X + 1))]
     assert outputs == [A ** 2 + 1]
+
+
+def test_a_scalar_form_of_over_255_arguments_equals_the_symbolic_derivatives():
+    # 3-16-14-1: 305 parameters, 3 inputs, 1 target and n (lambdify takes them in groups)
+    net = sn.Network("3-16-14-1", activation="tanh")
+    params, X, Y = random_problem(net, np.random.default_rng(3), n=2)
+    exact_loss, exact_grad = exact_loss_and_gradient(net, params, X, Y)
+    value, grad = net.compile("scalar").loss_and_gradient(params, X, Y)
+    assert value == pytest.approx(exact_loss, rel=1e-10)
+    assert grad == pytest.approx(exact_grad, rel=1e-9, abs=1e-11)

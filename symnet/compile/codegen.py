@@ -165,6 +165,9 @@ class _Printer(NumPyPrinter):
                                self._print(expr.args[0]), self._print(expr.args[1]))
 
 
+_ARGS = 255  # arguments lambdify takes as they are
+
+
 def lambdify(args, outputs, program, backend="numpy"):
     """lambdify ``outputs`` with ``program`` (a list of assignments) as its common subexpressions.
 
@@ -177,8 +180,15 @@ def lambdify(args, outputs, program, backend="numpy"):
     modules, to, back = _backend(backend)
     outputs = without_unknown(outputs, modules[0])
     program = [(lhs, without_unknown(rhs, modules[0])) for lhs, rhs in program]
-    fn = sp.lambdify(args, outputs, modules=modules, printer=printer,
+    # lambdify renames every argument of a function of over 255 (and rewrites every output
+    # once per argument: minutes at 4-16-16-1's 375); arguments in groups of 255 it unpacks
+    grouped = len(args) > _ARGS
+    groups = [args[i:i + _ARGS] for i in range(0, len(args), _ARGS)] if grouped else args
+    fn = sp.lambdify(groups, outputs, modules=modules, printer=printer,
                      cse=lambda exprs: (program, exprs), docstring_limit=0)
+    if grouped:
+        lambdified = fn
+        fn = lambda *a: lambdified(*[a[i:i + _ARGS] for i in range(0, len(a), _ARGS)])
 
     if to is None:
         def run(*a):
