@@ -31,6 +31,8 @@ FORMATS = ("text", "latex", "markdown")  # what every printed derivation, table 
 _WEIGHT = re.compile(r"^w\d+$")
 # the names normalization layers print as lectures write them (symnet.templates)
 LAYER_NAMES = {"var": r"\sigma^{2}", "std": r"\sigma", "eps": r"\varepsilon"}
+# a name with several indices, joined by '_' as the layer templates join them (x1_2, W_hh1_2)
+_INDICES = re.compile(r"(.*?[^\d_])(\d+(?:_\d+)+)")
 
 
 def _factor_rank(factor):
@@ -131,7 +133,16 @@ class SymnetLatexPrinter(_Named, _Ordering, LatexPrinter):
 
     def _print_Symbol(self, expr, style="plain"):
         named = LAYER_NAMES.get(expr.name)
-        return named if named is not None else super()._print_Symbol(expr, style)
+        if named is not None:
+            return named
+        several = _INDICES.fullmatch(expr.name)
+        if several is None or expr in (_NAMES.get() or {}):
+            return super()._print_Symbol(expr, style)
+        # x_{1,2} as the general term's x_{i,j} prints, not SymPy's x_{1 2}
+        stem = super()._print_Symbol(sp.Symbol(several[1]), style)
+        if "_" in stem or "^" in stem:
+            stem = "{%s}" % stem  # {W_{hh}}_{1,2}
+        return "%s_{%s}" % (stem, several[2].replace("_", ","))
 
     def _print_Heaviside(self, expr, exp=None):
         x, at_zero = expr.args
