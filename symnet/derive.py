@@ -224,7 +224,8 @@ class Derivation(Rendered):
         """
         if not self.sums or self.n_paths > MAX_PATHS:
             return None
-        found = collect(self.paths, self.graph.local)
+        letters = self.sums if isinstance(self.sums, dict) else None  # {stem: letters}
+        found = collect(self.paths, self.graph.local, letters)
         return found if len(found) < self.n_paths and len(found) <= MAX_PATHS_SHOWN else None
 
     @cached_property

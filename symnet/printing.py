@@ -144,6 +144,10 @@ class SymnetLatexPrinter(_Named, _Ordering, LatexPrinter):
             stem = "{%s}" % stem  # {W_{hh}}_{1,2}
         return "%s_{%s}" % (stem, several[2].replace("_", ","))
 
+    def _print_KroneckerDelta(self, expr, exp=None):
+        tex = r"\delta_{%s,%s}" % tuple(map(self._print, expr.args))  # δ_{j,l}, as x_{1,2}
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
     def _print_Heaviside(self, expr, exp=None):
         x, at_zero = expr.args
         if at_zero == 0:

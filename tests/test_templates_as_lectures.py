@@ -3,6 +3,11 @@ indices printed x_{1,2}; the shared filter's, the attention's and BPTT's gradien
 Σ over positions, tokens and time steps with the general term once; batch norm's dx in the one
 line students are taught."""
 
+import itertools
+
+import pytest
+import sympy as sp
+
 import symnet as sn
 
 
@@ -18,3 +23,92 @@ def test_a_name_with_two_indices_prints_them_separated_and_reads_back():
     assert sn.text(d.result) == "g1_1*w2_2 + g1_2*w2_1 + g2_1*w1_2 + g2_2*w1_1"
     assert sn.check(conv, "x2_2", sn.text(d.result)).correct
     assert sn.latex(d.result).startswith("g_{1,1} w_{2,2} + g_{1,2} w_{2,1}")
+
+
+# -------------------------------------------- Σ over positions, tokens and time steps
+
+np = pytest.importorskip("numpy", reason="the oracles are NumPy loops written here")
+
+
+def family_values(d, values):
+    """The derivation's Σ families summed term by term at a sweep's node ``values``: every
+    general factor read at each value of its indices (x[i + 1, j] → x2_1 at i = 1, j = 1)."""
+    total = 0.0
+    for family in d.families:
+        letters = [v for v, _, _ in family.indices]
+        ranges = [range(lo, hi + 1) for _, lo, hi in family.indices]
+        for point in itertools.product(*ranges):
+            at = dict(zip(letters, point))
+            term = 1.0
+            for factor in family.values:
+                concrete = factor.xreplace({e: sp.Symbol(str(e.base) + "_".join(
+                    str(k.xreplace(at)) for k in e.indices)) for e in factor.atoms(sp.Indexed)})
+                term *= float(concrete.xreplace(at).xreplace(values))
+            total += term
+    return total
+
+
+def test_a_shared_filters_gradient_is_one_sum_over_the_output_positions():
+    conv = sn.template("conv2d")  # a 3×3 input, a 2×2 filter, outputs y1_1 … y2_2
+    d = conv.derive("w2_1")
+    assert d.text().splitlines()[:4] == [
+        "∂L/∂w2_1 = Σ_{i=1..2} Σ_{j=1..2} ∂L/∂y[i, j] · ∂y[i, j]/∂w2_1",
+        "  ∂L/∂y[i, j] = g[i, j]",
+        "  ∂y[i, j]/∂w2_1 = x[i + 1, j]",
+        "∂L/∂w2_1 = Σ_{i=1..2} Σ_{j=1..2} g[i, j] · x[i + 1, j]"]
+    assert r"\sum_{i=1}^{2} \sum_{j=1}^{2} {g}_{i,j} \cdot {x}_{i + 1,j}" in d.latex()
+    # the input's gradient: the upstream gradient against the filter turned by 180°
+    dx = conv.derive("x2_2")
+    assert "  ∂y[i, j]/∂x2_2 = w[3 - i, 3 - j]" in dx.text().splitlines()
+    # numbers: the oracle correlates the input with g, dw[a, b] = Σ g[i, j] x[i + a, j + b]
+    rng = np.random.default_rng(1)
+    x, w, g = rng.normal(size=(3, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
+    leaves = {f"{n}{i + 1}_{j + 1}": float(a[i, j]) for n, a in (("x", x), ("w", w), ("g", g))
+              for i in range(a.shape[0]) for j in range(a.shape[1])}
+    sweep = conv.at({**leaves, "b": 0.5})
+    dw = [[sum(g[i, j] * x[i + a, j + b] for i in range(2) for j in range(2)) for b in range(2)]
+          for a in range(2)]
+    assert family_values(d, sweep.values) == pytest.approx(dw[1][0], rel=1e-12)
+    assert float(sweep.gradients[conv.symbol("w2_1")]) == pytest.approx(dw[1][0], rel=1e-12)
+    padded = np.pad(g, 1)  # dx = g fully convolved with w: Σ g[i, j] w[2 − i, 2 − j] at (2, 2)
+    assert family_values(dx, sweep.values) == pytest.approx(
+        float(np.sum(padded[1:3, 1:3] * w[::-1, ::-1])), rel=1e-12)
+
+
+def test_a_1d_convolutions_sums_run_over_the_positions_p():
+    d = sn.template("conv1d", length=4).derive("w2")
+    assert d.text().splitlines()[-2] == "∂L/∂w2 = Σ_{p=1..3} g[p] · x[p + 1]"
+
+
+def test_attentions_dq_is_one_sum_with_the_softmax_jacobian_written_once():
+    c = sn.template("attention", n=2, d=2)
+    d = c.derive("q1_1")
+    assert d.text().splitlines()[:5] == [
+        "∂L/∂q1_1 = Σ_{c=1..2} Σ_{j=1..2} Σ_{l=1..2} ∂L/∂o[1, c] · ∂o[1, c]/∂a[1, j] · "
+        "∂a[1, j]/∂s[1, l] · ∂s[1, l]/∂q1_1",
+        "  ∂L/∂o[1, c] = g[1, c]",
+        "  ∂o[1, c]/∂a[1, j] = v[j, c]",
+        "  ∂a[1, j]/∂s[1, l] = a[1, j]*(KroneckerDelta(j, l) - a[1, l])",
+        "  ∂s[1, l]/∂q1_1 = sqrt(2)*k[l, 1]/2"]
+    assert r"{a}_{1,j} \left(\delta_{j,l} - {a}_{1,l}\right)" in d.latex()
+    # dK and dV are sums as well: over queries i, the width c and keys j
+    assert c.derive("k2_1").text().splitlines()[0].startswith(
+        "∂L/∂k2_1 = Σ_{i=1..2} Σ_{c=1..2} Σ_{j=1..2} ")
+    assert c.derive("v1_2").text().splitlines()[0] == \
+        "∂L/∂v1_2 = Σ_{i=1..2} ∂L/∂o[i, 2] · ∂o[i, 2]/∂v1_2"
+    # the sum, term by term, is the published dQ (Q = [[1, 0], [0, 2]], …, G = I)
+    q, k, v = np.array([[1, 0], [0, 2.0]]), np.array([[1, 1], [-1, 0.5]]), np.array([[1, 2], [3, -1.0]])
+    leaves = {f"{n}{i + 1}_{j + 1}": float(m[i, j]) for n, m in (("q", q), ("k", k), ("v", v))
+              for i in range(2) for j in range(2)}
+    leaves.update({f"g{i}_{j}": float(i == j) for i in (1, 2) for j in (1, 2)})
+    sweep = c.at(leaves)
+    for name, published in (("q1_1", -0.444975), ("q2_2", 0.234598)):
+        assert family_values(c.derive(name), sweep.values) == pytest.approx(published, abs=5e-7)
+
+
+def test_bptt_sums_over_time_steps_read_sigma_t_and_units_i():
+    d = sn.template("rnn", steps=3, hidden=2).derive("W_hh1_2")
+    first = d.text().splitlines()[0]
+    assert first.startswith("∂L/∂W_hh1_2 = Σ_{t=1..3} ∂L/∂y[t] · ∂y[t]/∂h[t, 1]")
+    assert "Σ_{t=2..3} Σ_{i=1..2} ∂L/∂y[t] · ∂y[t]/∂h[t, i]" in first
+    assert r"\sum_{t=1}^{3}" in sn.template("rnn", steps=3).derive("W_xh").latex()

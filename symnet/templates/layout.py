@@ -40,10 +40,13 @@ class LayerCircuit(Circuit):
     ``steps``, each node's time step (an RNN unrolled in time), and ``mirrors``, each filter
     weight's image in the filter turned by 180° (a convolution), for the slips of these
     layers; both empty where they mean nothing.  ``nice_values``, if given, are the numbers
-    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5."""
+    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5;
+    ``letters`` (``{stem: letters}``) name the Σ over each index of a stem's names
+    (:func:`symnet.sums.collect`): Σ_t over time steps, Σ_i, Σ_j over positions."""
 
-    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None):
-        super().__init__(definitions, params=[str(p) for p in params], sums=True)
+    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None,
+                 letters=None):
+        super().__init__(definitions, params=[str(p) for p in params], sums=dict(letters or {}) or True)
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
         self.nice_values = nice_values
