@@ -77,8 +77,11 @@ def ordered_terms(expr):
     def is_product(term):
         rest = term.as_coeff_Mul()[1]
         return (rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
-                or getattr(rest, "is_product_like", False))
-    terms = sorted(expr.as_ordered_terms(), key=lambda t: not is_product(t))
+                or getattr(rest, "is_product_like", False) or isinstance(rest, sp.Sum))
+
+    def sums(term):  # a term with a Σ after those without, the shorter first: n g_i − Σ g_j − x̂_i Σ …
+        return sp.count_ops(term) if term.has(sp.Sum) else 0
+    terms = sorted(expr.as_ordered_terms(), key=lambda t: (not is_product(t), sums(t)))
     if _coeff_isneg(terms[0]):
         for i, t in enumerate(terms):
             if not _coeff_isneg(t):
@@ -175,6 +178,12 @@ class SymnetStrPrinter(_Named, _Ordering, StrPrinter):
 
     def _print_Abs(self, expr):
         return "abs(%s)" % self._print(expr.args[0])
+
+    def _print_Sum(self, expr):
+        # as symnet.sums writes a Σ family: Σ_{j=1..4} g[j], a product's summand in brackets
+        limits = "".join("Σ_{%s=%s..%s} " % tuple(map(self._print, lim)) for lim in expr.limits)
+        body = self._print(expr.function)
+        return limits + (f"({body})" if expr.function.is_Add or expr.function.is_Mul else body)
 
     def _print_Heaviside(self, expr):
         # always with its value at 0, which the parser otherwise reads as 0

@@ -25,6 +25,54 @@ def test_a_name_with_two_indices_prints_them_separated_and_reads_back():
     assert sn.latex(d.result).startswith("g_{1,1} w_{2,2} + g_{1,2} w_{2,1}")
 
 
+def concrete(expr):
+    """A closed form's Σ written out, its g[j] as the names g1 … a student types."""
+    done = expr.doit()
+    return done.xreplace({e: sp.Symbol(f"{e.base}{e.indices[0]}") for e in done.atoms(sp.Indexed)})
+
+
+def test_batch_norms_dx_is_shown_in_the_one_line_students_are_taught():
+    bn = sn.template("batchnorm", m=4)
+    d = bn.derive("x1")
+    # dx_i = γ/(mσ) (m g_i − Σ_j g_j − x̂_i Σ_j g_j x̂_j), in place of the long compact result
+    assert d.text().splitlines()[-1].strip() == \
+        "= gamma*(4*g1 - Σ_{j=1..4} g[j] - xhat1*Σ_{j=1..4} (g[j]*xhat[j]))/(4*std)"
+    assert d.latex().splitlines()[-2] == (
+        r" &= \frac{\gamma \left(4 g_{1} - \sum_{j=1}^{4} {g}_{j} - \hat{x}_{1} "
+        r"\sum_{j=1}^{4} {g}_{j} {\hat{x}}_{j}\right)}{4 \sigma}")
+    assert sn.check(bn, "x1", sn.text(concrete(d.closed_form))).correct
+    # Bessel's n − 1 scales the last sum by m/(m − 1), as Karpathy's backprop ninja writes it
+    bessel = sn.template("batchnorm", m=4, bessel=True)
+    shown = bessel.derive("x2").text().splitlines()[-1]
+    assert shown.endswith("= gamma*(4*g2 - Σ_{j=1..4} g[j] - 4*xhat2*Σ_{j=1..4} (g[j]*xhat[j])/3)"
+                          "/(4*std)")
+    assert sn.check(bessel, "x2", sn.text(concrete(bessel.derive("x2").closed_form))).correct
+    # layer norm's γ_j stay inside the sums
+    ln = sn.template("layernorm", n=3).derive("x3")
+    assert "Σ_{j=1..3} (g[j]*gamma[j]) - xhat3*Σ_{j=1..3} (g[j]*gamma[j]*xhat[j])" in ln.text()
+
+
+def test_the_worksheet_shows_the_closed_form_with_the_same_numbers():
+    bn = sn.template("batchnorm", m=4)
+    ws = sn.worksheet(bn, seed=1, wrt="x1")
+    tex = ws.latex()
+    assert r"\hat{x}_{1} \sum_{j=1}^{4} {g}_{j} {\hat{x}}_{j}" in tex
+    assert r"\frac{3 d_{1}" not in tex  # the long compact result is gone
+    # the oracle: batch norm's forward pass in plain Python, its central difference in x1
+    x = [float(ws.samples[0][bn.symbol(f"x{i}")]) for i in range(1, 5)]
+    g = [float(ws.samples[0][bn.symbol(f"g{i}")]) for i in range(1, 5)]
+    gamma, beta = (float(ws.samples[0][bn.symbol(n)]) for n in ("gamma", "beta"))
+
+    def loss(x1, h=0.0):
+        xs = [x1 + h] + x[1:]
+        mean = sum(xs) / 4
+        std = (sum((v - mean) ** 2 for v in xs) / 4) ** 0.5
+        return sum(gi * (gamma * (v - mean) / std + beta) for gi, v in zip(g, xs))
+    numeric = (loss(x[0], 1e-6) - loss(x[0], -1e-6)) / 2e-6
+    assert ws.gradient["x1"] == pytest.approx(numeric, rel=1e-6)
+    assert f"{ws.gradient['x1']:.3f}"[:5] in tex
+
+
 # -------------------------------------------- Σ over positions, tokens and time steps
 
 np = pytest.importorskip("numpy", reason="the oracles are NumPy loops written here")

@@ -42,11 +42,20 @@ class LayerCircuit(Circuit):
     layers; both empty where they mean nothing.  ``nice_values``, if given, are the numbers
     a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5;
     ``letters`` (``{stem: letters}``) name the Σ over each index of a stem's names
-    (:func:`symnet.sums.collect`): Σ_t over time steps, Σ_i, Σ_j over positions."""
+    (:func:`symnet.sums.collect`): Σ_t over time steps, Σ_i, Σ_j over positions;
+    ``closed_forms`` (``{leaf: expr}``) are the forms of ∂output/∂leaf lectures teach, each
+    equal to the chain rule's result, which derivations print in its place."""
 
     def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None,
-                 letters=None):
+                 letters=None, closed_forms=None):
         super().__init__(definitions, params=[str(p) for p in params], sums=dict(letters or {}) or True)
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
         self.nice_values = nice_values
+        self.closed_forms = dict(closed_forms or {})
+
+    def derive(self, wrt, of=None):
+        d = super().derive(wrt, of)
+        if d.of == self.output:
+            d.closed_form = self.closed_forms.get(d.wrt)
+        return d
