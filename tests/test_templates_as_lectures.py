@@ -25,6 +25,46 @@ def test_a_name_with_two_indices_prints_them_separated_and_reads_back():
     assert sn.latex(d.result).startswith("g_{1,1} w_{2,2} + g_{1,2} w_{2,1}")
 
 
+# each template at a page's size: a leaf whose gradient sums several paths, the Σ its derivation
+# starts with, an answer with a slip and the slip's kind
+D3 = "g3*W_hy*(1 - h3**2)"  # BPTT's δ_t = ∂L/∂a_t from the last step back
+D2 = f"(g2*W_hy + {D3}*W_hh)*(1 - h2**2)"
+D1 = f"(g1*W_hy + {D2}*W_hh)*(1 - h1**2)"
+EVERY = [
+    ("affine", {"n": 2, "k": 2}, "x1", "Σ_{i=1..2} ", "g1*w1_1", "fork's gradients not added"),
+    ("softmax_ce", {"k": 3, "target": 2}, "z2", None, "-p2",
+     "−p instead of p − 1 for the target class"),
+    ("batchnorm", {"m": 4, "bessel": True}, "gamma", "Σ_{i=1..4} ",
+     "(g1*d1 + g2*d2 + g3*d3 + g4*d4)/sqrt((d1**2 + d2**2 + d3**2 + d4**2)/4)",
+     "n for n − 1 in the variance"),
+    ("layernorm", {"n": 3}, "x1", "Σ_{i=1..3} ", None, None),
+    ("attention", {"n": 2, "d": 2}, "q1_1", "Σ_{c=1..2} Σ_{j=1..2} Σ_{l=1..2} ", None, None),
+    ("attention", {"n": 2, "d": 2}, "v1_1", "Σ_{i=1..2} ", "g1_1*a1_1",
+     "fork's gradients not added"),
+    ("rnn", {"steps": 3}, "W_hh", "Σ_{t=1..3} ", f"{D3}*h2 + {D1}*h0", "time step missing in BPTT"),
+    ("conv1d", {"length": 3}, "x2", "Σ_{p=1..2} ", "g1*w1 + g2*w2", "filter not flipped"),
+    ("conv2d", {}, "w1_2", "Σ_{i=1..2} Σ_{j=1..2} ", "g1_1*x1_1 + g1_2*x1_2", None),
+    ("maxpool", {"height": 2, "width": 2}, "x1_2", None, "g1_1", "max gradient sent to every input"),
+]
+
+
+@pytest.mark.parametrize("name, options, wrt, sums, answer, kind", EVERY,
+                         ids=[f"{e[0]}-{e[2]}" for e in EVERY])
+def test_every_template_derives_as_a_sum_and_checks_what_it_prints(name, options, wrt, sums,
+                                                                   answer, kind):
+    c = sn.template(name, **options)
+    d = c.derive(wrt)
+    first = d.text().splitlines()[0]
+    if sums is not None:
+        assert first.startswith(f"∂L/∂{wrt} = {sums}"), first
+    assert sn.check(c, wrt, sn.text(d.result)).correct  # the compact result reads back
+    if answer is not None:
+        slipped = sn.check(c, wrt, answer)
+        assert not slipped.correct
+        if kind is not None:
+            assert slipped.slips == [kind], slipped.diagnosis
+
+
 def concrete(expr):
     """A closed form's Σ written out, its g[j] as the names g1 … a student types."""
     done = expr.doit()
