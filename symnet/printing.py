@@ -179,6 +179,9 @@ class SymnetStrPrinter(_Named, _Ordering, StrPrinter):
     def _print_Abs(self, expr):
         return "abs(%s)" % self._print(expr.args[0])
 
+    def _print_KroneckerDelta(self, expr):
+        return "δ_{%s,%s}" % tuple(map(self._print, expr.args))  # 1 where j = l, else 0
+
     def _print_Sum(self, expr):
         # as symnet.sums writes a Σ family: Σ_{j=1..4} g[j], a product's summand in brackets
         limits = "".join("Σ_{%s=%s..%s} " % tuple(map(self._print, lim)) for lim in expr.limits)

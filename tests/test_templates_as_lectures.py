@@ -176,7 +176,7 @@ def test_attentions_dq_is_one_sum_with_the_softmax_jacobian_written_once():
         "∂a[1, j]/∂s[1, l] · ∂s[1, l]/∂q1_1",
         "  ∂L/∂o[1, c] = g[1, c]",
         "  ∂o[1, c]/∂a[1, j] = v[j, c]",
-        "  ∂a[1, j]/∂s[1, l] = a[1, j]*(KroneckerDelta(j, l) - a[1, l])",
+        "  ∂a[1, j]/∂s[1, l] = a[1, j]*(δ_{j,l} - a[1, l])",
         "  ∂s[1, l]/∂q1_1 = sqrt(2)*k[l, 1]/2"]
     assert r"{a}_{1,j} \left(\delta_{j,l} - {a}_{1,l}\right)" in d.latex()
     # dK and dV are sums as well: over queries i, the width c and keys j
