@@ -24,6 +24,7 @@ names without one (``gamma``, ``var``, ``L``) are the same in every member of a 
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from itertools import product as combinations
 
@@ -49,6 +50,7 @@ class Family:
     paths: tuple
 
 
+@lru_cache(maxsize=1 << 16)
 def split(symbol):
     """``(stem, indices)`` of a name: ``w2_1`` → ``("w", (2, 1))``; ``gamma`` → ``("gamma", ())``."""
     found = _NAME.fullmatch(symbol.name) if isinstance(symbol, sp.Symbol) else None
@@ -230,17 +232,22 @@ def _by_symbols(column, ref, scope, subset):
     the first combination that gives ``column[m]`` at every member m of ``subset``, or None."""
     expr, variables, at = column[ref], scope.variables, scope.at
     symbols = sorted((s for s in expr.free_symbols if split(s)[1]), key=str)
-    present = {m: column[m].free_symbols for m in subset}
+    present = {m: {split(s) for s in column[m].free_symbols} for m in subset}
+    places = {m: {(stem, len(ix), n, k) for stem, ix in present[m] for n, k in enumerate(ix)}
+              for m in subset}
     choices = []
     for s in symbols:
         stem, indices = split(s)
-        ways = [_ways(k, at[ref], scope, scope.roles.get((stem, n)))
-                for n, k in enumerate(indices)]
-        kept = [g for g in (indexed(stem, w) for w in combinations(*ways))
-                if all(_instance(g, variables, at[m]) in present[m] for m in subset)]
+        ways = []
+        for n, k in enumerate(indices):  # each index alone first: cheap, and most ways fail
+            ways.append([w for w in _ways(k, at[ref], scope, scope.roles.get((stem, n)))
+                         if all((stem, len(indices), n, _value(w, at[m])) in places[m]
+                                for m in subset)])
+        kept = [ws for ws in combinations(*ways)
+                if all((stem, tuple(_value(w, at[m]) for w in ws)) in present[m] for m in subset)]
         if not kept:
             return None
-        choices.append(kept)
+        choices.append([indexed(stem, tuple(_written(w, variables) for w in ws)) for ws in kept])
     for chosen in islice(combinations(*choices), COMBINATIONS):
         general = expr.xreplace(dict(zip(symbols, chosen)))
         if all(_instance(general, variables, at[m]) == column[m] for m in subset):
@@ -249,21 +256,32 @@ def _by_symbols(column, ref, scope, subset):
 
 
 def _ways(k, values, scope, role):
-    """The ways to write the index ``k`` at the index values ``values``, likeliest first: the
-    variable this index has in the path's nodes (``role``), a fixed index of the path, the
-    factor's own variables, any variable; then each plus a small offset (h_{t−1}); the number;
-    a number minus a variable (a filter turned by 180°)."""
-    variables = sorted(scope.variables, key=lambda v: (v != role, v not in scope.own))
-    value = dict(zip(scope.variables, values))
-    same = [v for v in variables if value[v] == k]
-    ways = same[:1] if same and same[0] == role else []
+    """The ways to write the index ``k`` at the variables' ``values``, likeliest first, each
+    ``(number, sign, variable's position)`` for number + sign·variable: the variable this index
+    has in the path's nodes (``role``), a fixed index of the path, the factor's own variables,
+    any variable; then each plus a small offset (h_{t−1}); the number; a number minus a
+    variable (a filter turned by 180°)."""
+    order = sorted(range(len(values)), key=lambda n: (scope.variables[n] != role,
+                                                      scope.variables[n] not in scope.own))
+    same = [(0, 1, n) for n in order if values[n] == k]
+    ways = same[:1] if same and scope.variables[same[0][2]] == role else []
     if k in scope.fixed:
-        ways.append(sp.Integer(k))
+        ways.append((k, 0, None))
     ways += same
-    ways += sorted((v + (k - value[v]) for v in variables
-                    if 0 < abs(k - value[v]) <= NEIGHBOURS), key=lambda e: abs(e.as_coeff_Add()[0]))
-    ways += [sp.Integer(k)] + [sp.Integer(k + value[v]) - v for v in variables]
+    ways += sorted(((k - values[n], 1, n) for n in order
+                    if 0 < abs(k - values[n]) <= NEIGHBOURS), key=lambda w: abs(w[0]))
+    ways += [(k, 0, None)] + [(k + values[n], -1, n) for n in order]
     return list(dict.fromkeys(ways))
+
+
+def _value(way, values):
+    number, sign, n = way
+    return number if n is None else number + sign * values[n]
+
+
+def _written(way, variables):
+    number, sign, n = way
+    return sp.Integer(number) if n is None else number + sign * variables[n]
 
 
 def _by_one_index(members, at, local, letters):
