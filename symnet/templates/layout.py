@@ -48,13 +48,22 @@ class LayerCircuit(Circuit):
 
     def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None,
                  letters=None, closed_forms=None):
-        super().__init__(definitions, params=[str(p) for p in params], sums=dict(letters or {}) or True)
+        super().__init__(definitions, params=[str(p) for p in params],
+                         sums=dict(letters or {}) or True)
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
         self.nice_values = nice_values
         self.closed_forms = dict(closed_forms or {})
 
     def derive(self, wrt, of=None):
+        """As :meth:`Circuit.derive`, with the closed form of ∂output/∂``wrt`` where the
+        layer has one (:attr:`~symnet.derive.Derivation.closed_form`).
+
+        >>> import symnet as sn
+        >>> d = sn.template("batchnorm", m=2).derive("x2")
+        >>> print(sn.text(d.closed_form))
+        gamma*(2*g2 - Σ_{j=1..2} g[j] - xhat2*Σ_{j=1..2} (g[j]*xhat[j]))/(2*std)
+        """
         d = super().derive(wrt, of)
         if d.of == self.output:
             d.closed_form = self.closed_forms.get(d.wrt)
