@@ -260,7 +260,8 @@ def _ways(k, values, scope, role):
     ``(number, sign, variable's position)`` for number + sign·variable: the variable this index
     has in the path's nodes (``role``), a fixed index of the path, the factor's own variables,
     any variable; then each plus a small offset (h_{t−1}); the number; a number minus a
-    variable (a filter turned by 180°)."""
+    variable (a filter turned by 180°); a number plus or minus a multiple of a variable
+    (a stride)."""
     order = sorted(range(len(values)), key=lambda n: (scope.variables[n] != role,
                                                       scope.variables[n] not in scope.own))
     same = [(0, 1, n) for n in order if values[n] == k]
@@ -271,7 +272,12 @@ def _ways(k, values, scope, role):
     ways += sorted(((k - values[n], 1, n) for n in order
                     if 0 < abs(k - values[n]) <= NEIGHBOURS), key=lambda w: abs(w[0]))
     ways += [(k, 0, None)] + [(k + values[n], -1, n) for n in order]
+    ways += [(k - sign * values[n], sign, n) for stride in STRIDES for sign in (stride, -stride)
+             for n in order]
     return list(dict.fromkeys(ways))
+
+
+STRIDES = (2, 3)  # a variable's multiples an index may read: x[2i − 1], w[5 − 2i] (strides)
 
 
 def _value(way, values):

@@ -163,6 +163,44 @@ def test_a_shared_filters_gradient_is_one_sum_over_the_output_positions():
         float(np.sum(padded[1:3, 1:3] * w[::-1, ::-1])), rel=1e-12)
 
 
+def conv_backward(x, w, dout, stride, pad):
+    """CS231n's conv_backward_naive for one image, written out: dx and dw by scattering
+    dout[f, i, j] over the window each output read."""
+    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad)))
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    _, _, hh, ww = w.shape
+    for f, i, j in np.ndindex(dout.shape):
+        window = xp[:, i * stride:i * stride + hh, j * stride:j * stride + ww]
+        dw[f] += dout[f, i, j] * window
+        dxp[:, i * stride:i * stride + hh, j * stride:j * stride + ww] += dout[f, i, j] * w[f]
+    return dxp[:, pad:-pad, pad:-pad], dw
+
+
+def test_cs231ns_strided_convolution_sums_over_filters_and_positions():
+    conv = sn.template("conv2d", height=4, width=4, kernel=4, channels=3, filters=3, stride=2,
+                       pad=1)
+    dx = conv.derive("x1_2_2")
+    assert dx.text().splitlines()[:4] == [
+        "∂L/∂x1_2_2 = Σ_{f=1..3} Σ_{i=1..2} Σ_{j=1..2} ∂L/∂y[f, i, j] · ∂y[f, i, j]/∂x1_2_2",
+        "  ∂L/∂y[f, i, j] = g[f, i, j]",
+        "  ∂y[f, i, j]/∂x1_2_2 = w[f, 1, 5 - 2*i, 5 - 2*j]",  # a stride of 2, the filter turned
+        "∂L/∂x1_2_2 = Σ_{f=1..3} Σ_{i=1..2} Σ_{j=1..2} g[f, i, j] · w[f, 1, 5 - 2*i, 5 - 2*j]"]
+    dw = conv.derive("w2_3_2_2")
+    assert "  ∂y[2, i, j]/∂w2_3_2_2 = x[3, 2*i - 1, 2*j - 1]" in dw.text().splitlines()
+    x = np.linspace(-0.1, 0.5, num=96).reshape(2, 3, 4, 4)[0]
+    w = np.linspace(-0.2, 0.3, num=144).reshape(3, 3, 4, 4)
+    dout = np.random.default_rng(2).normal(size=(3, 2, 2))
+    leaves = {"x" + "_".join(str(k + 1) for k in ix): float(x[ix]) for ix in np.ndindex(x.shape)}
+    leaves.update({"w" + "_".join(str(k + 1) for k in ix): float(w[ix]) for ix in np.ndindex(w.shape)})
+    leaves.update({"g" + "_".join(str(k + 1) for k in ix): float(dout[ix])
+                   for ix in np.ndindex(dout.shape)})
+    leaves.update({f"b{f}": 0.0 for f in (1, 2, 3)})
+    sweep = conv.at(leaves)
+    oracle_dx, oracle_dw = conv_backward(x, w, dout, stride=2, pad=1)
+    assert family_values(dx, sweep.values) == pytest.approx(oracle_dx[0, 1, 1], rel=1e-12)
+    assert family_values(dw, sweep.values) == pytest.approx(oracle_dw[1, 2, 1, 1], rel=1e-12)
+
+
 def test_a_1d_convolutions_sums_run_over_the_positions_p():
     d = sn.template("conv1d", length=4).derive("w2")
     assert d.text().splitlines()[-2] == "∂L/∂w2 = Σ_{p=1..3} g[p] · x[p + 1]"
