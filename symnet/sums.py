@@ -6,6 +6,10 @@ then come in families that differ only in that index: ∂L/∂γ = Σ_i ∂L/∂
 :class:`Family` is such a set of paths with its general term, each index running over a range
 (an index may be offset in a name, h_{t−1} beside h_t), found by :func:`collect`, which
 checks that each path is its general term at its own index values, so a family is exact.
+A factor's index is read by its place in the path's nodes, not by its value: a number, a
+variable plus a small offset (x_{i+1,j}), a number minus a variable (a filter turned by 180°,
+w_{3−i}), or a multiple of one (a stride, x_{2i−1}); a factor that differs on a diagonal (a
+softmax's ∂a_{i,j}/∂s_{i,l}) is written once with Kronecker's δ_{j,l}.
 
 A name's index is its trailing whole numbers, several joined by ``_`` (``w2_1``: w, (2, 1));
 names without one (``gamma``, ``var``, ``L``) are the same in every member of a family.
