@@ -26,7 +26,8 @@ def test_a_name_with_two_indices_prints_them_separated_and_reads_back():
 
 
 # each template at a page's size: a leaf whose gradient sums several paths, the Σ its derivation
-# starts with, an answer with a slip and the slip's kind
+# starts with, a wrong answer and the slip that names it (None: layer norm's and the filter
+# gradient's slips are in tests/test_templates.py and tests/test_mistakes.py)
 D3 = "g3*W_hy*(1 - h3**2)"  # BPTT's δ_t = ∂L/∂a_t from the last step back
 D2 = f"(g2*W_hy + {D3}*W_hh)*(1 - h2**2)"
 D1 = f"(g1*W_hy + {D2}*W_hh)*(1 - h1**2)"
