@@ -214,7 +214,8 @@ def circuit(definitions, output=None, params=None, sums=False):
     """A computational graph as a model (see :class:`Circuit`): ``definitions`` as text,
     a list, or a dict; one ``output`` (default the last definition); ``params`` the leaves to
     derive by (default every leaf); with ``sums``, derivations write paths that differ only in
-    an index (``y1 … y4``) once, as Σ_i (:mod:`symnet.sums`).
+    an index (``y1 … y4``) once, as Σ_i (:mod:`symnet.sums`); ``sums`` may also name the
+    letters of each stem's indices, ``{"h": "t"}`` for Σ_t over h1, h2, ….
 
     >>> import symnet as sn
     >>> c = sn.circuit("c = a + b; d = a*b; e = c + d; f = c*d; y = e + f")

@@ -158,6 +158,9 @@ class Derivation(Rendered):
         self.show_expanded = show_expanded
         self.names = names or {}  # {node: the Symbol it prints as} (a notation profile)
         self.sums = sums
+        # a form equal to the result that lectures teach, shown in its place (a template's:
+        # batch norm's dx in one line); None: the compact result
+        self.closed_form = None
 
     def __repr__(self):
         if self.n_paths > MAX_PATHS_SHOWN:
@@ -224,7 +227,8 @@ class Derivation(Rendered):
         """
         if not self.sums or self.n_paths > MAX_PATHS:
             return None
-        found = collect(self.paths, self.graph.local)
+        letters = self.sums if isinstance(self.sums, dict) else None  # {stem: letters}
+        found = collect(self.paths, self.graph.local, letters)
         return found if len(found) < self.n_paths and len(found) <= MAX_PATHS_SHOWN else None
 
     @cached_property
@@ -271,6 +275,12 @@ class Derivation(Rendered):
         if self.wrt == self.of:
             return sp.S.One
         return gradients(self.graph, [self.wrt], self.of)[self.wrt]
+
+    @property
+    def shown_result(self):
+        """The result as derivations print it: the closed form lectures teach where the model
+        gives one (:attr:`closed_form`), else :attr:`result`."""
+        return self.result if self.closed_form is None else self.closed_form
 
     @cached_property
     def delta(self):
@@ -349,7 +359,7 @@ class Derivation(Rendered):
         values = [[self.factors[f] for f in prod] for prod in self.chain]
         chained = path_sum(values, fmt)
         lines.append((partial, chained))
-        compact = show(self.result)
+        compact = show(self.shown_result)
         if sp.Add(*[sp.Mul(*v) for v in values]) != self.result:  # not a mere reordering
             lines.append(("", compact))
         if self.show_expanded:
@@ -366,7 +376,7 @@ class Derivation(Rendered):
         lines = [(partial, family_sum(self.families, fmt))]
         lines += [(show(f), show(v), "factor") for f, v in general_factors(self.families).items()]
         lines.append((partial, family_sum(self.families, fmt, values=True)))
-        lines.append(("", show(self.result)))
+        lines.append(("", show(self.shown_result)))
         return lines
 
     @cached_property

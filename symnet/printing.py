@@ -31,6 +31,8 @@ FORMATS = ("text", "latex", "markdown")  # what every printed derivation, table 
 _WEIGHT = re.compile(r"^w\d+$")
 # the names normalization layers print as lectures write them (symnet.templates)
 LAYER_NAMES = {"var": r"\sigma^{2}", "std": r"\sigma", "eps": r"\varepsilon"}
+# a name with several indices, joined by '_' as the layer templates join them (x1_2, W_hh1_2)
+_INDICES = re.compile(r"(.*?[^\d_])(\d+(?:_\d+)+)")
 
 
 def _factor_rank(factor):
@@ -75,8 +77,11 @@ def ordered_terms(expr):
     def is_product(term):
         rest = term.as_coeff_Mul()[1]
         return (rest.is_Mul or (rest.is_Pow and not rest.base.is_Atom)
-                or getattr(rest, "is_product_like", False))
-    terms = sorted(expr.as_ordered_terms(), key=lambda t: not is_product(t))
+                or getattr(rest, "is_product_like", False) or isinstance(rest, sp.Sum))
+
+    def sums(term):  # a term with a Σ after those without, the shorter first: n g_i − Σ g_j − x̂_i Σ …
+        return sp.count_ops(term) if term.has(sp.Sum) else 0
+    terms = sorted(expr.as_ordered_terms(), key=lambda t: (not is_product(t), sums(t)))
     if _coeff_isneg(terms[0]):
         for i, t in enumerate(terms):
             if not _coeff_isneg(t):
@@ -131,7 +136,20 @@ class SymnetLatexPrinter(_Named, _Ordering, LatexPrinter):
 
     def _print_Symbol(self, expr, style="plain"):
         named = LAYER_NAMES.get(expr.name)
-        return named if named is not None else super()._print_Symbol(expr, style)
+        if named is not None:
+            return named
+        several = _INDICES.fullmatch(expr.name)
+        if several is None or expr in (_NAMES.get() or {}):
+            return super()._print_Symbol(expr, style)
+        # x_{1,2} as the general term's x_{i,j} prints, not SymPy's x_{1 2}
+        stem = super()._print_Symbol(sp.Symbol(several[1]), style)
+        if "_" in stem or "^" in stem:
+            stem = "{%s}" % stem  # {W_{hh}}_{1,2}
+        return "%s_{%s}" % (stem, several[2].replace("_", ","))
+
+    def _print_KroneckerDelta(self, expr, exp=None):
+        tex = r"\delta_{%s,%s}" % tuple(map(self._print, expr.args))  # δ_{j,l}, as x_{1,2}
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _print_Heaviside(self, expr, exp=None):
         x, at_zero = expr.args
@@ -160,6 +178,15 @@ class SymnetStrPrinter(_Named, _Ordering, StrPrinter):
 
     def _print_Abs(self, expr):
         return "abs(%s)" % self._print(expr.args[0])
+
+    def _print_KroneckerDelta(self, expr):
+        return "δ_{%s,%s}" % tuple(map(self._print, expr.args))  # 1 where j = l, else 0
+
+    def _print_Sum(self, expr):
+        # as symnet.sums writes a Σ family: Σ_{j=1..4} g[j], a product's summand in brackets
+        limits = "".join("Σ_{%s=%s..%s} " % tuple(map(self._print, lim)) for lim in expr.limits)
+        body = self._print(expr.function)
+        return limits + (f"({body})" if expr.function.is_Add or expr.function.is_Mul else body)
 
     def _print_Heaviside(self, expr):
         # always with its value at 0, which the parser otherwise reads as 0

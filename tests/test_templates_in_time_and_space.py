@@ -325,6 +325,6 @@ def test_a_layer_that_cannot_be_built_is_one_clear_line(name, options, message):
 def test_bptt_is_written_as_sums_over_time_steps():
     d = sn.template("rnn", steps=3).derive("W_hh")
     assert len(d.families) == 3  # six paths: one step back, two, three
-    assert "Σ_{i=1..3} g[i] · W_hy · (1 - tanh(a[i])**2) · h[i - 1]" in d.text()
-    assert "Σ_{i=2..3} g[i] · W_hy · (1 - tanh(a[i])**2) · W_hh · (1 - tanh(a[i - 1])**2) · " \
-           "h[i - 2]" in d.text()
+    assert "Σ_{t=1..3} g[t] · W_hy · (1 - tanh(a[t])**2) · h[t - 1]" in d.text()
+    assert "Σ_{t=2..3} g[t] · W_hy · (1 - tanh(a[t])**2) · W_hh · (1 - tanh(a[t - 1])**2) · " \
+           "h[t - 2]" in d.text()

@@ -63,11 +63,11 @@ def parameter_blocks(ws, p, d):
 def _together(d):
     """The chain with each factor's formula in, and the compact result if it differs."""
     if d.families is not None:
-        return [family_tokens(d.families, factor_tex, values=True), Formula(d.result)]
+        return [family_tokens(d.families, factor_tex, values=True), Formula(d.shown_result)]
     values = [[d.factors[f] for f in prod] for prod in d.chain]
     sides = [path_tokens(values, factor_tex)]
     if sp.Add(*[sp.Mul(*v) for v in values]) != d.result:
-        sides.append(Formula(d.result))
+        sides.append(Formula(d.shown_result))
     return sides
 
 

@@ -74,7 +74,7 @@ def parameter_frame(ws, p, d):
         rows.append(_shown_from(k, f"{name(f)} &= {right}"))
     together = [path_tokens([[d.factors[f] for f in prod] for prod in d.chain], factor_tex)]
     if sp.Add(*[sp.Mul(*[d.factors[f] for f in prod]) for prod in d.chain]) != d.result:
-        together.append(Formula(d.result))
+        together.append(Formula(d.shown_result))
     if not compact:  # a deep chain's product would not fit: its factors and numbers say it
         rows += [_shown_from(result, r) for r in Line(dp, together).rows(budget)]
     if ws.numbers:

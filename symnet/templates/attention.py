@@ -40,4 +40,6 @@ def attention(n=2, d=2):
             definitions[outputs[-1]] = sp.Add(*[sym("a", i, j) * sym("v", j, c) for j in tokens])
     definitions[sp.Symbol("L")] = upstream(outputs)
     params = [str(sym(stem, i, c)) for stem in "qkv" for i in tokens for c in width]
-    return Circuit(definitions, params=params, sums=True)
+    # Σ_i over queries, Σ_j over keys, Σ_c over the width; Σ_l over a softmax's other scores
+    letters = {"o": "ic", "g": "ic", "a": "ij", "s": "il"}
+    return Circuit(definitions, params=params, sums=letters)

@@ -20,10 +20,10 @@ L = g1*y1 + g2*y2
 
 import sympy as sp
 
-from ..circuits import Circuit
 from ..errors import SymnetError
 from ..values import count, exact_number
 from .affine import upstream
+from .layout import LayerCircuit
 
 MAX_BATCH = 8  # a batch a page holds
 
@@ -43,7 +43,31 @@ def batchnorm(m=4, bessel=False, eps=0):
         ys.append(sp.Symbol(f"y{i}"))
         definitions[ys[-1]] = gamma * sp.Symbol(f"xhat{i}") + beta
     definitions[sp.Symbol("L")] = upstream(ys)
-    return Circuit(definitions, params=["beta", "gamma"] + [str(s) for s in x], sums=True)
+    return LayerCircuit(definitions, ["beta", "gamma"] + x,
+                        closed_forms=closed_dx(m, bessel))
+
+
+def closed_dx(n, bessel=False, per_feature=False):
+    """``{x_i: ∂L/∂x_i}`` in the one line lectures derive (CS231n; Karpathy's backprop
+    ninja): with dx̂_j = γ g_j, ∂L/∂x_i = γ/(nσ) (n g_i − Σ_j g_j − x̂_i Σ_j g_j x̂_j), the last
+    sum times n/(n − 1) with Bessel's n − 1; with a γ_j ``per_feature`` (layer norm),
+    1/(nσ) (n γ_i g_i − Σ_j γ_j g_j − x̂_i Σ_j γ_j g_j x̂_j).
+
+    >>> import symnet as sn
+    >>> print(sn.text(closed_dx(2)[sp.Symbol("x1")]))
+    gamma*(2*g1 - Σ_{j=1..2} g[j] - xhat1*Σ_{j=1..2} (g[j]*xhat[j]))/(2*std)
+    """
+    j, std, gamma = sp.Symbol("j"), sp.Symbol("std"), sp.Symbol("gamma")
+    g, xhat, gammas = (sp.IndexedBase(sp.Symbol(s)) for s in ("g", "xhat", "gamma"))
+    dxhat = (lambda k: gammas[k] * g[k]) if per_feature else (lambda k: g[k])
+    scale = sp.Rational(n, n - 1) if bessel else 1
+    out = {}
+    for i in range(1, n + 1):
+        mine = sp.Symbol(f"g{i}") * (sp.Symbol(f"gamma{i}") if per_feature else 1)
+        inner = n * mine - sp.Sum(dxhat(j), (j, 1, n)) - \
+            scale * sp.Symbol(f"xhat{i}") * sp.Sum(dxhat(j) * xhat[j], (j, 1, n))
+        out[sp.Symbol(f"x{i}")] = (1 if per_feature else gamma) * inner / (n * std)
+    return out
 
 
 def normalized(x, bessel, eps):

@@ -89,4 +89,8 @@ def _convolution(shape, kernel, channels, filters, stride, pad, bias):
           for c in range(1, channels + 1) for pos in product(*map(range, shape))]
     params = [*xs, *w.values(), *([indexed("b", *f_ix(f)) for f in range(1, filters + 1)] * bias)]
     read = {s for e in definitions.values() for s in e.free_symbols}  # a stride may skip some
-    return LayerCircuit(definitions, [p for p in params if p in read], mirrors=mirrors)
+    # Σ over the output's positions: p along a line; i (rows) and j (columns) in an image
+    position = "f" * (filters > 1) + ("p" if len(shape) == 1 else "ij")
+    letters = {"y": position, "g": position}
+    return LayerCircuit(definitions, [p for p in params if p in read], mirrors=mirrors,
+                        letters=letters)

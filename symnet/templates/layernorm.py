@@ -8,10 +8,10 @@ taken over the features, with a γ_i and β_i per feature: y_i = γ_i x̂_i + β
 
 import sympy as sp
 
-from ..circuits import Circuit
 from ..values import count
 from .affine import upstream
-from .batchnorm import MAX_BATCH, normalized
+from .batchnorm import MAX_BATCH, closed_dx, normalized
+from .layout import LayerCircuit
 
 
 def layernorm(n=4, eps=0):
@@ -26,4 +26,4 @@ def layernorm(n=4, eps=0):
         definitions[ys[-1]] = sp.Symbol(f"gamma{i}") * sp.Symbol(f"xhat{i}") + sp.Symbol(f"beta{i}")
     definitions[sp.Symbol("L")] = upstream(ys)
     params = [f"{p}{i}" for p in ("beta", "gamma") for i in range(1, n + 1)]
-    return Circuit(definitions, params=params + [str(s) for s in x], sums=True)
+    return LayerCircuit(definitions, params + x, closed_forms=closed_dx(n, per_feature=True))

@@ -40,10 +40,31 @@ class LayerCircuit(Circuit):
     ``steps``, each node's time step (an RNN unrolled in time), and ``mirrors``, each filter
     weight's image in the filter turned by 180° (a convolution), for the slips of these
     layers; both empty where they mean nothing.  ``nice_values``, if given, are the numbers
-    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5."""
+    a seed draws its leaves from (:func:`symnet.nice.nice_numbers`) instead of −5 … 5;
+    ``letters`` (``{stem: letters}``) name the Σ over each index of a stem's names
+    (:func:`symnet.sums.collect`): Σ_t over time steps, Σ_i, Σ_j over positions;
+    ``closed_forms`` (``{leaf: expr}``) are the forms of ∂output/∂leaf lectures teach, each
+    equal to the chain rule's result, which derivations print in its place."""
 
-    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None):
-        super().__init__(definitions, params=[str(p) for p in params], sums=True)
+    def __init__(self, definitions, params, steps=None, mirrors=None, nice_values=None,
+                 letters=None, closed_forms=None):
+        super().__init__(definitions, params=[str(p) for p in params],
+                         sums=dict(letters or {}) or True)
         self.steps = dict(steps or {})
         self.mirrors = dict(mirrors or {})
         self.nice_values = nice_values
+        self.closed_forms = dict(closed_forms or {})
+
+    def derive(self, wrt, of=None):
+        """As :meth:`Circuit.derive`, with the closed form of ∂output/∂``wrt`` where the
+        layer has one (:attr:`~symnet.derive.Derivation.closed_form`).
+
+        >>> import symnet as sn
+        >>> d = sn.template("batchnorm", m=2).derive("x2")
+        >>> print(sn.text(d.closed_form))
+        gamma*(2*g2 - Σ_{j=1..2} g[j] - xhat2*Σ_{j=1..2} (g[j]*xhat[j]))/(2*std)
+        """
+        d = super().derive(wrt, of)
+        if d.of == self.output:
+            d.closed_form = self.closed_forms.get(d.wrt)
+        return d

@@ -65,4 +65,5 @@ def rnn(steps=3, inputs=1, hidden=1, outputs=1, bias=True):
     params = [*w_xh.values(), *w_hh.values(), *b_h.values(), *w_hy.values(), *b_y.values(),
               *[x(t, i) for t in range(1, steps + 1) for i in range(1, inputs + 1)],
               *[h(0, j) for j in range(1, hidden + 1)]]
-    return LayerCircuit(definitions, params, steps=at_step, nice_values=NICE)
+    step = {stem: "t" for stem in ("x", "a", "h", "y", "g")}  # Σ_t over the time steps
+    return LayerCircuit(definitions, params, steps=at_step, nice_values=NICE, letters=step)
