@@ -1,0 +1,142 @@
+"""``Mul(*args)`` and ``Add(*args)`` of parts already in SymPy's canonical form, built without
+re-flattening them where the result is known to be the same object.
+
+SymPy's ``Mul.flatten`` re-examines every factor of every argument (numbers, powers of equal
+bases, infinities, orders) and was over half of a reverse sweep.  A δ times a local partial is
+mostly a product of factors with distinct bases and at most a rational coefficient: its
+canonical form is then the factors sorted as ``Mul`` sorts them, with the coefficient first.
+:func:`mul` and :func:`add` build that form directly where every part is of a kind whose
+treatment by ``flatten`` is exactly this, and call ``Mul`` or ``Add`` otherwise, so the result
+always equals (``==``, and prints as) ``sympy.Mul(*args)`` or ``sympy.Add(*args)``.
+
+>>> import sympy as sp
+>>> x, y, w = sp.symbols("x y w")
+>>> mul(2*w*(y - x), x), sp.Mul(2*w*(y - x), x)
+(2*w*x*(-x + y), 2*w*x*(-x + y))
+>>> mul(2*x, x) == sp.Mul(2*x, x)  # equal bases: Mul combines them
+True
+"""
+
+import sympy as sp
+from sympy.core.add import _addsort
+from sympy.core.mul import _mulsort
+from sympy.core.parameters import global_parameters
+from sympy.core.sympify import _sympify
+
+_ONE, _ZERO = sp.S.One, sp.S.Zero
+
+
+def mul(*args):
+    """``sympy.Mul(*args)``, the same expression, without ``flatten`` where it would only sort.
+
+    >>> x, y = sp.symbols("x y")
+    >>> mul(3*x, sp.Function("f")(y), y + 1)
+    3*x*(y + 1)*f(y)
+    """
+    args = [a for a in map(_sympify, args) if a is not _ONE]
+    if len(args) < 2:
+        return args[0] if args else _ONE
+    made = _product(args)
+    return sp.Mul(*args) if made is None else made
+
+
+def _product(args):
+    """The canonical product of ``args`` (none of them 1), or None where ``flatten`` might do
+    more than sort: a number argument (the two-argument rule distributes it), a factor of
+    another kind than a symbol, a sum, a function or a rational power, equal bases, a zero
+    coefficient, or a number times a sum alone (which ``Mul`` distributes)."""
+    if not (global_parameters.evaluate and global_parameters.distribute):
+        return None
+    coeff, factors, bases = _ONE, [], set()
+    for a in args:
+        if a.is_Number:
+            return None
+        parts = a.args if a.is_Mul else (a,)
+        for i, f in enumerate(parts):
+            if f.is_Number:
+                if i or not f.is_Rational:  # a coefficient only where Mul keeps it: first
+                    return None
+                coeff *= f
+                continue
+            base = _base(f)
+            if base is None or base in bases:
+                return None
+            bases.add(base)
+            factors.append(f)
+    if coeff is _ZERO or not factors:
+        return None
+    _mulsort(factors)
+    if coeff is not _ONE:
+        if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
+            return None
+        factors.insert(0, coeff)
+    if len(factors) == 1:
+        return factors[0]
+    return sp.Mul._exec_constructor_postprocessors(sp.Mul._from_args(factors, True))
+
+
+def _base(f):
+    """The base ``flatten`` collects ``f`` under, where it leaves ``f`` itself; else None."""
+    if not f.is_commutative:
+        return None
+    if f.is_Symbol or f.is_Add:
+        return f
+    if f.is_Function:
+        base, exp = f.as_base_exp()  # exp(x) is E**x: collected with E and other exps
+        return f if exp is _ONE and base is f else None
+    if f.is_Pow:
+        base, exp = f.args
+        # a power is rebuilt by Pow(base, exp) there: keep it only where that gives it back
+        if not base.is_Number and exp.is_Rational and sp.Pow(base, exp) == f:
+            return base
+    return None
+
+
+def add(*args):
+    """``sympy.Add(*args)``, the same expression, without ``flatten`` where it would only sort.
+
+    >>> x, y = sp.symbols("x y")
+    >>> add(2*x*y, -y, x), add(x, -x)
+    (2*x*y + x - y, 0)
+    """
+    args = [a for a in map(_sympify, args) if a is not _ZERO]
+    if len(args) < 2:
+        return args[0] if args else _ZERO
+    made = _sum(args)
+    return sp.Add(*args) if made is None else made
+
+
+def _sum(args):
+    """The canonical sum of ``args`` (none of them 0), or None where ``flatten`` might do
+    more than sort: a number, a sum to flatten, a term of another kind than a symbol, a
+    function, a power or a product, or two terms equal up to their coefficients (collected)."""
+    if not global_parameters.evaluate:
+        return None
+    seen = set()
+    for t in args:
+        if not t.is_commutative or t.is_Number or t.is_Add or t.is_Order:
+            return None
+        if t.is_Mul:
+            coeff, rest = t.as_coeff_Mul()
+            # flatten rebuilds c*rest: the term itself where rest is a product or a sum (raw)
+            # or where t is c·(a symbol, function or power), as Mul would write it
+            if coeff is not _ONE and not (coeff.is_Rational and coeff is not _ZERO and (
+                    rest.is_Mul or rest.is_Add or _plain(rest))):
+                return None
+            if coeff is _ONE and t.args[0].is_Number:  # 1*x written out: flatten drops the 1
+                return None
+        elif _plain(t):  # kept as it is (a power only where Pow gives it back: not 2**3)
+            rest = t
+        else:
+            return None
+        if rest in seen:
+            return None
+        seen.add(rest)
+    terms = list(args)
+    _addsort(terms)
+    return sp.Add._exec_constructor_postprocessors(sp.Add._from_args(terms, True))
+
+
+def _plain(t):
+    """A symbol, a function or a power that ``Mul`` leaves as it is, times a number."""
+    return not t.is_Add and _base(t) is not None
