@@ -248,11 +248,12 @@ class Architecture:
         weights = iter(self.params)
         acts = self.activations + [self.output_activation]
         defs, prev = {}, self.inputs
+        keys = {}  # the symbols' sort keys, shared by the neurons' sums
         for neurons, act, biases in zip(self.layers, acts, self.biases):
             pre = []  # below, zip(prev, weights): prev first, as zip stops at the shorter
             for (node, activated), b in zip(neurons, biases):
-                z = add(*[mul(w, s) for s, w in zip(prev, weights)],
-                        sp.Symbol(b) if b else sp.S.Zero)
+                z = add(*[mul(w, s, keys=keys) for s, w in zip(prev, weights)],
+                        sp.Symbol(b) if b else sp.S.Zero, keys=keys)
                 defs[node] = z
                 pre.append(node)
                 if activated is not None and act.name != "softmax":

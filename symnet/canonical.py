@@ -9,6 +9,10 @@ canonical form is then the factors sorted as ``Mul`` sorts them, with the coeffi
 treatment by ``flatten`` is exactly this, and call ``Mul`` or ``Add`` otherwise, so the result
 always equals (``==``, and prints as) ``sympy.Mul(*args)`` or ``sympy.Add(*args)``.
 
+Both sort as SymPy does, by ``Basic.compare``; given a dict ``keys`` they sort by a key that
+orders as ``Basic.compare`` does (:func:`sort_key`), remembered per part there, so that parts
+shared by many products (a δ) are ranked once rather than compared anew each time.
+
 >>> import sympy as sp
 >>> x, y, w = sp.symbols("x y w")
 >>> mul(2*w*(y - x), x), sp.Mul(2*w*(y - x), x)
@@ -18,16 +22,16 @@ True
 """
 
 import sympy as sp
-from sympy.core.add import _addsort
-from sympy.core.mul import _mulsort
+from sympy.core.basic import Basic, _args_sortkey, ordering_of_classes
 from sympy.core.parameters import global_parameters
 from sympy.core.sympify import _sympify
 
 _ONE, _ZERO = sp.S.One, sp.S.Zero
 
 
-def mul(*args):
-    """``sympy.Mul(*args)``, the same expression, without ``flatten`` where it would only sort.
+def mul(*args, keys=None):
+    """``sympy.Mul(*args)``, the same expression, without ``flatten`` where it would only sort
+    (by the sort keys remembered in the dict ``keys``, where given).
 
     >>> x, y = sp.symbols("x y")
     >>> mul(3*x, sp.Function("f")(y), y + 1)
@@ -36,11 +40,11 @@ def mul(*args):
     args = [a for a in map(_sympify, args) if a is not _ONE]
     if len(args) < 2:
         return args[0] if args else _ONE
-    made = _product(args)
+    made = _product(args, keys)
     return sp.Mul(*args) if made is None else made
 
 
-def _product(args):
+def _product(args, keys):
     """The canonical product of ``args`` (none of them 1), or None where ``flatten`` might do
     more than sort: a number argument (the two-argument rule distributes it), a factor of
     another kind than a symbol, a sum, a function or a rational power, equal bases, a zero
@@ -65,7 +69,7 @@ def _product(args):
             factors.append(f)
     if coeff is _ZERO or not factors:
         return None
-    _mulsort(factors)
+    _sort(factors, keys)
     if coeff is not _ONE:
         if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
             return None
@@ -92,8 +96,9 @@ def _base(f):
     return None
 
 
-def add(*args):
-    """``sympy.Add(*args)``, the same expression, without ``flatten`` where it would only sort.
+def add(*args, keys=None):
+    """``sympy.Add(*args)``, the same expression, without ``flatten`` where it would only sort
+    (by the sort keys remembered in the dict ``keys``, where given).
 
     >>> x, y = sp.symbols("x y")
     >>> add(2*x*y, -y, x), add(x, -x)
@@ -102,11 +107,11 @@ def add(*args):
     args = [a for a in map(_sympify, args) if a is not _ZERO]
     if len(args) < 2:
         return args[0] if args else _ZERO
-    made = _sum(args)
+    made = _sum(args, keys)
     return sp.Add(*args) if made is None else made
 
 
-def _sum(args):
+def _sum(args, keys):
     """The canonical sum of ``args`` (none of them 0), or None where ``flatten`` might do
     more than sort: a number, a sum to flatten, a term of another kind than a symbol, a
     function, a power or a product, or two terms equal up to their coefficients (collected)."""
@@ -133,10 +138,72 @@ def _sum(args):
             return None
         seen.add(rest)
     terms = list(args)
-    _addsort(terms)
+    _sort(terms, keys)
     return sp.Add._exec_constructor_postprocessors(sp.Add._from_args(terms, True))
 
 
 def _plain(t):
     """A symbol, a function or a power that ``Mul`` leaves as it is, times a number."""
     return not t.is_Add and _base(t) is not None
+
+
+def _sort(parts, keys):
+    """``parts`` sorted in place as Mul and Add sort their arguments (``Basic.compare``)."""
+    if keys is not None:
+        try:
+            parts.sort(key=lambda e: sort_key(e, keys))
+            return
+        except (TypeError, RecursionError):  # a part sort_key does not rank: compare them all
+            pass
+    parts.sort(key=_args_sortkey)
+
+
+def sort_key(expr, keys):
+    """A key that orders as ``Basic.compare`` does, remembered in the dict ``keys``; a
+    TypeError where ``expr`` holds something it does not rank (a class with its own
+    ``compare``, a set, a tuple of expressions).
+
+    ``Basic.compare`` ranks the classes (their place in SymPy's ``ordering_of_classes``, else
+    their names), then the lengths of the hashable contents, then the contents item by item:
+    expressions by ``compare``, other items as Python compares them.
+
+    >>> x, y = sp.symbols("x y")
+    >>> terms = [y, x*y, sp.Integer(2), x**2, x, sp.sin(x) + 1]
+    >>> sorted(terms, key=lambda e: sort_key(e, {})) == sorted(terms, key=_args_sortkey)
+    True
+    """
+    key = keys.get(expr)
+    if key is None:
+        cls = type(expr)
+        if cls.compare is not _COMPARE:
+            raise TypeError(f"{cls.__name__} has its own compare")
+        content = expr._hashable_content()
+        key = keys[expr] = (_class_rank(cls), len(content), tuple(
+            sort_key(v, keys) if isinstance(v, Basic) else _plain_item(v) for v in content))
+    return key
+
+
+_COMPARE = Basic.compare
+_RANKS = {}
+
+
+def _class_rank(cls):
+    """Where ``Basic.compare`` puts ``cls``: by ``ordering_of_classes``, else by name."""
+    if cls not in _RANKS:
+        name = cls.__name__
+        place = ordering_of_classes.index(name) if name in ordering_of_classes else \
+            len(ordering_of_classes) + 1
+        _RANKS[cls] = (place, name)
+    return _RANKS[cls]
+
+
+def _plain_item(v):
+    """``v`` where Python orders it as ``Basic.compare`` does: a string, an integer, a tuple
+    of them (a symbol's name and assumptions); else a TypeError."""
+    if not _is_plain(v):
+        raise TypeError(f"cannot rank {type(v).__name__}")
+    return v
+
+
+def _is_plain(v):
+    return isinstance(v, (str, int)) or (isinstance(v, tuple) and all(map(_is_plain, v)))

@@ -127,12 +127,13 @@ def _softmax_delta(graph, node, of):
 
 
 def _backprop(graph, node, delta):
+    keys = graph.__dict__.setdefault("_sort_keys", {})  # δ's parts are ranked once per graph
     terms = []
     for child in graph.children.get(node, ()):
         if child in delta:
             local, d = graph.local(child, node), delta[child]
-            terms.append(local if d == 1 else mul(d, local))
-    return add(*terms)
+            terms.append(local if d == 1 else mul(d, local, keys=keys))
+    return add(*terms, keys=keys)
 
 
 def gradients(graph, wrt, of=None):

@@ -282,30 +282,32 @@ def _template(func, rest):
     return _diff(func(_TEMPLATE_VAR, *rest), _TEMPLATE_VAR)
 
 
-_NAMED_VAR = sp.Symbol("x")  # a Symbol, as the nodes are: SymPy orders classes apart
+_NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy orders classes apart
 
 
 @functools.lru_cache(maxsize=None)
 def _factored_template(func, rest):
     """``factor_terms`` of :func:`_template` written in :data:`_NAMED_VAR`, taken once per
-    activation (and its options)."""
-    return sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
+    activation (and its options); None where a renaming changes its form (SymPy's
+    evaluation would undo a factored 2*(1 - x))."""
+    factored = sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
+    renamed = factored.xreplace({_NAMED_VAR: _PROBE}).xreplace({_PROBE: _NAMED_VAR})
+    return factored if renamed == factored else None
 
 
 def _activation_local(expr, var):
     """∂act(var)/∂var, factored, from the activation's factored template renamed; None
     where ``expr`` is not an activation of ``var`` alone (options are numbers).
 
-    factor_terms commutes with the renaming here: the template's only symbol is the
-    placeholder, of the class of ``var``, so SymPy's canonical order compares it only with
-    itself, whatever its name.
+    factor_terms and SymPy's evaluation commute with the renaming here: the template's only
+    symbol is the placeholder, a Symbol without assumptions as ``var`` is, so SymPy's canonical
+    order compares it only with itself and evaluates it alike, whatever its name.
     """
-    if type(var) is not sp.Symbol or var != sp.Symbol(var.name) or not (  # no assumptions
-            _activation_of(expr, var) and all(a.is_Atom for a in expr.args)):
+    if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
+            type(var) is not sp.Symbol or var != sp.Symbol(var.name):  # no assumptions
         return None
     template = _factored_template(expr.func, expr.args[1:])
-    with sp.evaluate(False):  # a rename, not a new evaluation: 2*(1 - x) stays a product
-        return template.xreplace({_NAMED_VAR: var})
+    return None if template is None else template.xreplace({_NAMED_VAR: var})
 
 
 def _activation_of(expr, var):

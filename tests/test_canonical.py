@@ -9,7 +9,7 @@ import symnet as sn
 import symnet.architecture
 import symnet.derive
 import symnet.graph
-from symnet.canonical import add, mul
+from symnet.canonical import add, mul, sort_key
 
 x, y, z, w = sp.symbols("x y z w")
 A, B = sp.symbols("A B", commutative=False)
@@ -40,9 +40,10 @@ PRODUCTS = [
 ]
 
 
+@pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
 @pytest.mark.parametrize("args", PRODUCTS, ids=[str(a) for a in PRODUCTS])
-def test_a_product_is_mul_of_the_same_parts(args):
-    same(mul(*args), sp.Mul(*args))
+def test_a_product_is_mul_of_the_same_parts(args, keys):
+    same(mul(*args, keys=keys), sp.Mul(*args))
 
 
 SUMS = [
@@ -57,9 +58,27 @@ SUMS = [
 ]
 
 
+@pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
 @pytest.mark.parametrize("args", SUMS, ids=[str(a) for a in SUMS])
-def test_a_sum_is_add_of_the_same_terms(args):
-    same(add(*args), sp.Add(*args))
+def test_a_sum_is_add_of_the_same_terms(args, keys):
+    same(add(*args, keys=keys), sp.Add(*args))
+
+
+def test_sort_keys_order_as_sympy_compares():
+    """Every pair of a mixed set ordered alike by sort_key and by Basic.compare; a class with
+    a compare of its own is not ranked."""
+    n, d = sp.Symbol("n", positive=True), sp.Dummy("x")
+    parts = [x, y, n, d, sp.Integer(2), sp.Rational(-1, 3), sp.Float(2.5), sp.pi, sp.E, sp.I,
+             x * y, 2 * x * y, x ** 2, x ** y, x + 1, x + y, f(x), f(y), sp.Function("g")(x),
+             sp.sin(x), sp.exp(x), sp.Abs(y), sn.functions.sigmoid(x), sp.Heaviside(x),
+             sp.Piecewise((1, x > 0), (0, True)), sp.Max(x, y), sp.sqrt(2), -x, x * (x + 1)]
+    keys = {}
+    for a in parts:
+        for b in parts:
+            key_a, key_b = sort_key(a, keys), sort_key(b, keys)
+            assert (key_a > key_b) - (key_a < key_b) == a.compare(b), (a, b)
+    with pytest.raises(TypeError):  # FiniteSet has its own compare
+        sort_key(sp.FiniteSet(x, y), {})
 
 
 def test_with_evaluation_off_the_parts_stay_as_given():
@@ -74,8 +93,8 @@ def plain(monkeypatch):
     partial factored where it is taken: today's sweep, without the faster paths."""
     def use_plain():
         for module in (symnet.architecture, symnet.derive, symnet.graph):
-            monkeypatch.setattr(module, "mul", lambda *a: sp.Mul(*a), raising=False)
-            monkeypatch.setattr(module, "add", lambda *a: sp.Add(*a), raising=False)
+            monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
+            monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
         monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
         monkeypatch.setattr(symnet.derive, "_divides",
                             lambda graph, e: sn.printing.divides(e))
@@ -130,6 +149,13 @@ def test_gradients_equal_a_sweep_of_plain_products_and_sums(index, plain):
         assert fast.derive(p).latex() == slow.derive(p).latex()
 
 
+class doubled(sp.Function):
+    """A function whose derivative factors as 2*(1 - doubled(x)), which evaluation undoes."""
+
+    def fdiff(self, argindex=1):
+        return 2 - 2 * self
+
+
 @pytest.mark.parametrize("name", ["a", "N1", "x", "z9"])
 def test_an_activations_local_partial_is_its_derivative_factored(name, plain):
     """Every activation at a node named before or after the template's own variable, and at
@@ -137,8 +163,9 @@ def test_an_activations_local_partial_is_its_derivative_factored(name, plain):
     nodes = [sp.Symbol(name), sp.Symbol(name, positive=True), sp.Dummy(name)]
     cases = [(act(n), n) for n in nodes for act in (
         sp.tanh, sp.Heaviside, sp.Abs, sn.functions.sigmoid, sn.functions.relu,
-        lambda n: sn.functions.leaky_relu(n, sp.Rational(1, 100)), sp.exp, sp.log)]
+        lambda n: sn.functions.leaky_relu(n, sp.Rational(1, 100)), sp.exp, sp.log, doubled)]
     made = [symnet.graph.Graph({sp.Symbol("h"): e}).local(sp.Symbol("h"), n) for e, n in cases]
+    assert f"2*(1 - doubled({name}))" in {sn.text(v) for v in made}  # kept factored
     plain()
     for value, (e, n) in zip(made, cases):
         same(value, symnet.graph.Graph({sp.Symbol("h"): e}).local(sp.Symbol("h"), n))
