@@ -37,7 +37,8 @@ def mul(*args, keys=None):
     >>> mul(3*x, sp.Function("f")(y), y + 1)
     3*x*(y + 1)*f(y)
     """
-    args = [a for a in map(_sympify, args) if a is not _ONE]
+    args = [a for a in args if a is not _ONE] if all(isinstance(a, Basic) for a in args) else \
+        [a for a in map(_sympify, args) if a is not _ONE]
     if len(args) < 2:
         return args[0] if args else _ONE
     made = _product(args, keys)
@@ -104,7 +105,8 @@ def add(*args, keys=None):
     >>> add(2*x*y, -y, x), add(x, -x)
     (2*x*y + x - y, 0)
     """
-    args = [a for a in map(_sympify, args) if a is not _ZERO]
+    args = [a for a in args if a is not _ZERO] if all(isinstance(a, Basic) for a in args) else \
+        [a for a in map(_sympify, args) if a is not _ZERO]
     if len(args) < 2:
         return args[0] if args else _ZERO
     made = _sum(args, keys)
@@ -159,7 +161,8 @@ def _sort(parts, keys):
 
 
 def sort_key(expr, keys):
-    """A key that orders as ``Basic.compare`` does, remembered in the dict ``keys``; a
+    """A key that orders as ``Basic.compare`` does, remembered in the dict ``keys`` (by the
+    part's identity, the part kept there); a
     TypeError where ``expr`` holds something it does not rank (a class with its own
     ``compare``, a set, a tuple of expressions).
 
@@ -172,14 +175,16 @@ def sort_key(expr, keys):
     >>> sorted(terms, key=lambda e: sort_key(e, {})) == sorted(terms, key=_args_sortkey)
     True
     """
-    key = keys.get(expr)
-    if key is None:
-        cls = type(expr)
-        if cls.compare is not _COMPARE:
-            raise TypeError(f"{cls.__name__} has its own compare")
-        content = expr._hashable_content()
-        key = keys[expr] = (_class_rank(cls), len(content), tuple(
-            sort_key(v, keys) if isinstance(v, Basic) else _plain_item(v) for v in content))
+    known = keys.get(id(expr))  # by identity (the part kept beside it): no SymPy hashing
+    if known is not None:
+        return known[1]
+    cls = type(expr)
+    if cls.compare is not _COMPARE:
+        raise TypeError(f"{cls.__name__} has its own compare")
+    content = expr._hashable_content()
+    key = (_class_rank(cls), len(content), tuple(
+        sort_key(v, keys) if isinstance(v, Basic) else _plain_item(v) for v in content))
+    keys[id(expr)] = (expr, key)
     return key
 
 

@@ -84,21 +84,21 @@ def _deltas(graph, of):
 def _divides(graph, expr):
     """``divides(expr)``, each shared subexpression looked at once (remembered on the graph):
     δ trees share their parts, and written out as a tree they grow a factor per layer."""
-    known = graph.__dict__.setdefault("_divides_cache", {})
+    known = graph.__dict__.setdefault("_divides_cache", {})  # by identity: {id: (e, answer)}
     stack = [expr]
     while stack:  # a stack, not recursion: a δ nests a level per layer
         e = stack[-1]
-        if e in known:
+        if id(e) in known:
             stack.pop()
             continue
-        pending = [a for a in e.args if a not in known]
+        pending = [a for a in e.args if id(a) not in known]
         if pending:
             stack.extend(pending)
             continue
         stack.pop()
-        known[e] = (isinstance(e, sp.Pow) and bool(e.exp.is_negative and e.base.free_symbols)) \
-            or any(known[a] for a in e.args)
-    return known[expr]
+        known[id(e)] = (e, (isinstance(e, sp.Pow) and bool(
+            e.exp.is_negative and e.base.free_symbols)) or any(known[id(a)][1] for a in e.args))
+    return known[id(expr)][1]
 
 
 def _inverse(graph):
