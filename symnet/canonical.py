@@ -162,9 +162,8 @@ def _sort(parts, keys):
 
 def sort_key(expr, keys):
     """A key that orders as ``Basic.compare`` does, remembered in the dict ``keys`` (by the
-    part's identity, the part kept there); a
-    TypeError where ``expr`` holds something it does not rank (a class with its own
-    ``compare``, a set, a tuple of expressions).
+    part's identity, the part kept there); a TypeError where ``expr`` holds something it does
+    not rank (a class with its own ``compare``, a set, a tuple of expressions).
 
     ``Basic.compare`` ranks the classes (their place in SymPy's ``ordering_of_classes``, else
     their names), then the lengths of the hashable contents, then the contents item by item:
