@@ -17,8 +17,8 @@ For each one the table gives:
 * native SymEngine (where symengine is installed, ``pip install symengine``): the reverse sweep
   written natively in SymEngine with symnet's term index (``symengine_native``), best of the
   rounds, and build + ``gradients()`` over it, best and median of the per-round ratios (issue
-  25's goal: ≤ 3×).  The two take turns in each round (5 rounds, 3 with ``--quick``), so that
-  a busy machine slows both alike;
+  25's goal: ≤ 3×).  The two take turns in each round (5 rounds, 3 with ``--quick``, after one
+  untimed), so that a busy machine slows both alike;
 * naive (not run for 64-32-10, 784-16-16-10 and the ``--fan-in`` nets 100/200/400/800-16-1):
   every definition substituted into L (one
   nested expression), then ``sympy.diff(nested_loss, p)`` for every parameter, in a
@@ -76,7 +76,10 @@ def timed(fn):
 
 def rounds(arch, n):
     """(symnet's times, native SymEngine's times or None) over ``n`` rounds, taking turns:
-    build + ``gradients()`` on a fresh network, then the native sweep."""
+    build + ``gradients()`` on a fresh network, then the native sweep; after a round untimed
+    (imports and once-per-kind derivatives are not what a network costs)."""
+    network(arch).gradients()
+    symengine_native(arch, repeat=1)
     ours, native = [], []
     for _ in range(n):
         ours.append(timed(lambda: network(arch).gradients()))
