@@ -1,31 +1,32 @@
-"""Benchmark: symnet's derivation engine against naive ``sympy.diff`` of the nested loss.
+"""Benchmark: symnet's derivation engine against a native SymEngine sweep and naive ``sympy.diff``.
 
-    python benchmarks/derive.py              # full run (several minutes)
+    python benchmarks/derive.py --fan-in     # the full table (issue 25's goal: every net)
+    python benchmarks/derive.py              # without 100/200/400/800-16-1
     python benchmarks/derive.py --quick      # smoke run: two small nets, 10 s naive cap
     python benchmarks/derive.py --cap 600    # naive time cap per net, in seconds (default 300)
-    python benchmarks/derive.py --fan-in     # also 100/200/400/800-16-1 (no naive run)
 
 Every net is ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="mse")``.
 For each one the table gives:
 
 * params, and edges: the (child, parent) pairs of ``net.parents``;
-* build + ``net.gradients()``: a fresh Network each repetition, best of 3, and that time per
-  parameter in ms;
+* build + ``net.gradients()``: a fresh Network each round, best and median of the rounds, and
+  the best per parameter in ms;
 * ``net.derive(p).result`` alone on a fresh network, in ms, averaged over a first-layer weight,
   a last-layer weight and a bias;
 * µs/edge: build + all gradients per edge (the derivation should grow with the edges);
-* SymEngine sweep (2-8-8-8-1 and 2-16-16-16-1, where symengine is installed): the same reverse
-  sweep written in SymEngine, conversion included, for the decision on a SymEngine path;
 * native SymEngine (where symengine is installed, ``pip install symengine``): the reverse sweep
-  written natively in SymEngine with symnet's term index (``symengine_native``), and
-  build + ``gradients()`` over it (issue 25's goal: ≤ 3×);
+  written natively in SymEngine with symnet's term index (``symengine_native``), best of the
+  rounds, and build + ``gradients()`` over it, best and median of the per-round ratios (issue
+  25's goal: ≤ 3×).  The two take turns in each round (5 rounds, 3 with ``--quick``, after one
+  untimed), so that a busy machine slows both alike;
 * naive (not run for 64-32-10, 784-16-16-10 and the ``--fan-in`` nets 100/200/400/800-16-1):
   every definition substituted into L (one
   nested expression), then ``sympy.diff(nested_loss, p)`` for every parameter, in a
   subprocess killed at the cap; its total time (or "> cap" and how many parameters were
   done) and the ratio naive / symnet.
 
-Times are CPU times (the machine is shared).  SymPy's global cache is cleared before every
+Times are CPU times (the machine is shared); the load average is printed before and after.
+SymPy's global cache is cleared before every
 timed symnet run (a warm cache would mostly time
 cache hits); the naive run starts in a fresh interpreter.  glibc's allocator is told to keep its
 memory (MALLOC_* variables; the script re-executes itself with them set) to reduce noise.
@@ -37,6 +38,7 @@ import gc
 import multiprocessing as mp
 import os
 import platform
+import statistics
 import sys
 import time
 
@@ -54,9 +56,7 @@ FAN_IN_NETS = ["100-16-1", "200-16-1", "400-16-1", "800-16-1"]  # --fan-in
 TARGET_NATIVE = 3  # issue 25: gradients() within 3× of a native SymEngine sweep
 QUICK_NETS = ["2-8-8-1", "2-4-4-4-4-4-1"]
 NO_NAIVE = {"64-32-10", "784-16-16-10"}  # the nested loss alone would not finish in the cap
-SYMENGINE_NETS = {"2-8-8-8-1", "2-16-16-16-1"}
 TARGET_PER_EDGE = ("784-16-16-10", "2-16-16-16-1", 1.5)  # per-edge time ratio
-TARGET_SYMENGINE = 5  # a SymEngine path would be kept only at this speed-up with identical results
 TARGETS = {"2-8-8-8-1": 0.2, "2-16-16-16-1": 1.2}  # seconds for build + all gradients
 TARGET_MS_PER_PARAM = 2.0
 TARGET_SPEEDUP = ("2-4-4-4-4-4-1", 100)
@@ -74,8 +74,17 @@ def timed(fn):
     return time.process_time() - start
 
 
-def symnet_gradients(arch, repeat):
-    return min(timed(lambda: network(arch).gradients()) for _ in range(repeat))
+def rounds(arch, n):
+    """(symnet's times, native SymEngine's times or None) over ``n`` rounds, taking turns:
+    build + ``gradients()`` on a fresh network, then the native sweep; after a round untimed
+    (imports and once-per-kind derivatives are not what a network costs)."""
+    network(arch).gradients()
+    symengine_native(arch, repeat=1)
+    ours, native = [], []
+    for _ in range(n):
+        ours.append(timed(lambda: network(arch).gradients()))
+        native.append(symengine_native(arch, repeat=1))
+    return ours, None if None in native else native
 
 
 def symnet_derive(arch):
@@ -88,31 +97,6 @@ def symnet_derive(arch):
         net = network(arch)
         times.append(timed(lambda net=net, name=name: net.derive(name).result))
     return sum(times) / len(times)
-
-
-def symengine_sweep(arch):
-    """The same reverse sweep in SymEngine (σ written out as 1/(1 + e^{−x}), which SymEngine
-    knows; no factor_terms, no cancelled divisions), conversion included, best of 3; None
-    where SymEngine is not installed."""
-    try:
-        import symengine as se
-    except ImportError:
-        return None
-    net = network(arch)
-    defs, children = net.definitions, net.children
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        conv = {k: se.sympify(v.replace(lambda e: isinstance(e, sn.sigmoid),
-                                        lambda e: 1 / (1 + sp.exp(-e.args[0]))))
-                for k, v in defs.items()}
-        s = {k: se.Symbol(str(k)) for k in [*defs, *net.params]}
-        delta = {net.output: se.Integer(1)}
-        for node in [*reversed(list(defs)[:-1]), *net.params]:
-            delta[node] = sum((delta[c] * se.diff(conv[c], s[node]) for c in children[node]),
-                              se.Integer(0))
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def symengine_native(arch, repeat=3):
@@ -221,16 +205,17 @@ def main(argv=None):
                     help="naive time cap per net in seconds (default 300, --quick 10)")
     args = ap.parse_args(argv)
     nets = (QUICK_NETS if args.quick else NETS) + (FAN_IN_NETS if args.fan_in else [])
-    repeat = 1 if args.quick else 3
+    n_rounds = 3 if args.quick else 5
     cap = args.cap if args.cap is not None else (10.0 if args.quick else 300.0)
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
-          f"Python {platform.python_version()}, SymPy {sp.__version__}")
-    print(f"nets: sigmoid hidden, linear output, mse; symnet best of {repeat}, "
-          f"SymPy cache cleared; naive cap {cap:g} s per net\n")
-    header = (f"{'net':<15}{'params':>7}{'edges':>7}{'build+grads s':>15}{'ms/param':>10}"
-              f"{'µs/edge':>9}{'derive(p) ms':>14}{'naive s':>27}{'naive/symnet':>14}"
-              f"{'SymEngine sweep s':>24}{'native SymEngine s':>20}{'× native':>9}")
+          f"Python {platform.python_version()}, SymPy {sp.__version__}, "
+          f"SymEngine {_symengine_version()}; load average {_load()}")
+    print(f"nets: sigmoid hidden, linear output, mse; CPU times; symnet and the native sweep "
+          f"take turns, {n_rounds} rounds; SymPy cache cleared; naive cap {cap:g} s per net\n")
+    header = (f"{'net':<15}{'params':>7}{'edges':>7}{'build+grads s':>15}{'median':>8}"
+              f"{'ms/param':>10}{'µs/edge':>9}{'derive(p) ms':>14}{'naive s':>27}"
+              f"{'naive/symnet':>14}{'native s':>10}{'× native':>10}{'median':>8}")
     print(header)
     print("-" * len(header))
     rows = {}
@@ -238,7 +223,8 @@ def main(argv=None):
         net = network(arch)
         n_params = len(net.params)
         edges = sum(len(net.parents[node]) for node in net.definitions)
-        grads = symnet_gradients(arch, repeat)
+        ours, natives = rounds(arch, n_rounds)
+        grads = min(ours)
         derive = symnet_derive(arch)
         if arch in NO_NAIVE or arch in FAN_IN_NETS:
             naive_s, done, capped, ratio = None, 0, False, None
@@ -248,15 +234,16 @@ def main(argv=None):
             ratio = naive_s / grads
             naive_txt = f"> {cap:g} s ({done}/{n_params} done)" if capped else f"{naive_s:.1f}"
             ratio_txt = f">= {ratio:.0f}×" if capped else f"{ratio:.0f}×"
-        se_s = symengine_sweep(arch) if arch in SYMENGINE_NETS else None
-        se_txt = f" {se_s:.3f} ({grads / se_s:.1f}× faster)" if se_s else ""
-        native = symengine_native(arch, repeat)
-        native_txt = f"{native:>20.4f}{grads / native:>8.1f}×" if native else \
-            f"{'not installed':>20}"
-        rows[arch] = (n_params, grads, ratio, capped, edges, se_s, native)
-        print(f"{arch:<15}{n_params:>7}{edges:>7}{grads:>15.3f}{1000 * grads / n_params:>10.2f}"
-              f"{1e6 * grads / edges:>9.1f}{1000 * derive:>14.1f}{naive_txt:>27}{ratio_txt:>14}"
-              f"{se_txt:>24}{native_txt}", flush=True)
+        if natives:
+            ratios = [a / b for a, b in zip(ours, natives)]
+            native = (min(natives), min(ratios), statistics.median(ratios))
+            native_txt = f"{native[0]:>10.4f}{native[1]:>9.1f}×{native[2]:>7.1f}×"
+        else:
+            native, native_txt = None, f"{'not installed':>20}"
+        rows[arch] = (n_params, grads, ratio, capped, edges, native)
+        print(f"{arch:<15}{n_params:>7}{edges:>7}{grads:>15.3f}{statistics.median(ours):>8.3f}"
+              f"{1000 * grads / n_params:>10.2f}{1e6 * grads / edges:>9.1f}{1000 * derive:>14.1f}"
+              f"{naive_txt:>27}{ratio_txt:>14}{native_txt}", flush=True)
 
     print("\ntargets:")
     for arch, limit in TARGETS.items():
@@ -273,23 +260,32 @@ def main(argv=None):
         per_edge = [rows[a][1] / rows[a][4] for a in (big, small)]
         r = per_edge[0] / per_edge[1]
         print(f"  per edge, {big} <= {limit}× {small}: {r:.2f}× {'ok' if r <= limit else 'MISSED'}")
-    for arch in SYMENGINE_NETS & set(rows):
-        se_s = rows[arch][5]
-        if se_s:
-            print(f"  SymEngine sweep on {arch}: {rows[arch][1] / se_s:.1f}× faster, but its results "
-                  f"differ in form (σ written out, nothing factored), so no SymEngine path is kept "
-                  f"(it needs >= {TARGET_SYMENGINE}× with identical results)")
-    natives = {a: rows[a][1] / rows[a][6] for a in rows if rows[a][6]}
+    natives = {a: rows[a][5] for a in rows if rows[a][5]}
     if natives:
-        worst = max(natives, key=natives.get)
-        print(f"  gradients() <= {TARGET_NATIVE}× a native SymEngine sweep: worst "
-              f"{natives[worst]:.1f}× ({worst}) {'ok' if natives[worst] <= TARGET_NATIVE else 'MISSED'}")
+        print(f"  build + gradients() <= {TARGET_NATIVE}× a native SymEngine sweep (median of the "
+              f"per-round ratios; best in brackets), every net:")
+        for a, (_, best, median) in natives.items():
+            print(f"    {a:<15}{median:6.1f}× ({best:.1f}×) "
+                  f"{'ok' if median <= TARGET_NATIVE else 'MISSED'}")
     arch, factor = TARGET_SPEEDUP
     if arch in rows:
         ratio, capped = rows[arch][2], rows[arch][3]
         print(f"  >= {factor}× faster than naive on {arch}: {'>= ' if capped else ''}"
               f"{ratio:.0f}× {'ok' if ratio >= factor else 'MISSED' if not capped else 'unknown'}")
+    print(f"\nload average at the end: {_load()}")
     return 0
+
+
+def _load():
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _symengine_version():
+    try:
+        import symengine
+    except ImportError:
+        return "not installed"
+    return symengine.__version__
 
 
 if __name__ == "__main__":

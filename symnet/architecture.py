@@ -21,6 +21,7 @@ import sympy as sp
 
 from .activations import Activation, names
 from .bounds import check_derivation_time
+from .canonical import add, mul
 from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
 from .losses import Loss
@@ -246,10 +247,12 @@ class Architecture:
         weights = iter(self.params)
         acts = self.activations + [self.output_activation]
         defs, prev = {}, self.inputs
+        keys = {}  # the symbols' sort keys, shared by the neurons' sums
         for neurons, act, biases in zip(self.layers, acts, self.biases):
             pre = []  # below, zip(prev, weights): prev first, as zip stops at the shorter
             for (node, activated), b in zip(neurons, biases):
-                z = sp.Add(*[w * s for s, w in zip(prev, weights)], sp.Symbol(b) if b else 0)
+                z = add(*[mul(w, s, keys=keys) for s, w in zip(prev, weights)],
+                        sp.Symbol(b) if b else sp.S.Zero, keys=keys)
                 defs[node] = z
                 pre.append(node)
                 if activated is not None and act.name != "softmax":

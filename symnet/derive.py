@@ -20,6 +20,7 @@ from functools import cached_property
 import sympy as sp
 
 from .bounds import check_definitions
+from .canonical import add, mul
 from .errors import SymnetError, TooLargeError
 from .functions import softmax
 from .graph import Graph
@@ -71,13 +72,33 @@ def _deltas(graph, of):
                 continue
             delta[node] = _backprop(graph, node, delta)
             # only look for a division where one can enter: δ trees are shared, not small
-            if any(c in dividing or divides(graph.local(c, node))
+            if any(c in dividing or _divides(graph, graph.local(c, node))
                    for c in graph.children.get(node, ()) if c in delta):
                 delta[node] = without_division(delta[node], inverse)
-                if divides(delta[node]):
+                if _divides(graph, delta[node]):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
+
+
+def _divides(graph, expr):
+    """``divides(expr)``, each shared subexpression looked at once (remembered on the graph):
+    δ trees share their parts, and written out as a tree they grow a factor per layer."""
+    known = graph.__dict__.setdefault("_divides_cache", {})  # by identity: {id: (e, answer)}
+    stack = [expr]
+    while stack:  # a stack, not recursion: a δ nests a level per layer
+        e = stack[-1]
+        if id(e) in known:
+            stack.pop()
+            continue
+        pending = [a for a in e.args if id(a) not in known]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        known[id(e)] = (e, (isinstance(e, sp.Pow) and bool(
+            e.exp.is_negative and e.base.free_symbols)) or any(known[id(a)][1] for a in e.args))
+    return known[id(expr)][1]
 
 
 def _inverse(graph):
@@ -106,12 +127,13 @@ def _softmax_delta(graph, node, of):
 
 
 def _backprop(graph, node, delta):
+    keys = graph.__dict__.setdefault("_sort_keys", {})  # δ's parts are ranked once per graph
     terms = []
     for child in graph.children.get(node, ()):
         if child in delta:
             local, d = graph.local(child, node), delta[child]
-            terms.append(local if d == 1 else d * local)
-    return sp.Add(*terms)
+            terms.append(local if d == 1 else mul(d, local, keys=keys))
+    return add(*terms, keys=keys)
 
 
 def gradients(graph, wrt, of=None):
@@ -126,7 +148,7 @@ def gradients(graph, wrt, of=None):
     out = {}
     for w in wrt:
         out[w] = delta[w] if w in delta else _backprop(graph, w, delta)
-        if w not in delta and divides(out[w]):  # a logit under −log p_t: p_t − 1, not a quotient
+        if w not in delta and _divides(graph, out[w]):  # a logit under −log p_t: p_t − 1, not a quotient
             out[w] = without_division(out[w], _inverse(graph))
     return out
 

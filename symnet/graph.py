@@ -17,6 +17,7 @@ from functools import cached_property
 import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
+from .canonical import add, mul
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import softmax, stable_logs
 from .generics import generics_in
@@ -44,13 +45,14 @@ class Graph:
             raise SymnetError("no definitions given; expected at least one 'name = expression'")
         self.output = output if output is not None else list(self.definitions)[-1]
         self.order = {s: i for i, s in enumerate(self.definitions)}
-        self.parents = {s: _sorted(e.free_symbols) for s, e in self.definitions.items()}
+        keys = {}  # each symbol's sort key once: a symbol is in many definitions
+        self.parents = {s: _sorted(e.free_symbols, keys) for s, e in self.definitions.items()}
         self.children = {}
         for node, parents in self.parents.items():
             for p in parents:
                 self.children.setdefault(p, []).append(node)
         seen = set(self.definitions)
-        self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen)
+        self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen, keys)
         self.distribution = distribution
         self._locals = {}
 
@@ -87,17 +89,26 @@ class Graph:
         key = (child, parent)
         if key not in self._locals:
             expr = self.definitions[child]
-            if expr.is_Add:
-                value = sp.Add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
-            else:
-                value = _applied_partial(expr, parent)
-                if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
-                    # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
-                    value = value.xreplace({expr: child})
-                elif isinstance(expr, softmax):  # ∂p1/∂z2 = -p1*p2: the softmaxes by their names
-                    value = value.xreplace(self._softmax_names)
-            self._locals[key] = sp.factor_terms(value)
+            value = _activation_local(expr, parent)  # factored once per kind
+            if value is None:
+                value = self._local(child, parent)
+                if not value.is_Atom:
+                    value = sp.factor_terms(value)
+            self._locals[key] = value
         return self._locals[key]
+
+    def _local(self, child, parent):
+        """∂child/∂parent, not yet factored."""
+        expr = self.definitions[child]
+        if expr.is_Add:
+            return add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
+        value = _applied_partial(expr, parent)
+        if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
+            # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
+            return value.xreplace({expr: child})
+        if isinstance(expr, softmax):  # ∂p1/∂z2 = -p1*p2: the softmaxes by their names
+            return value.xreplace(self._softmax_names)
+        return value
 
     @cached_property
     def _softmax_names(self):
@@ -246,8 +257,13 @@ class GraphModel:
         return self.graph.expand(expr, limit)
 
 
-def _sorted(symbols):
-    return sorted(symbols, key=sp.default_sort_key)
+def _sorted(symbols, keys):
+    """``symbols`` in SymPy's default order, their keys remembered in ``keys``."""
+    def key(s):
+        if s not in keys:
+            keys[s] = sp.default_sort_key(s)
+        return keys[s]
+    return sorted(symbols, key=key)
 
 
 def _tree_size(expr, sizes):
@@ -266,10 +282,43 @@ def _template(func, rest):
     return _diff(func(_TEMPLATE_VAR, *rest), _TEMPLATE_VAR)
 
 
+_NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy orders classes apart
+
+
+@functools.lru_cache(maxsize=None)
+def _factored_template(func, rest):
+    """``factor_terms`` of :func:`_template` written in :data:`_NAMED_VAR`, taken once per
+    activation (and its options); None where a renaming changes its form (SymPy's
+    evaluation would undo a factored 2*(1 - x))."""
+    factored = sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
+    renamed = factored.xreplace({_NAMED_VAR: _PROBE}).xreplace({_PROBE: _NAMED_VAR})
+    return factored if renamed == factored else None
+
+
+def _activation_local(expr, var):
+    """∂act(var)/∂var, factored, from the activation's factored template renamed; None
+    where ``expr`` is not an activation of ``var`` alone (options are numbers).
+
+    factor_terms and SymPy's evaluation commute with the renaming here: the template's only
+    symbol is the placeholder, a Symbol without assumptions as ``var`` is, so SymPy's canonical
+    order compares it only with itself and evaluates it alike, whatever its name.
+    """
+    if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
+            type(var) is not sp.Symbol or var != sp.Symbol(var.name):  # no assumptions
+        return None
+    template = _factored_template(expr.func, expr.args[1:])
+    return None if template is None else template.xreplace({_NAMED_VAR: var})
+
+
+def _activation_of(expr, var):
+    """Whether ``expr`` is act(var, *options): a function of ``var`` with fixed options."""
+    return isinstance(expr, sp.Function) and bool(expr.args) and expr.args[0] == var and \
+        not any(a.free_symbols for a in expr.args[1:])
+
+
 def _applied_partial(expr, var):
     # act(N1) by N1: the activation's derivative, taken once with a placeholder and renamed
-    if isinstance(expr, sp.Function) and expr.args and expr.args[0] == var and \
-            not any(a.free_symbols for a in expr.args[1:]):
+    if _activation_of(expr, var):
         return _template(expr.func, expr.args[1:]).xreplace({_TEMPLATE_VAR: var})
     return _partial(expr, var)
 
@@ -279,14 +328,21 @@ def _partial(expr, var):
     # a product that holds the variable once, to the first power, by dropping it, and an
     # integer power by the power rule: this is diff's answer, and much faster for the
     # thousands of edges of a network (and for a loss's square, a sixth of `symnet check`).
+    if expr == var:  # a bias's own term
+        return sp.S.One
     if expr.is_Add:
-        return sp.Add(*[_partial(t, var) for t in expr.args if t.has(var)])
+        return add(*[_partial(t, var) for t in expr.args if _has(t, var)])
     if expr.is_Mul and expr.args.count(var) == 1 and \
-            not any(a.has(var) for a in expr.args if a != var):
-        return sp.Mul(*[a for a in expr.args if a != var])
+            not any(a != var and _has(a, var) for a in expr.args):
+        return mul(*[a for a in expr.args if a != var])
     if expr.is_Pow and expr.exp.is_Integer:  # (y − ŷ)² of a loss
         return expr.exp * expr.base ** (expr.exp - 1) * _partial(expr.base, var)
     return _diff(expr, var)
+
+
+def _has(expr, var):
+    # an atom holds var only by being it (a weighted sum's terms are mostly symbols)
+    return expr == var if expr.is_Atom else expr.has(var)
 
 
 def _diff(expr, var):

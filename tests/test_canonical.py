@@ -1,0 +1,171 @@
+"""Products and sums built without re-flattening (symnet.canonical) are SymPy's own: equal,
+the same tree, printed the same, for tricky parts one at a time and for the gradients of
+many networks, circuits and templates against a sweep built with plain ``Mul`` and ``Add``."""
+
+import pytest
+import sympy as sp
+
+import symnet as sn
+import symnet.architecture
+import symnet.derive
+import symnet.graph
+from symnet.canonical import add, mul, sort_key
+
+x, y, z, w = sp.symbols("x y z w")
+A, B = sp.symbols("A B", commutative=False)
+f = sp.Function("f")
+half = sp.Rational(1, 2)
+
+
+def same(made, plain):
+    """The same expression: equal, the same tree, the same text and LaTeX."""
+    assert made == plain
+    assert sp.srepr(made) == sp.srepr(plain)
+    assert (sn.text(made), sn.latex(made)) == (sn.text(plain), sn.latex(plain))
+
+
+PRODUCTS = [
+    (x, y), (y, x), (2 * x, 3 * y), (2 * x * (y - x), x), (2 * x * (y - x), w * f(z)),
+    (2, x + y), (x + y, 2), (2 * w, x + y), (half, 2 * (x + y)),  # a number times a sum
+    (sp.Mul(2, x + y, evaluate=False), 3),  # the two-argument rule of Mul.flatten
+    (sp.Mul(2, x + y, evaluate=False), w),  # factor_terms' raw product, times a factor
+    (x, x), (2 * x, x ** 2), (x ** 2, x ** -1), (sp.sqrt(x), sp.sqrt(x)),  # equal bases
+    (sp.exp(x), sp.exp(y)), (sp.exp(x), sp.E), (sp.exp(x), y),  # exp(x) is E**x
+    (sp.I, sp.I), (sp.I, x), (sp.pi, x), (sp.sqrt(2), x), (sp.sqrt(2), sp.sqrt(6)),
+    (2.5 * x, y), (0 * x, y), (sp.zoo, x), (sp.oo, x), (sp.nan, x), (-1, x), (-x, -y),
+    (A, B), (B, A), (A * x, B), (x, sp.Order(x)), (x ** half, y ** -2), ((x + y) ** -1, x),
+    (x, 1, y), (1, 1), (), (x,), (-(x - y), 2), (2 * x, half), (2 * x, sp.Rational(1, 2) / x),
+    (f(x), f(x)), (f(x) ** 2, f(x)), (sp.Abs(x), sp.sign(x)), (sp.Max(x, y), w),
+    (sp.Heaviside(x), x), (sp.Symbol("n", positive=True), -1),
+]
+
+
+@pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
+@pytest.mark.parametrize("args", PRODUCTS, ids=[str(a) for a in PRODUCTS])
+def test_a_product_is_mul_of_the_same_parts(args, keys):
+    same(mul(*args, keys=keys), sp.Mul(*args))
+
+
+SUMS = [
+    (x, y), (y, x), (2 * x, 3 * y), (x * y, -x * y), (2 * x * y, 3 * x * y), (x, -x),
+    (x, 1), (1, x), (x, 2.5), (x, x + y), (x + y, -(x + y)), (2 * (x + y), x),
+    (sp.Mul(2, x + y, evaluate=False), sp.Mul(3, x + y, evaluate=False)),
+    (sp.Mul(2, x + y, evaluate=False), w), (sp.Mul(1, x, evaluate=False), y),
+    (2.5 * x, y), (x ** 2, y ** 2), (x ** 2, 2 * x ** 2), (sp.sqrt(2), x), (2 ** x, y),
+    (f(x), f(y), -f(x)), (sp.exp(x), sp.exp(y)), (sp.oo, x), (sp.zoo, x), (sp.nan, x),
+    (A, B), (B, A), (x, sp.Order(x ** 2)), (x * f(y), y * f(x)), (0, x), (0, 0), (), (x,),
+    (sp.I, x), (sp.pi, x), (sp.tanh(x), x),
+]
+
+
+@pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
+@pytest.mark.parametrize("args", SUMS, ids=[str(a) for a in SUMS])
+def test_a_sum_is_add_of_the_same_terms(args, keys):
+    same(add(*args, keys=keys), sp.Add(*args))
+
+
+def test_sort_keys_order_as_sympy_compares():
+    """Every pair of a mixed set ordered alike by sort_key and by Basic.compare; a class with
+    a compare of its own is not ranked."""
+    n, d = sp.Symbol("n", positive=True), sp.Dummy("x")
+    parts = [x, y, n, d, sp.Integer(2), sp.Rational(-1, 3), sp.Float(2.5), sp.pi, sp.E, sp.I,
+             x * y, 2 * x * y, x ** 2, x ** y, x + 1, x + y, f(x), f(y), sp.Function("g")(x),
+             sp.sin(x), sp.exp(x), sp.Abs(y), sn.functions.sigmoid(x), sp.Heaviside(x),
+             sp.Piecewise((1, x > 0), (0, True)), sp.Max(x, y), sp.sqrt(2), -x, x * (x + 1)]
+    keys = {}
+    for a in parts:
+        for b in parts:
+            key_a, key_b = sort_key(a, keys), sort_key(b, keys)
+            assert (key_a > key_b) - (key_a < key_b) == a.compare(b), (a, b)
+    with pytest.raises(TypeError):  # FiniteSet has its own compare
+        sort_key(sp.FiniteSet(x, y), {})
+
+
+def test_with_evaluation_off_the_parts_stay_as_given():
+    with sp.evaluate(False):
+        same(mul(x, x), sp.Mul(x, x))
+        same(add(x, x), sp.Add(x, x))
+
+
+@pytest.fixture
+def plain(monkeypatch):
+    """The engine with SymPy's own Mul and Add, divisions found by ``atoms`` and every local
+    partial factored where it is taken: today's sweep, without the faster paths."""
+    def use_plain():
+        for module in (symnet.architecture, symnet.derive, symnet.graph):
+            monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
+            monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
+        monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
+        monkeypatch.setattr(symnet.derive, "_divides",
+                            lambda graph, e: sn.printing.divides(e))
+    return use_plain
+
+
+NETWORKS = [
+    ("2-2-1", {"activation": "sigmoid"}),
+    ("2-3-2-1", {"activation": ["tanh", "sigmoid"], "loss": "half_sse"}),
+    ("3-4-3", {"activation": "relu", "output_activation": "softmax", "loss": "cross_entropy"}),
+    ("2-3-2", {"activation": "leaky_relu", "output_activation": "sigmoid", "loss": "bce"}),
+    ("2-3-1", {"activation": "elu", "output_activation": "sigmoid", "loss": "bce"}),
+    ("2-2-2-1", {"activation": ["silu", "softplus"], "l2": sp.Rational(1, 10)}),
+    ("2-3-3-1", {"activation": sn.generic("f"), "bias": False}),
+    ("2-4-4-4-1", {"activation": "sigmoid", "output_activation": "linear"}),
+    ("3-2-3", {"activation": "tanh", "output_activation": "softmax", "loss": "cross_entropy",
+               "bias": [True, False]}),
+    ("4-3-2-1", {"activation": "linear", "loss": "mse"}),
+]
+CIRCUITS = [
+    "q = x + y; f = q*z",
+    "c = a + b; d = a*b; e = c + d; f = c*d; y = e + f",
+    "s = 1/(1 + exp(-(w0*x0 + w1*x1 + w2)))",
+    "a = x*y; b = max(a, z); c = b**2 + 2*b*x; L = c/(1 + x**2)",
+    "h = tanh(u*x + w*h0); g = f(h*v); L = (g - t)**2",
+]
+
+
+def models():
+    yield from (sn.Network(arch, **options) for arch, options in NETWORKS)
+    yield from (sn.circuit(text) for text in CIRCUITS)
+    yield from (sn.template(name) for name in sn.templates.TEMPLATES)
+
+
+def ids():
+    return [a for a, _ in NETWORKS] + CIRCUITS + list(sn.templates.TEMPLATES)
+
+
+@pytest.mark.parametrize("index", range(len(ids())), ids=ids())
+def test_gradients_equal_a_sweep_of_plain_products_and_sums(index, plain):
+    fast = list(models())[index]
+    made = fast.gradients()
+    plain()
+    slow = list(models())[index]
+    assert fast.definitions == slow.definitions
+    expected = slow.gradients()
+    assert list(made) == list(expected)
+    for p in expected:
+        same(made[p], expected[p])
+    for p in list(expected)[:3]:  # derivations print as they did
+        assert fast.derive(p).text() == slow.derive(p).text()
+        assert fast.derive(p).latex() == slow.derive(p).latex()
+
+
+class doubled(sp.Function):
+    """A function whose derivative factors as 2*(1 - doubled(x)), which evaluation undoes."""
+
+    def fdiff(self, argindex=1):
+        return 2 - 2 * self
+
+
+@pytest.mark.parametrize("name", ["a", "N1", "x", "z9"])
+def test_an_activations_local_partial_is_its_derivative_factored(name, plain):
+    """Every activation at a node named before or after the template's own variable, and at
+    a node with an assumption (where SymPy may evaluate the derivative further)."""
+    nodes = [sp.Symbol(name), sp.Symbol(name, positive=True), sp.Dummy(name)]
+    cases = [(act(n), n) for n in nodes for act in (
+        sp.tanh, sp.Heaviside, sp.Abs, sn.functions.sigmoid, sn.functions.relu,
+        lambda n: sn.functions.leaky_relu(n, sp.Rational(1, 100)), sp.exp, sp.log, doubled)]
+    made = [symnet.graph.Graph({sp.Symbol("h"): e}).local(sp.Symbol("h"), n) for e, n in cases]
+    assert f"2*(1 - doubled({name}))" in {sn.text(v) for v in made}  # kept factored
+    plain()
+    for value, (e, n) in zip(made, cases):
+        same(value, symnet.graph.Graph({sp.Symbol("h"): e}).local(sp.Symbol("h"), n))
