@@ -141,7 +141,9 @@ def test_sixteen_threads_fit_check_and_init_at_once():
     """Threads of a fresh interpreter that first touch training, checking and initialising at the
     same moment all succeed (a lazily loaded module used to be seen half-initialised)."""
     out = run("""
+import sys
 import threading
+import traceback
 import symnet as sn
 
 barrier = threading.Barrier(16)
@@ -165,6 +167,7 @@ def work(i):
             results.append(("init", len(net.init_params(seed=i))))
     except BaseException as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stdout)  # where: shown by the assertion below
 
 threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
 for t in threads:
@@ -174,5 +177,5 @@ for t in threads:
 print(errors)
 print(sorted(set(results)))
 """).splitlines()
-    assert out[-2] == "[]"
+    assert out[-2] == "[]", "\n".join(out)
     assert out[-1] == str([("fit", 3), ("init", 9), ("right", True), ("wrong", False, True)])
