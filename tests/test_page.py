@@ -21,6 +21,13 @@ from symnet.web.browser import Session
 from symnet.web.katex import katex_files
 
 
+@pytest.fixture(autouse=True)
+def no_node(monkeypatch):
+    """Pages from source by default here: the snapshot of ``--bytecode`` takes Node.js and
+    seconds (it is tested in the browser: tests/test_page_browser.py)."""
+    monkeypatch.setattr("symnet.web.bytecode.unavailable", lambda: "Node.js hidden by the tests")
+
+
 @pytest.fixture
 def katex(tmp_path):
     """A stand-in for KaTeX's dist folder (the real one: the browser test)."""

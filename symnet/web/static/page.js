@@ -9,16 +9,19 @@ const worker = new Worker("worker.js", { type: "module" });
 const pending = new Map();
 let nextId = 0;
 // when things happened, in ms since the page opened (read by the benchmark and the tests)
-window.symnetTimes = { ready: null, verdicts: [] };
+window.symnetTimes = { ready: null, verdicts: [], phases: {}, snapshot: null };
 
 worker.onmessage = (event) => {
-  const { id, reply, failed, ready, startFailed } = event.data;
+  const { id, reply, failed, ready, phases, snapshot, startFailed } = event.data;
   if (startFailed) {
     setStatus("error", "Python could not start in this browser: " + startFailed);
     return;
   }
   if (ready) {
     window.symnetTimes.ready = performance.now();
+    window.symnetTimes.snapshot = snapshot;
+    window.symnetTimes.phases = Object.fromEntries(Object.entries(phases).map(
+      ([name, time]) => [name, time - performance.timeOrigin]));
     setStatus("ready", "");
     preview();
     return;
