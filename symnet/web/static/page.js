@@ -1,6 +1,8 @@
 // The page: the exercise's math typeset by KaTeX, the answer previewed as it is typed, and
-// symnet's verdicts from the worker (worker.js).  Text from the student or from symnet is set as
-// text (textContent), never as HTML; math goes through KaTeX, which escapes what it prints.
+// symnet's verdicts from the worker (worker.js).  This script runs before KaTeX's, so that
+// Python starts loading at once; KaTeX is there by DOMContentLoaded.  Text from the student or
+// from symnet is set as text (textContent), never as HTML; math goes through KaTeX, which
+// escapes what it prints.
 "use strict";
 
 const config = JSON.parse(document.getElementById("exercise").textContent);
@@ -187,4 +189,4 @@ function chooseVariant(event) {
 $("variant-form").addEventListener("submit", chooseVariant);
 $("answer-form").addEventListener("submit", checkAnswer);
 $("steps-form").addEventListener("submit", checkDerivation);
-typesetPage();
+document.addEventListener("DOMContentLoaded", typesetPage);

@@ -19,10 +19,10 @@ const bytes = (response) => {
 // Python as symnet page --bytecode left it in Node.js: SymPy imported, the session built and
 // warm.  Pyodide restores a snapshot into memory as large as it was; its own start gives less,
 // so the memory is grown first (an allocation, freed, that the snapshot then overwrites).
-async function restore(base, loadPyodide, snapshot) {
+async function restore(base, loadPyodide, snapshot, asm) {
   const data = new Uint8Array(await snapshot);
   mark("snapshot fetched");
-  const create = (await import(base + "pyodide.asm.mjs")).default;
+  const create = (await asm).default;
   const createPyodideModule = (module) => {
     module.onRuntimeInitialized = () => {
       const blocks = [];
@@ -46,7 +46,7 @@ async function start(config) {
     const snapshot = fetch(here(config.snapshot)).then((response) => bytes(
       new Response(response.body.pipeThrough(new DecompressionStream("gzip")))));
     try {
-      pyodide = await restore(base, loadPyodide, snapshot);
+      pyodide = await restore(base, loadPyodide, snapshot, import(base + "pyodide.asm.mjs"));
     } catch (error) {  // another Pyodide build at the base URL, or no snapshot: start afresh
       console.warn("symnet: starting Python afresh, the snapshot failed:", String(error));
     }
