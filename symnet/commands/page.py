@@ -18,7 +18,7 @@ def run(args):
                        bytecode=args.bytecode if reason is None else False,
                        pyodide_package=args.pyodide_package, variants=args.variants,
                        seed=args.seed)
-    source = f" (Python starts from source, about twice as slow: {reason})" if reason else ""
+    source = f" (Python starts from source, several times slower: {reason})" if reason else ""
     print(f"wrote {args.output}: {len(names)} files{source}; put the folder on any web space (to "
           f"try it here: python -m http.server -d {args.output}) and open index.html")
     return 0

@@ -8,6 +8,11 @@ interpreter: the Pyodide npm package, downloaded once into symnet's cache
 (:mod:`symnet.web.npm`) or given by ``--pyodide-package``.  Each package's bytecode is cached
 beside it, keyed by its sources, so that SymPy is compiled once per machine.  The modules are
 "sourceless" (``module.pyc`` where ``module.py`` was): tracebacks show no source lines.
+
+Starting Python itself is then most of it, so the same Pyodide also starts once here, imports
+the page's wheels, builds and warms its session, and saves its memory (:func:`snapshot`,
+Pyodide's ``makeMemorySnapshot``): the browser restores that instead (a first verdict in about
+half the time Pyodide alone takes to start), and falls back to the wheels when it cannot.
 """
 
 import gzip
