@@ -28,6 +28,7 @@ async function restore(base, loadPyodide, snapshot, asm) {
       const blocks = [];
       while (module.HEAP8.length < data.length) {
         blocks.push(module._malloc(data.length - module.HEAP8.length));
+        if (!blocks.at(-1)) throw new Error("no memory for the snapshot");
       }
       blocks.forEach((block) => module._free(block));
     };
