@@ -218,6 +218,15 @@ def test_bytecode_without_node_is_one_clear_line(tmp_path, katex, monkeypatch, c
     assert not (tmp_path / "site").exists()
 
 
+def test_without_node_a_page_starts_from_source_and_says_so(tmp_path, katex, capsys):
+    out = tmp_path / "site"
+    assert main(["page", "2-1", "--wrt", "w1", "-o", str(out), "--katex", str(katex)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"wrote {out}: 12 files (Python starts from source, several times slower: Node.js "
+        "hidden by the tests); put the folder")
+    assert "snapshot" not in json.loads((out / "symnet-page.json").read_text())
+
+
 def test_a_page_of_quiz_variants_carries_each_point(tmp_path, katex, capsys):
     """``--variants 2 --seed 7``: the numbers of variants 1 and 2 of ``symnet quiz --seed 7``,
     the ones ``symnet grade`` checks a variant's number at."""

@@ -3,6 +3,8 @@
 judged line by line, and what the page shows.  Skips, saying why, where Chromium, chromedriver,
 npm or the packages are missing."""
 
+import shutil
+
 import browser
 import pytest
 
@@ -113,11 +115,8 @@ def test_a_quiz_variant_by_its_number(page):
 
 def test_the_snapshot_page_and_its_fallback(tmp_path):
     """``--bytecode``: the page restores Python's memory from its snapshot (SymPy imported, the
-    session warm) and answers as the page from source does; without the snapshot (or with
-    another Pyodide at the base URL) it starts Python afresh from the wheels, with the same
-    answers."""
-    import shutil
-
+    session warm) and answers as the page from source does; without the snapshot it starts
+    Python afresh from the wheels, with the same answers."""
     reason = browser.available() or (None if shutil.which("node") else "no Node.js")
     if reason:
         pytest.skip(reason)

@@ -12,7 +12,7 @@ beside it, keyed by its sources, so that SymPy is compiled once per machine.  Th
 Starting Python itself is then most of it, so the same Pyodide also starts once here, imports
 the page's wheels, builds and warms its session, and saves its memory (:func:`snapshot`,
 Pyodide's ``makeMemorySnapshot``): the browser restores that instead (a first verdict in about
-half the time Pyodide alone takes to start), and falls back to the wheels when it cannot.
+a third of the time Pyodide alone takes to start), and falls back to the wheels when it cannot.
 """
 
 import gzip
@@ -39,7 +39,11 @@ NEEDED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.z
 
 def unavailable():
     """None when Node.js is installed, so that a page is made with bytecode by default; else
-    why not."""
+    why not.
+
+    >>> unavailable() is None or unavailable().startswith("no Node.js")
+    True
+    """
     return None if shutil.which("node") else "no Node.js (node) to run Pyodide's Python 3.14"
 
 
