@@ -39,25 +39,28 @@ async function restore(base, loadPyodide, snapshot, asm) {
 
 async function start(config) {
   const base = new URL(config.pyodide, self.location.href).href;
-  // fetched while Pyodide loads; a snapshot unpacked as it arrives
-  const wheels = config.wheels.map((w) => fetch(here(w)).then(bytes));
+  // fetched while Pyodide loads (after the snapshot, which comes first), unpacked as it arrives
+  const fetchWheels = () => Promise.all(config.wheels.map((w) => fetch(here(w)).then(bytes)));
+  let wheels = config.snapshot ? null : fetchWheels();
   const { loadPyodide, version } = await import(base + "pyodide.mjs");  // a module worker's
   let pyodide = null;
   if (config.snapshot && version === config.snapshot_pyodide) {
     const snapshot = fetch(here(config.snapshot)).then((response) => bytes(
       new Response(response.body.pipeThrough(new DecompressionStream("gzip")))));
+    wheels = snapshot.then(fetchWheels, fetchWheels);
     try {
       pyodide = await restore(base, loadPyodide, snapshot, import(base + "pyodide.asm.mjs"));
     } catch (error) {  // another Pyodide build at the base URL, or no snapshot: start afresh
       console.warn("symnet: starting Python afresh, the snapshot failed:", String(error));
     }
   }
+  wheels ??= fetchWheels();
   const fresh = pyodide === null;
   if (fresh) pyodide = await loadPyodide({ indexURL: base });
   mark("Python started");
   pyodide.FS.mkdirTree(FOLDER);
   const paths = config.wheels.map((w) => FOLDER + w.split("/").pop());
-  (await Promise.all(wheels)).forEach((data, i) => pyodide.FS.writeFile(paths[i],
+  (await wheels).forEach((data, i) => pyodide.FS.writeFile(paths[i],
                                                                          new Uint8Array(data)));
   mark("wheels");
   if (fresh) {
