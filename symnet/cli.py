@@ -354,10 +354,11 @@ def _page_arguments(p):
     p.add_argument("--katex", metavar="PATH",
                    help="the KaTeX npm package: its .tgz (npm pack katex) or folder (default: "
                         "downloaded once from the npm registry into ~/.cache/symnet)")
-    p.add_argument("--bytecode", action="store_true",
-                   help="ship SymPy and symnet compiled to Python 3.14 bytecode, which the "
-                        "browser imports several times faster (needs Node.js: Pyodide compiles "
-                        "them)")
+    p.add_argument("--bytecode", action=argparse.BooleanOptionalAction,
+                   help="ship SymPy and symnet compiled to Python 3.14 bytecode, and Python's "
+                        "memory with them imported, which the browser restores several times "
+                        "faster than it starts Python (needs Node.js, which runs Pyodide; "
+                        "default: where node is installed)")
     p.add_argument("--variants", type=_whole("--variants", None), metavar="N",
                    help="also let the student type their quiz variant's number (1 to N) and "
                         "check the number at its point: the variants of symnet quiz --seed S")

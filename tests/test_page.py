@@ -21,6 +21,13 @@ from symnet.web.browser import Session
 from symnet.web.katex import katex_files
 
 
+@pytest.fixture(autouse=True)
+def no_node(monkeypatch):
+    """Pages from source by default here: the snapshot of ``--bytecode`` takes Node.js and
+    seconds (it is tested in the browser: tests/test_page_browser.py)."""
+    monkeypatch.setattr("symnet.web.bytecode.unavailable", lambda: "Node.js hidden by the tests")
+
+
 @pytest.fixture
 def katex(tmp_path):
     """A stand-in for KaTeX's dist folder (the real one: the browser test)."""
@@ -209,6 +216,15 @@ def test_bytecode_without_node_is_one_clear_line(tmp_path, katex, monkeypatch, c
     assert capsys.readouterr().err == ("error: --bytecode needs Node.js (node) to run Pyodide's "
                                        "Python 3.14; install it, or leave --bytecode out\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_without_node_a_page_starts_from_source_and_says_so(tmp_path, katex, capsys):
+    out = tmp_path / "site"
+    assert main(["page", "2-1", "--wrt", "w1", "-o", str(out), "--katex", str(katex)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"wrote {out}: 12 files (Python starts from source, several times slower: Node.js "
+        "hidden by the tests); put the folder")
+    assert "snapshot" not in json.loads((out / "symnet-page.json").read_text())
 
 
 def test_a_page_of_quiz_variants_carries_each_point(tmp_path, katex, capsys):

@@ -3,6 +3,8 @@
 judged line by line, and what the page shows.  Skips, saying why, where Chromium, chromedriver,
 npm or the packages are missing."""
 
+import shutil
+
 import browser
 import pytest
 
@@ -109,3 +111,30 @@ def test_a_quiz_variant_by_its_number(page):
     wrong = check(page, "0.1119")
     assert wrong["state"] == "incorrect" and wrong["diagnosis"][0].startswith("sign error")
     assert not any("at one point" in d for d in wrong["diagnosis"])
+
+
+def test_the_snapshot_page_and_its_fallback(tmp_path):
+    """``--bytecode``: the page restores Python's memory from its snapshot (SymPy imported, the
+    session warm) and answers as the page from source does; without the snapshot it starts
+    Python afresh from the wheels, with the same answers."""
+    reason = browser.available() or (None if shutil.which("node") else "no Node.js")
+    if reason:
+        pytest.skip(reason)
+    try:
+        site = browser.local_site(tmp_path, bytecode=True)
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    server = browser.Server(tmp_path)
+    chromium = browser.Browser()
+    try:
+        for snapshot in (True, False):
+            if not snapshot:
+                (site / "python.snapshot.gz").unlink()
+            chromium.open(server.url + "site/index.html")
+            slip = check(chromium, "2*(yhat - y)*w5*sigmoid(N1)*x1")
+            assert slip["diagnosis"][0].startswith("you used sigmoid(N1) where its derivative")
+            assert slip["credit"].startswith("Credit: 0.80 ")
+            assert chromium.run("return window.symnetTimes.snapshot") is snapshot
+    finally:
+        chromium.close()
+        server.close()

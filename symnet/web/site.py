@@ -5,6 +5,7 @@ Pages) and nothing the student types is sent anywhere.
 
 The folder holds ``index.html``, ``page.js``, ``worker.js``, ``page.css``, KaTeX
 (:mod:`symnet.web.katex`), the wheels of symnet, SymPy and mpmath (:mod:`symnet.web.wheels`),
+with bytecode Python's memory snapshot (:mod:`symnet.web.bytecode`),
 the network's picture (with matplotlib) and ``symnet-page.json``, which says what wrote it.
 Pyodide itself comes from its base URL (default: the official CDN, as JupyterLite does).
 """
@@ -34,6 +35,7 @@ from ..printing import definitions_latex, latex
 from ..quizzes.statement import description, numbers_tex
 from ..quizzes.variants import MAX_VARIANTS, default_parts, default_wrt, draw_variants
 from ..symbols import Partial
+from . import bytecode as fast
 from .browser import model
 from .bytecode import PYODIDE_VERSION, compiled
 from .katex import katex_files
@@ -42,16 +44,19 @@ from .wheels import sources, wheel
 PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 MARK = "symnet-page.json"
 ASSETS = ("page.js", "worker.js", "page.css")
+SNAPSHOT = "python.snapshot.gz"
 
 
-def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
+def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=None,
                pyodide_package=None, variants=None, seed=0):
     """Write the checker page of ∂L/∂``wrt`` for the model of ``spec`` (a network's keyword
     arguments, or ``{"circuit": definitions}``) into ``folder``: all of it or nothing; an
     existing folder is replaced only when it is empty or a page symnet wrote.  ``pyodide`` is
     Pyodide's base URL, ``katex`` the KaTeX npm package (see :func:`symnet.web.katex.katex_files`);
-    with ``bytecode``, the wheels hold bytecode compiled in Pyodide (Node.js and Pyodide's npm
-    package, ``pyodide_package`` or downloaded: see :mod:`symnet.web.bytecode`).  With
+    with ``bytecode``, the wheels hold bytecode compiled in Pyodide and the page brings Python's
+    memory with SymPy imported and the exercise's session warm, as a snapshot (Node.js and
+    Pyodide's npm package, ``pyodide_package`` or downloaded: see :mod:`symnet.web.bytecode`);
+    ``None``, the default, means "where Node.js is installed".  With
     ``variants``, the page also asks for the number at the point of the variant whose number the
     student types: the variants of ``sn.quiz(net, variants=variants, seed=seed)``, whose
     numbers the student's quiz or exam shows (and ``sn.grade`` reads).
@@ -61,7 +66,7 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
     >>> katex = tempfile.mkdtemp()  # a stand-in for KaTeX's dist folder
     >>> _ = open(os.path.join(katex, "katex.min.js"), "w").write("/* KaTeX */")
     >>> site = os.path.join(tempfile.mkdtemp(), "site")
-    >>> names = write_page({"arch": "2-2-1"}, "w5", site, katex=katex)
+    >>> names = write_page({"arch": "2-2-1"}, "w5", site, katex=katex, bytecode=False)
     >>> "index.html" in names and "wheels/symnet-0.1.0-py3-none-any.whl" in names
     True
     """
@@ -73,11 +78,15 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
     variants = _variants(net, variants, seed)
     files = {f"katex/{name}": data for name, data in katex_files(katex).items()}
     packages = {p.__name__: sources(p) for p in (sympy, mpmath, symnet)}
+    if bytecode is None:
+        bytecode = fast.unavailable() is None
     if bytecode:
         packages = compiled(packages, pyodide_package)
     wheels = [wheel(p.__name__, p.__version__, packages[p.__name__])
               for p in (sympy, mpmath, symnet)]
     files.update((f"wheels/{name}", data) for name, data in wheels)
+    if bytecode:
+        files[SNAPSHOT] = fast.snapshot(wheels, spec, target, DIGITS, pyodide_package)
     static = resources.files(__package__) / "static"
     files.update((name, (static / name).read_bytes()) for name in ASSETS)
     picture = importlib.util.find_spec("matplotlib") is not None
@@ -86,6 +95,8 @@ def write_page(spec, wrt, folder, pyodide=PYODIDE, katex=None, bytecode=False,
     config = {"model": spec, "wrt": str(target), "pyodide": pyodide,
               "wheels": [f"wheels/{name}" for name, _ in wheels],
               "variants": variants, "digits": DIGITS}
+    if bytecode:
+        config |= {"snapshot": SNAPSHOT, "snapshot_pyodide": PYODIDE_VERSION}
     files["index.html"] = _index(net, target, config, picture, (static / "page.html").read_text())
     files[MARK] = json.dumps({"written by": f"symnet {symnet.__version__}", **config,
                               "files": sorted(files)}, indent=1).encode()

@@ -1,6 +1,8 @@
 // The page: the exercise's math typeset by KaTeX, the answer previewed as it is typed, and
-// symnet's verdicts from the worker (worker.js).  Text from the student or from symnet is set as
-// text (textContent), never as HTML; math goes through KaTeX, which escapes what it prints.
+// symnet's verdicts from the worker (worker.js).  This script runs before KaTeX's, so that
+// Python starts loading at once; KaTeX is there by DOMContentLoaded.  Text from the student or
+// from symnet is set as text (textContent), never as HTML; math goes through KaTeX, which
+// escapes what it prints.
 "use strict";
 
 const config = JSON.parse(document.getElementById("exercise").textContent);
@@ -9,16 +11,19 @@ const worker = new Worker("worker.js", { type: "module" });
 const pending = new Map();
 let nextId = 0;
 // when things happened, in ms since the page opened (read by the benchmark and the tests)
-window.symnetTimes = { ready: null, verdicts: [] };
+window.symnetTimes = { ready: null, verdicts: [], phases: {}, snapshot: null };
 
 worker.onmessage = (event) => {
-  const { id, reply, failed, ready, startFailed } = event.data;
+  const { id, reply, failed, ready, phases, snapshot, startFailed } = event.data;
   if (startFailed) {
     setStatus("error", "Python could not start in this browser: " + startFailed);
     return;
   }
   if (ready) {
     window.symnetTimes.ready = performance.now();
+    window.symnetTimes.snapshot = snapshot;
+    window.symnetTimes.phases = Object.fromEntries(Object.entries(phases).map(
+      ([name, time]) => [name, time - performance.timeOrigin]));
     setStatus("ready", "");
     preview();
     return;
@@ -184,4 +189,4 @@ function chooseVariant(event) {
 $("variant-form").addEventListener("submit", chooseVariant);
 $("answer-form").addEventListener("submit", checkAnswer);
 $("steps-form").addEventListener("submit", checkDerivation);
-typesetPage();
+document.addEventListener("DOMContentLoaded", typesetPage);
