@@ -84,6 +84,16 @@ def test_the_preview_shows_symnet_reading(page):
                      r"2 w_{5} h_{1} x_{1} \left(1 - h_{1}\right) \left(\hat{y} - y\right)")
 
 
+def test_an_unreadable_answer_leaves_no_preview_of_the_one_before(page):
+    page.run(TYPE, "answer", "h1")
+    page.wait("return document.querySelector('#preview annotation')?.textContent === 'h_{1}'")
+    page.run(TYPE, "answer", "h3")
+    note = page.wait("const n = document.getElementById('preview-note').textContent; "
+                     "return n ? n : null;")
+    assert note.startswith("unknown name 'h3'")
+    assert page.run("return document.getElementById('preview').textContent") == ""
+
+
 def test_a_derivation_judged_line_by_line(page):
     page.run(TYPE, "steps", "∂L/∂w1 = ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂N1 · ∂N1/∂w1\n"
                             "∂h1/∂N1 = σ(N1)\n"

@@ -83,6 +83,7 @@ async function preview() {
     typeset(box, reply.latex, true);
     note.textContent = "";
   } else {
+    box.textContent = "";  // not the reading of an earlier answer under this one
     note.textContent = reply.error || reply.failed;
   }
 }
