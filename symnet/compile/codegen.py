@@ -181,7 +181,7 @@ def lambdify(args, outputs, program, backend="numpy"):
     outputs = without_unknown(outputs, modules[0])
     program = [(lhs, without_unknown(rhs, modules[0])) for lhs, rhs in program]
     # lambdify renames every argument of a function of over 255 (and rewrites every output
-    # once per argument: minutes at 4-16-16-1's 375); arguments in groups of 255 it unpacks
+    # once per argument: 1.9 s at 4-16-16-1's 375); arguments in groups of 255 it unpacks
     grouped = len(args) > _ARGS
     groups = [args[i:i + _ARGS] for i in range(0, len(args), _ARGS)] if grouped else args
     fn = sp.lambdify(groups, outputs, modules=modules, printer=printer,
