@@ -60,8 +60,7 @@ async function start(config) {
   mark("Python started");
   pyodide.FS.mkdirTree(FOLDER);
   const paths = config.wheels.map((w) => FOLDER + w.split("/").pop());
-  (await wheels).forEach((data, i) => pyodide.FS.writeFile(paths[i],
-                                                                         new Uint8Array(data)));
+  (await wheels).forEach((data, i) => pyodide.FS.writeFile(paths[i], new Uint8Array(data)));
   mark("wheels");
   if (fresh) {
     // every wheel a zip on sys.path: nothing is resolved, so symnet's NumPy is never fetched
