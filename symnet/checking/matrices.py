@@ -163,18 +163,20 @@ def _divide(x, y):
 
 # --------------------------------------------------------------- a batch's arrays, by name
 
-def batch_arrays(net, convention, seed, batch=BATCH):
+def batch_arrays(net, convention, seed, batch=BATCH, small=False):
     """``(env, gradients)`` for a random batch of ``batch`` samples: ``env`` names the arrays
     an answer may use (X, Y, W1, b1, Z1, A1, …, m), ``gradients`` the right value of each
     gradient's name (dW1, db1, dZ1, dA1, δ as delta1; dZ and dA both ways: the batch's ∂J/∂Z,
-    and Ng's m·∂J/∂Z)."""
+    and Ng's m·∂J/∂Z).  ``small``: weights ±½ or ±1 and inputs −1, 0 or 1, numbers a worksheet
+    shows (σ and tanh of at most 1 + 2·fan-in, not saturated at 4 digits on a small net)."""
     rng = random.Random(seed)
     graph = net.graph
-    point = {str(p): rng.choice([-2, -1, 1, 2]) for p in net.params}
+    drawn = [-1, sp.Rational(-1, 2), sp.Rational(1, 2), 1] if small else [-2, -1, 1, 2]
+    point = {str(p): rng.choice(drawn) for p in net.params}
     targets = net.loss.targets
     samples = []
     for _ in range(batch):
-        x = {str(s): rng.randint(-3, 3) for s in net.inputs}
+        x = {str(s): rng.randint(-1, 1) if small else rng.randint(-3, 3) for s in net.inputs}
         ys = [str(s) for s in net.targets]
         if targets == "distribution":
             hot = rng.randrange(len(ys))
@@ -191,7 +193,7 @@ def batch_arrays(net, convention, seed, batch=BATCH):
     fwd, back = [], []
     for values in samples:
         f = graph.forward(values, precision=DIGITS)
-        f.update({graph.symbol(k): sp.Integer(v) for k, v in values.items()})
+        f.update({graph.symbol(k): sp.Rational(v) for k, v in values.items()})
         fwd.append(f)
         back.append({w: _number(g.xreplace(f)) for w, g in grads.items()})
 

@@ -47,7 +47,7 @@ class LayerSheet(Rendered):
         self.net = net
         self.layers = net.derive_layers(convention, notation, shapes=True)
         convention = self.layers.convention
-        env, right = batch_arrays(net, convention, check_seed(seed), samples)
+        env, right = batch_arrays(net, convention, check_seed(seed), samples, small=True)
         self.samples = samples
         self.given = [(sp.Symbol(n), env[n]) for n in env if n in ("X", "Y") or
                       n[:1] in "Wb" and n[1:].isdigit()]
