@@ -98,8 +98,10 @@ class Sweep(Renderable):
     def _backward(self):
         gradients = {s: sp.S.Zero for s in self.nodes}
         gradients[self.of] = sp.S.One
+        sizes = {s: sp.S.Zero for s in self.nodes}  # Σ |share|: what a gradient's sum cancels
         shares, local_values = {}, {}
-        for node in reversed(self.nodes):
+        for node in reversed(self.nodes):  # a node's gradient is whole once its uses are in
+            gradients[node] = _cancelled(gradients[node], sizes[node])
             if node not in self.graph.definitions:
                 continue
             for p in self.graph.parents[node]:
@@ -109,6 +111,7 @@ class Sweep(Renderable):
                 local_values[node, p] = local
                 shares[node, p] = _checked(gradients[node] * local, f"∂{self.of}/∂{p}")
                 gradients[p] = _checked(gradients[p] + shares[node, p], f"∂{self.of}/∂{p}")
+                sizes[p] += abs(shares[node, p])
         return gradients, shares, local_values
 
     def _sibling_values(self, expr):
@@ -297,6 +300,19 @@ def _checked(value, what):
                             f"{value_cost(value).digits:,.0f} digits; symnet computes with at "
                             f"most {MAX_DIGITS:,} (smaller values)")
     return value
+
+
+def _cancelled(value, size):
+    """0 where ``value``, a sum of shares of total size ``size`` computed to :data:`DIGITS`
+    digits, is below what those digits resolve: the shares cancel (batch norm's ∂L/∂x_i with
+    Bessel's n − 1 at some points; attention's ∂L/∂q where two keys are equal), and its digits
+    would be rounding noise (5.9e-31 for 0, which a quiz would ask for)."""
+    if value.is_Float and abs(value) <= size * _RESOLVED:
+        return sp.S.Zero
+    return value
+
+
+_RESOLVED = sp.Float(10) ** (5 - DIGITS)  # 5 digits of margin under the 30 computed
 
 
 def number(value, digits=6):

@@ -128,6 +128,20 @@ print(symnet.__file__.startswith({str(out)!r}), sympy.__file__.startswith({str(o
         "True True"], done.stderr
 
 
+def test_a_template_page_says_how_to_write_in_its_own_names(tmp_path, katex):
+    from symnet.web.browser import Session
+
+    out = tmp_path / "site"
+    assert main(["page", "--template", "softmax_ce:k=3,target=3", "--wrt", "z3", "-o", str(out),
+                 "--katex", str(katex)]) == 0
+    config = json.loads((out / "symnet-page.json").read_text())
+    assert config["model"] == {"template": "softmax_ce:k=3,target=3"}
+    assert "(<code>2*z1*p1</code>) or in LaTeX (<code>2 z_{1} p_{1}</code>)" in \
+        (out / "index.html").read_text()
+    session = Session(json.dumps(config["model"]), "z3")
+    assert json.loads(session.reply("verdict", "p3 - 1"))["correct"] is True
+
+
 def test_a_page_is_replaced_whole_and_other_folders_are_refused(tmp_path, katex, capsys):
     out = tmp_path / "site"
     assert main(["page", "2-1", "--wrt", "w1", "-o", str(out), "--katex", str(katex)]) == 0

@@ -94,6 +94,15 @@ def test_an_unreadable_answer_leaves_no_preview_of_the_one_before(page):
     assert page.run("return document.getElementById('preview').textContent") == ""
 
 
+def test_an_edited_answer_keeps_no_verdict_of_the_one_before(page):
+    assert check(page, "2*(yhat - y)*w5*sigmoid(N1)*(1 - sigmoid(N1))*x1")["state"] == "correct"
+    page.run("const b = document.getElementById('answer'); b.value = '2*(yhat - y)*w5*h1*x1';"
+             "b.dispatchEvent(new Event('input'));")
+    assert page.run("const v = document.getElementById('verdict');"
+                    "return [v.dataset.state, v.textContent, "
+                    "document.getElementById('credit').textContent];") == ["", "", ""]
+
+
 def test_a_derivation_judged_line_by_line(page):
     page.run(TYPE, "steps", "∂L/∂w1 = ∂L/∂ŷ · ∂ŷ/∂h1 · ∂h1/∂N1 · ∂N1/∂w1\n"
                             "∂h1/∂N1 = σ(N1)\n"

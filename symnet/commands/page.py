@@ -8,7 +8,9 @@ from .common import model_from
 
 def run(args):
     model_from(args)  # every option checked as the other subcommands check it
-    if args.circuit is not None:
+    if args.template is not None:
+        spec = {"template": args.template}
+    elif args.circuit is not None:
         spec = {"circuit": args.circuit if "=" in args.circuit else read_text(args.circuit)}
     else:
         spec = {"arch": args.arch, "activation": args.activation, "loss": args.loss,

@@ -9,13 +9,14 @@ k2_1*q1_1 softmax(2, s1_1, s1_2)
 
 import sympy as sp
 
-from ..circuits import Circuit
 from ..functions import softmax
 from ..values import count
 from .affine import upstream
+from .layout import LayerCircuit
 
 MAX_TOKENS = 4
 MAX_WIDTH = 4
+NICE = (-1.5, -1, -0.5, 0.5, 1, 1.5)  # a seed's numbers: whole numbers up to 5 saturate the softmax
 
 
 def attention(n=2, d=2):
@@ -39,7 +40,7 @@ def attention(n=2, d=2):
             outputs.append(sym("o", i, c))
             definitions[outputs[-1]] = sp.Add(*[sym("a", i, j) * sym("v", j, c) for j in tokens])
     definitions[sp.Symbol("L")] = upstream(outputs)
-    params = [str(sym(stem, i, c)) for stem in "qkv" for i in tokens for c in width]
+    params = [sym(stem, i, c) for stem in "qkv" for i in tokens for c in width]
     # Σ_i over queries, Σ_j over keys, Σ_c over the width; Σ_l over a softmax's other scores
     letters = {"o": "ic", "g": "ic", "a": "ij", "s": "il"}
-    return Circuit(definitions, params=params, sums=letters)
+    return LayerCircuit(definitions, params, nice_values=NICE, letters=letters)

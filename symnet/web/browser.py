@@ -36,6 +36,7 @@ from ..errors import SymnetError
 from ..network import Network
 from ..parse import parse_answer
 from ..printing import latex
+from ..templates import from_spec
 
 MAX_CHARS = 20_000  # a derivation of a page or two; more is not a student's text
 
@@ -46,11 +47,14 @@ NETWORK = ("arch", "activation", "output_activation", "loss", "l2", "bias")
 def model(spec):
     """The model of ``spec``: a network's keyword arguments (``{"arch": "2-2-1", …}``) or
     ``{"circuit": definitions}``."""
-    valid = isinstance(spec, dict) and (set(spec) == {"circuit"} or
+    valid = isinstance(spec, dict) and (set(spec) in ({"circuit"}, {"template"}) or
                                         "arch" in spec and set(spec) <= set(NETWORK))
     if not valid:
-        raise SymnetError(f"a page's model is a network's {', '.join(NETWORK)} or a circuit's "
-                          f"definitions ({{'circuit': …}}); got {spec!r:.60}")
+        raise SymnetError(f"a page's model is a network's {', '.join(NETWORK)}, a circuit's "
+                          f"definitions ({{'circuit': …}}) or a template ({{'template': "
+                          f"'batchnorm:m=4'}}); got {spec!r:.60}")
+    if "template" in spec:
+        return from_spec(spec["template"])
     return Circuit(spec["circuit"]) if "circuit" in spec else Network(**spec)
 
 

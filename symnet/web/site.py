@@ -133,6 +133,7 @@ def _index(net, target, config, picture, template):
         "placeholder": f"∂{net.output}/∂{target} = …  (one step a line, plain or LaTeX)",
         "version": symnet.__version__, "sympy": sympy.__version__,
         "variants": str(len(config["variants"])),
+        **_examples(net),
     }
     out = {k: v if k == "picture" else html.escape(v) for k, v in values.items()}
     out["variant_class"] = "" if config["variants"] else "hidden"
@@ -140,6 +141,16 @@ def _index(net, target, config, picture, template):
     out["config"] = (json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
                      .replace(">", "\\u003e").replace("&", "\\u0026"))
     return Template(template).substitute(out).encode()
+
+
+def _examples(net):
+    """How an answer is written, plain and in LaTeX, in the model's own names: a network's
+    2(ŷ − y)·h1; a circuit's 2 times a leaf and a node."""
+    if not isinstance(net, Circuit):
+        return {"plain": "2*(yhat - y)*h1", "tex": r"2(\hat{y} - y) h_1"}
+    names = net.leaves[:1] + [s for s in net.definitions if s != net.output][:1]
+    return {"plain": "*".join(["2", *map(str, names)]),
+            "tex": " ".join(["2", *(latex(s) for s in names)])}
 
 
 def check_folder(folder):

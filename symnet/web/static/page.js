@@ -89,9 +89,14 @@ async function preview() {
 }
 
 let timer;
+let checked = 0;  // the answer a verdict is about: an edit makes the shown one stale
 $("answer").addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(preview, 120);
+  checked++;
+  show($("verdict"), "", "");
+  $("diagnosis").replaceChildren();
+  $("credit").textContent = "";
 });
 
 function show(element, state, message) {
@@ -107,8 +112,9 @@ async function checkAnswer(event) {
   credit.textContent = "";
   show(verdict, "pending", window.symnetTimes.ready === null ?
        "Python is loading; your answer is checked as soon as it is there…" : "Checking…");
-  const asked = performance.now();
+  const asked = performance.now(), mine = ++checked;
   const reply = await ask("verdict", text);
+  if (mine !== checked) return;  // the answer was edited meanwhile: not its verdict
   window.symnetTimes.verdicts.push({ asked, shown: performance.now() });
   if (reply.failed) {
     show(verdict, "error", "symnet failed: " + reply.failed);
