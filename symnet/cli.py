@@ -454,15 +454,18 @@ def build_parser(command=None):
 
 
 def _unrecognized(parser, command, extra):
-    """argparse's message, naming the option meant when one is misspelled (--tempalte)."""
-    message = f"unrecognized arguments: {' '.join(extra)}"
-    typed = next((a.split("=")[0] for a in extra if a.startswith("--")), None)
-    if typed is None or command is None:
-        return message
-    import difflib  # the error path only
+    """argparse's message, naming the option meant when one is misspelled (--tempalte); None
+    where ``extra`` has no option the command lacks."""
+    if command is None:
+        return None
     # argparse keeps a subcommand's parser and options only in these attributes
     sub = parser._subparsers._group_actions[0].choices[command]
     known = [o[2:] for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    typed = next((a.split("=")[0] for a in extra
+                  if a.startswith("--") and a.split("=")[0][2:] not in known), None)
+    if typed is None:
+        return None
+    import difflib  # the error path only
     near = difflib.get_close_matches(typed[2:], known, 1, cutoff=0.7)
     return f"unknown option {typed}" + (f"; did you mean --{near[0]}?" if near else
                                         f" (see symnet {command} --help)")
@@ -501,13 +504,22 @@ def main(argv=None) -> int:
             # (`check 2-2-1 --wrt w5 --json EXPR`): the one argument left over is the answer
             args.answer = extra[0]
         elif extra:
-            parser.error(_unrecognized(parser, args.command, extra))
+            parser.error(_unrecognized(parser, args.command, extra) or
+                         f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             raise _UsageError(f"choose a command: {', '.join(COMMANDS)} (see symnet --help)")
         # the one deferred import, of the chosen subcommand's module only: the subcommands
         # need SymPy, --help and --version do not, and derive needs no quiz or worksheet code
         return _imported(f".commands.{args.command}", process).run(args)
     except (_UsageError, SymnetError) as exc:
+        if isinstance(exc, _UsageError) and str(exc).startswith("the following arguments are "
+                                                                "required"):
+            # argparse says a required option is missing before it says one is misspelled
+            exc = _UsageError(_unrecognized(parser, chosen if chosen in COMMANDS else None, argv)
+                              or str(exc))
+        if isinstance(exc, _UsageError) and chosen == "check" and "--json" in argv:
+            import json  # as check's own refusals: a script reading the JSON gets this one too
+            print(json.dumps({"error": str(exc), "status": 2}, ensure_ascii=False))
         return _fail(f"error: {exc}", 2)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0

@@ -84,6 +84,12 @@ def test_a_point_copied_with_printed_minus_signs_and_a_tolerance_in_percent(caps
     (["derive", "2-2-1", "--zzz"], "error: unknown option --zzz (see symnet derive --help)"),
     (["check", "--template", "batchnorm", "m=4", "--wrt", "x1", "1"],
      "error: a template's options follow its name and a colon: --template batchnorm:m=4"),
+    (["page", "2-2-1", "--wrtt", "w1", "-o", "site"],  # before "--wrt is required"
+     "error: unknown option --wrtt; did you mean --wrt?"),
+    (["derive", "--template", "rnn:steps=3,steps=4", "--wrt", "W_hh"],
+     "error: --template option steps is given twice"),
+    (["derive", "--template", "conv1d:pad=\u22121", "--wrt", "w1"],  # read as -1
+     "error: pad must be at least 0; got -1"),
 ])
 def test_a_misspelled_option_is_named_with_the_one_meant(capsys, argv, message):
     assert main(argv) == 2
@@ -115,3 +121,10 @@ def test_a_gradient_whose_paths_cancel_is_zero_not_rounding_noise():
     assert gradients[net.symbol("x2")] == 0
     assert float(gradients[net.symbol("x1")]) == pytest.approx(
         float(sp.diff(L, x[0]).subs(point)), rel=1e-12)
+
+
+def test_check_json_prints_a_misspelled_option_as_json_too(capsys):
+    assert main(["check", "--tempalte", "rnn", "--wrt", "W_hh", "0", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == '{"error": "unknown option --tempalte; did you mean --template?", "status": 2}\n'
+    assert err == "error: unknown option --tempalte; did you mean --template?\n"

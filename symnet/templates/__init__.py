@@ -22,7 +22,7 @@ L = g1*y1
 import inspect
 
 from ..errors import SymnetError, UnknownNameError, did_you_mean, listed
-from ..values import INTEGER, NUMBER, exact_number
+from ..values import INTEGER, MINUS, NUMBER, exact_number
 from . import affine, attention, batchnorm, convolution, layernorm, pooling, recurrent, softmax_ce
 
 TEMPLATES = {  # name → the function that builds it (keyword options only)
@@ -74,7 +74,9 @@ def from_spec(spec):
         if not eq or not key.strip():
             raise SymnetError(f"--template options are option=value pairs, like "
                               f"batchnorm:m=4,bessel=true; got {item!r}")
-        options[key.strip()] = _value(value.strip())
+        if key.strip() in options:
+            raise SymnetError(f"--template option {key.strip()} is given twice")
+        options[key.strip()] = _value(value.strip().translate(MINUS))  # −1 as printed
     return template(name.strip(), **options)
 
 
