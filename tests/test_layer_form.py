@@ -112,12 +112,12 @@ def test_a_layer_worksheet_refuses_a_circuit_and_a_generic_activation():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_a_layer_worksheet_draws_numbers_tanh_does_not_flatten(seed):
-    # weights ±½ or ±1 and inputs −1, 0 or 1: |Z| ≤ 1 + 2·fan-in, where tanh is not ±1 at 4 digits
+    # weights and inputs ±½ or ±1: |Z| ≤ 1 + fan-in, where tanh is not ±1 at 4 digits
     from symnet.sheets.layers import LayerSheet
 
     sheet = LayerSheet(sn.Network("2-4-1", activation="tanh", loss="bce"), seed=seed)
     given = {str(s): np.array(v.m.tolist(), dtype=float) for s, v in sheet.given}
-    assert set(np.unique(given["X"])) <= {-1.0, 0.0, 1.0}
+    assert set(np.unique(given["X"])) <= {-1.0, -0.5, 0.5, 1.0}
     assert set(np.unique(given["W1"])) <= {-1.0, -0.5, 0.5, 1.0}
     Z1 = given["W1"] @ given["X"] + given["b1"]
     assert np.abs(Z1).max() <= 3 and np.abs(np.tanh(Z1)).max() < 0.9951

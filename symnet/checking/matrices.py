@@ -167,8 +167,8 @@ def batch_arrays(net, convention, seed, batch=BATCH, small=False):
     """``(env, gradients)`` for a random batch of ``batch`` samples: ``env`` names the arrays
     an answer may use (X, Y, W1, b1, Z1, A1, …, m), ``gradients`` the right value of each
     gradient's name (dW1, db1, dZ1, dA1, δ as delta1; dZ and dA both ways: the batch's ∂J/∂Z,
-    and Ng's m·∂J/∂Z).  ``small``: weights ±½ or ±1 and inputs −1, 0 or 1, numbers a worksheet
-    shows (σ and tanh of at most 1 + 2·fan-in, not saturated at 4 digits on a small net)."""
+    and Ng's m·∂J/∂Z).  ``small``: weights and inputs ±½ or ±1, numbers a worksheet shows (σ and
+    tanh of at most 1 + fan-in, not saturated at 4 digits on a small net)."""
     rng = random.Random(seed)
     graph = net.graph
     drawn = [-1, sp.Rational(-1, 2), sp.Rational(1, 2), 1] if small else [-2, -1, 1, 2]
@@ -176,7 +176,7 @@ def batch_arrays(net, convention, seed, batch=BATCH, small=False):
     targets = net.loss.targets
     samples = []
     for _ in range(batch):
-        x = {str(s): rng.randint(-1, 1) if small else rng.randint(-3, 3) for s in net.inputs}
+        x = {str(s): rng.choice(drawn) if small else rng.randint(-3, 3) for s in net.inputs}
         ys = [str(s) for s in net.targets]
         if targets == "distribution":
             hot = rng.randrange(len(ys))

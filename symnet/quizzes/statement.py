@@ -15,15 +15,19 @@ from ..sheets import format_number
 
 def model_name(net):
     """A short name of the model in titles and identifiers: a network's layer sizes
-    (``2-2-1``), a circuit's ``circuit-`` and 6 hex digits of its definitions (two circuits
-    of one course have different names).
+    (``2-2-1``), a circuit's ``circuit-`` (a template's name) and 6 hex digits of its
+    definitions (two circuits of one course have different names).
 
     >>> model_name(Circuit("q = x + y; f = q*z"))
     'circuit-42c67b'
+    >>> from symnet.templates import template
+    >>> model_name(template("batchnorm", m=4))
+    'batchnorm-37cd4a'
     """
     if not isinstance(net, Circuit):
         return net.arch
-    return "circuit-" + hashlib.sha256(repr(net).encode()).hexdigest()[:6]
+    kind = getattr(net, "template_name", "circuit")
+    return f"{kind}-" + hashlib.sha256(repr(net).encode()).hexdigest()[:6]
 
 
 def description(net):

@@ -32,7 +32,7 @@ class LayerSheet(Rendered):
     >>> from symnet.network import Network
     >>> sheet = LayerSheet(Network("2-2-1", activation="tanh", loss="bce"), notation="ng", seed=1)
     >>> print(sheet.text().splitlines()[0])
-    X = [[-3, 3, 1], [0, 0, 3]]    (2×3)
+    X = [[-1, 1, 1], [1, 1, 0.5]]    (2×3)
     """
 
     def __init__(self, net, convention=None, notation=None, samples=3, seed=0):

@@ -57,7 +57,9 @@ def template(name, **options):
         raise SymnetError(f"template {name!r} has no option {unknown[0]!r}"
                           f"{did_you_mean(unknown[0], accepted)}; its options: "
                           f"{listed(accepted) or 'none'}")
-    return build(**options)
+    circuit = build(**options)
+    circuit.template_name = str(name)  # its quizzes' titles and categories say which layer
+    return circuit
 
 
 def from_spec(spec):
