@@ -37,12 +37,19 @@ def mul(*args, keys=None):
     >>> mul(3*x, sp.Function("f")(y), y + 1)
     3*x*(y + 1)*f(y)
     """
-    args = [a for a in args if a is not _ONE] if all(isinstance(a, Basic) for a in args) else \
-        [a for a in map(_sympify, args) if a is not _ONE]
+    return _built(args, _ONE, _product, sp.Mul, keys)
+
+
+def _built(args, identity, canonical, operation, keys):
+    """``operation(*args)``: ``canonical(args, keys)`` where it gives the result, the
+    ``identity`` elements left out first."""
+    if not all(isinstance(a, Basic) for a in args):
+        args = map(_sympify, args)
+    args = [a for a in args if a is not identity]
     if len(args) < 2:
-        return args[0] if args else _ONE
-    made = _product(args, keys)
-    return sp.Mul(*args) if made is None else made
+        return args[0] if args else identity
+    made = canonical(args, keys)
+    return operation(*args) if made is None else made
 
 
 def _product(args, keys):
@@ -105,12 +112,7 @@ def add(*args, keys=None):
     >>> add(2*x*y, -y, x), add(x, -x)
     (2*x*y + x - y, 0)
     """
-    args = [a for a in args if a is not _ZERO] if all(isinstance(a, Basic) for a in args) else \
-        [a for a in map(_sympify, args) if a is not _ZERO]
-    if len(args) < 2:
-        return args[0] if args else _ZERO
-    made = _sum(args, keys)
-    return sp.Add(*args) if made is None else made
+    return _built(args, _ZERO, _sum, sp.Add, keys)
 
 
 def _sum(args, keys):
