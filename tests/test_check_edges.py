@@ -2,6 +2,7 @@
 value past floating point, a point where the derivative is undefined, leaves that must be
 positive at the random points, and a class's key whose slip sentences are long."""
 
+import json
 import math
 
 import pytest
@@ -128,3 +129,21 @@ def test_check_json_prints_a_misspelled_option_as_json_too(capsys):
     out, err = capsys.readouterr()
     assert out == '{"error": "unknown option --tempalte; did you mean --template?", "status": 2}\n'
     assert err == "error: unknown option --tempalte; did you mean --template?\n"
+
+
+def test_an_rnn_is_checked_at_points_its_tanh_does_not_flatten():
+    # its seed draws ±½ and ±1: the check points' leaves go up to 1, not 2
+    net = sn.template("rnn", steps=3)
+    result = sn.check(net, "W_hh", "g3*W_hy*(1 - h3**2)*h2")
+    leaves = {str(s) for s in net.leaves}
+    point = result.counterexample["point"]
+    assert leaves <= set(point) and max(abs(point[k]) for k in leaves) <= 1
+
+
+def test_a_large_layer_shows_forty_values_of_its_point_and_json_all(capsys):
+    argv = ["check", "--template", "conv2d:height=8,width=8,kernel=3", "--wrt", "w1_1", "0"]
+    assert main(argv) == 1
+    at = capsys.readouterr().out.splitlines()[1]
+    assert at.count(" = ") == 40 and at.endswith(" more (--json gives them all):")
+    assert main([*argv, "--json"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["counterexample"]["point"]) > 100

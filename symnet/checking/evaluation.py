@@ -16,7 +16,7 @@ from ..errors import ParseError, TooLargeError
 from ..parse import notation, parse_answer, spellings
 from ..parse.profiles import layer_indexed, readable
 from ..symbols import Delta
-from ..values import finite, show_number
+from ..values import exact_number, finite, show_number
 from . import arithmetic
 from .hints import unknown_name_hint
 
@@ -175,11 +175,14 @@ def _points(net, seed, n):
     rng = random.Random(seed)
     targets = set(getattr(net, "targets", ()))
     kind = getattr(getattr(net, "loss", None), "targets", "real")  # a circuit has no loss
+    # ±1/16 … ±2; a layer whose seed draws smaller numbers (an RNN's tanh) up to its largest
+    nice = getattr(net, "nice_values", None)
+    bound = max(exact_number(abs(v), "a seed's number") for v in nice) if nice else 2
     compiled = programs(net)
     out = []
     for _ in range(n):
         for _ in range(_TRIES):  # a point where a node is undefined (√ of ε < 0) shows nothing
-            point = compiled.point(_draw(rng, net.leaves, targets, kind))
+            point = compiled.point(_draw(rng, net.leaves, targets, kind, bound))
             if _defined(point):
                 break
         out.append(point)
@@ -189,13 +192,13 @@ def _points(net, seed, n):
 _TRIES = 20  # draws per point before one where some node is undefined is kept
 
 
-def _draw(rng, leaves, targets, kind):
+def _draw(rng, leaves, targets, kind, bound=2):
     values = {}
     for leaf in leaves:
         if leaf in targets and kind != "real":
             values[leaf] = sp.Rational(rng.randint(1, 9), 10)
         else:
-            values[leaf] = sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 16), 8)
+            values[leaf] = sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 16), 16) * bound
     if kind == "distribution":
         total = sum(values[t] for t in targets)
         values.update({t: values[t] / total for t in targets})
@@ -288,4 +291,10 @@ def ancestry(net, symbols):
 
 
 def show_point(point):
-    return ", ".join(f"{k} = {v:.6g}" for k, v in point.items())
+    """The point's values, at most :data:`SHOWN` of them (a large layer's run to thousands)."""
+    shown = [f"{k} = {v:.6g}" for k, v in list(point.items())[:SHOWN]]
+    more = len(point) - SHOWN
+    return ", ".join(shown) + (f" and {more:,} more (--json gives them all)" if more > 0 else "")
+
+
+SHOWN = 40  # values of a counterexample's point in its sentence
