@@ -262,6 +262,14 @@ def test_bptt_missing_a_time_step_is_named_for_a_vector_state():
                                 "over them: your answer misses step 1 (through a1_1)"]
 
 
+def test_bptt_missing_several_time_steps_names_them():
+    # only the last step's term (W_hh's use in a3): a student who stops at the step L reads last
+    result = sn.check(sn.template("rnn", steps=3), "W_hh", "g3*W_hy*(1 - h3**2)*h2")
+    assert result.slips == ["time step missing in BPTT"]
+    assert result.diagnosis == ["W_hh is shared by the 3 time steps, and its gradient sums over "
+                                "them: your answer misses steps 1 and 2 (through a1 and a2)"]
+
+
 # ------------------------------------------------------- worksheets and quizzes, page size
 
 PAGE = [("rnn", {"steps": 3}, "W_hh"), ("conv2d", {}, "x2_2"), ("conv1d", {}, "w1"),

@@ -1,6 +1,8 @@
 """Slips taught with the layers courses assign (symnet.templates): a convolution's filter not
 flipped, an RNN's time step missing, batch norm's n for n − 1, softmax-CE's −p for the target."""
 
+from itertools import combinations
+
 import sympy as sp
 
 from ...derive import Partial
@@ -32,14 +34,25 @@ def missing_step(ctx):
         by_step.setdefault(ctx.steps.get(p.nodes[-2]), []).append(p)
     if None in by_step or len(by_step) < 2:
         return
-    for step, missed in sorted(by_step.items()):
-        kept = [p for p in ctx.chain.paths if p not in missed]
-        lost = {f for p in missed for f, _ in p.factors} - {f for p in kept for f, _ in p.factors}
-        uses = and_list(sorted({str(p.nodes[-2]) for p in missed}))
-        yield Slip("time step missing in BPTT",
-                   f"{ctx.wrt} is shared by the {len(by_step)} time steps, and its gradient sums "
-                   f"over them: your answer misses step {step} (through {uses})",
-                   keep_paths({p.nodes for p in kept}), frozenset(p.nodes for p in missed) | lost)
+    steps = sorted(by_step)
+    # one step left out, or several (all but one, at most): of a short sequence, every choice
+    most = len(steps) - 1 if len(steps) <= MAX_STEPS_LEFT_OUT else 1
+    for k in range(1, most + 1):
+        for left in combinations(steps, k):
+            missed = [p for step in left for p in by_step[step]]
+            kept = [p for p in ctx.chain.paths if p not in missed]
+            lost = {f for p in missed for f, _ in p.factors} - \
+                {f for p in kept for f, _ in p.factors}
+            uses = and_list(sorted({str(p.nodes[-2]) for p in missed}))
+            which = f"step {left[0]}" if k == 1 else f"steps {and_list(map(str, left))}"
+            yield Slip("time step missing in BPTT",
+                       f"{ctx.wrt} is shared by the {len(steps)} time steps, and its gradient "
+                       f"sums over them: your answer misses {which} (through {uses})",
+                       keep_paths({p.nodes for p in kept}),
+                       frozenset(p.nodes for p in missed) | lost)
+
+
+MAX_STEPS_LEFT_OUT = 6  # time steps up to which any set of them left out is tried (63 sets)
 
 
 def _variance(net, node):
