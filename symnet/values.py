@@ -177,8 +177,8 @@ def integer_text(text, what, low=None, high=None, how=""):
     """
     shown = text if not isinstance(text, str) or len(text) <= MAX_TEXT \
         else text[:MAX_TEXT] + "..."
-    if not isinstance(text, str) or len(text.strip()) > MAX_TEXT \
-            or not INTEGER.fullmatch(text.strip()):
+    text = text.strip().translate(MINUS) if isinstance(text, str) else text  # −2 as printed
+    if not isinstance(text, str) or len(text) > MAX_TEXT or not INTEGER.fullmatch(text):
         raise SymnetError(f"{what} must be a whole number written with the digits 0-9, like 3 or "
                           f"1000; got {shown!r}")
     return bounded(int(text), what, low, high, how)

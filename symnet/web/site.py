@@ -144,9 +144,9 @@ def _index(net, target, config, picture, template):
 
 
 def _examples(net):
-    """How an answer is written, plain and in LaTeX, in the model's own names: a network's
-    2(ŷ − y)·h1; a circuit's 2 times a leaf and a node."""
-    if not isinstance(net, Circuit):
+    """How an answer is written, plain and in LaTeX, in the model's own names: 2(ŷ − y)·h1
+    where the model has them (a network with a hidden layer), else 2 times a leaf and a node."""
+    if {"yhat", "y", "h1"} <= set(map(str, net.symbols.values())):
         return {"plain": "2*(yhat - y)*h1", "tex": r"2(\hat{y} - y) h_1"}
     names = net.leaves[:1] + [s for s in net.definitions if s != net.output][:1]
     return {"plain": "*".join(["2", *map(str, names)]),
