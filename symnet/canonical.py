@@ -21,12 +21,17 @@ shared by many products (a δ) are ranked once rather than compared anew each ti
 True
 """
 
+import bisect
+
 import sympy as sp
-from sympy.core.basic import Basic, _args_sortkey, ordering_of_classes
+from sympy.core.basic import Basic, _args_sortkey, _get_postprocessors, ordering_of_classes
 from sympy.core.parameters import global_parameters
 from sympy.core.sympify import _sympify
 
 _ONE, _ZERO = sp.S.One, sp.S.Zero
+_SYMBOL = sp.Symbol
+_PARTS = "parts"  # where in ``keys`` the parts of products are remembered (by id: ints)
+_QUIET = {sp.Mul: set(), sp.Add: set()}  # argument classes without constructor postprocessors
 
 
 def mul(*args, keys=None):
@@ -37,7 +42,85 @@ def mul(*args, keys=None):
     >>> mul(3*x, sp.Function("f")(y), y + 1)
     3*x*(y + 1)*f(y)
     """
+    if keys is not None and len(args) == 2:  # δ times a local partial: the sweep's product
+        made = _pair(*args, keys)
+        if made is not None:
+            return made
     return _built(args, _ONE, _product, sp.Mul, keys)
+
+
+def _pair(a, b, keys):
+    """The canonical product of two parts from what is remembered of each in ``keys`` (its
+    coefficient, its factors in order and their bases), or None where :func:`_product` would
+    give up: a δ's parts are looked at once, not once per parameter it multiplies."""
+    if type(a) is _SYMBOL and type(b) is _SYMBOL and a.is_commutative and b.is_commutative:
+        ka, kb = sort_key(a, keys), sort_key(b, keys)  # w*x of a neuron's sum
+        return None if ka == kb else _made(sp.Mul, [a, b] if ka < kb else [b, a])
+    pa, pb = _parts(a, keys), _parts(b, keys)
+    if pa is None or pb is None or not pa[3].isdisjoint(pb[3]) or \
+            not (global_parameters.evaluate and global_parameters.distribute):
+        return None
+    coeff = pa[0] if pb[0] is _ONE else pb[0] if pa[0] is _ONE else pa[0] * pb[0]
+    if len(pb[1]) > len(pa[1]):
+        pa, pb = pb, pa
+    factors, ranks = list(pa[1]), list(pa[2])
+    for f, rank in zip(pb[1], pb[2]):  # few: a local partial is a factor or two
+        at = bisect.bisect(ranks, rank)
+        factors.insert(at, f)
+        ranks.insert(at, rank)
+    if coeff is not _ONE:
+        if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
+            return None
+        factors.insert(0, coeff)
+    return _made(sp.Mul, factors)
+
+
+def _parts(e, keys):
+    """``(coefficient, factors, their sort keys, their bases)`` of ``e`` as :func:`_product`
+    reads it, the factors in ``Mul``'s order; None where it would give up.  Remembered in
+    ``keys`` (by identity, ``e`` kept there)."""
+    memo = keys.get(_PARTS)
+    if memo is None:
+        memo = keys[_PARTS] = {}
+    known = memo.get(id(e))
+    if known is not None:
+        return known[1]
+    memo[id(e)] = (e, _split(e, keys))
+    return memo[id(e)][1]
+
+
+def _split(e, keys):
+    if not isinstance(e, Basic) or e.is_Number:  # a number times a sum is distributed
+        return None
+    factors, coeff = e.args if e.is_Mul else (e,), _ONE
+    if factors[0].is_Number:
+        if not factors[0].is_Rational:
+            return None
+        coeff, factors = factors[0], factors[1:]
+    bases = set()
+    for f in factors:
+        base = None if f.is_Number else _base(f)
+        if base is None or base in bases:
+            return None
+        bases.add(base)
+    try:
+        ranked = sorted((sort_key(f, keys), f) for f in factors)
+    except (TypeError, RecursionError):
+        return None
+    return (coeff, tuple(f for _, f in ranked), [k for k, _ in ranked], frozenset(bases))
+
+
+def _made(cls, args):
+    """``cls`` (Mul or Add) of ``args`` already in canonical order, with SymPy's constructor
+    postprocessors where an argument's class has any (a matrix expression's)."""
+    obj = cls._from_args(args, True)
+    quiet = _QUIET[cls]
+    for a in args:
+        if type(a) not in quiet:
+            if _get_postprocessors(cls.__name__, type(a)):
+                return cls._exec_constructor_postprocessors(obj)
+            quiet.add(type(a))
+    return obj
 
 
 def _built(args, identity, canonical, operation, keys):
@@ -82,9 +165,7 @@ def _product(args, keys):
         if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
             return None
         factors.insert(0, coeff)
-    if len(factors) == 1:
-        return factors[0]
-    return sp.Mul._exec_constructor_postprocessors(sp.Mul._from_args(factors, True))
+    return _made(sp.Mul, factors)
 
 
 def _base(f):
@@ -126,24 +207,25 @@ def _sum(args, keys):
         if not t.is_commutative or t.is_Number or t.is_Add or t.is_Order:
             return None
         if t.is_Mul:
-            coeff, rest = t.as_coeff_Mul()
+            coeff, rest = t.args[0], t.args[1:]
+            if not coeff.is_Number:
+                rest = t.args
             # flatten rebuilds c*rest: the term itself where rest is a product or a sum (raw)
-            # or where t is c·(a symbol, function or power), as Mul would write it
-            if coeff is not _ONE and not (coeff.is_Rational and coeff is not _ZERO and (
-                    rest.is_Mul or rest.is_Add or _plain(rest))):
-                return None
-            if coeff is _ONE and t.args[0].is_Number:  # 1*x written out: flatten drops the 1
+            # or where t is c·(a symbol, function or power), as Mul would write it; a raw
+            # 1*x or 0*x is rewritten
+            elif coeff is _ONE or coeff is _ZERO or not coeff.is_Rational or (
+                    len(rest) == 1 and not (rest[0].is_Add or _plain(rest[0]))):
                 return None
         elif _plain(t):  # kept as it is (a power only where Pow gives it back: not 2**3)
-            rest = t
+            rest = (t,)
         else:
             return None
-        if rest in seen:
+        if rest in seen:  # equal up to their coefficients: collected
             return None
         seen.add(rest)
     terms = list(args)
     _sort(terms, keys)
-    return sp.Add._exec_constructor_postprocessors(sp.Add._from_args(terms, True))
+    return _made(sp.Add, terms)
 
 
 def _plain(t):
@@ -180,11 +262,21 @@ def sort_key(expr, keys):
     if known is not None:
         return known[1]
     cls = type(expr)
+    if cls is _SYMBOL:  # its name and assumptions: strings and (name, bool) pairs
+        content = expr._hashable_content()
+        key = (_class_rank(cls), len(content), content)
+        keys[id(expr)] = (expr, key)
+        return key
     if cls.compare is not _COMPARE:
         raise TypeError(f"{cls.__name__} has its own compare")
-    content = expr._hashable_content()
-    key = (_class_rank(cls), len(content), tuple(
-        sort_key(v, keys) if isinstance(v, Basic) else _plain_item(v) for v in content))
+    items = []
+    for v in expr._hashable_content():
+        if isinstance(v, Basic):
+            known = keys.get(id(v))  # mostly: a δ's parts are ranked where they were made
+            items.append(known[1] if known is not None else sort_key(v, keys))
+        else:
+            items.append(_plain_item(v))
+    key = (_RANKS.get(cls) or _class_rank(cls), len(items), tuple(items))
     keys[id(expr)] = (expr, key)
     return key
 

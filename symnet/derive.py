@@ -32,6 +32,7 @@ from .sweep import Sweep
 from .symbols import Delta, Partial
 
 MAX_PATHS = 10_000
+_ONE = sp.S.One
 MAX_PATHS_SHOWN = 16
 
 
@@ -132,8 +133,8 @@ def _backprop(graph, node, delta):
     for child in graph.children.get(node, ()):
         if child in delta:
             local, d = graph.local(child, node), delta[child]
-            terms.append(local if d == 1 else mul(d, local, keys=keys))
-    return add(*terms, keys=keys)
+            terms.append(local if d is _ONE else mul(d, local, keys=keys))
+    return terms[0] if len(terms) == 1 else add(*terms, keys=keys)
 
 
 def gradients(graph, wrt, of=None):

@@ -46,7 +46,7 @@ class Graph:
         self.output = output if output is not None else list(self.definitions)[-1]
         self.order = {s: i for i, s in enumerate(self.definitions)}
         keys = {}  # each symbol's sort key once: a symbol is in many definitions
-        self.parents = {s: _sorted(e.free_symbols, keys) for s, e in self.definitions.items()}
+        self.parents = {s: _sorted(_symbols(e), keys) for s, e in self.definitions.items()}
         self.children = {}
         for node, parents in self.parents.items():
             for p in parents:
@@ -101,7 +101,10 @@ class Graph:
         """∂child/∂parent, not yet factored."""
         expr = self.definitions[child]
         if expr.is_Add:
-            return add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
+            terms = self._terms(child).get(parent, ())
+            if len(terms) == 1:  # a weight's or an input's one term in a neuron's sum
+                return _partial(terms[0], parent)
+            return add(*[_partial(t, parent) for t in terms])
         value = _applied_partial(expr, parent)
         if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
             # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
@@ -120,8 +123,11 @@ class Graph:
         if node not in index:
             by_symbol = {}
             for t in self.definitions[node].args:
-                for s in t.free_symbols:
-                    by_symbol.setdefault(s, []).append(t)
+                for s in (t,) if t.is_Symbol else _symbols(t):
+                    if s in by_symbol:
+                        by_symbol[s].append(t)
+                    else:
+                        by_symbol[s] = [t]
             index[node] = by_symbol
         return index[node]
 
@@ -257,13 +263,38 @@ class GraphModel:
         return self.graph.expand(expr, limit)
 
 
+def _symbols(expr):
+    """``expr.free_symbols``, read straight off a symbol, a product of symbols and numbers
+    (a weighted input) or a sum of them (a neuron's): a network has thousands."""
+    if expr.is_Symbol:
+        return {expr}
+    if expr.is_Add or expr.is_Mul:
+        found = set()
+        for t in expr.args:
+            if t.is_Symbol:
+                found.add(t)
+            elif t.is_Mul and all(a.is_Symbol or a.is_Number for a in t.args):
+                found.update(a for a in t.args if a.is_Symbol)
+            elif not t.is_Number:
+                found |= t.free_symbols
+        return found
+    return expr.free_symbols
+
+
 def _sorted(symbols, keys):
     """``symbols`` in SymPy's default order, their keys remembered in ``keys``."""
+    if all(type(s) is sp.Symbol for s in symbols):  # by name: a Symbol's key is its name's
+        return sorted(symbols, key=_name)
+
     def key(s):
         if s not in keys:
             keys[s] = sp.default_sort_key(s)
         return keys[s]
     return sorted(symbols, key=key)
+
+
+def _name(symbol):
+    return symbol.name
 
 
 def _tree_size(expr, sizes):
@@ -288,11 +319,44 @@ _NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy order
 @functools.lru_cache(maxsize=None)
 def _factored_template(func, rest):
     """``factor_terms`` of :func:`_template` written in :data:`_NAMED_VAR`, taken once per
-    activation (and its options); None where a renaming changes its form (SymPy's
-    evaluation would undo a factored 2*(1 - x))."""
+    activation (and its options), and how to rename it: ``(template, own)``, ``own`` the
+    template's act(x) nodes where :func:`_renamed` gives what ``xreplace`` gives, else None;
+    None where a renaming changes its form (SymPy's evaluation would undo a factored
+    2*(1 - x))."""
     factored = sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
-    renamed = factored.xreplace({_NAMED_VAR: _PROBE}).xreplace({_PROBE: _NAMED_VAR})
-    return factored if renamed == factored else None
+    probed = factored.xreplace({_NAMED_VAR: _PROBE})
+    if probed.xreplace({_PROBE: _NAMED_VAR}) != factored:
+        return None
+    applied = func(_NAMED_VAR, *rest)
+    own = [e for e in sp.preorder_traversal(factored) if e == applied]  # act(x) itself
+    try:
+        rebuild = sp.srepr(_renamed(factored, _PROBE, _seeded(own, func(_PROBE, *rest)))) == \
+            sp.srepr(probed)
+    except (TypeError, ValueError):  # a class that takes no evaluate=False
+        rebuild = False
+    return factored, (own if rebuild else None)
+
+
+def _seeded(own, applied):
+    """:func:`_renamed`'s memo with the template's act(x) written as the neuron's own
+    definition act(N) (built already)."""
+    return {id(e): (e, applied) for e in own}
+
+
+def _renamed(expr, name, done):
+    """``expr`` with :data:`_NAMED_VAR` written ``name``, node by node as it is, without
+    evaluating anew (``done``: the nodes renamed so far, by identity).  Where the template
+    passes :func:`_factored_template`'s probe this is ``xreplace``'s result, whose
+    evaluation takes a hundred times as long for a sigmoid's σ(N)(1 − σ(N))."""
+    if expr is _NAMED_VAR:
+        return name
+    if not expr.args:
+        return expr
+    if id(expr) not in done:
+        args = tuple(_renamed(a, name, done) for a in expr.args)
+        done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
+                          if expr.is_Add or expr.is_Mul else expr.func(*args, evaluate=False))
+    return done[id(expr)][1]
 
 
 def _activation_local(expr, var):
@@ -304,10 +368,14 @@ def _activation_local(expr, var):
     order compares it only with itself and evaluates it alike, whatever its name.
     """
     if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
-            type(var) is not sp.Symbol or var != sp.Symbol(var.name):  # no assumptions
+            type(var) is not sp.Symbol or var._assumptions0 != _NAMED_VAR._assumptions0:
         return None
-    template = _factored_template(expr.func, expr.args[1:])
-    return None if template is None else template.xreplace({_NAMED_VAR: var})
+    made = _factored_template(expr.func, expr.args[1:])
+    if made is None:
+        return None
+    template, own = made
+    return template.xreplace({_NAMED_VAR: var}) if own is None else \
+        _renamed(template, var, _seeded(own, expr))
 
 
 def _activation_of(expr, var):
@@ -328,8 +396,12 @@ def _partial(expr, var):
     # a product that holds the variable once, to the first power, by dropping it, and an
     # integer power by the power rule: this is diff's answer, and much faster for the
     # thousands of edges of a network (and for a loss's square, a sixth of `symnet check`).
-    if expr == var:  # a bias's own term
+    if expr is var or expr == var:  # a bias's own term
         return sp.S.One
+    if expr.is_Mul and len(expr.args) == 2 and var in expr.args:  # w*x by x: w
+        other = expr.args[1] if expr.args[0] == var else expr.args[0]
+        if other.is_Symbol and other != var:
+            return other
     if expr.is_Add:
         return add(*[_partial(t, var) for t in expr.args if _has(t, var)])
     if expr.is_Mul and expr.args.count(var) == 1 and \
