@@ -83,6 +83,7 @@ def rounds(arch, n):
     ours, native = [], []
     for _ in range(n):
         ours.append(timed(lambda: network(arch).gradients()))
+        gc.collect()  # what either left for the collector is not timed in the other
         native.append(symengine_native(arch, repeat=1))
     return ours, None if None in native else native
 

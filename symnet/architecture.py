@@ -22,6 +22,7 @@ import sympy as sp
 from .activations import Activation, names
 from .bounds import check_derivation_time
 from .canonical import add, mul
+from .collector import paused
 from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
 from .losses import Loss
@@ -241,6 +242,7 @@ class Architecture:
                               not all(a.is_linear for a in self.activations), _short(self.arch))
 
     @cached_property
+    @paused
     def definitions(self):
         """Every neuron's definition and the loss's, in topological order (checked for size)."""
         self.check_scalar_work()

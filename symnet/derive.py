@@ -21,6 +21,7 @@ import sympy as sp
 
 from .bounds import check_definitions
 from .canonical import add, mul
+from .collector import paused
 from .errors import SymnetError, TooLargeError
 from .functions import softmax
 from .graph import Graph
@@ -57,13 +58,14 @@ def without_division(expr, inverse=None):
         sp.factor_terms(cancelled)
 
 
+@paused
 def _deltas(graph, of):
     """δ_node = ∂of/∂node for every defined node, in one reverse sweep (cached on the graph)."""
     cache = graph.__dict__.setdefault("_delta_cache", {})
     if of not in cache:
         delta = {of: sp.S.One}
         inverse = _inverse(graph)
-        dividing = set()  # nodes whose δ keeps a symbolic denominator
+        dividing = graph.__dict__.setdefault("_dividing", {})[of] = set()  # δ keeps a denominator
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
                 continue
@@ -72,9 +74,7 @@ def _deltas(graph, of):
                 delta[node] = closed
                 continue
             delta[node] = _backprop(graph, node, delta)
-            # only look for a division where one can enter: δ trees are shared, not small
-            if any(c in dividing or _divides(graph, graph.local(c, node))
-                   for c in graph.children.get(node, ()) if c in delta):
+            if _division_enters(graph, node, delta, dividing):
                 delta[node] = without_division(delta[node], inverse)
                 if _divides(graph, delta[node]):
                     dividing.add(node)
@@ -82,10 +82,21 @@ def _deltas(graph, of):
     return cache[of]
 
 
+def _division_enters(graph, node, delta, dividing):
+    """Whether a division can enter ∂of/∂node from a child: through the child's δ
+    (``dividing``: the children whose δ keeps one) or its local partial.  Only there is a
+    derivative looked at for one: δ trees are shared, not small."""
+    return any(c in dividing or _divides(graph, graph.local(c, node))
+               for c in graph.children.get(node, ()) if c in delta)
+
+
 def _divides(graph, expr):
     """``divides(expr)``, each shared subexpression looked at once (remembered on the graph):
     δ trees share their parts, and written out as a tree they grow a factor per layer."""
     known = graph.__dict__.setdefault("_divides_cache", {})  # by identity: {id: (e, answer)}
+    found = known.get(id(expr))
+    if found is not None:  # mostly: a weight's local partial is an input
+        return found[1]
     stack = [expr]
     while stack:  # a stack, not recursion: a δ nests a level per layer
         e = stack[-1]
@@ -137,6 +148,7 @@ def _backprop(graph, node, delta):
     return terms[0] if len(terms) == 1 else add(*terms, keys=keys)
 
 
+@paused
 def gradients(graph, wrt, of=None):
     """``{symbol: ∂of/∂symbol}`` for each symbol in ``wrt``, from one reverse-mode sweep.
 
@@ -146,10 +158,14 @@ def gradients(graph, wrt, of=None):
     """
     of = graph.output if of is None else of
     delta = _deltas(graph, of)
+    dividing = graph.__dict__["_dividing"][of]
     out = {}
     for w in wrt:
-        out[w] = delta[w] if w in delta else _backprop(graph, w, delta)
-        if w not in delta and _divides(graph, out[w]):  # a logit under −log p_t: p_t − 1, not a quotient
+        if w in delta:
+            out[w] = delta[w]
+            continue
+        out[w] = _backprop(graph, w, delta)
+        if _division_enters(graph, w, delta, dividing):  # a logit under −log p_t: p_t − 1
             out[w] = without_division(out[w], _inverse(graph))
     return out
 

@@ -18,6 +18,7 @@ import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
 from .canonical import add, mul
+from .collector import paused
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import softmax, stable_logs
 from .generics import generics_in
@@ -39,6 +40,7 @@ class Graph:
     ([z], [x])
     """
 
+    @paused
     def __init__(self, definitions, output=None, distribution=None):
         self.definitions = dict(definitions)
         if not self.definitions:
@@ -87,24 +89,24 @@ class Graph:
         an activation through its derivative taken once per kind and renamed per neuron.
         """
         key = (child, parent)
-        if key not in self._locals:
+        value = self._locals.get(key)
+        if value is None:
             expr = self.definitions[child]
+            if expr.is_Add and self._terms(child) and key in self._locals:  # read off a term
+                return self._locals[key]
             value = _activation_local(expr, parent)  # factored once per kind
             if value is None:
                 value = self._local(child, parent)
                 if not value.is_Atom:
                     value = sp.factor_terms(value)
             self._locals[key] = value
-        return self._locals[key]
+        return value
 
     def _local(self, child, parent):
         """∂child/∂parent, not yet factored."""
         expr = self.definitions[child]
         if expr.is_Add:
-            terms = self._terms(child).get(parent, ())
-            if len(terms) == 1:  # a weight's or an input's one term in a neuron's sum
-                return _partial(terms[0], parent)
-            return add(*[_partial(t, parent) for t in terms])
+            return add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
         value = _applied_partial(expr, parent)
         if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
             # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
@@ -118,16 +120,26 @@ class Graph:
         return {e: s for s, e in self.definitions.items() if isinstance(e, softmax)}
 
     def _terms(self, node):
-        """The terms of a sum, by each symbol they hold (built once per node)."""
+        """The terms of a sum, by each symbol they hold (built once per node).  Where a
+        symbol is in one term only, as the term (a bias) or as one of a product of two
+        symbols (w*x), its local partial (1, or the other symbol) is kept at once: a
+        neuron's sum has a term per incoming edge, and a network thousands of edges."""
         index = self.__dict__.setdefault("_term_index", {})
         if node not in index:
-            by_symbol = {}
+            by_symbol, read = {}, {}
             for t in self.definitions[node].args:
+                if t.is_Symbol:
+                    read[t] = sp.S.One
+                elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and \
+                        t.args[1].is_Symbol and t.args[0] != t.args[1]:
+                    read[t.args[0]], read[t.args[1]] = t.args[1], t.args[0]
                 for s in (t,) if t.is_Symbol else _symbols(t):
                     if s in by_symbol:
                         by_symbol[s].append(t)
                     else:
                         by_symbol[s] = [t]
+            self._locals.update({(node, s): v for s, v in read.items()
+                                 if len(by_symbol[s]) == 1 and (node, s) not in self._locals})
             index[node] = by_symbol
         return index[node]
 
