@@ -55,7 +55,15 @@ def _pair(a, b, keys):
     give up: a δ's parts are looked at once, not once per parameter it multiplies."""
     if type(a) is _SYMBOL and type(b) is _SYMBOL and a.is_commutative and b.is_commutative:
         ka, kb = sort_key(a, keys), sort_key(b, keys)  # w*x of a neuron's sum
-        return None if ka == kb else _made(sp.Mul, [a, b] if ka < kb else [b, a])
+        if ka == kb:
+            return None
+        made = _made(sp.Mul, [a, b] if ka < kb else [b, a])
+        keys[id(made)] = (made, (_MUL_RANK, 2, (ka, kb) if ka < kb else (kb, ka)))  # to be summed
+        return made
+    if type(b) is _SYMBOL and b.is_commutative:  # δ times an input or a weight
+        return _with_symbol(a, b, keys)
+    if type(a) is _SYMBOL and a.is_commutative:
+        return _with_symbol(b, a, keys)
     pa, pb = _parts(a, keys), _parts(b, keys)
     if pa is None or pb is None or not pa[3].isdisjoint(pb[3]) or \
             not (global_parameters.evaluate and global_parameters.distribute):
@@ -72,6 +80,19 @@ def _pair(a, b, keys):
         if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
             return None
         factors.insert(0, coeff)
+    return _made(sp.Mul, factors)
+
+
+def _with_symbol(a, symbol, keys):
+    """:func:`_pair` of ``a`` and a symbol: the symbol put in its place among a's factors."""
+    pa = _parts(a, keys)
+    if pa is None or symbol in pa[3] or \
+            not (global_parameters.evaluate and global_parameters.distribute):
+        return None
+    factors = list(pa[1])
+    factors.insert(bisect.bisect(pa[2], sort_key(symbol, keys)), symbol)
+    if pa[0] is not _ONE:
+        factors.insert(0, pa[0])
     return _made(sp.Mul, factors)
 
 
@@ -305,3 +326,6 @@ def _plain_item(v):
 
 def _is_plain(v):
     return isinstance(v, (str, int)) or (isinstance(v, tuple) and all(map(_is_plain, v)))
+
+
+_MUL_RANK = _class_rank(sp.Mul)

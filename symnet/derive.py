@@ -86,16 +86,20 @@ def _division_enters(graph, node, delta, dividing):
     """Whether a division can enter ∂of/∂node from a child: through the child's δ
     (``dividing``: the children whose δ keeps one) or its local partial.  Only there is a
     derivative looked at for one: δ trees are shared, not small."""
-    return any(c in dividing or _divides(graph, graph.local(c, node))
-               for c in graph.children.get(node, ()) if c in delta)
+    for c in graph.children.get(node, ()):
+        if c in delta and (c in dividing or _divides(graph, graph.local(c, node))):
+            return True
+    return False
 
 
 def _divides(graph, expr):
     """``divides(expr)``, each shared subexpression looked at once (remembered on the graph):
     δ trees share their parts, and written out as a tree they grow a factor per layer."""
+    if expr.is_Atom:  # mostly: a weight's local partial is an input
+        return False
     known = graph.__dict__.setdefault("_divides_cache", {})  # by identity: {id: (e, answer)}
     found = known.get(id(expr))
-    if found is not None:  # mostly: a weight's local partial is an input
+    if found is not None:
         return found[1]
     stack = [expr]
     while stack:  # a stack, not recursion: a δ nests a level per layer

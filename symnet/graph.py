@@ -48,15 +48,19 @@ class Graph:
         self.output = output if output is not None else list(self.definitions)[-1]
         self.order = {s: i for i, s in enumerate(self.definitions)}
         keys = {}  # each symbol's sort key once: a symbol is in many definitions
-        self.parents = {s: _sorted(_symbols(e), keys) for s, e in self.definitions.items()}
+        self._locals, self._term_index = {}, {}
+        self.parents = {s: _sorted(self._indexed(s, e) if e.is_Add else _symbols(e), keys)
+                        for s, e in self.definitions.items()}
         self.children = {}
         for node, parents in self.parents.items():
             for p in parents:
-                self.children.setdefault(p, []).append(node)
+                if p in self.children:
+                    self.children[p].append(node)
+                else:
+                    self.children[p] = [node]
         seen = set(self.definitions)
         self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen, keys)
         self.distribution = distribution
-        self._locals = {}
 
     @cached_property
     def generic_functions(self):
@@ -92,8 +96,6 @@ class Graph:
         value = self._locals.get(key)
         if value is None:
             expr = self.definitions[child]
-            if expr.is_Add and self._terms(child) and key in self._locals:  # read off a term
-                return self._locals[key]
             value = _activation_local(expr, parent)  # factored once per kind
             if value is None:
                 value = self._local(child, parent)
@@ -106,7 +108,7 @@ class Graph:
         """∂child/∂parent, not yet factored."""
         expr = self.definitions[child]
         if expr.is_Add:
-            return add(*[_partial(t, parent) for t in self._terms(child).get(parent, ())])
+            return add(*[_partial(t, parent) for t in self._term_index[child].get(parent, ())])
         value = _applied_partial(expr, parent)
         if isinstance(expr, sp.Function) and not all(a.is_Atom for a in expr.args):
             # h2 = tanh(h1*u + w*x2): ∂h2/∂u = h1*(1 - h2**2), the node by its name
@@ -119,29 +121,32 @@ class Graph:
     def _softmax_names(self):
         return {e: s for s, e in self.definitions.items() if isinstance(e, softmax)}
 
-    def _terms(self, node):
-        """The terms of a sum, by each symbol they hold (built once per node).  Where a
-        symbol is in one term only, as the term (a bias) or as one of a product of two
-        symbols (w*x), its local partial (1, or the other symbol) is kept at once: a
-        neuron's sum has a term per incoming edge, and a network thousands of edges."""
-        index = self.__dict__.setdefault("_term_index", {})
-        if node not in index:
-            by_symbol, read = {}, {}
-            for t in self.definitions[node].args:
-                if t.is_Symbol:
-                    read[t] = sp.S.One
-                elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and \
-                        t.args[1].is_Symbol and t.args[0] != t.args[1]:
-                    read[t.args[0]], read[t.args[1]] = t.args[1], t.args[0]
-                for s in (t,) if t.is_Symbol else _symbols(t):
-                    if s in by_symbol:
-                        by_symbol[s].append(t)
-                    else:
-                        by_symbol[s] = [t]
-            self._locals.update({(node, s): v for s, v in read.items()
-                                 if len(by_symbol[s]) == 1 and (node, s) not in self._locals})
-            index[node] = by_symbol
-        return index[node]
+    def _indexed(self, node, expr):
+        """The symbols of the sum ``expr``, each with the terms that hold it (kept as the
+        node's term index).  Where a symbol is in one term only, as the term (a bias) or as
+        one of a product of two symbols (w*x), its local partial (1, or the other symbol) is
+        kept at once: a neuron's sum has a term per incoming edge, a network thousands."""
+        by_symbol, read = {}, {}
+        for t in expr.args:
+            if t.is_Symbol:
+                held = (t,)
+                read[t] = sp.S.One
+            elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and \
+                    t.args[1].is_Symbol and t.args[0] != t.args[1]:
+                held = t.args
+                read[held[0]], read[held[1]] = held[1], held[0]
+            else:
+                held = _symbols(t)
+            for s in held:
+                if s in by_symbol:
+                    by_symbol[s].append(t)
+                else:
+                    by_symbol[s] = [t]
+        for s, v in read.items():
+            if len(by_symbol[s]) == 1:
+                self._locals[node, s] = v
+        self._term_index[node] = by_symbol
+        return by_symbol
 
     def forward(self, values, precision=None):
         """Every symbol's value, given the leaves' values (a dict by name or Symbol).
