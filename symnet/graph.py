@@ -413,12 +413,8 @@ def _partial(expr, var):
     # a product that holds the variable once, to the first power, by dropping it, and an
     # integer power by the power rule: this is diff's answer, and much faster for the
     # thousands of edges of a network (and for a loss's square, a sixth of `symnet check`).
-    if expr is var or expr == var:  # a bias's own term
+    if expr == var:  # a bias's own term
         return sp.S.One
-    if expr.is_Mul and len(expr.args) == 2 and var in expr.args:  # w*x by x: w
-        other = expr.args[1] if expr.args[0] == var else expr.args[0]
-        if other.is_Symbol and other != var:
-            return other
     if expr.is_Add:
         return add(*[_partial(t, var) for t in expr.args if _has(t, var)])
     if expr.is_Mul and expr.args.count(var) == 1 and \

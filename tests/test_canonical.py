@@ -91,11 +91,25 @@ def test_with_evaluation_off_the_parts_stay_as_given():
 def plain(monkeypatch):
     """The engine with SymPy's own Mul and Add, divisions found by ``atoms`` and every local
     partial factored where it is taken: today's sweep, without the faster paths."""
+    read_off = symnet.graph.Graph._indexed
+
+    def indexed_only(graph, node, expr):
+        found = read_off(graph, node, expr)
+        for s in found:
+            graph._locals.pop((node, s), None)
+        return found
+
     def use_plain():
         for module in (symnet.architecture, symnet.derive, symnet.graph):
             monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
             monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
         monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
+        # every symbol found by free_symbols, sorted by its default key; every local partial
+        # of a sum taken from its terms (none read off them as the index is made)
+        monkeypatch.setattr(symnet.graph, "_symbols", lambda e: e.free_symbols)
+        monkeypatch.setattr(symnet.graph, "_sorted",
+                            lambda symbols, keys: sorted(symbols, key=sp.default_sort_key))
+        monkeypatch.setattr(symnet.graph.Graph, "_indexed", indexed_only)
         monkeypatch.setattr(symnet.derive, "_divides",
                             lambda graph, e: sn.printing.divides(e))
     return use_plain
@@ -140,6 +154,8 @@ def test_gradients_equal_a_sweep_of_plain_products_and_sums(index, plain):
     plain()
     slow = list(models())[index]
     assert fast.definitions == slow.definitions
+    for part in ("parents", "children", "leaves"):
+        assert getattr(fast.graph, part) == getattr(slow.graph, part)
     expected = slow.gradients()
     assert list(made) == list(expected)
     for p in expected:
