@@ -221,10 +221,13 @@ class Architecture:
             [b for layer in self.biases for b in layer if b is not None]
 
     def _check_generic_names(self):
-        names = {*self.param_names, *map(str, self.inputs + self.targets), "L", "R"}
-        names |= {str(s) for layer in self.layers for neuron in layer for s in neuron if s is not None}
-        for act in self.activations + [self.output_activation]:
-            if act.generic and act.name in names:
+        generic = [act for act in self.activations + [self.output_activation] if act.generic]
+        if not generic:
+            return
+        names = {*self.param_names, *(s.name for s in self.inputs + self.targets), "L", "R"}
+        names |= {s.name for layer in self.layers for neuron in layer for s in neuron if s is not None}
+        for act in generic:
+            if act.name in names:
                 raise SymnetError(f"the generic activation {act.name!r} has the name of one of "
                                   "the network's symbols; call it something else, like 'NL'")
 

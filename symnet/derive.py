@@ -33,8 +33,8 @@ from .sweep import Sweep
 from .symbols import Delta, Partial
 
 MAX_PATHS = 10_000
-_ONE = sp.S.One
 MAX_PATHS_SHOWN = 16
+_ONE = sp.S.One
 
 
 def without_division(expr, inverse=None):

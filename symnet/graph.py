@@ -12,6 +12,7 @@ are taken of these short definitions, never of one nested expression.
 """
 
 import functools
+import operator
 from functools import cached_property
 
 import sympy as sp
@@ -25,6 +26,7 @@ from .generics import generics_in
 from .values import sympy_number
 
 EXPAND_LIMIT = 20_000  # nodes of an expanded expression
+_NAME = operator.attrgetter("name")
 
 
 class Graph:
@@ -131,9 +133,8 @@ class Graph:
             if t.is_Symbol:
                 held = (t,)
                 read[t] = sp.S.One
-            elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and \
-                    t.args[1].is_Symbol and t.args[0] != t.args[1]:
-                held = t.args
+            elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and t.args[1].is_Symbol:
+                held = t.args  # x*x, unevaluated, is held twice by x: not read off
                 read[held[0]], read[held[1]] = held[1], held[0]
             else:
                 held = _symbols(t)
@@ -301,17 +302,13 @@ def _symbols(expr):
 def _sorted(symbols, keys):
     """``symbols`` in SymPy's default order, their keys remembered in ``keys``."""
     if all(type(s) is sp.Symbol for s in symbols):  # by name: a Symbol's key is its name's
-        return sorted(symbols, key=_name)
+        return sorted(symbols, key=_NAME)
 
     def key(s):
         if s not in keys:
             keys[s] = sp.default_sort_key(s)
         return keys[s]
     return sorted(symbols, key=key)
-
-
-def _name(symbol):
-    return symbol.name
 
 
 def _tree_size(expr, sizes):
