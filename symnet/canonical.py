@@ -53,6 +53,8 @@ def _pair(a, b, keys):
     """The canonical product of two parts from what is remembered of each in ``keys`` (its
     coefficient, its factors in order and their bases), or None where :func:`_product` would
     give up: a δ's parts are looked at once, not once per parameter it multiplies."""
+    if not (global_parameters.evaluate and global_parameters.distribute):
+        return None
     if type(a) is _SYMBOL and type(b) is _SYMBOL and a.is_commutative and b.is_commutative:
         ka, kb = sort_key(a, keys), sort_key(b, keys)  # w*x of a neuron's sum
         if ka == kb:
@@ -65,8 +67,7 @@ def _pair(a, b, keys):
     if type(a) is _SYMBOL and a.is_commutative:
         return _with_symbol(b, a, keys)
     pa, pb = _parts(a, keys), _parts(b, keys)
-    if pa is None or pb is None or not pa[3].isdisjoint(pb[3]) or \
-            not (global_parameters.evaluate and global_parameters.distribute):
+    if pa is None or pb is None or not pa[3].isdisjoint(pb[3]):
         return None
     coeff = pa[0] if pb[0] is _ONE else pb[0] if pa[0] is _ONE else pa[0] * pb[0]
     if len(pb[1]) > len(pa[1]):
@@ -86,8 +87,7 @@ def _pair(a, b, keys):
 def _with_symbol(a, symbol, keys):
     """:func:`_pair` of ``a`` and a symbol: the symbol put in its place among a's factors."""
     pa = _parts(a, keys)
-    if pa is None or symbol in pa[3] or \
-            not (global_parameters.evaluate and global_parameters.distribute):
+    if pa is None or symbol in pa[3]:
         return None
     factors = list(pa[1])
     factors.insert(bisect.bisect(pa[2], sort_key(symbol, keys)), symbol)
@@ -258,7 +258,7 @@ def _sort(parts, keys):
     """``parts`` sorted in place as Mul and Add sort their arguments (``Basic.compare``)."""
     if keys is not None:
         try:
-            parts.sort(key=lambda e: sort_key(e, keys))
+            parts.sort(key=lambda e: keys[id(e)][1] if id(e) in keys else sort_key(e, keys))
             return
         except (TypeError, RecursionError):  # a part sort_key does not rank: compare them all
             pass

@@ -73,23 +73,13 @@ def _deltas(graph, of):
             if closed is not None:
                 delta[node] = closed
                 continue
-            delta[node] = _backprop(graph, node, delta)
-            if _division_enters(graph, node, delta, dividing):
+            delta[node], enters = _backprop(graph, node, delta, dividing)
+            if enters:
                 delta[node] = without_division(delta[node], inverse)
                 if _divides(graph, delta[node]):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
-
-
-def _division_enters(graph, node, delta, dividing):
-    """Whether a division can enter ∂of/∂node from a child: through the child's δ
-    (``dividing``: the children whose δ keeps one) or its local partial.  Only there is a
-    derivative looked at for one: δ trees are shared, not small."""
-    for c in graph.children.get(node, ()):
-        if c in delta and (c in dividing or _divides(graph, graph.local(c, node))):
-            return True
-    return False
 
 
 def _divides(graph, expr):
@@ -142,14 +132,19 @@ def _softmax_delta(graph, node, of):
     return own[0] - targets[outputs.index(own[0])]
 
 
-def _backprop(graph, node, delta):
-    keys = graph.__dict__.setdefault("_sort_keys", {})  # δ's parts are ranked once per graph
-    terms = []
+def _backprop(graph, node, delta, dividing):
+    """Σ over the node's children of δ_child · ∂child/∂node, and whether a division can enter
+    it: through a child's δ (``dividing``: the children whose δ keeps one) or its local
+    partial.  Only there is a derivative looked at for one: δ trees are shared, not small."""
+    keys = graph.sort_keys
+    terms, enters = [], False
     for child in graph.children.get(node, ()):
-        if child in delta:
-            local, d = graph.local(child, node), delta[child]
+        d = delta.get(child)
+        if d is not None:
+            local = graph.local(child, node)
             terms.append(local if d is _ONE else mul(d, local, keys=keys))
-    return terms[0] if len(terms) == 1 else add(*terms, keys=keys)
+            enters = enters or child in dividing or _divides(graph, local)
+    return (terms[0] if len(terms) == 1 else add(*terms, keys=keys)), enters
 
 
 @paused
@@ -168,8 +163,8 @@ def gradients(graph, wrt, of=None):
         if w in delta:
             out[w] = delta[w]
             continue
-        out[w] = _backprop(graph, w, delta)
-        if _division_enters(graph, w, delta, dividing):  # a logit under −log p_t: p_t − 1
+        out[w], enters = _backprop(graph, w, delta, dividing)
+        if enters:  # a logit under −log p_t: p_t − 1, not a quotient
             out[w] = without_division(out[w], _inverse(graph))
     return out
 

@@ -51,6 +51,7 @@ class Graph:
         self.order = {s: i for i, s in enumerate(self.definitions)}
         keys = {}  # each symbol's sort key once: a symbol is in many definitions
         self._locals, self._term_index = {}, {}
+        self.sort_keys = {}  # for symnet.canonical: the parts of δ's are ranked once per graph
         self.parents = {s: _sorted(self._indexed(s, e) if e.is_Add else _symbols(e), keys)
                         for s, e in self.definitions.items()}
         self.children = {}
@@ -128,24 +129,25 @@ class Graph:
         node's term index).  Where a symbol is in one term only, as the term (a bias) or as
         one of a product of two symbols (w*x), its local partial (1, or the other symbol) is
         kept at once: a neuron's sum has a term per incoming edge, a network thousands."""
-        by_symbol, read = {}, {}
+        by_symbol, local = {}, self._locals
         for t in expr.args:
             if t.is_Symbol:
                 held = (t,)
-                read[t] = sp.S.One
+                local[node, t] = sp.S.One
             elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and t.args[1].is_Symbol:
                 held = t.args  # x*x, unevaluated, is held twice by x: not read off
-                read[held[0]], read[held[1]] = held[1], held[0]
+                local[node, held[0]], local[node, held[1]] = held[1], held[0]
             else:
                 held = _symbols(t)
             for s in held:
-                if s in by_symbol:
-                    by_symbol[s].append(t)
-                else:
+                found = by_symbol.get(s)
+                if found is None:
                     by_symbol[s] = [t]
-        for s, v in read.items():
-            if len(by_symbol[s]) == 1:
-                self._locals[node, s] = v
+                else:
+                    found.append(t)
+        for s, found in by_symbol.items():
+            if len(found) > 1:  # in several terms: its partial is their sum, taken when asked
+                local.pop((node, s), None)
         self._term_index[node] = by_symbol
         return by_symbol
 

@@ -81,10 +81,14 @@ def test_sort_keys_order_as_sympy_compares():
         sort_key(sp.FiniteSet(x, y), {})
 
 
-def test_with_evaluation_off_the_parts_stay_as_given():
+@pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
+def test_with_evaluation_off_the_parts_stay_as_given(keys):
     with sp.evaluate(False):
-        same(mul(x, x), sp.Mul(x, x))
-        same(add(x, x), sp.Add(x, x))
+        same(mul(x, x, keys=keys), sp.Mul(x, x))
+        same(mul(y, x, keys=keys), sp.Mul(y, x))
+        same(mul(2 * y, x, keys=keys), sp.Mul(2 * y, x))
+        same(add(x, x, keys=keys), sp.Add(x, x))
+        same(add(y, x, keys=keys), sp.Add(y, x))
 
 
 @pytest.fixture
