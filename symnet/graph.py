@@ -101,11 +101,21 @@ class Graph:
             expr = self.definitions[child]
             value = _activation_local(expr, parent)  # factored once per kind
             if value is None:
+                value = _shaped_local(self._held(child, expr, parent), parent)  # once per shape
+            if value is None:
                 value = self._local(child, parent)
                 if not value.is_Atom:
                     value = sp.factor_terms(value)
             self._locals[key] = value
         return value
+
+    def _held(self, child, expr, parent):
+        """The one term of ``child``'s definition that holds ``parent`` (a loss's (y − ŷ)²),
+        or the definition itself where it is a product or a power; else None."""
+        if expr.is_Add:
+            held = self._term_index[child].get(parent, ())
+            return held[0] if len(held) == 1 else None
+        return expr if expr.is_Pow or expr.is_Mul else None
 
     def _local(self, child, parent):
         """∂child/∂parent, not yet factored."""
@@ -330,6 +340,7 @@ def _template(func, rest):
 
 
 _NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy orders classes apart
+_PLAIN = _NAMED_VAR._assumptions0  # a Symbol's without assumptions
 
 
 @functools.lru_cache(maxsize=None)
@@ -346,11 +357,47 @@ def _factored_template(func, rest):
     applied = func(_NAMED_VAR, *rest)
     own = [e for e in sp.preorder_traversal(factored) if e == applied]  # act(x) itself
     try:
-        rebuild = sp.srepr(_renamed(factored, _PROBE, _seeded(own, func(_PROBE, *rest)))) == \
+        rebuild = sp.srepr(_renamed(factored, {_NAMED_VAR: _PROBE},
+                                    _seeded(own, func(_PROBE, *rest)))) == \
             sp.srepr(probed)
     except (TypeError, ValueError):  # a class that takes no evaluate=False
         rebuild = False
     return factored, (own if rebuild else None)
+
+
+_PLACES = tuple(sp.Symbol(f"_{i:02d}") for i in range(16))  # named in the order of their places
+
+
+def _shaped_local(term, var):
+    """∂term/∂var factored, from the derivative of the term's shape: the term with its symbols
+    written as :data:`_PLACES` in the order of their names, differentiated and factored once
+    per shape, and renamed back node by node.  SymPy orders plain symbols by their names
+    alone, so the shape evaluates as the term does and renaming gives ``factor_terms`` of the
+    partial.  A loss's (y − ŷ)² takes a millisecond to differentiate and factor afresh, more
+    than a small network's whole sweep in SymEngine.  None where ``term`` is None or holds a
+    symbol with assumptions, a symbol of another class, or more symbols than there are places.
+
+    >>> y, p = sp.symbols("y yhat")
+    >>> _shaped_local((y - p)**2, p)
+    2*(-y + yhat)
+    """
+    symbols = () if term is None else _symbols(term)
+    if not symbols or len(symbols) > len(_PLACES) or \
+            not all(type(s) is sp.Symbol and s._assumptions0 == _PLAIN for s in symbols):
+        return None
+    ordered = sorted(symbols, key=_NAME)
+    try:
+        shape = _renamed(term, dict(zip(ordered, _PLACES)), {})
+        return _renamed(_shape_derivative(shape, _PLACES[ordered.index(var)]),
+                        dict(zip(_PLACES, ordered)), {})
+    except (TypeError, ValueError):  # a class that takes no evaluate=False
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape_derivative(shape, var):
+    """``factor_terms`` of ∂shape/∂var (see :func:`_shaped_local`)."""
+    return sp.factor_terms(_partial(shape, var))
 
 
 def _seeded(own, applied):
@@ -359,17 +406,16 @@ def _seeded(own, applied):
     return {id(e): (e, applied) for e in own}
 
 
-def _renamed(expr, name, done):
-    """``expr`` with :data:`_NAMED_VAR` written ``name``, node by node as it is, without
-    evaluating anew (``done``: the nodes renamed so far, by identity).  Where the template
-    passes :func:`_factored_template`'s probe this is ``xreplace``'s result, whose
-    evaluation takes a hundred times as long for a sigmoid's σ(N)(1 − σ(N))."""
-    if expr is _NAMED_VAR:
-        return name
+def _renamed(expr, names, done):
+    """``expr`` with each symbol in ``names`` written as its value there, node by node as it
+    is, without evaluating anew (``done``: the nodes renamed so far, by identity).  Where the
+    renaming keeps SymPy's order (:func:`_factored_template`'s probe, :func:`_shaped_local`'s
+    places) this is ``xreplace``'s result, whose evaluation takes a hundred times as long for
+    a sigmoid's σ(N)(1 − σ(N))."""
     if not expr.args:
-        return expr
+        return names.get(expr, expr)
     if id(expr) not in done:
-        args = tuple(_renamed(a, name, done) for a in expr.args)
+        args = tuple(_renamed(a, names, done) for a in expr.args)
         done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
                           if expr.is_Add or expr.is_Mul else expr.func(*args, evaluate=False))
     return done[id(expr)][1]
@@ -384,14 +430,14 @@ def _activation_local(expr, var):
     order compares it only with itself and evaluates it alike, whatever its name.
     """
     if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
-            type(var) is not sp.Symbol or var._assumptions0 != _NAMED_VAR._assumptions0:
+            type(var) is not sp.Symbol or var._assumptions0 != _PLAIN:
         return None
     made = _factored_template(expr.func, expr.args[1:])
     if made is None:
         return None
     template, own = made
     return template.xreplace({_NAMED_VAR: var}) if own is None else \
-        _renamed(template, var, _seeded(own, expr))
+        _renamed(template, {_NAMED_VAR: var}, _seeded(own, expr))
 
 
 def _activation_of(expr, var):

@@ -53,7 +53,30 @@ class Loss:
 
 
 def _sq(ys, yhats):
-    return sp.Add(*[(y - p) ** 2 for y, p in zip(ys, yhats)])
+    return sp.Add(*[_square(y - p) for y, p in zip(ys, yhats)])
+
+
+def _square(base):
+    """``base**2``.  Evaluating the square of a sum asks whether each term is infinite, which
+    for fresh symbols takes longer than the rest of a small network's definitions; a sum of
+    symbols without assumptions and their multiples is not, and its square is left as it is.
+
+    >>> y, p = sp.symbols("y yhat")
+    >>> _square(y - p) == (y - p)**2
+    True
+    """
+    if base.is_Add and all(_plain(t) or t.is_Mul and len(t.args) == 2 and
+                           t.args[0].is_Number and t.args[0].is_finite and _plain(t.args[1])
+                           for t in base.args):
+        return sp.Pow(base, 2, evaluate=False)
+    return base ** 2
+
+
+def _plain(term):
+    return type(term) is sp.Symbol and term._assumptions0 == _PLAIN
+
+
+_PLAIN = sp.Symbol("y")._assumptions0
 
 
 def _probabilities(out, n):

@@ -9,6 +9,7 @@ import symnet as sn
 import symnet.architecture
 import symnet.derive
 import symnet.graph
+import symnet.losses
 from symnet.canonical import add, mul, sort_key
 
 x, y, z, w = sp.symbols("x y z w")
@@ -108,6 +109,8 @@ def plain(monkeypatch):
             monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
             monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
         monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
+        monkeypatch.setattr(symnet.graph, "_shaped_local", lambda term, var: None)
+        monkeypatch.setattr(symnet.losses, "_square", lambda base: base**2)
         # every symbol found by free_symbols, sorted by its default key; every local partial
         # of a sum taken from its terms (none read off them as the index is made)
         monkeypatch.setattr(symnet.graph, "_symbols", lambda e: e.free_symbols)
@@ -189,3 +192,37 @@ def test_an_activations_local_partial_is_its_derivative_factored(name, plain):
     plain()
     for value, (e, n) in zip(made, cases):
         same(value, symnet.graph.Graph({sp.Symbol("h"): e}).local(sp.Symbol("h"), n))
+
+
+SHAPES = [  # (term, the symbol it is differentiated by), written in symbols u and v
+    lambda u, v: ((u - v) ** 2, v), lambda u, v: ((u - v) ** 2, u), lambda u, v: ((v - u) ** 2, v),
+    lambda u, v: ((u - 2 * v) ** 2 / 2, v), lambda u, v: ((u - v) ** 3, v),
+    lambda u, v: (-u * sp.log(v), v), lambda u, v: (-(1 - u) * sp.log(1 - v), v),
+    lambda u, v: (sp.Abs(u - v), v), lambda u, v: (u * v * w, u), lambda u, v: ((u * v - w) ** 2, v),
+    lambda u, v: (sp.exp(u - v) / (1 + sp.exp(u)), u), lambda u, v: (u / v, v),
+]
+NAMES = [("y", "yhat"), ("yhat", "y"), ("y10", "y9"), ("a", "z"), ("w", "x"), ("_01", "_00")]
+
+
+@pytest.mark.parametrize("names", NAMES, ids=["-".join(n) for n in NAMES])
+def test_a_terms_local_partial_is_its_derivative_factored_whatever_its_names(names, plain):
+    """A term's local partial taken once per shape and renamed is the one taken afresh, for
+    names in either order (SymPy orders plain symbols by name), beside a symbol with an
+    assumption (taken afresh) and beside the places' own names."""
+    u, v = sp.symbols(names)
+    cases = [shape(u, v) for shape in SHAPES] + [shape(u, sp.Symbol(names[1], positive=True))
+                                                 for shape in SHAPES[:3]]
+    L = sp.Symbol("L")
+    made = [symnet.graph.Graph({L: term}).local(L, var) for term, var in cases]
+    plain()
+    for value, (term, var) in zip(made, cases):
+        same(value, symnet.graph.Graph({L: term}).local(L, var))
+        if not term.has(sp.Abs):  # d|u| is sign(u) du, not SymPy's complex form
+            same(value, sp.factor_terms(sp.diff(term, var)))
+
+
+@pytest.mark.parametrize("names", NAMES, ids=["-".join(n) for n in NAMES])
+def test_a_loss_square_is_the_one_sympy_evaluates(names):
+    u, v = sp.symbols(names)
+    for base in (u - v, v - u, u + v, u - 2 * v, -u - v, u - v + 1, u - sp.oo * v):
+        same(symnet.losses._square(base), base ** 2)
