@@ -14,6 +14,7 @@ yhat = N1*w5 + N2*w6 + b3
 L = (y - yhat)**2
 """
 
+import itertools
 import re
 from functools import cached_property
 
@@ -21,7 +22,7 @@ import sympy as sp
 
 from .activations import Activation, names
 from .bounds import check_derivation_time
-from .canonical import add, mul
+from .canonical import weighted_sum
 from .collector import paused
 from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
@@ -254,10 +255,10 @@ class Architecture:
         defs, prev = {}, self.inputs
         keys = {}  # the symbols' sort keys, shared by the neurons' sums
         for neurons, act, biases in zip(self.layers, acts, self.biases):
-            pre = []  # below, zip(prev, weights): prev first, as zip stops at the shorter
+            pre = []
             for (node, activated), b in zip(neurons, biases):
-                z = add(*[mul(w, s, keys=keys) for s, w in zip(prev, weights)],
-                        sp.Symbol(b) if b else sp.S.Zero, keys=keys)
+                z = weighted_sum(itertools.islice(weights, len(prev)), prev,
+                                 sp.Symbol(b) if b else sp.S.Zero, keys=keys)
                 defs[node] = z
                 pre.append(node)
                 if activated is not None and act.name != "softmax":

@@ -22,6 +22,7 @@ True
 """
 
 import bisect
+import operator
 
 import sympy as sp
 from sympy.core.basic import Basic, _args_sortkey, _get_postprocessors, ordering_of_classes
@@ -146,7 +147,9 @@ def _made(cls, args):
 
 def _built(args, identity, canonical, operation, keys):
     """``operation(*args)``: ``canonical(args, keys)`` where it gives the result, the
-    ``identity`` elements left out first."""
+    ``identity`` elements left out first (as evaluation would leave them out)."""
+    if not global_parameters.evaluate:
+        return operation(*args)
     if not all(isinstance(a, Basic) for a in args):
         args = map(_sympify, args)
     args = [a for a in args if a is not identity]
@@ -215,6 +218,41 @@ def add(*args, keys=None):
     (2*x*y + x - y, 0)
     """
     return _built(args, _ZERO, _sum, sp.Add, keys)
+
+
+def weighted_sum(weights, inputs, bias=_ZERO, keys=None):
+    """``add(*[mul(w, x) for w, x in zip(weights, inputs)], bias)``: a neuron's sum, the same
+    expression.  Where every weight and input is a plain symbol, the weights distinct and
+    none of them an input, and the bias a symbol or 0, no two products share their symbols:
+    each product is its two symbols in order and the sum its terms in order, built at once
+    (a network has a product per edge; a product and its term took 4 µs the general way).
+
+    >>> w1, w2, x1, x2, b = sp.symbols("w1 w2 x1 x2 b1")
+    >>> weighted_sum([w1, w2], [x1, x2], b)
+    b1 + w1*x1 + w2*x2
+    """
+    keys = {} if keys is None else keys
+    pairs = list(zip(weights, inputs))
+    weights, inputs = [w for w, _ in pairs], [x for _, x in pairs]
+    symbols = weights + inputs + ([] if bias is _ZERO else [bias])
+    if not (global_parameters.evaluate and global_parameters.distribute and weights) or \
+            not all(type(s) is _SYMBOL and s.is_commutative for s in symbols) or \
+            len(set(weights)) < len(weights) or not set(weights).isdisjoint(inputs):
+        return add(*[mul(w, x, keys=keys) for w, x in pairs], bias, keys=keys)
+    ranked = []
+    for w, x in pairs:
+        kw, kx = sort_key(w, keys), sort_key(x, keys)
+        pair = (kw, kx) if kw < kx else (kx, kw)
+        ranked.append(((_MUL_RANK, 2, pair), _made(sp.Mul, [w, x] if kw < kx else [x, w])))
+    if bias is not _ZERO:
+        ranked.append((sort_key(bias, keys), bias))
+    if len(ranked) == 1:
+        return ranked[0][1]
+    ranked.sort(key=_FIRST)
+    return _made(sp.Add, [t for _, t in ranked])
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _sum(args, keys):

@@ -10,7 +10,7 @@ import symnet.architecture
 import symnet.derive
 import symnet.graph
 import symnet.losses
-from symnet.canonical import add, mul, sort_key
+from symnet.canonical import add, mul, sort_key, weighted_sum
 
 x, y, z, w = sp.symbols("x y z w")
 A, B = sp.symbols("A B", commutative=False)
@@ -80,6 +80,30 @@ def test_sort_keys_order_as_sympy_compares():
             assert (key_a > key_b) - (key_a < key_b) == a.compare(b), (a, b)
     with pytest.raises(TypeError):  # FiniteSet has its own compare
         sort_key(sp.FiniteSet(x, y), {})
+
+
+w1, w2, x1, x2, b1 = sp.symbols("w1 w2 x1 x2 b1")
+a, z9 = sp.symbols("a z9")
+WEIGHTED = [  # (weights, inputs, bias)
+    ([w1, w2], [x1, x2], b1), ([w1, w2], [x2, x1], b1), ([a, z9], [x1, b1], w2),
+    ([z9, a], [x1, x1], 0), ([w1], [x1], 0), ([w1], [x1], b1), ([], [], b1), ([w1, w2], [x1], b1),
+    ([w1, w1], [x1, x2], b1),  # a weight twice
+    ([w1, w2], [x1, w1], b1),  # w1*w1: a square
+    ([w1, w2], [w2, w1], b1),  # w1*w2 twice: collected
+    ([w1, w2], [x1, x2], x1), ([w1, w2], [x1, x2], 3), ([w1, w2], [x1, x2], half),
+    ([sp.Symbol("w", positive=True), w2], [x1, x2], b1), ([w1, w2], [A, x2], b1),
+    ([w1, w2], [sp.Dummy("x"), x2], b1), ([w1, w2], [2 * x1, x2], b1),
+]
+
+
+@pytest.mark.parametrize("weights, inputs, bias", WEIGHTED, ids=[str(c) for c in WEIGHTED])
+def test_a_weighted_sum_is_add_of_the_products(weights, inputs, bias):
+    made = weighted_sum(weights, inputs, sp.sympify(bias), keys={})
+    same(made, sp.Add(*[sp.Mul(w, x) for w, x in zip(weights, inputs)], bias))
+    with sp.evaluate(False):
+        left = weighted_sum(weights, inputs, sp.sympify(bias), keys={})
+        assert sp.srepr(left) == sp.srepr(
+            sp.Add(*[sp.Mul(w, x) for w, x in zip(weights, inputs)], bias))
 
 
 @pytest.mark.parametrize("keys", [None, {}], ids=["compared", "keyed"])
