@@ -27,6 +27,7 @@ from .values import sympy_number
 
 EXPAND_LIMIT = 20_000  # nodes of an expanded expression
 _NAME = operator.attrgetter("name")
+_ONE = sp.S.One
 
 
 class Graph:
@@ -57,10 +58,7 @@ class Graph:
         self.children = {}
         for node, parents in self.parents.items():
             for p in parents:
-                if p in self.children:
-                    self.children[p].append(node)
-                else:
-                    self.children[p] = [node]
+                self.children.setdefault(p, []).append(node)
         seen = set(self.definitions)
         self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen, keys)
         self.distribution = distribution
@@ -141,20 +139,17 @@ class Graph:
         kept at once: a neuron's sum has a term per incoming edge, a network thousands."""
         by_symbol, local = {}, self._locals
         for t in expr.args:
+            held = t.args
             if t.is_Symbol:
                 held = (t,)
-                local[node, t] = sp.S.One
-            elif t.is_Mul and len(t.args) == 2 and t.args[0].is_Symbol and t.args[1].is_Symbol:
-                held = t.args  # x*x, unevaluated, is held twice by x: not read off
-                local[node, held[0]], local[node, held[1]] = held[1], held[0]
+                local[node, t] = _ONE
+            elif t.is_Mul and len(held) == 2 and held[0].is_Symbol and held[1].is_Symbol:
+                a, b = held  # x*x, unevaluated, is held twice by x: not read off
+                local[node, a], local[node, b] = b, a
             else:
                 held = _symbols(t)
             for s in held:
-                found = by_symbol.get(s)
-                if found is None:
-                    by_symbol[s] = [t]
-                else:
-                    found.append(t)
+                by_symbol.setdefault(s, []).append(t)
         for s, found in by_symbol.items():
             if len(found) > 1:  # in several terms: its partial is their sum, taken when asked
                 local.pop((node, s), None)
