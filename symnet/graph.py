@@ -18,7 +18,7 @@ from functools import cached_property
 import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
-from .canonical import add, mul
+from .canonical import add, mul, plain_symbol
 from .collector import paused
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import softmax, stable_logs
@@ -335,7 +335,6 @@ def _template(func, rest):
 
 
 _NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy orders classes apart
-_PLAIN = _NAMED_VAR._assumptions0  # a Symbol's without assumptions
 
 
 @functools.lru_cache(maxsize=None)
@@ -378,7 +377,7 @@ def _shaped_local(term, var):
     """
     symbols = () if term is None else _symbols(term)
     if not symbols or len(symbols) > len(_PLACES) or \
-            not all(type(s) is sp.Symbol and s._assumptions0 == _PLAIN for s in symbols):
+            not all(map(plain_symbol, symbols)):
         return None
     ordered = sorted(symbols, key=_NAME)
     try:
@@ -425,7 +424,7 @@ def _activation_local(expr, var):
     order compares it only with itself and evaluates it alike, whatever its name.
     """
     if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
-            type(var) is not sp.Symbol or var._assumptions0 != _PLAIN:
+            not plain_symbol(var):
         return None
     made = _factored_template(expr.func, expr.args[1:])
     if made is None:

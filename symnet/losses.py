@@ -14,6 +14,7 @@ from typing import Callable
 
 import sympy as sp
 
+from .canonical import plain_symbol
 from .errors import SymnetError, UnknownNameError, did_you_mean
 
 
@@ -65,18 +66,12 @@ def _square(base):
     >>> _square(y - p) == (y - p)**2
     True
     """
-    if base.is_Add and all(_plain(t) or t.is_Mul and len(t.args) == 2 and
-                           t.args[0].is_Number and t.args[0].is_finite and _plain(t.args[1])
-                           for t in base.args):
+    if base.is_Add and all(plain_symbol(t) or t.is_Mul and len(t.args) == 2 and
+                           t.args[0].is_Number and t.args[0].is_finite and
+                           plain_symbol(t.args[1]) for t in base.args):
         return sp.Pow(base, 2, evaluate=False)
     return base ** 2
 
-
-def _plain(term):
-    return type(term) is sp.Symbol and term._assumptions0 == _PLAIN
-
-
-_PLAIN = sp.Symbol("y")._assumptions0
 
 
 def _probabilities(out, n):
