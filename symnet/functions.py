@@ -20,6 +20,11 @@ Heaviside(x, 0)
 
 import sympy as sp
 from sympy import Function, Heaviside, Piecewise, S, exp, log
+from sympy.core.parameters import global_parameters
+
+from .canonical import plain_symbol
+
+_ONE_ARGUMENT = sp.FiniteSet(1)  # an activation's nargs
 
 
 def _arg_latex(printer, arg, exp=None, name=r"\sigma"):
@@ -35,6 +40,19 @@ class Activated(Function):
 
     nargs = 1
     _latex_name = None
+
+    @classmethod
+    def _new_(cls, *args, **options):
+        # σ(N1) of a neuron: SymPy's Application.__new__ would build a FiniteSet for this one
+        # object's nargs, a tenth of a small network's derivation; where eval leaves act(x) as
+        # it is, it is made here as Application makes it, with one shared FiniteSet(1)
+        x = args[0] if len(args) == 1 and not options else None
+        if x is not None and plain_symbol(x) and global_parameters.evaluate and \
+                cls.eval(x) is None:
+            made = sp.Expr.__new__(cls, x)
+            made.nargs = _ONE_ARGUMENT
+            return made
+        return super()._new_(*args, **options)
 
     def fdiff(self, argindex=1):
         return self._slope(self.args[0])

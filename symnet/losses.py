@@ -14,7 +14,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .canonical import plain_symbol
+from .canonical import add, plain_symbol
 from .errors import SymnetError, UnknownNameError, did_you_mean
 
 
@@ -54,7 +54,8 @@ class Loss:
 
 
 def _sq(ys, yhats):
-    return sp.Add(*[_square(y - p) for y, p in zip(ys, yhats)])
+    # add(y, -ŷ) is y − ŷ; SymPy's Add would build −ŷ anew through Mul's whole machinery
+    return sp.Add(*[_square(add(y, -p)) for y, p in zip(ys, yhats)])
 
 
 def _square(base):

@@ -250,3 +250,32 @@ def test_a_loss_square_is_the_one_sympy_evaluates(names):
     u, v = sp.symbols(names)
     for base in (u - v, v - u, u + v, u - 2 * v, -u - v, u - v + 1, u - sp.oo * v):
         same(symnet.losses._square(base), base ** 2)
+
+
+def made_by_sympy(cls, *args):
+    """``cls(*args)`` as SymPy's own ``Function._new_`` makes it (no cache)."""
+    sp.core.cache.clear_cache()
+    return sp.Function._new_.__func__(cls, *args)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu", "softplus", "silu", "tanh_like"])
+def test_an_activation_of_a_symbol_is_the_object_sympy_makes(name):
+    """σ(N) is made without SymPy's Application.__new__ where eval leaves it as it is: the same
+    tree, nargs and attributes; SymPy's own path where eval gives something (a number, a
+    symbol with an assumption)."""
+    if name == "tanh_like":  # a registered activation: its class is made at run time
+        cls = sn.register_activation(name, lambda v: sp.tanh(v) / 2).function
+    else:
+        cls = getattr(sn.functions, name)
+    try:
+        for arg in [sp.Symbol("N1"), sp.Symbol("a"), sp.Symbol("_00"), sp.Symbol("z", positive=True),
+                    sp.Integer(0), sp.Integer(-3), sp.Float(2.0), x + y]:
+            sp.core.cache.clear_cache()
+            made, expected = cls(arg), made_by_sympy(cls, arg)
+            same(made, expected)
+            assert type(made) is type(expected)
+            assert getattr(made, "nargs", None) == getattr(expected, "nargs", None)
+            assert getattr(made, "__dict__", {}).keys() == getattr(expected, "__dict__", {}).keys()
+    finally:
+        if name == "tanh_like":
+            sn.unregister_activation(name)
