@@ -368,16 +368,16 @@ def _shaped_local(term, var):
     per shape, and renamed back node by node.  SymPy orders plain symbols by their names
     alone, so the shape evaluates as the term does and renaming gives ``factor_terms`` of the
     partial.  A loss's (y − ŷ)² takes a millisecond to differentiate and factor afresh, more
-    than a small network's whole sweep in SymEngine.  None where ``term`` is None or holds a
-    symbol with assumptions, a symbol of another class, or more symbols than there are places.
+    than a small network's whole sweep in SymEngine.  None where ``term`` is None or does not
+    hold ``var``, or holds a symbol with assumptions, a symbol of another class, or more
+    symbols than there are places.
 
     >>> y, p = sp.symbols("y yhat")
     >>> _shaped_local((y - p)**2, p)
     2*(-y + yhat)
     """
     symbols = () if term is None else _symbols(term)
-    if not symbols or len(symbols) > len(_PLACES) or \
-            not all(map(plain_symbol, symbols)):
+    if var not in symbols or len(symbols) > len(_PLACES) or not all(map(plain_symbol, symbols)):
         return None
     ordered = sorted(symbols, key=_NAME)
     try:

@@ -74,7 +74,6 @@ def _square(base):
     return base ** 2
 
 
-
 def _probabilities(out, n):
     if out not in ("sigmoid", "softmax"):
         return (f"bce needs outputs in (0, 1): output_activation 'sigmoid' (or 'softmax'), "
