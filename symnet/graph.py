@@ -382,16 +382,19 @@ def _shaped_local(term, var):
     ordered = sorted(symbols, key=_NAME)
     try:
         shape = _renamed(term, dict(zip(ordered, _PLACES)), {})
-        return _renamed(_shape_derivative(shape, _PLACES[ordered.index(var)]),
-                        dict(zip(_PLACES, ordered)), {})
     except (TypeError, ValueError):  # a class that takes no evaluate=False
         return None
+    template = _shape_derivative(shape, _PLACES[ordered.index(var)])
+    return None if template is None else _renamed(template, dict(zip(_PLACES, ordered)), {})
 
 
 @functools.lru_cache(maxsize=1024)
 def _shape_derivative(shape, var):
-    """``factor_terms`` of ∂shape/∂var (see :func:`_shaped_local`)."""
-    return sp.factor_terms(_partial(shape, var))
+    """``factor_terms`` of ∂shape/∂var (see :func:`_shaped_local`); None where it binds a
+    dummy variable (d/dx F(x*y) is a Subs in a Dummy numbered after the argument's hash,
+    which the shape's placeholders would number otherwise)."""
+    factored = sp.factor_terms(_partial(shape, var))
+    return None if factored.atoms(sp.Dummy) else factored
 
 
 def _seeded(own, applied):

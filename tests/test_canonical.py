@@ -8,6 +8,7 @@ import sympy as sp
 import symnet as sn
 import symnet.architecture
 import symnet.derive
+import symnet.functions
 import symnet.graph
 import symnet.losses
 from symnet.canonical import add, mul, sort_key, weighted_sum
@@ -129,9 +130,13 @@ def plain(monkeypatch):
         return found
 
     def use_plain():
-        for module in (symnet.architecture, symnet.derive, symnet.graph):
+        for module in (symnet.derive, symnet.graph, symnet.losses):
             monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
             monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
+        monkeypatch.setattr(symnet.architecture, "weighted_sum", lambda ws, xs, bias, keys=None:
+                            sp.Add(*[sp.Mul(w, x) for w, x in zip(ws, xs)], bias))
+        monkeypatch.setattr(symnet.functions.Activated, "_new_", classmethod(
+            lambda cls, *args, **options: sp.Function._new_.__func__(cls, *args, **options)))
         monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
         monkeypatch.setattr(symnet.graph, "_shaped_local", lambda term, var: None)
         monkeypatch.setattr(symnet.losses, "_square", lambda base: base**2)
@@ -165,6 +170,7 @@ CIRCUITS = [
     "s = 1/(1 + exp(-(w0*x0 + w1*x1 + w2)))",
     "a = x*y; b = max(a, z); c = b**2 + 2*b*x; L = c/(1 + x**2)",
     "h = tanh(u*x + w*h0); g = f(h*v); L = (g - t)**2",
+    {sp.Symbol("L"): z * sp.Function("F")(x * y)},  # d/dx F(x*y): a Subs in a Dummy
 ]
 
 
@@ -175,7 +181,7 @@ def models():
 
 
 def ids():
-    return [a for a, _ in NETWORKS] + CIRCUITS + list(sn.templates.TEMPLATES)
+    return [a for a, _ in NETWORKS] + [str(c) for c in CIRCUITS] + list(sn.templates.TEMPLATES)
 
 
 @pytest.mark.parametrize("index", range(len(ids())), ids=ids())
