@@ -56,7 +56,7 @@ def _pair(a, b, keys):
     if not (global_parameters.evaluate and global_parameters.distribute):
         return None
     if type(a) is _SYMBOL and type(b) is _SYMBOL and a.is_commutative and b.is_commutative:
-        ka, kb = sort_key(a, keys), sort_key(b, keys)  # w*x of a neuron's sum
+        ka, kb = sort_key(a, keys), sort_key(b, keys)  # w*x (weighted_sum's general way)
         if ka == kb:
             return None
         made = _made(sp.Mul, [a, b] if ka < kb else [b, a])
