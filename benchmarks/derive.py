@@ -29,8 +29,9 @@ Times are CPU times (the machine is shared); the load average is printed before 
 SymPy's global cache is cleared before every timed symnet run (a warm cache would mostly time
 cache hits), and the cyclic garbage collector collects before each side's turn, untimed
 (symnet pauses it while it builds, :mod:`symnet.collector`: what one side leaves for it is not
-timed in the other's); the naive run starts in a fresh interpreter.  glibc's allocator is told to keep its
-memory (MALLOC_* variables; the script re-executes itself with them set) to reduce noise.
+timed in the other's); the naive run starts in a fresh interpreter.  glibc's allocator is told
+to keep its memory (MALLOC_* variables; the script re-executes itself with them set) to reduce
+noise.
 """
 
 import argparse
