@@ -76,35 +76,10 @@ def _deltas(graph, of):
             delta[node], enters = _backprop(graph, node, delta, dividing)
             if enters:
                 delta[node] = without_division(delta[node], inverse)
-                if _divides(graph, delta[node]):
+                if graph.divides(delta[node]):
                     dividing.add(node)
         cache[of] = delta
     return cache[of]
-
-
-def _divides(graph, expr):
-    """``divides(expr)``, each shared subexpression looked at once (remembered on the graph):
-    δ trees share their parts, and written out as a tree they grow a factor per layer."""
-    if expr.is_Atom:  # mostly: a weight's local partial is an input
-        return False
-    known = graph.__dict__.setdefault("_divides_cache", {})  # by identity: {id: (e, answer)}
-    found = known.get(id(expr))
-    if found is not None:
-        return found[1]
-    stack = [expr]
-    while stack:  # a stack, not recursion: a δ nests a level per layer
-        e = stack[-1]
-        if id(e) in known:
-            stack.pop()
-            continue
-        pending = [a for a in e.args if id(a) not in known]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        known[id(e)] = (e, (isinstance(e, sp.Pow) and bool(
-            e.exp.is_negative and e.base.free_symbols)) or any(known[id(a)][1] for a in e.args))
-    return known[id(expr)][1]
 
 
 def _inverse(graph):
@@ -143,7 +118,7 @@ def _backprop(graph, node, delta, dividing):
         if d is not None:
             local = graph.local(child, node)
             terms.append(local if d is _ONE else mul(d, local, keys=keys))
-            enters = enters or child in dividing or _divides(graph, local)
+            enters = enters or child in dividing or graph.divides(local)
     return (terms[0] if len(terms) == 1 else add(*terms, keys=keys)), enters
 
 

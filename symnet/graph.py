@@ -52,6 +52,7 @@ class Graph:
         self.order = {s: i for i, s in enumerate(self.definitions)}
         keys = {}  # each symbol's sort key once: a symbol is in many definitions
         self._locals, self._term_index = {}, {}
+        self._divisions = {}  # what divides(): {id(part): (part, answer)}
         self.sort_keys = {}  # for symnet.canonical: the parts of δ's are ranked once per graph
         self.parents = {s: _sorted(self._indexed(s, e) if e.is_Add else _symbols(e), keys)
                         for s, e in self.definitions.items()}
@@ -97,7 +98,9 @@ class Graph:
         value = self._locals.get(key)
         if value is None:
             expr = self.definitions[child]
-            value = _activation_local(expr, parent)  # factored once per kind
+            value, divides = _activation_local(expr, parent)  # factored once per kind
+            if divides is not None:  # as its template: renaming a symbol keeps a division
+                self._divisions[id(value)] = (value, divides)
             if value is None:
                 value = _shaped_local(self._held(child, expr, parent), parent)  # once per shape
             if value is None:
@@ -106,6 +109,21 @@ class Graph:
                     value = sp.factor_terms(value)
             self._locals[key] = value
         return value
+
+    def divides(self, expr):
+        """Whether ``expr`` divides by something symbolic (:func:`symnet.printing.divides`),
+        each shared part looked at once, remembered by the graph: δ trees share their parts,
+        and written out as a tree they grow a factor per layer.
+
+        >>> m, x = sp.symbols("m x")
+        >>> g = Graph({m: 1 / x})
+        >>> g.divides(g.local(m, x)), g.divides(x / 2)
+        (True, False)
+        """
+        if expr.is_Atom:  # mostly: a weight's local partial is an input
+            return False
+        found = self._divisions.get(id(expr))
+        return found[1] if found is not None else _divides(expr, self._divisions)
 
     def _held(self, child, expr, parent):
         """The one term of ``child``'s definition that holds ``parent`` (a loss's (y − ŷ)²),
@@ -340,10 +358,10 @@ _NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy order
 @functools.lru_cache(maxsize=None)
 def _factored_template(func, rest):
     """``factor_terms`` of :func:`_template` written in :data:`_NAMED_VAR`, taken once per
-    activation (and its options), and how to rename it: ``(template, own)``, ``own`` the
-    template's act(x) nodes where :func:`_renamed` gives what ``xreplace`` gives, else None;
-    None where a renaming changes its form (SymPy's evaluation would undo a factored
-    2*(1 - x))."""
+    activation (and its options), how to rename it, and whether it divides: ``(template, own,
+    divides)``, ``own`` the template's act(x) nodes where :func:`_renamed` gives what
+    ``xreplace`` gives, else None; None where a renaming changes its form (SymPy's evaluation
+    would undo a factored 2*(1 - x))."""
     factored = sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
     probed = factored.xreplace({_NAMED_VAR: _PROBE})
     if probed.xreplace({_PROBE: _NAMED_VAR}) != factored:
@@ -356,7 +374,7 @@ def _factored_template(func, rest):
             sp.srepr(probed)
     except (TypeError, ValueError):  # a class that takes no evaluate=False
         rebuild = False
-    return factored, (own if rebuild else None)
+    return factored, (own if rebuild else None), _divides(factored, {})
 
 
 _PLACES = tuple(sp.Symbol(f"_{i:02d}") for i in range(16))  # named in the order of their places
@@ -397,6 +415,25 @@ def _shape_derivative(shape, var):
     return None if factored.atoms(sp.Dummy) else factored
 
 
+def _divides(expr, known):
+    """Whether ``expr`` divides by something symbolic, each part looked at once: ``known``
+    holds the answers by identity, ``{id(part): (part, answer)}``."""
+    stack = [expr]
+    while stack:  # a stack, not recursion: a δ nests a level per layer
+        e = stack[-1]
+        if id(e) in known:
+            stack.pop()
+            continue
+        pending = [a for a in e.args if id(a) not in known]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        known[id(e)] = (e, (isinstance(e, sp.Pow) and bool(
+            e.exp.is_negative and e.base.free_symbols)) or any(known[id(a)][1] for a in e.args))
+    return known[id(expr)][1]
+
+
 def _seeded(own, applied):
     """:func:`_renamed`'s memo with the template's act(x) written as the neuron's own
     definition act(N) (built already)."""
@@ -419,8 +456,9 @@ def _renamed(expr, names, done):
 
 
 def _activation_local(expr, var):
-    """∂act(var)/∂var, factored, from the activation's factored template renamed; None
-    where ``expr`` is not an activation of ``var`` alone (options are numbers).
+    """``(∂act(var)/∂var factored, whether it divides)``, from the activation's factored
+    template renamed; ``(None, None)`` where ``expr`` is not an activation of ``var`` alone
+    (options are numbers), and whether it divides None where it is not renamed node by node.
 
     factor_terms and SymPy's evaluation commute with the renaming here: the template's only
     symbol is the placeholder, a Symbol without assumptions as ``var`` is, so SymPy's canonical
@@ -428,13 +466,14 @@ def _activation_local(expr, var):
     """
     if not (_activation_of(expr, var) and all(a.is_Atom for a in expr.args)) or \
             not plain_symbol(var):
-        return None
+        return None, None
     made = _factored_template(expr.func, expr.args[1:])
     if made is None:
-        return None
-    template, own = made
-    return template.xreplace({_NAMED_VAR: var}) if own is None else \
-        _renamed(template, {_NAMED_VAR: var}, _seeded(own, expr))
+        return None, None
+    template, own, divides = made
+    if own is None:
+        return template.xreplace({_NAMED_VAR: var}), None
+    return _renamed(template, {_NAMED_VAR: var}, _seeded(own, expr)), divides
 
 
 def _activation_of(expr, var):

@@ -137,7 +137,7 @@ def plain(monkeypatch):
                             sp.Add(*[sp.Mul(w, x) for w, x in zip(ws, xs)], bias))
         monkeypatch.setattr(symnet.functions.Activated, "_new_", classmethod(
             lambda cls, *args, **options: sp.Function._new_.__func__(cls, *args, **options)))
-        monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: None)
+        monkeypatch.setattr(symnet.graph, "_activation_local", lambda expr, var: (None, None))
         monkeypatch.setattr(symnet.graph, "_shaped_local", lambda term, var: None)
         monkeypatch.setattr(symnet.losses, "_square", lambda base: base**2)
         # every symbol found by free_symbols, sorted by its default key; every local partial
@@ -146,8 +146,7 @@ def plain(monkeypatch):
         monkeypatch.setattr(symnet.graph, "_sorted",
                             lambda symbols, keys: sorted(symbols, key=sp.default_sort_key))
         monkeypatch.setattr(symnet.graph.Graph, "_indexed", indexed_only)
-        monkeypatch.setattr(symnet.derive, "_divides",
-                            lambda graph, e: sn.printing.divides(e))
+        monkeypatch.setattr(symnet.graph.Graph, "divides", lambda graph, e: sn.printing.divides(e))
     return use_plain
 
 
@@ -284,4 +283,21 @@ def test_an_activation_of_a_symbol_is_the_object_sympy_makes(name):
             assert getattr(made, "__dict__", {}).keys() == getattr(expected, "__dict__", {}).keys()
     finally:
         if name == "tanh_like":
+            sn.unregister_activation(name)
+
+
+@pytest.mark.parametrize("name, divides", [("sigmoid", False), ("tanh", False), ("elu", False),
+                                           ("log_square", True)])
+def test_a_graph_sees_a_division_in_an_activations_local_partial(name, divides):
+    """Whether ∂h1/∂N1 divides is read once per activation, from its template: as ``atoms``
+    finds it in the partial itself (log(1 + x²)' = 2x/(1 + x²) divides)."""
+    if name == "log_square":
+        sn.register_activation(name, lambda v: sp.log(1 + v**2))
+    try:
+        net = sn.Network("1-1-1", activation=name)
+        h1, n1 = net.symbols["h1"], net.symbols["N1"]
+        local = net.graph.local(h1, n1)
+        assert net.graph.divides(local) is sn.printing.divides(local) is divides
+    finally:
+        if name == "log_square":
             sn.unregister_activation(name)
