@@ -193,7 +193,7 @@ def _product(args, keys):
 
 def _base(f):
     """The base ``flatten`` collects ``f`` under, where it leaves ``f`` itself; else None."""
-    if not f.is_commutative:
+    if not _commutative(f):
         return None
     if f.is_Symbol or f.is_Add:
         return f
@@ -206,6 +206,20 @@ def _base(f):
         if not base.is_Number and exp.is_Rational and sp.Pow(base, exp) == f:
             return base
     return None
+
+
+def _commutative(f):
+    """``f.is_commutative``.  Of a function applied, read off its arguments by ``Function``'s
+    own rule where its class keeps that rule: asking the application itself runs SymPy's
+    deduction over every related fact, for each neuron's σ(N) (3% of a small network)."""
+    cls = type(f)
+    if f.is_Function and cls._eval_is_commutative is _FUNCTION_COMMUTATIVE and \
+            "commutative" not in cls.default_assumptions:
+        return all(a.is_commutative for a in f.args)
+    return f.is_commutative
+
+
+_FUNCTION_COMMUTATIVE = sp.Function._eval_is_commutative
 
 
 def add(*args, keys=None):
@@ -255,7 +269,7 @@ def _sum(args, keys):
         return None
     seen = set()
     for t in args:
-        if not t.is_commutative or t.is_Number or t.is_Add or t.is_Order:
+        if not _commutative(t) or t.is_Number or t.is_Add or t.is_Order:
             return None
         if t.is_Mul:
             coeff, rest = t.args[0], t.args[1:]

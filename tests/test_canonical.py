@@ -16,6 +16,13 @@ from symnet.canonical import add, mul, sort_key, weighted_sum
 x, y, z, w = sp.symbols("x y z w")
 A, B = sp.symbols("A B", commutative=False)
 f = sp.Function("f")
+
+
+class Noncommuting(sp.Function):  # a function applied that says it does not commute
+    is_commutative = False
+
+
+g = Noncommuting
 half = sp.Rational(1, 2)
 
 
@@ -37,6 +44,7 @@ PRODUCTS = [
     (2.5 * x, y), (0 * x, y), (sp.zoo, x), (sp.oo, x), (sp.nan, x), (-1, x), (-x, -y),
     (A, B), (B, A), (A * x, B), (x, sp.Order(x)), (x ** half, y ** -2), ((x + y) ** -1, x),
     (x, 1, y), (1, 1), (), (x,), (-(x - y), 2), (2 * x, half), (2 * x, sp.Rational(1, 2) / x),
+    (f(A), x), (x, f(A)), (g(x), y), (g(y), g(x)), (f(A) * x, f(x)),  # commute by their arguments
     (f(x), f(x)), (f(x) ** 2, f(x)), (sp.Abs(x), sp.sign(x)), (sp.Max(x, y), w),
     (sp.Heaviside(x), x), (sp.Symbol("n", positive=True), -1),
 ]
@@ -56,7 +64,7 @@ SUMS = [
     (2.5 * x, y), (x ** 2, y ** 2), (x ** 2, 2 * x ** 2), (sp.sqrt(2), x), (2 ** x, y),
     (f(x), f(y), -f(x)), (sp.exp(x), sp.exp(y)), (sp.oo, x), (sp.zoo, x), (sp.nan, x),
     (A, B), (B, A), (x, sp.Order(x ** 2)), (x * f(y), y * f(x)), (0, x), (0, 0), (), (x,),
-    (sp.I, x), (sp.pi, x), (sp.tanh(x), x),
+    (sp.I, x), (sp.pi, x), (sp.tanh(x), x), (f(A), x), (g(x), y), (f(x), g(y)),
 ]
 
 
