@@ -22,7 +22,7 @@ import sympy as sp
 
 from .activations import Activation, names
 from .bounds import check_derivation_time
-from .canonical import weighted_sum
+from .canonical import symbol, weighted_sum
 from .collector import paused
 from .errors import ArchitectureError, SymnetError, TooLargeError
 from .functions import softmax
@@ -194,7 +194,7 @@ class Architecture:
 
     def _neurons(self):
         """Each neuron's weighted-sum node and activated node, the inputs, outputs and targets."""
-        sizes, sym = self.sizes, sp.Symbol
+        sizes, sym = self.sizes, symbol
         one_out = sizes[-1] == 1
         out_name = lambda k: "yhat" if one_out else f"yhat{k}"
         self.inputs = [sym(f"x{i}") for i in range(1, sizes[0] + 1)]
@@ -235,7 +235,7 @@ class Architecture:
     @cached_property
     def params(self):
         """The parameters as SymPy Symbols, weights then biases."""
-        return [sp.Symbol(name) for name in self.param_names]
+        return [symbol(name) for name in self.param_names]
 
     def check_scalar_work(self):
         """Refuse, before any of it, per-weight symbolic work that would take too long: by the
@@ -250,7 +250,7 @@ class Architecture:
     def definitions(self):
         """Every neuron's definition and the loss's, in topological order (checked for size)."""
         self.check_scalar_work()
-        weights = iter(self.params)
+        weights, bias_symbols = iter(self.params), iter(self.params[self.n_weights:])
         acts = self.activations + [self.output_activation]
         defs, prev = {}, self.inputs
         keys = {}  # the symbols' sort keys, shared by the neurons' sums
@@ -258,7 +258,7 @@ class Architecture:
             pre = []
             for (node, activated), b in zip(neurons, biases):
                 z = weighted_sum(itertools.islice(weights, len(prev)), prev,
-                                 sp.Symbol(b) if b else sp.S.Zero, keys=keys)
+                                 next(bias_symbols) if b else sp.S.Zero, keys=keys)
                 defs[node] = z
                 pre.append(node)
                 if activated is not None and act.name != "softmax":
@@ -271,5 +271,5 @@ class Architecture:
         if self.penalty is not None:
             defs[self.penalty] = self.l2 / 2 * sp.Add(*[w ** 2 for w in self.params[:self.n_weights]])
             loss = loss + self.penalty
-        defs[sp.Symbol("L")] = loss
+        defs[symbol("L")] = loss
         return defs

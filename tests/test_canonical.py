@@ -11,7 +11,7 @@ import symnet.derive
 import symnet.functions
 import symnet.graph
 import symnet.losses
-from symnet.canonical import add, mul, sort_key, weighted_sum
+from symnet.canonical import add, mul, sort_key, symbol, weighted_sum
 
 x, y, z, w = sp.symbols("x y z w")
 A, B = sp.symbols("A B", commutative=False)
@@ -141,6 +141,7 @@ def plain(monkeypatch):
         for module in (symnet.derive, symnet.graph, symnet.losses):
             monkeypatch.setattr(module, "mul", lambda *a, keys=None: sp.Mul(*a), raising=False)
             monkeypatch.setattr(module, "add", lambda *a, keys=None: sp.Add(*a), raising=False)
+        monkeypatch.setattr(symnet.architecture, "symbol", sp.Symbol)
         monkeypatch.setattr(symnet.architecture, "weighted_sum", lambda ws, xs, bias, keys=None:
                             sp.Add(*[sp.Mul(w, x) for w, x in zip(ws, xs)], bias))
         monkeypatch.setattr(symnet.functions.Activated, "_new_", classmethod(
@@ -309,3 +310,12 @@ def test_a_graph_sees_a_division_in_an_activations_local_partial(name, divides):
     finally:
         if name == "log_square":
             sn.unregister_activation(name)
+
+
+@pytest.mark.parametrize("name", ["w1", "x", "yhat", "N12", "_00", "L", "α", "h_1"])
+def test_a_symbol_is_the_one_sympy_makes(name):
+    made, expected = symbol(name), sp.Symbol(name)
+    same(made, expected)
+    assert hash(made) == hash(expected)
+    assert made._assumptions0 == expected._assumptions0
+    assert [made.is_commutative, made.is_real, made.is_zero] == [True, None, None]
