@@ -77,11 +77,11 @@ def _pair(a, b, keys):
         at = bisect.bisect(ranks, rank)
         factors.insert(at, f)
         ranks.insert(at, rank)
-    if coeff is not _ONE:
-        if len(factors) == 1 and factors[0].is_Add:  # 2*(x + y) is distributed
-            return None
-        factors.insert(0, coeff)
-    return _made(sp.Mul, factors)
+    if coeff is not _ONE and len(factors) == 1 and factors[0].is_Add:  # 2*(x + y): distributed
+        return None
+    made = _made(sp.Mul, [coeff, *factors] if coeff is not _ONE else factors)
+    keys[_PARTS][id(made)] = (made, (coeff, tuple(factors), ranks, pa[3] | pb[3]))  # a δ's,
+    return made  # to be multiplied by each weight and input below it
 
 
 def _with_symbol(a, symbol, keys):

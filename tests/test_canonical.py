@@ -7,6 +7,7 @@ import sympy as sp
 
 import symnet as sn
 import symnet.architecture
+import symnet.canonical
 import symnet.derive
 import symnet.functions
 import symnet.graph
@@ -190,6 +191,18 @@ def models():
 
 def ids():
     return [a for a, _ in NETWORKS] + [str(c) for c in CIRCUITS] + list(sn.templates.TEMPLATES)
+
+
+@pytest.mark.parametrize("index", range(len(ids())), ids=ids())
+def test_the_parts_a_sweep_remembers_are_the_ones_read_off_each_product(index):
+    """A δ's coefficient, factors, sort keys and bases, remembered as it is made, are what
+    reading them off the finished product gives."""
+    model = list(models())[index]
+    model.gradients()
+    remembered = model.graph.sort_keys.get("parts", {}).values()
+    assert remembered or index >= len(NETWORKS)
+    for expr, parts in remembered:
+        assert parts == symnet.canonical._split(expr, {}), expr
 
 
 @pytest.mark.parametrize("index", range(len(ids())), ids=ids())
