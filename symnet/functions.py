@@ -40,6 +40,10 @@ class Activated(Function):
 
     nargs = 1
     _latex_name = None
+    # whether eval may settle act(x) for a symbol x without assumptions; not where eval reads
+    # only x's assumptions and kind, which such a symbol leaves unknown (asking took 3% of a
+    # small network: a neuron's N is new, and SymPy deduces every related fact)
+    _settles_plain_symbols = True
 
     @classmethod
     def _new_(cls, *args, **options):
@@ -48,7 +52,7 @@ class Activated(Function):
         # it is, it is made here as Application makes it, with one shared FiniteSet(1)
         x = args[0] if len(args) == 1 and not options else None
         if x is not None and plain_symbol(x) and global_parameters.evaluate and \
-                cls.eval(x) is None:
+                (not cls._settles_plain_symbols or cls.eval(x) is None):
             made = sp.Expr.__new__(cls, x)
             made.nargs = _ONE_ARGUMENT
             return made
@@ -82,6 +86,7 @@ class sigmoid(Activated):
     """
 
     _latex_name = r"\sigma"
+    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -110,6 +115,7 @@ class relu(Activated):
     """
 
     _latex_name = r"\operatorname{ReLU}"
+    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -137,6 +143,7 @@ class softplus(Activated):
     """
 
     _latex_name = r"\operatorname{softplus}"
+    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -164,6 +171,7 @@ class silu(Activated):
     """
 
     _latex_name = r"\operatorname{SiLU}"
+    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):

@@ -332,3 +332,19 @@ def test_a_symbol_is_the_one_sympy_makes(name):
     assert hash(made) == hash(expected)
     assert made._assumptions0 == expected._assumptions0
     assert [made.is_commutative, made.is_real, made.is_zero] == [True, None, None]
+
+
+UNASKED = [c for c in vars(sn.functions).values() if isinstance(c, type) and
+           issubclass(c, sn.functions.Activated) and not c._settles_plain_symbols]
+
+
+def test_the_activations_made_without_eval_are_the_four_whose_eval_reads_assumptions():
+    assert sorted(c.__name__ for c in UNASKED) == ["relu", "sigmoid", "silu", "softplus"]
+
+
+@pytest.mark.parametrize("cls", UNASKED, ids=[c.__name__ for c in UNASKED])
+def test_an_activation_made_without_eval_leaves_every_plain_symbol_alone(cls):
+    """σ(N1) is made without asking eval where eval reads only assumptions, which a symbol
+    without any leaves unknown."""
+    for name in ["N1", "x", "_00", "zero", "oo"]:
+        assert cls.eval(sp.Symbol(name)) is None
