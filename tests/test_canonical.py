@@ -46,6 +46,8 @@ PRODUCTS = [
     (A, B), (B, A), (A * x, B), (x, sp.Order(x)), (x ** half, y ** -2), ((x + y) ** -1, x),
     (x, 1, y), (1, 1), (), (x,), (-(x - y), 2), (2 * x, half), (2 * x, sp.Rational(1, 2) / x),
     (f(A), x), (x, f(A)), (g(x), y), (g(y), g(x)), (f(A) * x, f(x)),  # commute by their arguments
+    (w * sp.Add._from_args((x, y)), z * sp.Add._from_args((x, y))),  # equal sums, two objects
+    (w * sp.sin(x), z * sp.sin(x) ** 2), (w * (x + y) ** 2, z * (x + y) ** -1),
     (f(x), f(x)), (f(x) ** 2, f(x)), (sp.Abs(x), sp.sign(x)), (sp.Max(x, y), w),
     (sp.Heaviside(x), x), (sp.Symbol("n", positive=True), -1),
 ]
