@@ -117,7 +117,7 @@ def _backprop(graph, node, delta, dividing):
         d = delta.get(child)
         if d is not None:
             local = graph.local(child, node)
-            terms.append(local if d is _ONE else mul(d, local, keys=keys))
+            terms.append(local if d is _ONE else d if local is _ONE else mul(d, local, keys=keys))
             enters = enters or child in dividing or graph.divides(local)
     return (terms[0] if len(terms) == 1 else add(*terms, keys=keys)), enters
 

@@ -60,8 +60,7 @@ class Graph:
         for node, parents in self.parents.items():
             for p in parents:
                 self.children.setdefault(p, []).append(node)
-        seen = set(self.definitions)
-        self.leaves = _sorted({p for ps in self.parents.values() for p in ps} - seen, keys)
+        self.leaves = _sorted(self.children.keys() - self.definitions.keys(), keys)
         self.distribution = distribution
 
     @cached_property
