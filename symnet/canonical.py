@@ -22,6 +22,7 @@ True
 """
 
 import bisect
+from typing import NamedTuple
 
 import sympy as sp
 from sympy.core.basic import Basic, _args_sortkey, _get_postprocessors, ordering_of_classes
@@ -32,6 +33,7 @@ _ONE, _ZERO = sp.S.One, sp.S.Zero
 _SYMBOL = sp.Symbol
 _PARTS = "parts"  # where in ``keys`` the parts of products are remembered (by id: ints)
 _QUIET = {sp.Mul: set(), sp.Add: set()}  # argument classes without constructor postprocessors
+_MUL, _QUIET_MUL = sp.Mul, _QUIET[sp.Mul]
 
 
 def mul(*args, keys=None):
@@ -67,21 +69,24 @@ def _pair(a, b, keys):
     if type(a) is _SYMBOL and a.is_commutative:
         return _with_symbol(b, a, keys)
     pa, pb = _parts(a, keys), _parts(b, keys)
-    if pa is None or pb is None or not pa[3].isdisjoint(pb[3]):
+    if pa is None or pb is None or not pa.bases.isdisjoint(pb.bases):
         return None
-    coeff = pa[0] if pb[0] is _ONE else pb[0] if pa[0] is _ONE else pa[0] * pb[0]
-    if len(pb[1]) > len(pa[1]):
+    coeff = pa.coeff if pb.coeff is _ONE else pb.coeff if pa.coeff is _ONE else pa.coeff * pb.coeff
+    if len(pb.factors) > len(pa.factors):
         pa, pb = pb, pa
-    factors, ranks = list(pa[1]), list(pa[2])
-    for f, rank in zip(pb[1], pb[2]):  # few: a local partial is a factor or two
+    factors, ranks = list(pa.factors), list(pa.ranks)
+    for f, rank in zip(pb.factors, pb.ranks):  # few: a local partial is a factor or two
         at = bisect.bisect(ranks, rank)
         factors.insert(at, f)
         ranks.insert(at, rank)
     if coeff is not _ONE and len(factors) == 1 and factors[0].is_Add:  # 2*(x + y): distributed
         return None
-    made = _made(sp.Mul, [coeff, *factors] if coeff is not _ONE else factors)
-    keys[_PARTS][id(made)] = (made, (coeff, tuple(factors), ranks, pa[3] | pb[3]))  # a δ's,
-    return made  # to be multiplied by each weight and input below it
+    args = (coeff, *factors) if coeff is not _ONE else tuple(factors)
+    made = _made(sp.Mul, args)
+    if made.args == args:  # as made (no postprocessor changed it): a δ, to be multiplied by
+        keys[_PARTS][id(made)] = (made, _Parts(  # each weight and input below it
+            coeff, tuple(factors), ranks, pa.bases | pb.bases, args, pa.quiet and pb.quiet))
+    return made
 
 
 def _with_symbol(a, symbol, keys):
@@ -89,17 +94,18 @@ def _with_symbol(a, symbol, keys):
     pa = _parts(a, keys)
     if pa is None or symbol in pa[3]:
         return None
-    factors = list(pa[1])
-    factors.insert(bisect.bisect(pa[2], sort_key(symbol, keys)), symbol)
-    if pa[0] is not _ONE:
-        factors.insert(0, pa[0])
-    return _made(sp.Mul, factors)
+    coeff, _, ranks, _, args, quiet = pa
+    args = list(args)
+    args.insert(bisect.bisect(ranks, sort_key(symbol, keys)) + (coeff is not _ONE), symbol)
+    if quiet and _SYMBOL in _QUIET_MUL:  # no class here has constructor postprocessors
+        return _MUL._from_args(args, True)
+    return _made(_MUL, args)
 
 
 def _parts(e, keys):
-    """``(coefficient, factors, their sort keys, their bases)`` of ``e`` as :func:`_product`
-    reads it, the factors in ``Mul``'s order; None where it would give up.  Remembered in
-    ``keys`` (by identity, ``e`` kept there)."""
+    """The :class:`_Parts` of ``e`` as :func:`_product` reads it, the factors in ``Mul``'s
+    order; None where it would give up.  Remembered in ``keys`` (by identity, ``e`` kept
+    there)."""
     memo = keys.get(_PARTS)
     if memo is None:
         memo = keys[_PARTS] = {}
@@ -128,7 +134,23 @@ def _split(e, keys):
         ranked = sorted((sort_key(f, keys), f) for f in factors)
     except (TypeError, RecursionError):
         return None
-    return (coeff, tuple(f for _, f in ranked), [k for k, _ in ranked], frozenset(bases))
+    factors = tuple(f for _, f in ranked)
+    args = (coeff, *factors) if coeff is not _ONE else factors
+    return _Parts(coeff, factors, [k for k, _ in ranked], frozenset(bases), args,
+                  _QUIET[sp.Mul].issuperset(map(type, factors)))
+
+
+class _Parts(NamedTuple):
+    """What :func:`_pair` reads of a product: its coefficient (1 where it has none), its
+    other factors in ``Mul``'s order, their sort keys, the bases ``flatten`` collects them
+    under, the product's args (the coefficient first where it has one), and whether every
+    factor's class is known to have no constructor postprocessors."""
+    coeff: Basic
+    factors: tuple
+    ranks: list
+    bases: frozenset
+    args: tuple
+    quiet: bool
 
 
 def _made(cls, args):

@@ -204,7 +204,9 @@ def test_the_parts_a_sweep_remembers_are_the_ones_read_off_each_product(index):
     remembered = model.graph.sort_keys.get("parts", {}).values()
     assert remembered or index >= len(NETWORKS)
     for expr, parts in remembered:
-        assert parts == symnet.canonical._split(expr, {}), expr
+        read = symnet.canonical._split(expr, {})
+        assert parts is read is None or parts[:5] == read[:5], expr
+        assert parts is None or not parts.quiet or read.quiet  # quiet: known to have none
 
 
 @pytest.mark.parametrize("index", range(len(ids())), ids=ids())
