@@ -19,6 +19,7 @@ from functools import cached_property
 
 from .activations import Activation
 from .architecture import Architecture, count_params, parse_architecture
+from .collector import paused
 from .derive import Derivation, gradients
 from .errors import SymnetError, UnknownNameError, did_you_mean, listed
 from .files import MODEL_FORMAT, read_json
@@ -71,6 +72,7 @@ class Network(GraphModel):
         self._architecture.check_scalar_work()
 
     @cached_property
+    @paused  # the definitions and the graph in one pause (see gradients)
     def graph(self):
         """The network's :class:`~symnet.graph.Graph`: one definition per neuron, then the loss.
 
@@ -214,6 +216,7 @@ class Network(GraphModel):
                          form=form, optimizer=optimizer, freeze=freeze, validation=validation,
                          patience=patience, backend=backend, **options)
 
+    @paused  # one pause: between two, the collector would pass over every object made so far
     def gradients(self):
         """``{param: ∂L/∂param}`` for every parameter, from one reverse-mode sweep.
 
