@@ -159,11 +159,20 @@ def _made(cls, args):
     obj = cls._from_args(args, True)
     quiet = _QUIET[cls]
     for a in args:
-        if type(a) not in quiet:
-            if _get_postprocessors(cls.__name__, type(a)):
-                return cls._exec_constructor_postprocessors(obj)
-            quiet.add(type(a))
+        if type(a) not in quiet and not _quiet(cls, type(a)):
+            return cls._exec_constructor_postprocessors(obj)
     return obj
+
+
+def _quiet(cls, kind):
+    """Whether SymPy has no constructor postprocessors for ``cls`` (Mul or Add) of a ``kind``
+    (remembered)."""
+    quiet = _QUIET[cls]
+    if kind not in quiet:
+        if _get_postprocessors(cls.__name__, kind):
+            return False
+        quiet.add(kind)
+    return True
 
 
 def _built(args, identity, canonical, operation, keys):
@@ -272,12 +281,15 @@ def weighted_sum(weights, inputs, bias=_ZERO, keys=None):
     weights = [w for w, _ in pairs]
     symbols = [*weights, *(x for _, x in pairs), *([] if bias is _ZERO else [bias])]
     if not (global_parameters.evaluate and global_parameters.distribute and pairs) or \
-            not all(map(plain_symbol, symbols)) or \
-            len(set(weights)) < len(weights) or not set(weights).isdisjoint(symbols[len(pairs):]):
+            not all(map(plain_symbol, symbols)):
+        return add(*[mul(w, x, keys=keys) for w, x in pairs], bias, keys=keys)
+    names = {w.name for w in weights}  # such symbols are equal where their names are
+    if len(names) < len(weights) or not names.isdisjoint([s.name for s in symbols[len(pairs):]]):
         return add(*[mul(w, x, keys=keys) for w, x in pairs], bias, keys=keys)
     ranked = sorted((w.name, x.name, w, x) if w.name < x.name else (x.name, w.name, x, w)
                     for w, x in pairs)  # the names differ: the symbols are never compared
-    terms = [_made(sp.Mul, [a, b]) for _, _, a, b in ranked]
+    terms = [_MUL._from_args((a, b), True) for _, _, a, b in ranked] if _quiet(_MUL, _SYMBOL) \
+        else [_made(_MUL, [a, b]) for _, _, a, b in ranked]
     if bias is not _ZERO:
         terms.insert(0 if _SYMBOLS_FIRST else len(terms), bias)
     return terms[0] if len(terms) == 1 else _made(sp.Add, terms)

@@ -51,7 +51,7 @@ class Graph:
         self.output = output if output is not None else list(self.definitions)[-1]
         self.order = {s: i for i, s in enumerate(self.definitions)}
         keys = {}  # each symbol's sort key once: a symbol is in many definitions
-        self._locals, self._term_index = {}, {}
+        self._locals, self._term_index = {}, {}  # {child: {parent: ∂child/∂parent}}, …
         self._divisions = {}  # what divides(): {id(part): (part, answer)}
         self.sort_keys = {}  # for symnet.canonical: the parts of δ's are ranked once per graph
         self.parents = {s: _sorted(self._indexed(s, e) if e.is_Add else _symbols(e), keys)
@@ -93,8 +93,8 @@ class Graph:
         index of its terms made once per node (a neuron's sum has a term per incoming edge), and
         an activation through its derivative taken once per kind and renamed per neuron.
         """
-        key = (child, parent)
-        value = self._locals.get(key)
+        known = self._locals.get(child)
+        value = None if known is None else known.get(parent)
         if value is None:
             expr = self.definitions[child]
             value, divides = _activation_local(expr, parent)  # factored once per kind
@@ -106,7 +106,7 @@ class Graph:
                 value = self._local(child, parent)
                 if not value.is_Atom:
                     value = sp.factor_terms(value)
-            self._locals[key] = value
+            self._locals.setdefault(child, {})[parent] = value
         return value
 
     def divides(self, expr):
@@ -154,22 +154,23 @@ class Graph:
         node's term index).  Where a symbol is in one term only, as the term (a bias) or as
         one of a product of two symbols (w*x), its local partial (1, or the other symbol) is
         kept at once: a neuron's sum has a term per incoming edge, a network thousands."""
-        by_symbol, local = {}, self._locals
+        by_symbol, local = {}, self._locals.setdefault(node, {})
         for t in expr.args:
-            held = t.args
             if t.is_Symbol:
                 held = (t,)
-                local[node, t] = _ONE
-            elif t.is_Mul and len(held) == 2 and held[0].is_Symbol and held[1].is_Symbol:
-                a, b = held  # x*x, unevaluated, is held twice by x: not read off
-                local[node, a], local[node, b] = b, a
+                local[t] = _ONE
             else:
-                held = _symbols(t)
+                held = t.args
+                if t.is_Mul and len(held) == 2 and held[0].is_Symbol and held[1].is_Symbol:
+                    a, b = held  # x*x, unevaluated, is held twice by x: not read off
+                    local[a], local[b] = b, a
+                else:
+                    held = _symbols(t)
             for s in held:
                 by_symbol.setdefault(s, []).append(t)
         for s, found in by_symbol.items():
             if len(found) > 1:  # in several terms: its partial is their sum, taken when asked
-                local.pop((node, s), None)
+                local.pop(s, None)
         self._term_index[node] = by_symbol
         return by_symbol
 
@@ -320,7 +321,12 @@ def _symbols(expr):
             elif not t.is_Number:
                 found |= t.free_symbols
         return found
+    if type(expr).free_symbols is _FREE_SYMBOLS and all(type(a) is sp.Symbol for a in expr.args):
+        return set(expr.args)  # Basic's rule, its arguments' free symbols: σ(N1)'s is {N1}
     return expr.free_symbols
+
+
+_FREE_SYMBOLS = sp.Basic.free_symbols
 
 
 def _sorted(symbols, keys):
@@ -445,13 +451,16 @@ def _renamed(expr, names, done):
     renaming keeps SymPy's order (:func:`_factored_template`'s probe, :func:`_shaped_local`'s
     places) this is ``xreplace``'s result, whose evaluation takes a hundred times as long for
     a sigmoid's σ(N)(1 − σ(N))."""
-    if not expr.args:
-        return names.get(expr, expr)
-    if id(expr) not in done:
-        args = tuple(_renamed(a, names, done) for a in expr.args)
-        done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
-                          if expr.is_Add or expr.is_Mul else expr.func(*args, evaluate=False))
-    return done[id(expr)][1]
+    args = expr.args
+    if not args:
+        return names.get(expr, expr) if expr.is_Symbol else expr
+    made = done.get(id(expr))
+    if made is None:
+        args = tuple([_renamed(a, names, done) for a in args])
+        made = done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
+                                 if expr.is_Add or expr.is_Mul else
+                                 expr.func(*args, evaluate=False))
+    return made[1]
 
 
 def _activation_local(expr, var):

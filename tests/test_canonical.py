@@ -137,7 +137,7 @@ def plain(monkeypatch):
     def indexed_only(graph, node, expr):
         found = read_off(graph, node, expr)
         for s in found:
-            graph._locals.pop((node, s), None)
+            graph._locals.get(node, {}).pop(s, None)
         return found
 
     def use_plain():

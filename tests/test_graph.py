@@ -4,6 +4,7 @@ import pytest
 import sympy as sp
 
 import symnet as sn
+import symnet.graph
 
 z = sp.Symbol("z")
 
@@ -151,3 +152,17 @@ _y, _yhat, _w = sp.symbols("y yhat w")
 def test_local_partial_of_a_power_is_what_sympy_diff_gives(expr):
     graph = sn.graph.Graph({sp.Symbol("L"): expr})
     assert sp.expand(graph.local(sp.Symbol("L"), _yhat) - sp.diff(expr, _yhat)) == 0
+
+
+_f = sp.Function("f")
+_x, _y = sp.symbols("x y")
+
+
+@pytest.mark.parametrize("expr", [
+    sn.functions.sigmoid(_x), _f(_x, _y), _f(_x + 1), sp.exp(_x), (_x - _y) ** 2, _x * _y + 1,
+    sp.Integral(_x, _x), sp.Lambda(_x, _x + _y), sp.Subs(_f(_x), _x, _y), sp.Max(_x, _y),
+    sp.Derivative(_f(_x), _x), sp.Sum(_x, (_x, 1, 3)), _f(sp.Symbol("z", positive=True)),
+], ids=str)
+def test_a_definitions_symbols_are_its_free_symbols(expr):
+    """Read straight off sums, products and functions of symbols; bound variables are not."""
+    assert symnet.graph._symbols(expr) == expr.free_symbols
