@@ -32,7 +32,8 @@ from sympy.core.sympify import _sympify
 _ONE, _ZERO = sp.S.One, sp.S.Zero
 _SYMBOL = sp.Symbol
 _PARTS = "parts"  # where in ``keys`` the parts of products are remembered (by id: ints)
-_QUIET = {sp.Mul: set(), sp.Add: set()}  # argument classes without constructor postprocessors
+_QUIET = {sp.Mul: set(), sp.Add: set(), sp.Pow: set()}  # classes without constructor
+# postprocessors for each
 _MUL, _QUIET_MUL = sp.Mul, _QUIET[sp.Mul]
 
 
@@ -162,6 +163,22 @@ def _made(cls, args):
         if type(a) not in quiet and not _quiet(cls, type(a)):
             return cls._exec_constructor_postprocessors(obj)
     return obj
+
+
+def power(base, exp):
+    """``sympy.Pow(base, exp, evaluate=False)``, the same expression, made without looking in
+    SymPy's cache first (a loss's square is new, and the looking hashed it whole).
+
+    >>> y, p = sp.symbols("y yhat")
+    >>> power(y - p, sp.Integer(2)) == sp.Pow(y - p, 2, evaluate=False)
+    True
+    """
+    if not (isinstance(base, sp.Expr) and isinstance(exp, sp.Expr)) or base.is_Relational or \
+            exp.is_Relational or not (_quiet(sp.Pow, type(base)) and _quiet(sp.Pow, type(exp))):
+        return sp.Pow(base, exp, evaluate=False)
+    made = sp.Expr.__new__(sp.Pow, base, exp)
+    made.is_commutative = base.is_commutative and exp.is_commutative
+    return made
 
 
 def _quiet(cls, kind):

@@ -18,7 +18,7 @@ from functools import cached_property
 import sympy as sp
 
 from .bounds import MAX_DEPTH, cost
-from .canonical import add, mul, plain_symbol
+from .canonical import add, mul, plain_symbol, power
 from .collector import paused
 from .errors import SymnetError, TooLargeError, UnknownNameError, did_you_mean, listed
 from .functions import softmax, stable_logs
@@ -458,8 +458,8 @@ def _renamed(expr, names, done):
     if made is None:
         args = tuple([_renamed(a, names, done) for a in args])
         made = done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
-                                 if expr.is_Add or expr.is_Mul else
-                                 expr.func(*args, evaluate=False))
+                                 if expr.is_Add or expr.is_Mul else power(*args)
+                                 if expr.is_Pow else expr.func(*args, evaluate=False))
     return made[1]
 
 

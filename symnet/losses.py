@@ -14,7 +14,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .canonical import add, plain_symbol
+from .canonical import add, plain_symbol, power
 from .errors import SymnetError, UnknownNameError, did_you_mean
 
 
@@ -70,8 +70,11 @@ def _square(base):
     if base.is_Add and all(plain_symbol(t) or t.is_Mul and len(t.args) == 2 and
                            t.args[0].is_Number and t.args[0].is_finite and
                            plain_symbol(t.args[1]) for t in base.args):
-        return sp.Pow(base, 2, evaluate=False)
+        return power(base, _TWO)
     return base ** 2
+
+
+_TWO = sp.Integer(2)
 
 
 def _probabilities(out, n):

@@ -12,7 +12,7 @@ import symnet.derive
 import symnet.functions
 import symnet.graph
 import symnet.losses
-from symnet.canonical import add, mul, sort_key, symbol, weighted_sum
+from symnet.canonical import add, mul, power, sort_key, symbol, weighted_sum
 
 x, y, z, w = sp.symbols("x y z w")
 A, B = sp.symbols("A B", commutative=False)
@@ -57,6 +57,18 @@ PRODUCTS = [
 @pytest.mark.parametrize("args", PRODUCTS, ids=[str(a) for a in PRODUCTS])
 def test_a_product_is_mul_of_the_same_parts(args, keys):
     same(mul(*args, keys=keys), sp.Mul(*args))
+
+
+POWERS = [(x + y, 2), (x, -1), (2, x), (x, half), (x - y, 2), (A, 2), (sp.sin(x), 3),
+          (sp.MatrixSymbol("M", 2, 2), 2), (sp.oo, 2), (0, 0)]
+
+
+@pytest.mark.parametrize("base, exp", POWERS, ids=[str(p) for p in POWERS])
+def test_a_power_is_pow_unevaluated(base, exp):
+    base, exp = sp.sympify(base), sp.sympify(exp)
+    made, expected = power(base, exp), sp.Pow(base, exp, evaluate=False)
+    same(made, expected)
+    assert type(made) is type(expected) and made.is_commutative == expected.is_commutative
 
 
 SUMS = [
