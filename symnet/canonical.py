@@ -318,8 +318,9 @@ def _sum(args, keys):
     function, a power or a product, or two terms equal up to their coefficients (collected)."""
     if not global_parameters.evaluate:
         return None
-    seen = set()
+    seen, terms = set(), []
     for t in args:
+        terms.append(t)
         if not _commutative(t) or t.is_Number or t.is_Add or t.is_Order:
             return None
         if t.is_Mul:
@@ -336,10 +337,9 @@ def _sum(args, keys):
             rest = (t,)
         else:
             return None
-        if rest in seen:  # equal up to their coefficients: collected
+        seen.add(rest)  # hashed once: a δ's product has a factor per layer
+        if len(seen) < len(terms):  # equal up to their coefficients: collected
             return None
-        seen.add(rest)
-    terms = list(args)
     _sort(terms, keys)
     return _made(sp.Add, terms)
 
