@@ -311,6 +311,8 @@ def _symbols(expr):
     (a weighted input) or a sum of them (a neuron's): a network has thousands."""
     if expr.is_Symbol:
         return {expr}
+    if expr.is_Pow and expr.exp.is_Number:  # a loss's (y − ŷ)²
+        return _symbols(expr.base)
     if expr.is_Add or expr.is_Mul:
         found = set()
         for t in expr.args:
@@ -403,15 +405,33 @@ def _shaped_local(term, var):
     if var not in symbols or len(symbols) > len(_PLACES) or not all(map(plain_symbol, symbols)):
         return None
     ordered = sorted(symbols, key=_NAME)
-    try:
-        shape = _renamed(term, dict(zip(ordered, _PLACES)), {})
-    except (TypeError, ValueError):  # a class that takes no evaluate=False
-        return None
-    template = _shape_derivative(shape, _PLACES[ordered.index(var)])
+    place = {s: i for i, s in enumerate(ordered)}
+    key = (_signature(term, place), place[var])  # the shape, without building it
+    template = _SHAPES.get(key, _UNSEEN)
+    if template is _UNSEEN:
+        try:
+            shape = _renamed(term, dict(zip(ordered, _PLACES)), {})
+        except (TypeError, ValueError):  # a class that takes no evaluate=False
+            return None
+        template = _shape_derivative(shape, _PLACES[place[var]])
+        if len(_SHAPES) < MAX_SHAPES:
+            _SHAPES[key] = template
     return None if template is None else _renamed(template, dict(zip(_PLACES, ordered)), {})
 
 
-@functools.lru_cache(maxsize=1024)
+MAX_SHAPES = 1024  # derivatives of shapes remembered
+_SHAPES, _UNSEEN = {}, object()
+
+
+def _signature(expr, place):
+    """The shape of ``expr`` as nested tuples: each node's class and its arguments', each
+    symbol its place (an int), each other atom with its class (2 and 2.0 apart)."""
+    args = expr.args
+    if not args:
+        return place[expr] if expr in place else (type(expr), expr)
+    return (type(expr), *[_signature(a, place) for a in args])
+
+
 def _shape_derivative(shape, var):
     """``factor_terms`` of ∂shape/∂var (see :func:`_shaped_local`); None where it binds a
     dummy variable (d/dx F(x*y) is a Subs in a Dummy numbered after the argument's hash,

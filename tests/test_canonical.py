@@ -267,6 +267,8 @@ SHAPES = [  # (term, the symbol it is differentiated by), written in symbols u a
     lambda u, v: (-u * sp.log(v), v), lambda u, v: (-(1 - u) * sp.log(1 - v), v),
     lambda u, v: (sp.Abs(u - v), v), lambda u, v: (u * v * w, u), lambda u, v: ((u * v - w) ** 2, v),
     lambda u, v: (sp.exp(u - v) / (1 + sp.exp(u)), u), lambda u, v: (u / v, v),
+    lambda u, v: ((u - v) ** 2.0, v), lambda u, v: ((u - 2.0 * v) ** 2, v),  # 2.0 is not 2
+    lambda u, v: ((u - v) ** sp.Rational(5, 2), v), lambda u, v: ((v - u) ** 2, u),
 ]
 NAMES = [("y", "yhat"), ("yhat", "y"), ("y10", "y9"), ("a", "z"), ("w", "x"), ("_01", "_00")]
 
