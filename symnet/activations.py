@@ -359,6 +359,9 @@ class Activation:
                 f"activation {e.name} takes no option {sorted(unknown)[0]!r}; "
                 f"options: {', '.join(e.options) or 'none'}")
         values = {k: exact_number(options.get(k, v), k) for k, v in e.options.items()}
+        if not values and isinstance(e.make, type) and issubclass(e.make, Activated):
+            # σ(N1) of a neuron is new: made without looking in SymPy's cache first
+            return Activation(e.name, e.make._new_)
         return Activation(e.name, lambda z: e.make(z, **values), tuple(values.items()))
 
 
