@@ -64,7 +64,6 @@ def _deltas(graph, of):
     cache = graph.__dict__.setdefault("_delta_cache", {})
     if of not in cache:
         delta = {of: sp.S.One}
-        inverse = _inverse(graph)
         dividing = graph.__dict__.setdefault("_dividing", {})[of] = set()  # δ keeps a denominator
         for node in reversed(list(graph.definitions)):
             if node == of or graph.order[node] > graph.order[of]:
@@ -75,7 +74,7 @@ def _deltas(graph, of):
                 continue
             delta[node], enters = _backprop(graph, node, delta, dividing)
             if enters:
-                delta[node] = without_division(delta[node], inverse)
+                delta[node] = without_division(delta[node], _inverse(graph))
                 if graph.divides(delta[node]):
                     dividing.add(node)
         cache[of] = delta
@@ -83,8 +82,13 @@ def _deltas(graph, of):
 
 
 def _inverse(graph):
-    """Definitions back to their names (σ(N1) → ŷ): what a division may cancel against."""
-    return {v: k for k, v in graph.definitions.items() if not v.is_Add}
+    """Definitions back to their names (σ(N1) → ŷ): what a division may cancel against
+    (made where one enters a δ, once per graph)."""
+    known = graph.__dict__.get("_inverse")
+    if known is None:
+        known = graph.__dict__["_inverse"] = {v: k for k, v in graph.definitions.items()
+                                              if not v.is_Add}
+    return known
 
 
 def _softmax_delta(graph, node, of):
