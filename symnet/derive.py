@@ -122,7 +122,8 @@ def _backprop(graph, node, delta, dividing):
         if d is not None:
             local = graph.local(child, node)
             terms.append(local if d is _ONE else d if local is _ONE else mul(d, local, keys=keys))
-            enters = enters or child in dividing or graph.divides(local)
+            enters = enters or bool(dividing) and child in dividing or \
+                not local.is_Atom and graph.divides(local)
     return (terms[0] if len(terms) == 1 else add(*terms, keys=keys)), enters
 
 
