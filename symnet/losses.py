@@ -54,8 +54,10 @@ class Loss:
 
 
 def _sq(ys, yhats):
-    # add(y, -ŷ) is y − ŷ; SymPy's Add would build −ŷ anew through Mul's whole machinery
-    return sp.Add(*[_square(add(y, -p)) for y, p in zip(ys, yhats)])
+    # add(y, -ŷ) is y − ŷ; SymPy's Add would build −ŷ anew through Mul's whole machinery, and
+    # SymPy's Add of one square would hash it whole to look in its cache
+    squares = [_square(add(y, -p)) for y, p in zip(ys, yhats)]
+    return squares[0] if len(squares) == 1 else sp.Add(*squares)
 
 
 def _square(base):
