@@ -4,6 +4,7 @@
     python benchmarks/derive.py              # without 100/200/400/800-16-1
     python benchmarks/derive.py --quick      # smoke run: two small nets, 10 s naive cap
     python benchmarks/derive.py --cap 600    # naive time cap per net, in seconds (default 300)
+    python benchmarks/derive.py --rounds 41  # rounds per net (default 21, --quick 5)
 
 Every net is ``sn.Network(arch, activation="sigmoid", output_activation="linear", loss="mse")``.
 For each one the table gives:
@@ -17,8 +18,9 @@ For each one the table gives:
 * native SymEngine (where symengine is installed, ``pip install symengine``): the reverse sweep
   written natively in SymEngine with symnet's term index (``symengine_native``), best of the
   rounds, and build + ``gradients()`` over it, best and median of the per-round ratios (issue
-  25's goal: ≤ 3×).  The two take turns in each round (5 rounds, 3 with ``--quick``, after one
-  untimed), so that a busy machine slows both alike;
+  25's goal: ≤ 3×).  The two take turns in each round (21 rounds, 5 with ``--quick``, after
+  one untimed), so that a busy machine slows both alike: a small net's round takes a
+  millisecond, and its ratio moves by a third from round to round;
 * naive (not run for 64-32-10, 784-16-16-10 and the ``--fan-in`` nets 100/200/400/800-16-1):
   every definition substituted into L (one
   nested expression), then ``sympy.diff(nested_loss, p)`` for every parameter, in a
@@ -58,6 +60,7 @@ NETS = ["2-8-8-1", "2-8-8-8-1", "4-16-16-1", "2-16-16-16-1", "2-4-4-4-4-4-1", "6
         "784-16-16-10"]
 FAN_IN_NETS = ["100-16-1", "200-16-1", "400-16-1", "800-16-1"]  # --fan-in
 TARGET_NATIVE = 3  # issue 25: gradients() within 3× of a native SymEngine sweep
+MAX_ROUNDS = 1001
 QUICK_NETS = ["2-8-8-1", "2-4-4-4-4-4-1"]
 NO_NAIVE = {"64-32-10", "784-16-16-10"}  # the nested loss alone would not finish in the cap
 TARGET_PER_EDGE = ("784-16-16-10", "2-16-16-16-1", 1.5)  # per-edge time ratio
@@ -205,14 +208,18 @@ def naive(arch, cap):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="two small nets, 1 repetition, 10 s cap")
+    ap.add_argument("--quick", action="store_true", help="two small nets, 5 rounds, 10 s cap")
     ap.add_argument("--fan-in", action="store_true",
                     help="also 100/200/400/800-16-1 (naive not run there)")
     ap.add_argument("--cap", type=float, default=None,
                     help="naive time cap per net in seconds (default 300, --quick 10)")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help=f"rounds per net, 1 to {MAX_ROUNDS} (default 21, --quick 5)")
     args = ap.parse_args(argv)
     nets = (QUICK_NETS if args.quick else NETS) + (FAN_IN_NETS if args.fan_in else [])
-    n_rounds = 3 if args.quick else 5
+    n_rounds = args.rounds if args.rounds is not None else 5 if args.quick else 21
+    if not 1 <= n_rounds <= MAX_ROUNDS:
+        ap.error(f"--rounds must be 1 to {MAX_ROUNDS}, got {n_rounds}")
     cap = args.cap if args.cap is not None else (10.0 if args.quick else 300.0)
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
