@@ -141,8 +141,14 @@ def hidden_activations(activation, n_hidden):
             f"{len(hidden)} activation{'s' * (len(hidden) != 1)} given for {n_hidden} hidden "
             f"layer{'s' * (n_hidden != 1)}; "
             "give one activation, or one per hidden layer")
-    named = {a: Activation.get(a) for a in set(hidden) if isinstance(a, str)}  # once a name
-    acts = [named[a] if isinstance(a, str) else Activation.get(a) for a in hidden]
+    named, acts = {}, []  # each name read once, in the order given
+    for a in hidden:
+        if not isinstance(a, str):
+            acts.append(Activation.get(a))
+            continue
+        if a not in named:
+            named[a] = Activation.get(a)
+        acts.append(named[a])
     if any(a.entry.output_only for a in acts):
         raise SymnetError("softmax is an output activation; hidden layers accept: "
                           + ", ".join(names(hidden=True)))
