@@ -31,9 +31,10 @@ Times are CPU times (the machine is shared); the load average is printed before 
 Each side's clock stops before what it built is freed (the native sweep's expressions are freed
 as its function returns; symnet's network and gradients after ``timed`` reads the clock).
 SymPy's global cache is cleared before every timed symnet run (a warm cache would mostly time
-cache hits), and the cyclic garbage collector collects before each side's turn, untimed
-(symnet pauses it while it builds, :mod:`symnet.collector`: what one side leaves for it is not
-timed in the other's); the naive run starts in a fresh interpreter.  glibc's allocator is told
+cache hits), and the cyclic garbage collector collects before each side's turn, untimed, and is
+off while each side builds (symnet pauses it itself, :mod:`symnet.collector`, and the native
+sweep is timed with it off, 4-5% of its time on the large nets): what one side leaves for it
+is not timed in the other's.  The naive run starts in a fresh interpreter.  glibc's allocator is told
 to keep its memory (MALLOC_* variables; the script re-executes itself with them set) to reduce
 noise.
 """
@@ -124,6 +125,8 @@ def symengine_native(arch, repeat=3):
     sizes = [int(n) for n in arch.split("-")]
     best = float("inf")
     for _ in range(repeat):
+        was_on = gc.isenabled()
+        gc.disable()  # as symnet pauses it while it builds (symnet.collector)
         start = time.process_time()
         sigma, one, two = se.Function("sigmoid"), se.Integer(1), se.Integer(2)
         layer = [se.Symbol(f"x{i + 1}") for i in range(sizes[0])]
@@ -167,6 +170,8 @@ def symengine_native(arch, repeat=3):
             delta[node] = se.Add(*[delta[c] * local[c, node] if delta[c] != one
                                    else local[c, node] for c in children[node]])
         best = min(best, time.process_time() - start)
+        if was_on:
+            gc.enable()
     return best
 
 
