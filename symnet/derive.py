@@ -65,9 +65,7 @@ def _deltas(graph, of):
     if of not in cache:
         delta = {of: sp.S.One}
         dividing = graph.__dict__.setdefault("_dividing", {})[of] = set()  # δ keeps a denominator
-        for node in reversed(list(graph.definitions)):
-            if node == of or graph.order[node] > graph.order[of]:
-                continue
+        for node in reversed(list(graph.definitions)[:graph.order[of]]):  # those before of
             closed = _softmax_delta(graph, node, of)
             if closed is not None:
                 delta[node] = closed
