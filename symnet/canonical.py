@@ -22,6 +22,7 @@ True
 """
 
 import bisect
+import operator
 from typing import NamedTuple
 
 import sympy as sp
@@ -132,12 +133,14 @@ def _split(e, keys):
             return None
         bases.add(base)
     try:
-        ranked = sorted((sort_key(f, keys), f) for f in factors)
+        ranks = [sort_key(f, keys) for f in factors]
     except (TypeError, RecursionError):
         return None
-    factors = tuple(f for _, f in ranked)
+    if any(a >= b for a, b in zip(ranks, ranks[1:])):  # not in Mul's order: an unevaluated one
+        ranked = sorted(zip(ranks, factors), key=_FIRST)
+        ranks, factors = [k for k, _ in ranked], tuple(f for _, f in ranked)
     args = (coeff, *factors) if coeff is not _ONE else factors
-    return _Parts(coeff, factors, [k for k, _ in ranked], frozenset(bases), args,
+    return _Parts(coeff, factors, ranks, frozenset(bases), args,
                   _QUIET[sp.Mul].issuperset(map(type, factors)))
 
 
@@ -398,6 +401,7 @@ def sort_key(expr, keys):
 
 
 _COMPARE = Basic.compare
+_FIRST = operator.itemgetter(0)
 _RANKS = {}
 
 

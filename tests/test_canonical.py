@@ -39,6 +39,7 @@ PRODUCTS = [
     (2, x + y), (x + y, 2), (2 * w, x + y), (half, 2 * (x + y)),  # a number times a sum
     (sp.Mul(2, x + y, evaluate=False), 3),  # the two-argument rule of Mul.flatten
     (sp.Mul(2, x + y, evaluate=False), w),  # factor_terms' raw product, times a factor
+    (sp.Mul(y, x, evaluate=False), w), (w, sp.Mul(f(x), y, x, evaluate=False)),  # out of order
     (x, x), (2 * x, x ** 2), (x ** 2, x ** -1), (sp.sqrt(x), sp.sqrt(x)),  # equal bases
     (sp.exp(x), sp.exp(y)), (sp.exp(x), sp.E), (sp.exp(x), y),  # exp(x) is E**x
     (sp.I, sp.I), (sp.I, x), (sp.pi, x), (sp.sqrt(2), x), (sp.sqrt(2), sp.sqrt(6)),
