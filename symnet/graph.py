@@ -50,18 +50,26 @@ class Graph:
             raise SymnetError("no definitions given; expected at least one 'name = expression'")
         self.output = output if output is not None else list(self.definitions)[-1]
         self.order = {s: i for i, s in enumerate(self.definitions)}
-        keys = {}  # each symbol's sort key once: a symbol is in many definitions
+        self._keys = {}  # each symbol's sort key once: a symbol is in many definitions
         self._locals, self._term_index = {}, {}  # {child: {parent: ∂child/∂parent}}, …
         self._divisions = {}  # what divides(): {id(part): (part, answer)}
         self.sort_keys = {}  # for symnet.canonical: the parts of δ's are ranked once per graph
-        self.parents = {s: _sorted(self._indexed(s, e) if e.is_Add else _symbols(e), keys)
-                        for s, e in self.definitions.items()}
+        # each definition's symbols: a sum's in the order of its terms (sorted when parents is
+        # first read: the reverse sweep reads children only), another's sorted
+        self._written_in = {s: self._indexed(s, e) if e.is_Add else
+                            _sorted(_symbols(e), self._keys) for s, e in self.definitions.items()}
         self.children = {}
-        for node, parents in self.parents.items():
-            for p in parents:
+        for node, held in self._written_in.items():
+            for p in held:
                 self.children.setdefault(p, []).append(node)
-        self.leaves = _sorted(self.children.keys() - self.definitions.keys(), keys)
+        self.leaves = _sorted(self.children.keys() - self.definitions.keys(), self._keys)
         self.distribution = distribution
+
+    @cached_property
+    def parents(self):
+        """The symbols each definition is written in, in SymPy's default order."""
+        return {s: held if isinstance(held, list) else _sorted(held, self._keys)
+                for s, held in self._written_in.items()}
 
     @cached_property
     def generic_functions(self):
