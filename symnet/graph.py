@@ -62,8 +62,12 @@ class Graph:
         for node, held in self._written_in.items():
             for p in held:
                 self.children.setdefault(p, []).append(node)
-        self.leaves = _sorted(self.children.keys() - self.definitions.keys(), self._keys)
         self.distribution = distribution
+
+    @cached_property
+    def leaves(self):
+        """The symbols without a definition (inputs, targets, parameters), in SymPy's order."""
+        return _sorted(self.children.keys() - self.definitions.keys(), self._keys)
 
     @cached_property
     def parents(self):
