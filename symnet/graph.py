@@ -377,23 +377,67 @@ _NAMED_VAR, _PROBE = sp.symbols("x p")  # Symbols, as the nodes are: SymPy order
 @functools.lru_cache(maxsize=None)
 def _factored_template(func, rest):
     """``factor_terms`` of :func:`_template` written in :data:`_NAMED_VAR`, taken once per
-    activation (and its options), how to rename it, and whether it divides: ``(template, own,
-    divides)``, ``own`` the template's act(x) nodes where :func:`_renamed` gives what
+    activation (and its options), how to rename it, and whether it divides: ``(template, plan,
+    divides)``, ``plan`` the :func:`_plan` that rebuilds it node by node where that gives what
     ``xreplace`` gives, else None; None where a renaming changes its form (SymPy's evaluation
     would undo a factored 2*(1 - x))."""
     factored = sp.factor_terms(_template(func, rest).xreplace({_TEMPLATE_VAR: _NAMED_VAR}))
     probed = factored.xreplace({_NAMED_VAR: _PROBE})
     if probed.xreplace({_PROBE: _NAMED_VAR}) != factored:
         return None
-    applied = func(_NAMED_VAR, *rest)
-    own = [e for e in sp.preorder_traversal(factored) if e == applied]  # act(x) itself
+    plan = _plan(factored, func(_NAMED_VAR, *rest))
     try:
-        rebuild = sp.srepr(_renamed(factored, {_NAMED_VAR: _PROBE},
-                                    _seeded(own, func(_PROBE, *rest)))) == \
-            sp.srepr(probed)
+        rebuild = sp.srepr(_rebuilt(plan, _PROBE, func(_PROBE, *rest))) == sp.srepr(probed)
     except (TypeError, ValueError):  # a class that takes no evaluate=False
         rebuild = False
-    return factored, (own if rebuild else None), _divides(factored, {})
+    return factored, (plan if rebuild else None), _divides(factored, {})
+
+
+_VAR, _APPLIED = object(), object()  # in a plan: the neuron's N and its own act(N)
+
+
+def _plan(template, applied):
+    """How to build ``template`` with :data:`_NAMED_VAR` renamed, node by node, without
+    evaluating anew: ``(steps, top)``, a step ``(make, args)`` for each node that holds the
+    placeholder (children first), an argument :data:`_VAR`, :data:`_APPLIED` (the template's
+    act(x), written as the neuron's own act(N)), an earlier step's index or a node kept as it
+    is; ``top`` the template's own."""
+    steps, done = [], {}
+
+    def spec(e):
+        if e == applied:
+            return _APPLIED
+        if e == _NAMED_VAR:
+            return _VAR
+        if not e.has(_NAMED_VAR):
+            return e
+        if id(e) not in done:
+            args = [spec(a) for a in e.args]
+            steps.append((_maker(e), args))
+            done[id(e)] = len(steps) - 1
+        return done[id(e)]
+    return steps, spec(template)
+
+
+def _maker(e):
+    """How a node of ``e``'s kind is made from its arguments without evaluating anew."""
+    if e.is_Add or e.is_Mul:
+        return functools.partial(e.func._from_args, is_commutative=e.is_commutative)
+    if e.is_Pow:
+        return lambda args: power(*args)
+    return lambda args: e.func(*args, evaluate=False)
+
+
+def _rebuilt(plan, var, applied):
+    """:func:`_plan`'s template built with ``var`` for the placeholder and ``applied`` for
+    act(x): an activation's local partial, σ(N)(1 − σ(N)), three nodes a neuron."""
+    steps, top = plan
+    made = []
+    for make, args in steps:
+        made.append(make(tuple([var if a is _VAR else applied if a is _APPLIED else
+                                made[a] if type(a) is int else a for a in args])))
+    return var if top is _VAR else applied if top is _APPLIED else \
+        made[top] if type(top) is int else top
 
 
 _PLACES = tuple(sp.Symbol(f"_{i:02d}") for i in range(16))  # named in the order of their places
@@ -471,18 +515,11 @@ def _divides(expr, known):
     return known[id(expr)][1]
 
 
-def _seeded(own, applied):
-    """:func:`_renamed`'s memo with the template's act(x) written as the neuron's own
-    definition act(N) (built already)."""
-    return {id(e): (e, applied) for e in own}
-
-
 def _renamed(expr, names, done):
     """``expr`` with each symbol in ``names`` written as its value there, node by node as it
     is, without evaluating anew (``done``: the nodes renamed so far, by identity).  Where the
-    renaming keeps SymPy's order (:func:`_factored_template`'s probe, :func:`_shaped_local`'s
-    places) this is ``xreplace``'s result, whose evaluation takes a hundred times as long for
-    a sigmoid's σ(N)(1 − σ(N))."""
+    renaming keeps SymPy's order (:func:`_shaped_local`'s places) this is ``xreplace``'s
+    result, whose evaluation takes a hundred times as long."""
     args = expr.args
     if not args:
         return names.get(expr, expr) if expr.is_Symbol else expr
@@ -510,10 +547,10 @@ def _activation_local(expr, var):
     made = _factored_template(expr.func, expr.args[1:])
     if made is None:
         return None, None
-    template, own, divides = made
-    if own is None:
+    template, plan, divides = made
+    if plan is None:
         return template.xreplace({_NAMED_VAR: var}), None
-    return _renamed(template, {_NAMED_VAR: var}, _seeded(own, expr)), divides
+    return _rebuilt(plan, var, expr), divides
 
 
 def _activation_of(expr, var):
