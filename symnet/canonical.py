@@ -33,8 +33,8 @@ from sympy.core.sympify import _sympify
 _ONE, _ZERO = sp.S.One, sp.S.Zero
 _SYMBOL = sp.Symbol
 _PARTS = "parts"  # where in ``keys`` the parts of products are remembered (by id: ints)
-_QUIET = {sp.Mul: set(), sp.Add: set(), sp.Pow: set()}  # classes without constructor
-# postprocessors for each
+_QUIET = {sp.Mul: set(), sp.Add: set(), sp.Pow: set()}  # argument classes without constructor
+# postprocessors for each operation
 _MUL, _QUIET_MUL = sp.Mul, _QUIET[sp.Mul]
 
 
@@ -123,7 +123,7 @@ def _split(e, keys):
         return None
     factors, coeff = e.args if e.is_Mul else (e,), _ONE
     if factors[0].is_Number:
-        if not factors[0].is_Rational:
+        if not factors[0].is_Rational or factors[0] is _ZERO:  # 0*x, unevaluated: Mul makes 0
             return None
         coeff, factors = factors[0], factors[1:]
     bases = set()
@@ -185,8 +185,8 @@ def power(base, exp):
 
 
 def _quiet(cls, kind):
-    """Whether SymPy has no constructor postprocessors for ``cls`` (Mul or Add) of a ``kind``
-    (remembered)."""
+    """Whether SymPy has no constructor postprocessors for ``cls`` (Mul, Add or Pow) of a
+    ``kind`` (remembered)."""
     quiet = _QUIET[cls]
     if kind not in quiet:
         if _get_postprocessors(cls.__name__, kind):
@@ -265,12 +265,13 @@ def _commutative(f):
     deduction over every related fact, for each neuron's σ(N) (3% of a small network)."""
     cls = type(f)
     if f.is_Function and cls._eval_is_commutative is _FUNCTION_COMMUTATIVE and \
-            "commutative" not in cls.default_assumptions:
+            cls.is_commutative is _ASKED_COMMUTATIVE and "commutative" not in cls.default_assumptions:
         return all(a.is_commutative for a in f.args)
     return f.is_commutative
 
 
 _FUNCTION_COMMUTATIVE = sp.Function._eval_is_commutative
+_ASKED_COMMUTATIVE = sp.Function.is_commutative  # the property that asks _eval_is_commutative
 
 
 def add(*args, keys=None):

@@ -24,6 +24,12 @@ class Noncommuting(sp.Function):  # a function applied that says it does not com
 
 
 g = Noncommuting
+
+
+class Asserted(sp.Function):  # a function applied whose is_commutative is its own property
+    @property
+    def is_commutative(self):
+        return False
 half = sp.Rational(1, 2)
 
 
@@ -40,6 +46,8 @@ PRODUCTS = [
     (sp.Mul(2, x + y, evaluate=False), 3),  # the two-argument rule of Mul.flatten
     (sp.Mul(2, x + y, evaluate=False), w),  # factor_terms' raw product, times a factor
     (sp.Mul(y, x, evaluate=False), w), (w, sp.Mul(f(x), y, x, evaluate=False)),  # out of order
+    (sp.Mul(0, x, evaluate=False), y), (sp.Mul(0, x, evaluate=False), f(y)),  # 0*x, unevaluated
+    (y, Asserted(x)), (Asserted(x), sp.sin(y)),  # a class that says itself it does not commute
     (x, x), (2 * x, x ** 2), (x ** 2, x ** -1), (sp.sqrt(x), sp.sqrt(x)),  # equal bases
     (sp.exp(x), sp.exp(y)), (sp.exp(x), sp.E), (sp.exp(x), y),  # exp(x) is E**x
     (sp.I, sp.I), (sp.I, x), (sp.pi, x), (sp.sqrt(2), x), (sp.sqrt(2), sp.sqrt(6)),
