@@ -28,15 +28,14 @@ For each one the table gives:
   done) and the ratio naive / symnet.
 
 Times are CPU times (the machine is shared); the load average is printed before and after.
-Each side's clock stops before what it built is freed (the native sweep's expressions are freed
-as its function returns; symnet's network and gradients after ``timed`` reads the clock).
-SymPy's global cache is cleared before every timed symnet run (a warm cache would mostly time
-cache hits), and the cyclic garbage collector collects before each side's turn, untimed, and is
-off while each side builds (symnet pauses it itself, :mod:`symnet.collector`, and the native
-sweep is timed with it off, 4-5% of its time on the large nets): what one side leaves for it
-is not timed in the other's.  The naive run starts in a fresh interpreter.  glibc's allocator is told
-to keep its memory (MALLOC_* variables; the script re-executes itself with them set) to reduce
-noise.
+Each side's clock stops before what it built is freed (the native sweep's expressions, index
+and δ's; symnet's network and gradients).  SymPy's global cache is cleared before every timed
+symnet run (a warm cache would mostly time cache hits), and the cyclic garbage collector
+collects before each side's turn, untimed, and is off while each side builds (symnet pauses
+it itself, :mod:`symnet.collector`, and the native sweep is timed with it off, 4-5% of its
+time on the large nets): what one side leaves for it is not timed in the other's.  The naive
+run starts in a fresh interpreter.  glibc's allocator is told to keep its memory (MALLOC_*
+variables; the script re-executes itself with them set) to reduce noise.
 """
 
 import argparse
@@ -78,7 +77,7 @@ def timed(fn):
     clear_cache()
     gc.collect()
     start = time.process_time()  # CPU time: on a shared machine wall time is others' work too
-    kept = fn()  # freed after the clock stops, as the native sweep's expressions are
+    kept = fn()  # freed after the clock stops, as the native sweep's are
     elapsed = time.process_time() - start
     del kept
     return elapsed
@@ -89,13 +88,19 @@ def rounds(arch, n):
     build + ``gradients()`` on a fresh network, then the native sweep; after a round untimed
     (imports and once-per-kind derivatives are not what a network costs)."""
     network(arch).gradients()
-    symengine_native(arch, repeat=1)
+    symengine_native(arch)
     ours, native = [], []
     for _ in range(n):
-        ours.append(timed(lambda: network(arch).gradients()))
+        ours.append(timed(lambda: _built(arch)))
         gc.collect()  # what either left for the collector is not timed in the other
-        native.append(symengine_native(arch, repeat=1))
+        native.append(symengine_native(arch))
     return ours, None if None in native else native
+
+
+def _built(arch):
+    """A fresh network and its gradients (both kept: freed after the clock stops)."""
+    net = network(arch)
+    return net, net.gradients()
 
 
 def symnet_derive(arch):
@@ -110,69 +115,79 @@ def symnet_derive(arch):
     return sum(times) / len(times)
 
 
-def symengine_native(arch, repeat=3):
-    """A reverse sweep written natively in SymEngine with symnet's term index, best of
-    ``repeat``; None where SymEngine is not installed.  The network is built in SymEngine from
-    its sizes (no conversion), as ``Network`` builds its graph: N_j = Σ w·h + b, h_j = σ(N_j)
-    (σ an undefined function, as symnet's is its own), ŷ = N (linear output), L = Σ (y − ŷ)²;
-    each edge's local partial is read from the index built with the definitions (∂N/∂h = w,
+def symengine_native(arch):
+    """The CPU time of a reverse sweep written natively in SymEngine with symnet's term index;
+    None where SymEngine is not installed.  The network is built in SymEngine from its sizes
+    (no conversion), as ``Network`` builds its graph: N_j = Σ w·h + b, h_j = σ(N_j) (σ an
+    undefined function, as symnet's is its own), ŷ = N (linear output), L = Σ (y − ŷ)²; each
+    edge's local partial is read from the index built with the definitions (∂N/∂h = w,
     ∂N/∂w = h, ∂N/∂b = 1, ∂h/∂N = σ(N)(1 − σ(N)), ∂L/∂ŷ = 2(ŷ − y)), and δ_node = Σ over
-    children δ_child · local, as ``gradients()`` does."""
+    children δ_child · local, as ``gradients()`` does.  Timed with the cyclic collector off,
+    as symnet pauses it while it builds (:mod:`symnet.collector`); what it built is freed after
+    the clock stops."""
     try:
         import symengine as se
     except ImportError:
         return None
     sizes = [int(n) for n in arch.split("-")]
-    best = float("inf")
-    for _ in range(repeat):
-        was_on = gc.isenabled()
-        gc.disable()  # as symnet pauses it while it builds (symnet.collector)
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
         start = time.process_time()
-        sigma, one, two = se.Function("sigmoid"), se.Integer(1), se.Integer(2)
-        layer = [se.Symbol(f"x{i + 1}") for i in range(sizes[0])]
-        local, children, params, order = {}, {}, [], []
-        count = {"w": 0, "b": 0, "N": 0}
-        new = functools.partial(_numbered, se, count)
-        for depth, size in enumerate(sizes[1:], start=1):
-            out = []
-            for _ in range(size):
-                n = new("N")
-                terms = []
-                for source in layer:
-                    w = new("w")
-                    terms.append(w * source)
-                    local[n, source], local[n, w] = w, source
-                    children.setdefault(source, []).append(n)
-                    children.setdefault(w, []).append(n)
-                    params.append(w)
-                b = new("b")
-                local[n, b] = one
-                children.setdefault(b, []).append(n)
-                params.append(b)
-                se.Add(*terms, b)  # the definition itself, built as symnet builds it
-                order.append(n)
-                if depth < len(sizes) - 1:
-                    h = se.Symbol(f"h{count['N']}")
-                    sigma(n)
-                    local[h, n] = sigma(n) * (one - sigma(n))
-                    children.setdefault(n, []).append(h)
-                    order.append(h)
-                    out.append(h)
-                else:
-                    out.append(n)
-            layer = out
-        L = se.Symbol("L")
-        for k, yhat in enumerate(layer):
-            local[L, yhat] = two * (yhat - se.Symbol(f"y{k + 1}"))
-            children.setdefault(yhat, []).append(L)
-        delta = {L: one}
-        for node in [*reversed(order), *params]:
-            delta[node] = se.Add(*[delta[c] * local[c, node] if delta[c] != one
-                                   else local[c, node] for c in children[node]])
-        best = min(best, time.process_time() - start)
+        kept = _native_sweep(se, sizes)
+        elapsed = time.process_time() - start
+    finally:
         if was_on:
             gc.enable()
-    return best
+    del kept
+    return elapsed
+
+
+def _native_sweep(se, sizes):
+    """:func:`symengine_native`'s network and sweep: its sums, term index, children and δ's,
+    returned so that they are freed after the clock stops, as symnet's network is."""
+    sigma, one, two = se.Function("sigmoid"), se.Integer(1), se.Integer(2)
+    layer = [se.Symbol(f"x{i + 1}") for i in range(sizes[0])]
+    local, children, params, order, sums = {}, {}, [], [], []
+    count = {"w": 0, "b": 0, "N": 0}
+    new = functools.partial(_numbered, se, count)
+    for depth, size in enumerate(sizes[1:], start=1):
+        out = []
+        for _ in range(size):
+            n = new("N")
+            terms = []
+            for source in layer:
+                w = new("w")
+                terms.append(w * source)
+                local[n, source], local[n, w] = w, source
+                children.setdefault(source, []).append(n)
+                children.setdefault(w, []).append(n)
+                params.append(w)
+            b = new("b")
+            local[n, b] = one
+            children.setdefault(b, []).append(n)
+            params.append(b)
+            sums.append(se.Add(*terms, b))  # the definition itself, as symnet builds it
+            order.append(n)
+            if depth < len(sizes) - 1:
+                h = se.Symbol(f"h{count['N']}")
+                sigma(n)
+                local[h, n] = sigma(n) * (one - sigma(n))
+                children.setdefault(n, []).append(h)
+                order.append(h)
+                out.append(h)
+            else:
+                out.append(n)
+        layer = out
+    L = se.Symbol("L")
+    for k, yhat in enumerate(layer):
+        local[L, yhat] = two * (yhat - se.Symbol(f"y{k + 1}"))
+        children.setdefault(yhat, []).append(L)
+    delta = {L: one}
+    for node in [*reversed(order), *params]:
+        delta[node] = se.Add(*[delta[c] * local[c, node] if delta[c] != one
+                               else local[c, node] for c in children[node]])
+    return sums, local, children, delta
 
 
 def _numbered(se, count, kind):

@@ -40,10 +40,6 @@ class Activated(Function):
 
     nargs = 1
     _latex_name = None
-    # whether eval may settle act(x) for a symbol x without assumptions; not where eval reads
-    # only x's assumptions and kind, which such a symbol leaves unknown (asking took 3% of a
-    # small network: a neuron's N is new, and SymPy deduces every related fact)
-    _settles_plain_symbols = True
 
     @classmethod
     def _new_(cls, *args, **options):
@@ -52,7 +48,7 @@ class Activated(Function):
         # it is, it is made here as Application makes it, with one shared FiniteSet(1)
         x = args[0] if len(args) == 1 and not options else None
         if x is not None and plain_symbol(x) and global_parameters.evaluate and \
-                (not cls._settles_plain_symbols or cls.eval(x) is None):
+                (cls.eval.__func__ in _READS_ASSUMPTIONS or cls.eval(x) is None):
             made = sp.Expr.__new__(cls, x)
             made.nargs = _ONE_ARGUMENT
             return made
@@ -86,7 +82,6 @@ class sigmoid(Activated):
     """
 
     _latex_name = r"\sigma"
-    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -115,7 +110,6 @@ class relu(Activated):
     """
 
     _latex_name = r"\operatorname{ReLU}"
-    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -143,7 +137,6 @@ class softplus(Activated):
     """
 
     _latex_name = r"\operatorname{softplus}"
-    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -171,7 +164,6 @@ class silu(Activated):
     """
 
     _latex_name = r"\operatorname{SiLU}"
-    _settles_plain_symbols = False  # eval reads assumptions and kinds only
 
     @classmethod
     def eval(cls, x):
@@ -190,6 +182,12 @@ class silu(Activated):
 
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return x / (1 + exp(-x))
+
+
+# evals that read only the argument's assumptions and kind, which a symbol without assumptions
+# leaves unknown: act(N1) is made without asking them (a neuron's N is new, and SymPy deduced
+# every related fact: 3% of a small network); a subclass with an eval of its own is asked
+_READS_ASSUMPTIONS = frozenset(c.eval.__func__ for c in (sigmoid, relu, softplus, silu))
 
 
 class leaky_relu(Activated):

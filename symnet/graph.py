@@ -385,6 +385,8 @@ def _factored_template(func, rest):
     probed = factored.xreplace({_NAMED_VAR: _PROBE})
     if probed.xreplace({_PROBE: _NAMED_VAR}) != factored:
         return None
+    if not factored.free_symbols <= {_NAMED_VAR}:  # another symbol would order against N
+        return factored, None, _divides(factored, {})
     plan = _plan(factored, func(_NAMED_VAR, *rest))
     try:
         rebuild = sp.srepr(_rebuilt(plan, _PROBE, func(_PROBE, *rest))) == sp.srepr(probed)
@@ -470,8 +472,9 @@ def _shaped_local(term, var):
         except (TypeError, ValueError):  # a class that takes no evaluate=False
             return None
         template = _shape_derivative(shape, _PLACES[place[var]])
-        if len(_SHAPES) < MAX_SHAPES:
-            _SHAPES[key] = template
+        if len(_SHAPES) >= MAX_SHAPES:  # the oldest goes
+            del _SHAPES[next(iter(_SHAPES))]
+        _SHAPES[key] = template
     return None if template is None else _renamed(template, dict(zip(_PLACES, ordered)), {})
 
 
@@ -525,10 +528,8 @@ def _renamed(expr, names, done):
         return names.get(expr, expr) if expr.is_Symbol else expr
     made = done.get(id(expr))
     if made is None:
-        args = tuple([_renamed(a, names, done) for a in args])
-        made = done[id(expr)] = (expr, expr.func._from_args(args, expr.is_commutative)
-                                 if expr.is_Add or expr.is_Mul else power(*args)
-                                 if expr.is_Pow else expr.func(*args, evaluate=False))
+        made = done[id(expr)] = (expr, _maker(expr)(tuple([_renamed(a, names, done)
+                                                          for a in args])))
     return made[1]
 
 

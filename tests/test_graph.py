@@ -166,3 +166,14 @@ _x, _y = sp.symbols("x y")
 def test_a_definitions_symbols_are_its_free_symbols(expr):
     """Read straight off sums, products and functions of symbols; bound variables are not."""
     assert symnet.graph._symbols(expr) == expr.free_symbols
+
+
+def test_the_shapes_remembered_are_bounded_the_oldest_going(monkeypatch):
+    monkeypatch.setattr(symnet.graph, "MAX_SHAPES", 2)
+    monkeypatch.setattr(symnet.graph, "_SHAPES", {})
+    u, v = sp.symbols("u v")
+    for term in [(u - v) ** 2, (u - v) ** 3, (u - 2 * v) ** 2, (u - v) ** 2]:
+        assert symnet.graph._shaped_local(term, v) == sp.factor_terms(sp.diff(term, v))
+    a, b = sp.symbols("_00 _01")  # the places: u, v in the order of their names
+    assert list(symnet.graph._SHAPES.values()) == [  # the cube went, and the first square
+        sp.Mul(4, 2 * b - a, evaluate=False), sp.Mul(2, b - a, evaluate=False)]  # came back
