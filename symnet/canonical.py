@@ -141,7 +141,7 @@ def _split(e, keys):
         ranks, factors = [k for k, _ in ranked], tuple(f for _, f in ranked)
     args = (coeff, *factors) if coeff is not _ONE else factors
     return _Parts(coeff, factors, ranks, frozenset(bases), args,
-                  _QUIET[sp.Mul].issuperset(map(type, factors)))
+                  _QUIET_MUL.issuperset(map(type, factors)))
 
 
 class _Parts(NamedTuple):
