@@ -301,16 +301,19 @@ def weighted_sum(weights, inputs, bias=_ZERO, keys=None):
     pairs = list(zip(weights, inputs))
     weights = [w for w, _ in pairs]
     symbols = [*weights, *(x for _, x in pairs), *([] if bias is _ZERO else [bias])]
-    if not (global_parameters.evaluate and global_parameters.distribute and pairs) or \
-            not all(map(plain_symbol, symbols)):
-        return add(*[mul(w, x, keys=keys) for w, x in pairs], bias, keys=keys)
-    names = {w.name for w in weights}  # such symbols are equal where their names are
-    if len(names) < len(weights) or not names.isdisjoint([s.name for s in symbols[len(pairs):]]):
+    at_once = global_parameters.evaluate and global_parameters.distribute and pairs and \
+        all(map(plain_symbol, symbols))
+    if at_once:
+        names = {w.name for w in weights}  # such symbols are equal where their names are
+        at_once = len(names) == len(weights) and \
+            names.isdisjoint([s.name for s in symbols[len(pairs):]])
+    if not at_once:
         return add(*[mul(w, x, keys=keys) for w, x in pairs], bias, keys=keys)
     ranked = sorted((w.name, x.name, w, x) if w.name < x.name else (x.name, w.name, x, w)
                     for w, x in pairs)  # the names differ: the symbols are never compared
-    terms = [_MUL._from_args((a, b), True) for _, _, a, b in ranked] if _quiet(_MUL, _SYMBOL) \
-        else [_made(_MUL, [a, b]) for _, _, a, b in ranked]
+    terms = [_MUL._from_args((a, b), True) for _, _, a, b in ranked]
+    if not _quiet(_MUL, _SYMBOL):  # as _made would
+        terms = [_MUL._exec_constructor_postprocessors(t) for t in terms]
     if bias is not _ZERO:
         terms.insert(0 if _SYMBOLS_FIRST else len(terms), bias)
     return terms[0] if len(terms) == 1 else _made(sp.Add, terms)

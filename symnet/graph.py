@@ -385,14 +385,15 @@ def _factored_template(func, rest):
     probed = factored.xreplace({_NAMED_VAR: _PROBE})
     if probed.xreplace({_PROBE: _NAMED_VAR}) != factored:
         return None
-    if not factored.free_symbols <= {_NAMED_VAR}:  # another symbol would order against N
-        return factored, None, _divides(factored, {})
-    plan = _plan(factored, func(_NAMED_VAR, *rest))
-    try:
-        rebuild = sp.srepr(_rebuilt(plan, _PROBE, func(_PROBE, *rest))) == sp.srepr(probed)
-    except (TypeError, ValueError):  # a class that takes no evaluate=False
-        rebuild = False
-    return factored, (plan if rebuild else None), _divides(factored, {})
+    plan = None
+    if factored.free_symbols <= {_NAMED_VAR}:  # another symbol would order against N
+        plan = _plan(factored, func(_NAMED_VAR, *rest))
+        try:
+            if sp.srepr(_rebuilt(plan, _PROBE, func(_PROBE, *rest))) != sp.srepr(probed):
+                plan = None
+        except (TypeError, ValueError):  # a class that takes no evaluate=False
+            plan = None
+    return factored, plan, _divides(factored, {})
 
 
 _VAR, _APPLIED = object(), object()  # in a plan: the neuron's N and its own act(N)
